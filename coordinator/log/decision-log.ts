@@ -1,0 +1,84 @@
+/**
+ * The coordinator's durable decision log.
+ *
+ * Presumed abort means only commit decisions are logged: a `commit` record is the
+ * commit point of a tx, and an `end` record says every participant acked it so
+ * the tx can be forgotten. Nothing else is ever written.
+ */
+
+/** The commit point of a tx: once synced, every participant will be told to commit. */
+export interface CommitRecord {
+  readonly kind: 'commit';
+  readonly txId: string;
+  /** Every enlisted participant, in enlist order. */
+  readonly participants: readonly string[];
+  /** Wall-clock time of the decision (Unix ms), for operators and outcome retention. */
+  readonly decidedAtMs: number;
+}
+
+/** Every participant acked the commit of `txId`; the tx needs no re-drive after a restart. */
+export interface EndRecord {
+  readonly kind: 'end';
+  readonly txId: string;
+}
+
+export type LogRecord = CommitRecord | EndRecord;
+
+export interface AppendOptions {
+  /**
+   * When true, the returned promise resolves only once the record (and every record
+   * appended before it) is on stable storage (fdatasync). When false, it resolves once
+   * the record is handed to the OS; a crash may lose it.
+   */
+  readonly sync: boolean;
+}
+
+/** What `open` found on disk. */
+export interface ReplayResult {
+  /** Every record of the surviving segments, in append order. */
+  readonly records: readonly LogRecord[];
+  /** Bytes cut from the tail of the last segment because the last record was torn (0 if none). */
+  readonly truncatedBytes: number;
+}
+
+export interface DecisionLogStats {
+  /** Records appended since open. */
+  readonly appends: number;
+  /** Commit records appended with `sync: true` since open. */
+  readonly syncedCommits: number;
+  /** fdatasync calls since open. */
+  readonly syncs: number;
+  /** write calls (batches) since open. */
+  readonly writes: number;
+  /** Segment files on disk now. */
+  readonly segments: number;
+  /** Segment files deleted since open. */
+  readonly segmentsDeleted: number;
+}
+
+export interface DecisionLog {
+  /**
+   * Opens the log, creating its directory if needed, and replays it: returns every
+   * intact record in order. A torn or corrupt tail of the last segment (a record whose
+   * length runs past the end or whose CRC32C does not match) is truncated away; a
+   * corrupt record in an older segment is an error (`LogCorruptError`) because a
+   * synced record was damaged. Must be called once, before `append`.
+   */
+  open(): Promise<ReplayResult>;
+
+  /**
+   * Appends a record. Concurrent appends are group-committed: they share one write
+   * and, if any of them asked for `sync`, one fdatasync. Records become durable in
+   * append order. Rejects with `LogClosedError` after `close`. A failed write or
+   * fdatasync is fatal: the log calls its `onFatal` handler (default: log and exit the
+   * process) and never retries, because after a failed fsync the page cache may
+   * already have dropped the dirty pages (fsyncgate).
+   */
+  append(record: LogRecord, options: AppendOptions): Promise<void>;
+
+  /** Counters for benchmarks and metrics. */
+  stats(): DecisionLogStats;
+
+  /** Flushes pending appends (synced), closes the files. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,126 @@
+// Original file: proto/twophase/v1/participant.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ListInDoubtRequest as _twophase_v1_ListInDoubtRequest, ListInDoubtRequest__Output as _twophase_v1_ListInDoubtRequest__Output } from '../../twophase/v1/ListInDoubtRequest.js';
+import type { ListInDoubtResponse as _twophase_v1_ListInDoubtResponse, ListInDoubtResponse__Output as _twophase_v1_ListInDoubtResponse__Output } from '../../twophase/v1/ListInDoubtResponse.js';
+import type { ParticipantAbortRequest as _twophase_v1_ParticipantAbortRequest, ParticipantAbortRequest__Output as _twophase_v1_ParticipantAbortRequest__Output } from '../../twophase/v1/ParticipantAbortRequest.js';
+import type { ParticipantAbortResponse as _twophase_v1_ParticipantAbortResponse, ParticipantAbortResponse__Output as _twophase_v1_ParticipantAbortResponse__Output } from '../../twophase/v1/ParticipantAbortResponse.js';
+import type { ParticipantCommitRequest as _twophase_v1_ParticipantCommitRequest, ParticipantCommitRequest__Output as _twophase_v1_ParticipantCommitRequest__Output } from '../../twophase/v1/ParticipantCommitRequest.js';
+import type { ParticipantCommitResponse as _twophase_v1_ParticipantCommitResponse, ParticipantCommitResponse__Output as _twophase_v1_ParticipantCommitResponse__Output } from '../../twophase/v1/ParticipantCommitResponse.js';
+import type { PrepareRequest as _twophase_v1_PrepareRequest, PrepareRequest__Output as _twophase_v1_PrepareRequest__Output } from '../../twophase/v1/PrepareRequest.js';
+import type { PrepareResponse as _twophase_v1_PrepareResponse, PrepareResponse__Output as _twophase_v1_PrepareResponse__Output } from '../../twophase/v1/PrepareResponse.js';
+
+/**
+ * Served by every participant; called by the coordinator (and by operators).
+ */
+export interface ParticipantClient extends grpc.Client {
+  /**
+   * Phase 2, decision abort (or an abort of unprepared work). Idempotent; an
+   * unknown branch is already aborted.
+   */
+  Abort(argument: _twophase_v1_ParticipantAbortRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  Abort(argument: _twophase_v1_ParticipantAbortRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  Abort(argument: _twophase_v1_ParticipantAbortRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  Abort(argument: _twophase_v1_ParticipantAbortRequest, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Phase 2, decision abort (or an abort of unprepared work). Idempotent; an
+   * unknown branch is already aborted.
+   */
+  abort(argument: _twophase_v1_ParticipantAbortRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  abort(argument: _twophase_v1_ParticipantAbortRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  abort(argument: _twophase_v1_ParticipantAbortRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  abort(argument: _twophase_v1_ParticipantAbortRequest, callback: grpc.requestCallback<_twophase_v1_ParticipantAbortResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Phase 2, decision commit. Idempotent. A branch no longer present is
+   * verified as committed; if it cannot be, the call fails with DATA_LOSS or
+   * FAILED_PRECONDITION, never a false success.
+   */
+  Commit(argument: _twophase_v1_ParticipantCommitRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  Commit(argument: _twophase_v1_ParticipantCommitRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  Commit(argument: _twophase_v1_ParticipantCommitRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  Commit(argument: _twophase_v1_ParticipantCommitRequest, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Phase 2, decision commit. Idempotent. A branch no longer present is
+   * verified as committed; if it cannot be, the call fails with DATA_LOSS or
+   * FAILED_PRECONDITION, never a false success.
+   */
+  commit(argument: _twophase_v1_ParticipantCommitRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  commit(argument: _twophase_v1_ParticipantCommitRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  commit(argument: _twophase_v1_ParticipantCommitRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  commit(argument: _twophase_v1_ParticipantCommitRequest, callback: grpc.requestCallback<_twophase_v1_ParticipantCommitResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Branches that voted yes and have not yet learned the decision.
+   */
+  ListInDoubt(argument: _twophase_v1_ListInDoubtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  ListInDoubt(argument: _twophase_v1_ListInDoubtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  ListInDoubt(argument: _twophase_v1_ListInDoubtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  ListInDoubt(argument: _twophase_v1_ListInDoubtRequest, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Branches that voted yes and have not yet learned the decision.
+   */
+  listInDoubt(argument: _twophase_v1_ListInDoubtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  listInDoubt(argument: _twophase_v1_ListInDoubtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  listInDoubt(argument: _twophase_v1_ListInDoubtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  listInDoubt(argument: _twophase_v1_ListInDoubtRequest, callback: grpc.requestCallback<_twophase_v1_ListInDoubtResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Phase 1. Makes the branch durable and votes. A `yes` is a promise to commit
+   * if told to, whatever crashes. A branch the participant does not know votes
+   * `no`. Idempotent: a prepared branch votes `yes` again.
+   */
+  Prepare(argument: _twophase_v1_PrepareRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  Prepare(argument: _twophase_v1_PrepareRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  Prepare(argument: _twophase_v1_PrepareRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  Prepare(argument: _twophase_v1_PrepareRequest, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Phase 1. Makes the branch durable and votes. A `yes` is a promise to commit
+   * if told to, whatever crashes. A branch the participant does not know votes
+   * `no`. Idempotent: a prepared branch votes `yes` again.
+   */
+  prepare(argument: _twophase_v1_PrepareRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  prepare(argument: _twophase_v1_PrepareRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  prepare(argument: _twophase_v1_PrepareRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  prepare(argument: _twophase_v1_PrepareRequest, callback: grpc.requestCallback<_twophase_v1_PrepareResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Served by every participant; called by the coordinator (and by operators).
+ */
+export interface ParticipantHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Phase 2, decision abort (or an abort of unprepared work). Idempotent; an
+   * unknown branch is already aborted.
+   */
+  Abort: grpc.handleUnaryCall<_twophase_v1_ParticipantAbortRequest__Output, _twophase_v1_ParticipantAbortResponse>;
+  
+  /**
+   * Phase 2, decision commit. Idempotent. A branch no longer present is
+   * verified as committed; if it cannot be, the call fails with DATA_LOSS or
+   * FAILED_PRECONDITION, never a false success.
+   */
+  Commit: grpc.handleUnaryCall<_twophase_v1_ParticipantCommitRequest__Output, _twophase_v1_ParticipantCommitResponse>;
+  
+  /**
+   * Branches that voted yes and have not yet learned the decision.
+   */
+  ListInDoubt: grpc.handleUnaryCall<_twophase_v1_ListInDoubtRequest__Output, _twophase_v1_ListInDoubtResponse>;
+  
+  /**
+   * Phase 1. Makes the branch durable and votes. A `yes` is a promise to commit
+   * if told to, whatever crashes. A branch the participant does not know votes
+   * `no`. Idempotent: a prepared branch votes `yes` again.
+   */
+  Prepare: grpc.handleUnaryCall<_twophase_v1_PrepareRequest__Output, _twophase_v1_PrepareResponse>;
+  
+}
+
+export interface ParticipantDefinition extends grpc.ServiceDefinition {
+  Abort: MethodDefinition<_twophase_v1_ParticipantAbortRequest, _twophase_v1_ParticipantAbortResponse, _twophase_v1_ParticipantAbortRequest__Output, _twophase_v1_ParticipantAbortResponse__Output>
+  Commit: MethodDefinition<_twophase_v1_ParticipantCommitRequest, _twophase_v1_ParticipantCommitResponse, _twophase_v1_ParticipantCommitRequest__Output, _twophase_v1_ParticipantCommitResponse__Output>
+  ListInDoubt: MethodDefinition<_twophase_v1_ListInDoubtRequest, _twophase_v1_ListInDoubtResponse, _twophase_v1_ListInDoubtRequest__Output, _twophase_v1_ListInDoubtResponse__Output>
+  Prepare: MethodDefinition<_twophase_v1_PrepareRequest, _twophase_v1_PrepareResponse, _twophase_v1_PrepareRequest__Output, _twophase_v1_PrepareResponse__Output>
+}
