@@ -1,0 +1,36 @@
+import type { CommitRecord, EndRecord } from '../log/decision-log.js';
+
+export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
+
+/** gRPC status names the core may refuse with; the service binding maps them to codes. */
+export type RefusalCode = 'NOT_FOUND' | 'FAILED_PRECONDITION' | 'RESOURCE_EXHAUSTED' | 'INVALID_ARGUMENT' | 'ALREADY_EXISTS';
+
+export type Reply =
+  | { readonly kind: 'begun'; readonly txId: string; readonly deadlineMs: number }
+  | { readonly kind: 'enlisted'; readonly deadlineMs: number }
+  | {
+      readonly kind: 'outcome';
+      readonly outcome: Outcome;
+      readonly reason: string;
+      /** True when the tx is unknown and `aborted` is presumed. */
+      readonly presumed: boolean;
+      /** Participants that had not acked a commit when this was answered. */
+      readonly pending: readonly string[];
+      readonly participants: readonly string[];
+    }
+  | { readonly kind: 'refused'; readonly code: RefusalCode; readonly message: string };
+
+/**
+ * What the runtime must do. Contract (STYLE.md rule 2): effects are carried out in
+ * order; an `appendCommit` is answered by a `decisionSynced` input only once the record
+ * is on stable storage, and the core emits no Commit to a participant before that input.
+ */
+export type CoordinatorEffect =
+  | { readonly kind: 'reply'; readonly requestId: number; readonly reply: Reply }
+  | { readonly kind: 'sendPrepare'; readonly txId: string; readonly to: string }
+  /** Append and sync; then feed `decisionSynced`. */
+  | { readonly kind: 'appendCommit'; readonly record: CommitRecord }
+  /** Deliver the decision; then feed `ack` or `sendFailed`. */
+  | { readonly kind: 'sendDecision'; readonly txId: string; readonly to: string; readonly decision: 'commit' | 'abort' }
+  /** Append without sync: losing it only costs a redundant re-drive after a crash. */
+  | { readonly kind: 'appendEnd'; readonly record: EndRecord };

@@ -1,0 +1,83 @@
+import type { CoordinatorConfig } from './coordinator-config.js';
+
+/** Where one participant stands in phase 2 of one tx. */
+export type PeerState =
+  /** A Commit/Abort is in flight to it; its ack or failure is the next input. */
+  | { readonly kind: 'sending'; readonly attempt: number }
+  /** The last send failed; resend at `retryAtMs`. */
+  | { readonly kind: 'backoff'; readonly attempt: number; readonly retryAtMs: number }
+  | { readonly kind: 'acked' };
+
+/** A tx the coordinator is still working on. */
+export type LiveTx =
+  /** Begun; participants enlist. */
+  | {
+      readonly kind: 'active';
+      readonly txId: string;
+      readonly deadlineMs: number;
+      readonly participants: readonly string[];
+    }
+  /** Commit asked; Prepare sent to every participant; votes arriving. */
+  | {
+      readonly kind: 'preparing';
+      readonly txId: string;
+      readonly prepareDeadlineMs: number;
+      readonly participants: readonly string[];
+      readonly yesVotes: readonly string[];
+      readonly waiters: readonly number[];
+    }
+  /** Every vote was yes; the commit record is being synced. Nothing is sent until it is. */
+  | {
+      readonly kind: 'deciding';
+      readonly txId: string;
+      readonly participants: readonly string[];
+      readonly waiters: readonly number[];
+    }
+  /** The commit record is durable: the tx is committed; phase 2 delivers it. */
+  | {
+      readonly kind: 'committing';
+      readonly txId: string;
+      readonly participants: readonly string[];
+      readonly peers: ReadonlyMap<string, PeerState>;
+      readonly waiters: readonly number[];
+      /** Waiting callers are answered (with the pending participants) at this time even if acks are missing. */
+      readonly replyAtMs: number;
+      readonly decidedAtMs: number;
+    }
+  /** Decision abort; Abort is delivered to every participant (nothing is logged: presumed abort). */
+  | {
+      readonly kind: 'aborting';
+      readonly txId: string;
+      readonly participants: readonly string[];
+      readonly peers: ReadonlyMap<string, PeerState>;
+      readonly reason: string;
+      /** Past this, undelivered aborts are dropped: an in-doubt participant learns `aborted` by presumption. */
+      readonly giveUpAtMs: number;
+    };
+
+/** A tx whose outcome is remembered for repeated calls, without further work. */
+export interface FinishedTx {
+  readonly kind: 'finished';
+  readonly txId: string;
+  readonly outcome: 'committed' | 'aborted';
+  readonly reason: string;
+  readonly participants: readonly string[];
+  readonly forgetAtMs: number;
+}
+
+/**
+ * The coordinator's whole state. `step` owns it: it updates the maps in place and
+ * returns the state to use next, so a caller must not keep using an older reference.
+ * (Copying maps per input would make the simulator and the hot path O(n) per step.)
+ */
+export interface CoordinatorState {
+  readonly config: CoordinatorConfig;
+  readonly nowMs: number;
+  readonly live: Map<string, LiveTx>;
+  /** Insertion-ordered: the first entry is the oldest, so pruning pops from the front. */
+  readonly finished: Map<string, FinishedTx>;
+}
+
+export function initialCoordinatorState(config: CoordinatorConfig, nowMs: number): CoordinatorState {
+  return { config, nowMs, live: new Map(), finished: new Map() };
+}

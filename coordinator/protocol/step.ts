@@ -1,0 +1,464 @@
+import { assert, assertNever } from '../../lib/assert/assert.js';
+import type { LogRecord } from '../log/decision-log.js';
+import type { CoordinatorEffect, Outcome, RefusalCode, Reply } from './coordinator-effect.js';
+import type { CoordinatorInput } from './coordinator-input.js';
+import type { CoordinatorState, FinishedTx, LiveTx, PeerState } from './coordinator-state.js';
+
+export interface StepResult {
+  readonly state: CoordinatorState;
+  readonly effects: readonly CoordinatorEffect[];
+}
+
+/**
+ * The presumed-abort coordinator as a function: no I/O, no clock, no randomness.
+ * Takes ownership of `state` (see CoordinatorState) and returns what to do next.
+ */
+export function step(state: CoordinatorState, input: CoordinatorInput): StepResult {
+  const effects: CoordinatorEffect[] = [];
+  const s: CoordinatorState = input.kind === 'tick' ? { ...state, nowMs: Math.max(state.nowMs, input.nowMs) } : state;
+  const ctx: Ctx = { s, effects };
+  switch (input.kind) {
+    case 'tick':
+      onTick(ctx);
+      break;
+    case 'recover':
+      onRecover(ctx, input.records);
+      break;
+    case 'begin':
+      onBegin(ctx, input.requestId, input.txId, input.timeoutMs);
+      break;
+    case 'enlist':
+      onEnlist(ctx, input.requestId, input.txId, input.participantId);
+      break;
+    case 'commit':
+      onCommit(ctx, input.requestId, input.txId);
+      break;
+    case 'abort':
+      onAbort(ctx, input.requestId, input.txId, input.reason);
+      break;
+    case 'getOutcome':
+      reply(ctx, input.requestId, outcomeOf(s, input.txId));
+      break;
+    case 'vote':
+      onVote(ctx, input.txId, input.from, input.vote, input.reason);
+      break;
+    case 'decisionSynced':
+      onDecisionSynced(ctx, input.txId);
+      break;
+    case 'ack':
+      onAck(ctx, input.txId, input.from, input.decision);
+      break;
+    case 'sendFailed':
+      onSendFailed(ctx, input.txId, input.to, input.decision);
+      break;
+    default:
+      assertNever(input);
+  }
+  return { state: s, effects };
+}
+
+interface Ctx {
+  readonly s: CoordinatorState;
+  readonly effects: CoordinatorEffect[];
+}
+
+function reply(ctx: Ctx, requestId: number, r: Reply): void {
+  ctx.effects.push({ kind: 'reply', requestId, reply: r });
+}
+
+function refuse(ctx: Ctx, requestId: number, code: RefusalCode, message: string): void {
+  reply(ctx, requestId, { kind: 'refused', code, message });
+}
+
+function outcomeReply(outcome: Outcome, participants: readonly string[], reason = '', pending: readonly string[] = []): Reply {
+  return { kind: 'outcome', outcome, reason, presumed: false, pending, participants };
+}
+
+const presumedAbort: Reply = {
+  kind: 'outcome',
+  outcome: 'aborted',
+  reason: 'unknown transaction: presumed aborted',
+  presumed: true,
+  pending: [],
+  participants: [],
+};
+
+/** What GetOutcome answers. `deciding` reads as preparing: the commit is not durable yet. */
+function outcomeOf(s: CoordinatorState, txId: string): Reply {
+  const tx = s.live.get(txId);
+  if (tx !== undefined) {
+    switch (tx.kind) {
+      case 'active':
+        return outcomeReply('active', tx.participants);
+      case 'preparing':
+      case 'deciding':
+        return outcomeReply('preparing', tx.participants);
+      case 'committing':
+        return outcomeReply('committed', tx.participants, '', pendingOf(tx.peers));
+      case 'aborting':
+        return outcomeReply('aborted', tx.participants, tx.reason);
+      default:
+        return assertNever(tx);
+    }
+  }
+  const done = s.finished.get(txId);
+  if (done !== undefined) return outcomeReply(done.outcome, done.participants, done.reason);
+  return presumedAbort;
+}
+
+function pendingOf(peers: ReadonlyMap<string, PeerState>): string[] {
+  const pending: string[] = [];
+  for (const [id, peer] of peers) if (peer.kind !== 'acked') pending.push(id);
+  return pending;
+}
+
+function onBegin(ctx: Ctx, requestId: number, txId: string, timeoutMs: number): void {
+  const { s } = ctx;
+  if (s.live.has(txId) || s.finished.has(txId)) {
+    refuse(ctx, requestId, 'ALREADY_EXISTS', `transaction ${txId} already exists`);
+    return;
+  }
+  if (s.live.size >= s.config.txInFlightMax) {
+    refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `the coordinator holds its maximum of ${s.config.txInFlightMax} unfinished transactions`);
+    return;
+  }
+  const lifetimeMs = timeoutMs <= 0 ? s.config.txTimeoutMsDefault : Math.min(timeoutMs, s.config.txTimeoutMsMax);
+  const deadlineMs = s.nowMs + lifetimeMs;
+  s.live.set(txId, { kind: 'active', txId, deadlineMs, participants: [] });
+  reply(ctx, requestId, { kind: 'begun', txId, deadlineMs });
+}
+
+function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: string): void {
+  const { s } = ctx;
+  const known = s.config.knownParticipants;
+  if (known.length > 0 && !known.includes(participantId)) {
+    refuse(ctx, requestId, 'INVALID_ARGUMENT', `participant ${participantId} is not configured at the coordinator`);
+    return;
+  }
+  const tx = s.live.get(txId);
+  if (tx === undefined) {
+    const done = s.finished.get(txId);
+    if (done !== undefined) refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} is ${done.outcome}, no longer active`);
+    else refuse(ctx, requestId, 'NOT_FOUND', `transaction ${txId} is unknown (never begun, or aborted and forgotten)`);
+    return;
+  }
+  if (tx.kind !== 'active') {
+    refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} is ${outcomeNameOf(tx)}, no longer active`);
+    return;
+  }
+  if (s.nowMs >= tx.deadlineMs) {
+    startAbort(ctx, tx, 'transaction deadline exceeded', []);
+    refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} passed its deadline and is aborted`);
+    return;
+  }
+  if (!tx.participants.includes(participantId)) {
+    if (tx.participants.length >= s.config.participantsPerTxMax) {
+      refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `transaction ${txId} already has the maximum of ${s.config.participantsPerTxMax} participants`);
+      return;
+    }
+    s.live.set(txId, { ...tx, participants: [...tx.participants, participantId] });
+  }
+  reply(ctx, requestId, { kind: 'enlisted', deadlineMs: tx.deadlineMs });
+}
+
+function outcomeNameOf(tx: LiveTx): string {
+  return tx.kind === 'committing' ? 'committed' : tx.kind === 'aborting' ? 'aborted' : tx.kind;
+}
+
+function onCommit(ctx: Ctx, requestId: number, txId: string): void {
+  const { s } = ctx;
+  const tx = s.live.get(txId);
+  if (tx === undefined) {
+    reply(ctx, requestId, outcomeOf(s, txId));
+    return;
+  }
+  switch (tx.kind) {
+    case 'active': {
+      if (s.nowMs >= tx.deadlineMs) {
+        startAbort(ctx, tx, 'transaction deadline exceeded', [requestId]);
+        return;
+      }
+      if (tx.participants.length === 0) {
+        // no branch anywhere: nothing to make durable, nothing to tell
+        finish(ctx, txId, 'committed', '', []);
+        reply(ctx, requestId, outcomeReply('committed', []));
+        return;
+      }
+      s.live.set(txId, {
+        kind: 'preparing',
+        txId,
+        prepareDeadlineMs: s.nowMs + s.config.prepareTimeoutMs,
+        participants: tx.participants,
+        yesVotes: [],
+        waiters: [requestId],
+      });
+      for (const to of tx.participants) ctx.effects.push({ kind: 'sendPrepare', txId, to });
+      return;
+    }
+    case 'preparing':
+    case 'deciding':
+      addWaiter(ctx, tx, requestId);
+      return;
+    case 'committing':
+      if (s.nowMs >= tx.replyAtMs) reply(ctx, requestId, outcomeReply('committed', tx.participants, '', pendingOf(tx.peers)));
+      else addWaiter(ctx, tx, requestId);
+      return;
+    case 'aborting':
+      reply(ctx, requestId, outcomeReply('aborted', tx.participants, tx.reason));
+      return;
+    default:
+      assertNever(tx);
+  }
+}
+
+function addWaiter(ctx: Ctx, tx: LiveTx & { kind: 'preparing' | 'deciding' | 'committing' }, requestId: number): void {
+  if (tx.waiters.length >= ctx.s.config.waitersPerTxMax) {
+    refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `transaction ${tx.txId} already has ${tx.waiters.length} waiting calls`);
+    return;
+  }
+  ctx.s.live.set(tx.txId, { ...tx, waiters: [...tx.waiters, requestId] });
+}
+
+function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): void {
+  const { s } = ctx;
+  const tx = s.live.get(txId);
+  if (tx === undefined) {
+    reply(ctx, requestId, outcomeOf(s, txId));
+    return;
+  }
+  switch (tx.kind) {
+    case 'active':
+    case 'preparing':
+      startAbort(ctx, tx, reason === '' ? 'aborted by the client' : reason, [requestId]);
+      return;
+    case 'deciding':
+      // the commit record is already on its way to disk: the first decision stands
+      addWaiter(ctx, tx, requestId);
+      return;
+    case 'committing':
+      reply(ctx, requestId, outcomeReply('committed', tx.participants, '', pendingOf(tx.peers)));
+      return;
+    case 'aborting':
+      reply(ctx, requestId, outcomeReply('aborted', tx.participants, tx.reason));
+      return;
+    default:
+      assertNever(tx);
+  }
+}
+
+/** Decision abort: tell every enlisted participant, answer every waiter. Nothing is logged. */
+function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly number[]): void {
+  assert(tx.kind === 'active' || tx.kind === 'preparing', `abort decided for a ${tx.kind} transaction`);
+  const waiters = tx.kind === 'preparing' ? [...(tx.waiters), ...extraWaiters] : extraWaiters;
+  for (const w of waiters) reply(ctx, w, outcomeReply('aborted', tx.participants, reason));
+  if (tx.participants.length === 0) {
+    finish(ctx, tx.txId, 'aborted', reason, []);
+    return;
+  }
+  const peers = new Map<string, PeerState>();
+  for (const to of tx.participants) {
+    peers.set(to, { kind: 'sending', attempt: 0 });
+    ctx.effects.push({ kind: 'sendDecision', txId: tx.txId, to, decision: 'abort' });
+  }
+  ctx.s.live.set(tx.txId, {
+    kind: 'aborting',
+    txId: tx.txId,
+    participants: tx.participants,
+    peers,
+    reason,
+    giveUpAtMs: ctx.s.nowMs + ctx.s.config.abortRetryForMs,
+  });
+}
+
+function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason: string): void {
+  const tx = ctx.s.live.get(txId);
+  // a vote for any other state is late or duplicated: the decision no longer depends on it
+  if (tx === undefined || tx.kind !== 'preparing' || !tx.participants.includes(from)) return;
+  if (vote === 'no') {
+    startAbort(ctx, tx, `participant ${from} voted no: ${reason}`, []);
+    return;
+  }
+  if (tx.yesVotes.includes(from)) return;
+  const yesVotes = [...tx.yesVotes, from];
+  if (yesVotes.length < tx.participants.length) {
+    ctx.s.live.set(txId, { ...tx, yesVotes });
+    return;
+  }
+  ctx.s.live.set(txId, { kind: 'deciding', txId, participants: tx.participants, waiters: tx.waiters });
+  ctx.effects.push({
+    kind: 'appendCommit',
+    record: { kind: 'commit', txId, participants: tx.participants, decidedAtMs: ctx.s.nowMs },
+  });
+}
+
+function onDecisionSynced(ctx: Ctx, txId: string): void {
+  const tx = ctx.s.live.get(txId);
+  assert(tx !== undefined && tx.kind === 'deciding', `decisionSynced for ${txId} in state ${tx?.kind ?? 'unknown'}`);
+  startCommit(ctx, txId, tx.participants, tx.waiters, ctx.s.nowMs);
+}
+
+/** The decision is durable: deliver Commit to every participant. */
+function startCommit(ctx: Ctx, txId: string, participants: readonly string[], waiters: readonly number[], decidedAtMs: number): void {
+  const peers = new Map<string, PeerState>();
+  for (const to of participants) {
+    peers.set(to, { kind: 'sending', attempt: 0 });
+    ctx.effects.push({ kind: 'sendDecision', txId, to, decision: 'commit' });
+  }
+  ctx.s.live.set(txId, {
+    kind: 'committing',
+    txId,
+    participants,
+    peers,
+    waiters: waiters,
+    replyAtMs: ctx.s.nowMs + ctx.s.config.phase2WaitMs,
+    decidedAtMs,
+  });
+}
+
+function onAck(ctx: Ctx, txId: string, from: string, decision: 'commit' | 'abort'): void {
+  const tx = ctx.s.live.get(txId);
+  if (tx === undefined) return;
+  const expected = decision === 'commit' ? 'committing' : 'aborting';
+  if (tx.kind !== expected) return;
+  assert(tx.kind === 'committing' || tx.kind === 'aborting', 'narrowed above');
+  const peers = new Map(tx.peers);
+  if (!peers.has(from)) return;
+  peers.set(from, { kind: 'acked' });
+  if (pendingOf(peers).length > 0) {
+    ctx.s.live.set(txId, { ...tx, peers });
+    return;
+  }
+  if (tx.kind === 'committing') {
+    for (const w of tx.waiters) reply(ctx, w, outcomeReply('committed', tx.participants));
+    // a yes-voter that missed our Commit would ask after its restart; every one acked, so the record may go
+    ctx.effects.push({ kind: 'appendEnd', record: { kind: 'end', txId } });
+    finish(ctx, txId, 'committed', '', tx.participants);
+  } else {
+    finish(ctx, txId, 'aborted', tx.reason, tx.participants);
+  }
+}
+
+function onSendFailed(ctx: Ctx, txId: string, to: string, decision: 'commit' | 'abort'): void {
+  const tx = ctx.s.live.get(txId);
+  if (tx === undefined) return;
+  const expected = decision === 'commit' ? 'committing' : 'aborting';
+  if (tx.kind !== expected) return;
+  assert(tx.kind === 'committing' || tx.kind === 'aborting', 'narrowed above');
+  const peer = tx.peers.get(to);
+  if (peer === undefined || peer.kind !== 'sending') return;
+  const peers = new Map(tx.peers);
+  const attempt = peer.attempt + 1;
+  peers.set(to, { kind: 'backoff', attempt, retryAtMs: ctx.s.nowMs + backoffMs(ctx.s, txId, to, attempt) });
+  ctx.s.live.set(txId, { ...tx, peers });
+}
+
+/**
+ * Capped exponential backoff with a jitter of up to ±25% derived from the tx, the peer
+ * and the attempt, so retries of many txs to one recovering participant spread out
+ * while the core stays deterministic.
+ */
+export function backoffMs(s: CoordinatorState, txId: string, to: string, attempt: number): number {
+  const exp = Math.min(s.config.retryBackoffMsMax, s.config.retryBackoffMsBase * 2 ** Math.min(attempt - 1, 30));
+  const jitter = (fnv1a(`${txId}/${to}/${attempt}`) % 501) / 1000 - 0.25;
+  return Math.max(1, Math.round(exp * (1 + jitter)));
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function finish(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted', reason: string, participants: readonly string[]): void {
+  const { s } = ctx;
+  s.live.delete(txId);
+  const done: FinishedTx = { kind: 'finished', txId, outcome, reason, participants, forgetAtMs: s.nowMs + s.config.finishedRetentionMs };
+  s.finished.delete(txId);
+  s.finished.set(txId, done);
+  // bounded: the oldest outcomes go first; presumed abort still answers for aborted ones
+  while (s.finished.size > s.config.finishedTxMax) {
+    const oldest = s.finished.keys().next();
+    if (oldest.done === true) break;
+    s.finished.delete(oldest.value);
+  }
+}
+
+function onTick(ctx: Ctx): void {
+  const { s } = ctx;
+  const now = s.nowMs;
+  for (const tx of [...s.live.values()]) {
+    switch (tx.kind) {
+      case 'active':
+        if (now >= tx.deadlineMs) startAbort(ctx, tx, 'transaction deadline exceeded', []);
+        break;
+      case 'preparing':
+        if (now >= tx.prepareDeadlineMs) startAbort(ctx, tx, 'prepare deadline exceeded: not every participant voted in time', []);
+        break;
+      case 'deciding':
+        break;
+      case 'committing':
+        retryDue(ctx, tx, 'commit');
+        answerWaitersAtPhase2Deadline(ctx, tx.txId);
+        break;
+      case 'aborting':
+        if (now >= tx.giveUpAtMs) finish(ctx, tx.txId, 'aborted', tx.reason, tx.participants);
+        else retryDue(ctx, tx, 'abort');
+        break;
+      default:
+        assertNever(tx);
+    }
+  }
+  for (const done of s.finished.values()) {
+    if (done.forgetAtMs > now) break;
+    s.finished.delete(done.txId);
+  }
+}
+
+function retryDue(ctx: Ctx, tx: LiveTx & { kind: 'committing' | 'aborting' }, decision: 'commit' | 'abort'): void {
+  let peers: Map<string, PeerState> | undefined;
+  for (const [to, peer] of tx.peers) {
+    if (peer.kind !== 'backoff' || peer.retryAtMs > ctx.s.nowMs) continue;
+    peers ??= new Map(tx.peers);
+    peers.set(to, { kind: 'sending', attempt: peer.attempt });
+    ctx.effects.push({ kind: 'sendDecision', txId: tx.txId, to, decision });
+  }
+  if (peers !== undefined) ctx.s.live.set(tx.txId, { ...tx, peers });
+}
+
+function answerWaitersAtPhase2Deadline(ctx: Ctx, txId: string): void {
+  const tx = ctx.s.live.get(txId);
+  if (tx === undefined || tx.kind !== 'committing' || tx.waiters.length === 0 || ctx.s.nowMs < tx.replyAtMs) return;
+  const pending = pendingOf(tx.peers);
+  for (const w of tx.waiters) reply(ctx, w, outcomeReply('committed', tx.participants, '', pending));
+  ctx.s.live.set(txId, { ...tx, waiters: [] });
+}
+
+/**
+ * Rebuilds the coordinator from its log after a restart: every commit without an end
+ * is re-driven; an ended one is remembered as committed. Anything not in the log is
+ * unknown, and unknown means aborted.
+ */
+function onRecover(ctx: Ctx, records: readonly LogRecord[]): void {
+  const open = new Map<string, { participants: readonly string[]; decidedAtMs: number }>();
+  for (const record of records) {
+    switch (record.kind) {
+      case 'commit':
+        open.set(record.txId, { participants: record.participants, decidedAtMs: record.decidedAtMs });
+        break;
+      case 'end': {
+        const commit = open.get(record.txId);
+        // an end whose commit sat in a reclaimed segment: already finished, nothing to re-drive
+        if (commit === undefined) break;
+        open.delete(record.txId);
+        finish(ctx, record.txId, 'committed', '', commit.participants);
+        break;
+      }
+      default:
+        assertNever(record);
+    }
+  }
+  for (const [txId, commit] of open) startCommit(ctx, txId, commit.participants, [], commit.decidedAtMs);
+}
