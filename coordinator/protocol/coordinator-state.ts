@@ -76,8 +76,10 @@ export interface CoordinatorState {
   readonly live: Map<string, LiveTx>;
   /** Insertion-ordered: the first entry is the oldest, so pruning pops from the front. */
   readonly finished: Map<string, FinishedTx>;
+  /** Decisions taken since start (recovered ones not counted), for metrics. */
+  readonly decided: { commits: number; aborts: number };
 }
 
 export function initialCoordinatorState(config: CoordinatorConfig, nowMs: number): CoordinatorState {
-  return { config, nowMs, live: new Map(), finished: new Map() };
+  return { config, nowMs, live: new Map(), finished: new Map(), decided: { commits: 0, aborts: 0 } };
 }

@@ -249,7 +249,8 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
 /** Decision abort: tell every enlisted participant, answer every waiter. Nothing is logged. */
 function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly number[]): void {
   assert(tx.kind === 'active' || tx.kind === 'preparing', `abort decided for a ${tx.kind} transaction`);
-  const waiters = tx.kind === 'preparing' ? [...(tx.waiters), ...extraWaiters] : extraWaiters;
+  ctx.s.decided.aborts += 1;
+  const waiters = tx.kind === 'preparing' ? [...tx.waiters, ...extraWaiters] : extraWaiters;
   for (const w of waiters) reply(ctx, w, outcomeReply('aborted', tx.participants, reason));
   if (tx.participants.length === 0) {
     finish(ctx, tx.txId, 'aborted', reason, []);
@@ -294,6 +295,7 @@ function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason
 function onDecisionSynced(ctx: Ctx, txId: string): void {
   const tx = ctx.s.live.get(txId);
   assert(tx !== undefined && tx.kind === 'deciding', `decisionSynced for ${txId} in state ${tx?.kind ?? 'unknown'}`);
+  ctx.s.decided.commits += 1;
   startCommit(ctx, txId, tx.participants, tx.waiters, ctx.s.nowMs);
 }
 
