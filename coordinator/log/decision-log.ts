@@ -35,7 +35,11 @@ export interface AppendOptions {
 
 /** What `open` found on disk. */
 export interface ReplayResult {
-  /** Every record of the surviving segments, in append order. */
+  /**
+   * Every record of the surviving segments, in append order. An `end` may appear without
+   * its `commit` (the commit's segment was reclaimed once every commit in it had ended);
+   * such an end concerns a forgotten tx and is skipped.
+   */
   readonly records: readonly LogRecord[];
   /** Bytes cut from the tail of the last segment because the last record was torn (0 if none). */
   readonly truncatedBytes: number;

@@ -1,4 +1,5 @@
 import { assert, assertNever } from '../../lib/assert/assert.js';
+import { backoffMs } from '../../lib/backoff/backoff.js';
 import type { LogRecord } from '../log/decision-log.js';
 import type { CoordinatorEffect, Outcome, RefusalCode, Reply } from './coordinator-effect.js';
 import type { CoordinatorInput } from './coordinator-input.js';
@@ -350,28 +351,8 @@ function onSendFailed(ctx: Ctx, txId: string, to: string, decision: 'commit' | '
   if (peer === undefined || peer.kind !== 'sending') return;
   const peers = new Map(tx.peers);
   const attempt = peer.attempt + 1;
-  peers.set(to, { kind: 'backoff', attempt, retryAtMs: ctx.s.nowMs + backoffMs(ctx.s, txId, to, attempt) });
+  peers.set(to, { kind: 'backoff', attempt, retryAtMs: ctx.s.nowMs + backoffMs(attempt, ctx.s.config.retryBackoffMsBase, ctx.s.config.retryBackoffMsMax, `${txId}/${to}`) });
   ctx.s.live.set(txId, { ...tx, peers });
-}
-
-/**
- * Capped exponential backoff with a jitter of up to ±25% derived from the tx, the peer
- * and the attempt, so retries of many txs to one recovering participant spread out
- * while the core stays deterministic.
- */
-export function backoffMs(s: CoordinatorState, txId: string, to: string, attempt: number): number {
-  const exp = Math.min(s.config.retryBackoffMsMax, s.config.retryBackoffMsBase * 2 ** Math.min(attempt - 1, 30));
-  const jitter = (fnv1a(`${txId}/${to}/${attempt}`) % 501) / 1000 - 0.25;
-  return Math.max(1, Math.round(exp * (1 + jitter)));
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 function finish(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted', reason: string, participants: readonly string[]): void {

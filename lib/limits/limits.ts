@@ -33,6 +33,16 @@ export const limits = {
   txIdLengthMax: 64,
   /** Length of a participant id. */
   participantIdLengthMax: 64,
+  /** A participant aborts a branch that saw no operation for this long and was never prepared. */
+  branchIdleMsMax: 120_000,
+  /** A prepared branch that has not heard the decision after this long asks the coordinator. */
+  inDoubtAskAfterMs: 5_000,
+  /** First delay between GetOutcome attempts of an in-doubt branch; doubles per attempt. */
+  outcomeRetryMsBase: 100,
+  /** Longest delay between GetOutcome attempts: in doubt, a participant asks forever. */
+  outcomeRetryMsMax: 5_000,
+  /** Branches one participant holds at once (open or prepared). */
+  branchesMax: 10_000,
   /** Length of an abort reason kept in memory and sent on the wire. */
   reasonLengthMax: 512,
 } as const;

@@ -1,0 +1,19 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../lib/config/config-error.js';
+import { coordinatorCommand } from './coordinator-command.js';
+import { failpointsCommand } from './failpoints-command.js';
+
+const program = new Command('twophase')
+  .description('Two-phase commit for file uploads: the bytes and the metadata change commit atomically, or neither does.')
+  .version('0.1.0')
+  .addCommand(coordinatorCommand())
+  .addCommand(failpointsCommand())
+  .showHelpAfterError();
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // configuration and start-up failures: one clear line, exit 2 (usage), no stack trace
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`twophase: ${message}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,11 @@
+import { armFromEnv, validateArmed } from '../lib/failpoints/failpoints.js';
+import '../coordinator/coordinator-failpoints.js';
+
+/**
+ * Arms TWOPHASE_FAILPOINTS once every module that defines failpoints is loaded, so a
+ * misspelt name fails the start instead of silently never firing.
+ */
+export function startFailpoints(): void {
+  armFromEnv();
+  validateArmed();
+}

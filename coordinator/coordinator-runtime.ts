@@ -1,0 +1,232 @@
+import type { Logger } from '../lib/logger/logger.js';
+import { newTxId } from '../lib/tx-id/tx-id.js';
+import { assertNever } from '../lib/assert/assert.js';
+import type { DecisionLog } from './log/decision-log.js';
+import type { CoordinatorConfig } from './protocol/coordinator-config.js';
+import type { CoordinatorEffect, Reply } from './protocol/coordinator-effect.js';
+import type { CoordinatorInput } from './protocol/coordinator-input.js';
+import { initialCoordinatorState, type CoordinatorState } from './protocol/coordinator-state.js';
+import { step } from './protocol/step.js';
+import { coordinatorFailpoints as fp } from './coordinator-failpoints.js';
+import type { ParticipantConnector } from './participant-connector.js';
+import { CoordinatorStoppedError } from './coordinator-stopped-error.js';
+
+export interface CoordinatorRuntimeOptions {
+  readonly config: CoordinatorConfig;
+  readonly log: DecisionLog;
+  readonly connector: ParticipantConnector;
+  readonly logger: Logger;
+  /** Wall clock in Unix ms; the only place the coordinator reads time. */
+  readonly clock?: () => number;
+  /** How often deadlines and retries are checked. */
+  readonly tickIntervalMs?: number;
+  readonly newTxId?: () => string;
+}
+
+export interface CoordinatorCounters {
+  recoveredCommits: number;
+  phase2SendFailures: number;
+}
+
+type RequestInput = Extract<CoordinatorInput, { requestId: number }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Runs the pure core against the real world: feeds it inputs (requests, votes, acks,
+ * log syncs, clock ticks) and carries out its effects. It never decides anything itself.
+ */
+export class CoordinatorRuntime {
+  private state: CoordinatorState;
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+  private readonly inflight = new Set<Promise<void>>();
+  private nextRequestId = 1;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly clock: () => number;
+  readonly counters: CoordinatorCounters = { recoveredCommits: 0, phase2SendFailures: 0 };
+
+  constructor(private readonly options: CoordinatorRuntimeOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.state = initialCoordinatorState(options.config, this.clock());
+  }
+
+  /** Replays the decision log and starts re-driving every commit without an end. */
+  async start(): Promise<{ recoveredCommits: number; truncatedBytes: number }> {
+    const replay = await this.options.log.open();
+    this.feed({ kind: 'tick', nowMs: this.clock() });
+    this.feed({ kind: 'recover', records: replay.records });
+    const recoveredCommits = this.state.live.size;
+    this.counters.recoveredCommits = recoveredCommits;
+    this.options.logger.info(
+      { records: replay.records.length, recoveredCommits, truncatedBytes: replay.truncatedBytes },
+      'decision log replayed',
+    );
+    const interval = this.options.tickIntervalMs ?? 10;
+    this.timer = setInterval(() => this.feed({ kind: 'tick', nowMs: this.clock() }), interval);
+    this.timer.unref();
+    return { recoveredCommits, truncatedBytes: replay.truncatedBytes };
+  }
+
+  begin(timeoutMs: number): Promise<Reply> {
+    const txId = (this.options.newTxId ?? newTxId)();
+    return this.request({ kind: 'begin', txId, timeoutMs });
+  }
+
+  enlist(txId: string, participantId: string): Promise<Reply> {
+    return this.request({ kind: 'enlist', txId, participantId });
+  }
+
+  commit(txId: string): Promise<Reply> {
+    return this.request({ kind: 'commit', txId });
+  }
+
+  abort(txId: string, reason: string): Promise<Reply> {
+    return this.request({ kind: 'abort', txId, reason });
+  }
+
+  getOutcome(txId: string): Promise<Reply> {
+    return this.request({ kind: 'getOutcome', txId });
+  }
+
+  participants(): readonly { participantId: string; address: string }[] {
+    return this.options.connector.list();
+  }
+
+  /** Unfinished txs and decisions taken since start, for health and metrics. */
+  stats(): { live: number; commits: number; aborts: number } {
+    return { live: this.state.live.size, ...this.state.decided };
+  }
+
+  /**
+   * Stops the clock, waits (bounded) for in-flight sends and log appends, closes the log.
+   * Calls still waiting are rejected: their txs are either durable (re-driven after a
+   * restart) or presumed aborted.
+   */
+  async stop(waitMs = 5_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    const settled = Promise.allSettled([...this.inflight]);
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+    for (const [, resolve] of this.pending) resolve({ kind: 'refused', code: 'FAILED_PRECONDITION', message: 'coordinator is shutting down' });
+    this.pending.clear();
+    await this.options.log.close();
+    this.options.connector.close();
+  }
+
+  private request(input: DistributiveOmit<RequestInput, 'requestId'>): Promise<Reply> {
+    if (this.stopped) return Promise.reject(new CoordinatorStoppedError());
+    const requestId = this.nextRequestId++;
+    return new Promise<Reply>((resolve) => {
+      this.pending.set(requestId, resolve);
+      this.feed({ ...input, requestId } as RequestInput);
+    });
+  }
+
+  private feed(input: CoordinatorInput): void {
+    const { state, effects } = step(this.state, input);
+    this.state = state;
+    for (const effect of effects) this.execute(effect);
+  }
+
+  /** Feeds an input produced by an async effect, unless the runtime stopped meanwhile. */
+  private later(input: CoordinatorInput): void {
+    if (!this.stopped) this.feed(input);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+  }
+
+  private execute(effect: CoordinatorEffect): void {
+    switch (effect.kind) {
+      case 'reply':
+        this.track(this.deliverReply(effect.requestId, effect.reply));
+        return;
+      case 'sendPrepare':
+        this.track(this.sendPrepare(effect.txId, effect.to));
+        return;
+      case 'appendCommit':
+        this.track(this.appendCommit(effect));
+        return;
+      case 'sendDecision':
+        this.track(this.sendDecision(effect.txId, effect.to, effect.decision));
+        return;
+      case 'appendEnd':
+        this.track(this.appendEnd(effect.record.txId));
+        return;
+      default:
+        assertNever(effect);
+    }
+  }
+
+  private async deliverReply(requestId: number, reply: Reply): Promise<void> {
+    const resolve = this.pending.get(requestId);
+    if (resolve === undefined) return;
+    this.pending.delete(requestId);
+    await fp.replyBeforeSend.hit();
+    resolve(reply);
+  }
+
+  private async sendPrepare(txId: string, to: string): Promise<void> {
+    let vote: 'yes' | 'no' = 'no';
+    let reason = '';
+    try {
+      await fp.prepareBeforeSend.hit();
+      const tx = this.state.live.get(txId);
+      const deadlineMs = tx?.kind === 'preparing' ? tx.prepareDeadlineMs : this.clock();
+      ({ vote, reason } = await this.options.connector.prepare(to, txId, deadlineMs));
+      await fp.prepareAfterSend.hit();
+    } catch (err) {
+      reason = `prepare failed: ${errorText(err)}`;
+      this.txLogger(txId).warn({ participantId: to, err: errorText(err) }, 'prepare failed; counts as a no vote');
+    }
+    this.later({ kind: 'vote', txId, from: to, vote, reason });
+  }
+
+  private async appendCommit(effect: Extract<CoordinatorEffect, { kind: 'appendCommit' }>): Promise<void> {
+    const { txId } = effect.record;
+    await fp.commitBeforeAppend.hit();
+    // the commit point: nothing is sent to any participant until this resolves
+    await this.options.log.append(effect.record, { sync: true });
+    await fp.commitAfterSync.hit();
+    this.txLogger(txId).debug({ participants: effect.record.participants }, 'commit decision durable');
+    this.later({ kind: 'decisionSynced', txId });
+  }
+
+  private async sendDecision(txId: string, to: string, decision: 'commit' | 'abort'): Promise<void> {
+    const before = decision === 'commit' ? fp.commitBeforeSend : fp.abortBeforeSend;
+    const after = decision === 'commit' ? fp.commitAfterSend : fp.abortAfterSend;
+    try {
+      await before.hit();
+      if (decision === 'commit') await this.options.connector.commit(to, txId);
+      else await this.options.connector.abort(to, txId, this.abortReasonOf(txId));
+      await after.hit();
+      this.later({ kind: 'ack', txId, from: to, decision });
+    } catch (err) {
+      this.counters.phase2SendFailures += 1;
+      this.txLogger(txId).warn({ participantId: to, decision, err: errorText(err) }, 'phase-2 send failed; will retry');
+      this.later({ kind: 'sendFailed', txId, to, decision, reason: errorText(err) });
+    }
+  }
+
+  private abortReasonOf(txId: string): string {
+    const tx = this.state.live.get(txId);
+    return tx?.kind === 'aborting' ? tx.reason : 'aborted';
+  }
+
+  private async appendEnd(txId: string): Promise<void> {
+    await fp.endBeforeAppend.hit();
+    await this.options.log.append({ kind: 'end', txId }, { sync: false });
+    await fp.endAfterAppend.hit();
+  }
+
+  private txLogger(txId: string): Logger {
+    return this.options.logger.child({ txId });
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,73 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../../lib/logger/logger.js';
+import { serviceError, unaryHandler } from '../../lib/grpc/service-error.js';
+import { participantIdProblem, txIdProblem } from '../../lib/tx-id/tx-id.js';
+import { limits } from '../../lib/limits/limits.js';
+import { loadProto } from '../../proto/load-proto.js';
+import type { CoordinatorHandlers } from '../../proto/gen/twophase/v1/Coordinator.js';
+import type { Outcome__Output } from '../../proto/gen/twophase/v1/Outcome.js';
+import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
+import type { Outcome, Reply } from '../protocol/coordinator-effect.js';
+import type { CoordinatorRuntime } from '../coordinator-runtime.js';
+
+const outcomeNames: Record<Outcome, Outcome__Output> = {
+  active: 'OUTCOME_ACTIVE',
+  preparing: 'OUTCOME_PREPARING',
+  committed: 'OUTCOME_COMMITTED',
+  aborted: 'OUTCOME_ABORTED',
+};
+
+/** The twophase.v1.Coordinator service over a runtime: validation, proto ⇄ core types, status codes. */
+export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger): GrpcServiceBinding {
+  const onUnexpected = (err: unknown): void => logger.error({ err }, 'coordinator call failed unexpectedly');
+  const handlers: CoordinatorHandlers = {
+    Begin: unaryHandler(async (req) => {
+      if (req.timeoutMs > limits.txTimeoutMsMax) {
+        throw serviceError('INVALID_ARGUMENT', `timeout_ms ${req.timeoutMs} exceeds the maximum of ${limits.txTimeoutMsMax}`);
+      }
+      const r = expect(await runtime.begin(req.timeoutMs), 'begun');
+      return { txId: r.txId, deadlineUnixMs: String(r.deadlineMs) };
+    }, onUnexpected),
+    Enlist: unaryHandler(async (req) => {
+      validTxId(req.txId);
+      const problem = participantIdProblem(req.participantId);
+      if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
+      const r = expect(await runtime.enlist(req.txId, req.participantId), 'enlisted');
+      return { deadlineUnixMs: String(r.deadlineMs) };
+    }, onUnexpected),
+    Commit: unaryHandler(async (req) => {
+      validTxId(req.txId);
+      const r = expect(await runtime.commit(req.txId), 'outcome');
+      return { outcome: outcomeNames[r.outcome], reason: r.reason, pendingParticipants: [...r.pending], presumed: r.presumed };
+    }, onUnexpected),
+    Abort: unaryHandler(async (req) => {
+      validTxId(req.txId);
+      const reason = req.reason.slice(0, limits.reasonLengthMax);
+      const r = expect(await runtime.abort(req.txId, reason), 'outcome');
+      return { outcome: outcomeNames[r.outcome], reason: r.reason, presumed: r.presumed };
+    }, onUnexpected),
+    GetOutcome: unaryHandler(async (req) => {
+      validTxId(req.txId);
+      const r = expect(await runtime.getOutcome(req.txId), 'outcome');
+      return { outcome: outcomeNames[r.outcome], reason: r.reason, presumed: r.presumed, participants: [...r.participants] };
+    }, onUnexpected),
+    ListParticipants: unaryHandler(async () => ({ participants: [...runtime.participants()] }), onUnexpected),
+  };
+  return {
+    name: 'twophase.v1.Coordinator',
+    definition: loadProto().twophase.v1.Coordinator.service,
+    implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+  };
+}
+
+function validTxId(txId: string): void {
+  const problem = txIdProblem(txId);
+  if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
+}
+
+/** The reply of the expected kind, or the refusal as a gRPC error. */
+function expect<K extends Reply['kind']>(reply: Reply, kind: K): Extract<Reply, { kind: K }> {
+  if (reply.kind === kind) return reply as Extract<Reply, { kind: K }>;
+  if (reply.kind === 'refused') throw serviceError(reply.code, reply.message);
+  throw serviceError('INTERNAL', `unexpected ${reply.kind} reply`);
+}

@@ -1,0 +1,61 @@
+import { mkdir } from 'node:fs/promises';
+import { createLogger } from '../lib/logger/logger.js';
+import { lockDir } from '../lib/dir-lock/dir-lock.js';
+import { startGrpcServer, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
+import { FileDecisionLog } from './log/file-decision-log.js';
+import { coordinatorConfig } from './protocol/coordinator-config.js';
+import { CoordinatorRuntime } from './coordinator-runtime.js';
+import { GrpcParticipantConnector } from './grpc/grpc-participant-connector.js';
+import { coordinatorService } from './grpc/coordinator-service.js';
+import type { CoordinatorSettings } from './coordinator-settings.js';
+import { join } from 'node:path';
+
+export interface RunningCoordinator {
+  readonly runtime: CoordinatorRuntime;
+  readonly grpc: RunningGrpcServer;
+  /** Graceful stop: refuse new calls, drain, flush the log, release the data dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires settings → decision log, participant connections, runtime, gRPC server. The log
+ * is replayed before the server listens, so GetOutcome answers from the first call,
+ * while re-driven commits are delivered in the background.
+ */
+export async function runCoordinator(settings: CoordinatorSettings): Promise<RunningCoordinator> {
+  const logger = createLogger('coordinator', settings.logLevel);
+  await mkdir(settings.dataDir, { recursive: true });
+  const lock = await lockDir(settings.dataDir);
+  const log = new FileDecisionLog({ dir: join(settings.dataDir, 'log'), logger });
+  const connector = new GrpcParticipantConnector({
+    participants: settings.participant,
+    phase2CallTimeoutMs: settings.phase2CallTimeoutMs,
+  });
+  const runtime = new CoordinatorRuntime({
+    config: coordinatorConfig({
+      knownParticipants: [...settings.participant.keys()],
+      txTimeoutMsDefault: settings.txTimeoutMs,
+      prepareTimeoutMs: settings.prepareTimeoutMs,
+      phase2WaitMs: settings.phase2WaitMs,
+    }),
+    log,
+    connector,
+    logger,
+  });
+  await runtime.start();
+  const grpc = await startGrpcServer(settings.listen, [coordinatorService(runtime, logger)], logger);
+  let stopping: Promise<void> | undefined;
+  return {
+    runtime,
+    grpc,
+    stop() {
+      stopping ??= (async () => {
+        await grpc.shutdown();
+        await runtime.stop();
+        await lock.release();
+        logger.info('coordinator stopped');
+      })();
+      return stopping;
+    },
+  };
+}

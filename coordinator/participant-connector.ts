@@ -1,0 +1,25 @@
+/**
+ * How the coordinator runtime reaches participants. The core decides; a connector only
+ * delivers. Implementations: gRPC (coordinator/grpc), and in-memory fakes in tests.
+ */
+export interface ParticipantConnector {
+  /**
+   * Asks `participantId` to prepare its branch of `txId`, waiting at most until
+   * `deadlineMs` (Unix ms). Resolves with the vote; a `no` carries the participant's
+   * reason. Rejects when the participant could not be asked or did not answer in time;
+   * the runtime treats that as a `no`.
+   */
+  prepare(participantId: string, txId: string, deadlineMs: number): Promise<{ vote: 'yes' | 'no'; reason: string }>;
+
+  /** Delivers the commit decision. Resolves once the participant acked; rejects otherwise (retried). */
+  commit(participantId: string, txId: string): Promise<void>;
+
+  /** Delivers the abort decision. Resolves once the participant acked; rejects otherwise (retried). */
+  abort(participantId: string, txId: string, reason: string): Promise<void>;
+
+  /** Participant ids and addresses, as configured. */
+  list(): readonly { participantId: string; address: string }[];
+
+  /** Closes every connection. */
+  close(): void;
+}
