@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CoordinatorClient } from '../../proto/gen/twophase/v1/Coordinator.js';
 import { CliProcess } from '../support/cli-process.js';
-import { call, coordinatorClient } from '../support/coordinator-client.js';
+import { TestCoordinatorClient } from '../support/coordinator-client.js';
 import { FakeParticipant } from '../support/fake-participant.js';
 
 let dataDir: string;
 let blob: FakeParticipant;
 let metadata: FakeParticipant;
 const processes: CliProcess[] = [];
-const clients: CoordinatorClient[] = [];
+const clients: TestCoordinatorClient[] = [];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'twophase-coordinator-crash-'));
@@ -30,22 +29,22 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function startCoordinator(failpoints = ''): Promise<{ proc: CliProcess; client: CoordinatorClient }> {
+async function startCoordinator(failpoints = ''): Promise<{ proc: CliProcess; client: TestCoordinatorClient }> {
   const proc = new CliProcess(
     ['coordinator', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--participant', `blob=${blob.address}`, '--participant', `metadata=${metadata.address}`],
     failpoints === '' ? {} : { TWOPHASE_FAILPOINTS: failpoints },
   );
   processes.push(proc);
-  const client = coordinatorClient(`127.0.0.1:${await proc.grpcPort()}`);
+  const client = new TestCoordinatorClient(`127.0.0.1:${await proc.grpcPort()}`);
   clients.push(client);
   return { proc, client };
 }
 
 /** Begin, enlist both participants (as they would on their first operation), and return the txId. */
-async function beginWithBothParticipants(client: CoordinatorClient): Promise<string> {
-  const { txId } = await call(client.Begin.bind(client), { timeoutMs: 30_000 });
-  await call(client.Enlist.bind(client), { txId, participantId: 'blob' });
-  await call(client.Enlist.bind(client), { txId, participantId: 'metadata' });
+async function beginWithBothParticipants(client: TestCoordinatorClient): Promise<string> {
+  const { txId } = await client.begin();
+  await client.enlist(txId, 'blob');
+  await client.enlist(txId, 'metadata');
   return txId;
 }
 
@@ -53,7 +52,7 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
   it('killed right after its decision is synced, it re-drives the commit after restart and answers committed', async () => {
     const first = await startCoordinator('coordinator.log.commit.after-sync=crash');
     const txId = await beginWithBothParticipants(first.client);
-    const commit = call(first.client.Commit.bind(first.client), { txId }).catch((err: grpc.ServiceError) => err);
+    const commit = first.client.commit(txId).catch((err: grpc.ServiceError) => err);
     expect(await first.proc.exited).toMatchObject({ signal: 'SIGKILL' });
     const lost = await commit;
     expect(lost).toBeInstanceOf(Error); // the client never heard: it must ask GetOutcome
@@ -64,7 +63,7 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
     const metadataPort = metadata.port;
     await metadata.stop();
     const second = await startCoordinator();
-    const outcome = await call(second.client.GetOutcome.bind(second.client), { txId });
+    const outcome = await second.client.getOutcome(txId);
     expect(outcome).toMatchObject({ outcome: 'OUTCOME_COMMITTED', presumed: false });
     await blob.waitFor('Commit', txId);
 
@@ -73,7 +72,7 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
     expect(blob.calls.filter((c) => c.method === 'Abort')).toEqual([]);
     expect(metadata.calls.filter((c) => c.method === 'Abort')).toEqual([]);
     // every ack is in: the tx ends, and a repeated Commit returns the first outcome
-    const repeated = await call(second.client.Commit.bind(second.client), { txId });
+    const repeated = await second.client.commit(txId);
     expect(repeated).toMatchObject({ outcome: 'OUTCOME_COMMITTED' });
     await second.proc.waitForLine((l) => l.msg === 'decision log replayed' && l.recoveredCommits === 1);
   });
@@ -81,7 +80,7 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
   it('killed before its decision, it answers aborted after restart and the in-doubt participants abort', async () => {
     const first = await startCoordinator('coordinator.log.commit.before-append=crash');
     const txId = await beginWithBothParticipants(first.client);
-    void call(first.client.Commit.bind(first.client), { txId }).catch(() => undefined);
+    void first.client.commit(txId).catch(() => undefined);
     expect(await first.proc.exited).toMatchObject({ signal: 'SIGKILL' });
     // both voted yes: both are in doubt
     expect([...blob.prepared]).toEqual([txId]);
@@ -90,13 +89,13 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
     const second = await startCoordinator();
     for (const participant of [blob, metadata]) {
       // what a restarted participant does with an in-doubt branch: ask, then apply the answer
-      const answer = await call(second.client.GetOutcome.bind(second.client), { txId, participantId: participant.participantId });
+      const answer = await second.client.getOutcome(txId, participant.participantId);
       expect(answer).toMatchObject({ outcome: 'OUTCOME_ABORTED', presumed: true });
       participant.aborted.add(txId);
       participant.prepared.delete(txId);
     }
     expect(blob.committed.size + metadata.committed.size).toBe(0);
-    const commitAgain = await call(second.client.Commit.bind(second.client), { txId });
+    const commitAgain = await second.client.commit(txId);
     expect(commitAgain).toMatchObject({ outcome: 'OUTCOME_ABORTED' });
   });
 
@@ -104,7 +103,7 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
     const { client } = await startCoordinator();
     metadata.vote = () => 'no';
     const txId = await beginWithBothParticipants(client);
-    const result = await call(client.Commit.bind(client), { txId });
+    const result = await client.commit(txId);
     expect(result).toMatchObject({ outcome: 'OUTCOME_ABORTED' });
     expect(result.reason).toContain('metadata voted no');
     await blob.waitFor('Abort', txId);
@@ -115,12 +114,12 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
   it('a crash while sending Commit leaves the tx committed and delivered after restart', async () => {
     const first = await startCoordinator('coordinator.send.commit.before=crash');
     const txId = await beginWithBothParticipants(first.client);
-    void call(first.client.Commit.bind(first.client), { txId }).catch(() => undefined);
+    void first.client.commit(txId).catch(() => undefined);
     expect(await first.proc.exited).toMatchObject({ signal: 'SIGKILL' });
     const second = await startCoordinator();
     await blob.waitFor('Commit', txId);
     await metadata.waitFor('Commit', txId);
-    expect(await call(second.client.GetOutcome.bind(second.client), { txId })).toMatchObject({ outcome: 'OUTCOME_COMMITTED' });
+    expect(await second.client.getOutcome(txId)).toMatchObject({ outcome: 'OUTCOME_COMMITTED' });
   });
 
   it('health checking reports SERVING and SIGTERM stops the coordinator gracefully', async () => {
