@@ -45,6 +45,54 @@ export const limits = {
   branchesMax: 10_000,
   /** Length of an abort reason kept in memory and sent on the wire. */
   reasonLengthMax: 512,
+  /** Characters of a namespace ([A-Za-z0-9._-]). */
+  namespaceLengthMax: 128,
+  /** UTF-8 bytes of a file path, and of one `/`-separated segment of it (the common filesystem NAME_MAX). */
+  pathBytesMax: 1024,
+  pathSegmentBytesMax: 255,
+  /** Characters of a content type. */
+  contentTypeLengthMax: 255,
+  /** Entries in one ListFiles / ListRevisions page, and the size used when the client asks for none. */
+  pageSizeMax: 1000,
+  pageSizeDefault: 100,
+  /** Characters of a page token a client hands back. */
+  pageTokenLengthMax: 2048,
+  /** Open (unprepared) metadata branches; each holds one PostgreSQL connection until it prepares. */
+  metadataBranchesMax: 64,
+  /** Writes one metadata branch may stage (each is a row lock held until the decision). */
+  metadataWritesPerBranchMax: 1_000,
+  /** PostgreSQL connections for reads, commitPrepared and rollbackPrepared, beside the branches'. */
+  metadataSharedConnectionsMax: 8,
+  /** Default wait for a file's row lock before a write fails as a retryable conflict. */
+  metadataLockTimeoutMsDefault: 2_000,
+  /** How long a marker row of a prepared-then-committed tx is kept to answer repeated Commits. */
+  metadataMarkerRetentionMs: 7 * 24 * 60 * 60_000,
+  /** How often expired marker rows are deleted, and how many per statement and per sweep. */
+  metadataMarkerSweepIntervalMs: 60 * 60_000,
+  metadataMarkerSweepBatchMax: 10_000,
+  metadataMarkerSweepBatchesMax: 100,
+  /** Log lines of an embedded PostgreSQL kept to explain a failed start. */
+  embeddedPostgresLogLinesMax: 50,
+  /**
+   * Bytes of one blob object. Put streams to disk in constant memory, so this bounds disk
+   * use per upload, not memory; 5 GiB is S3's single-PUT ceiling, which the S3 backend shares.
+   */
+  blobObjectBytesMax: 5 * 1024 ** 3,
+  /** Bytes of one Put chunk message (below the server's 4 MiB receive limit). */
+  blobPutChunkBytesMax: 1024 * 1024,
+  /** Bytes of one Get response message; a reader holds a few of these at most. */
+  blobGetChunkBytesMax: 256 * 1024,
+  /** Objects one tx may stage at the blob participant; bounds its manifest. */
+  blobObjectsPerTxMax: 10_000,
+  /** Unprepared blob branches tracked in memory (staged objects, or why one will vote no). */
+  blobOpenBranchesMax: 100_000,
+  /**
+   * How long the blob participant keeps `committed/<txId>.json` after a commit: a Commit
+   * whose ack was lost is re-sent, and the record is how that repeat is verified.
+   */
+  blobCommittedRetentionMs: 7 * 24 * 60 * 60_000,
+  /** How often expired commit records are swept. */
+  blobCommittedSweepIntervalMs: 60 * 60_000,
 } as const;
 
 export type Limits = typeof limits;

@@ -1,0 +1,280 @@
+import { assertNever } from '../lib/assert/assert.js';
+import { KeyedMutex } from '../lib/keyed-mutex/keyed-mutex.js';
+import { limits } from '../lib/limits/limits.js';
+import type { Logger } from '../lib/logger/logger.js';
+import { txIdProblem } from '../lib/tx-id/tx-id.js';
+import type { CoordinatorLink } from './coordinator-link.js';
+import { BranchNotCommittedError, CoordinatorUnavailableError, InvalidInputError, LimitExceededError, TxNotActiveError } from './participant-errors.js';
+import { initialParticipantState, type ParticipantConfig, type ParticipantState } from './protocol/branch-state.js';
+import type { ParticipantEffect } from './protocol/participant-effect.js';
+import type { ParticipantInput } from './protocol/participant-input.js';
+import { inDoubtBranches, participantStep } from './protocol/participant-step.js';
+import type { BranchWork, PrepareVote, ResourceManager } from './resource-manager.js';
+
+export interface ParticipantRuntimeOptions {
+  readonly rm: ResourceManager;
+  readonly coordinator: CoordinatorLink;
+  readonly logger: Logger;
+  readonly config?: Partial<ParticipantConfig>;
+  readonly clock?: () => number;
+  readonly tickIntervalMs?: number;
+  /** How often the in-doubt summary is logged while branches are in doubt. */
+  readonly inDoubtReportMs?: number;
+}
+
+export function participantConfig(overrides: Partial<ParticipantConfig> = {}): ParticipantConfig {
+  return {
+    branchIdleMsMax: limits.branchIdleMsMax,
+    inDoubtAskAfterMs: limits.inDoubtAskAfterMs,
+    outcomeRetryMsBase: limits.outcomeRetryMsBase,
+    outcomeRetryMsMax: limits.outcomeRetryMsMax,
+    branchesMax: limits.branchesMax,
+    ...overrides,
+  };
+}
+
+/**
+ * Runs the pure branch state machine against a resource manager and the coordinator.
+ * Every call of one tx (client work, Prepare, Commit, Abort, in-doubt resolution) runs
+ * under that tx's lock, so a resource manager never sees two at once for one tx.
+ */
+export class ParticipantRuntime implements BranchWork {
+  private state: ParticipantState;
+  private readonly locks = new KeyedMutex();
+  private readonly clock: () => number;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+  private readonly background = new Set<Promise<void>>();
+
+  constructor(private readonly options: ParticipantRuntimeOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.state = initialParticipantState(participantConfig(options.config), this.clock());
+  }
+
+  get participantId(): string {
+    return this.options.rm.participantId;
+  }
+
+  /** Recovers the resource manager: prepared branches become in doubt and ask the coordinator. */
+  async start(): Promise<{ inDoubt: number; abortedLeftovers: number }> {
+    const recovery = await this.options.rm.recover();
+    this.feed({ kind: 'tick', nowMs: this.clock() });
+    this.feed({ kind: 'recovered', prepared: recovery.prepared });
+    this.options.logger.info(
+      { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers },
+      recovery.prepared.length > 0 ? 'recovered: prepared branches are in doubt, asking the coordinator' : 'recovered',
+    );
+    const tick = setInterval(() => this.feed({ kind: 'tick', nowMs: this.clock() }), this.options.tickIntervalMs ?? 50);
+    const report = setInterval(() => this.reportInDoubt(), this.options.inDoubtReportMs ?? 10_000);
+    tick.unref();
+    report.unref();
+    this.timers = [tick, report];
+    this.feed({ kind: 'tick', nowMs: this.clock() });
+    return { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers };
+  }
+
+  /** BranchWork: enlists on the first operation of a tx, then runs `operation` under the tx's lock. */
+  run<T>(txId: string, operation: () => Promise<T>): Promise<T> {
+    validTxId(txId);
+    return this.locks.run(txId, async () => {
+      let effect = this.single(this.feed({ kind: 'workRequested', txId }));
+      if (effect.kind === 'enlist') effect = this.single(this.feed(await this.enlist(txId)));
+      if (effect.kind === 'refuseWork') {
+        switch (effect.code) {
+          case 'exhausted':
+            throw new LimitExceededError(effect.reason);
+          case 'unavailable':
+            throw new CoordinatorUnavailableError(txId);
+          case 'notActive':
+            throw new TxNotActiveError(txId, effect.reason);
+          default:
+            assertNever(effect.code);
+        }
+      }
+      try {
+        return await operation();
+      } finally {
+        this.feed({ kind: 'workDone', txId });
+      }
+    });
+  }
+
+  prepare(txId: string): Promise<PrepareVote> {
+    validTxId(txId);
+    return this.locks.run(txId, async () => {
+      const effect = this.single(this.feed({ kind: 'prepareRequested', txId }));
+      if (effect.kind === 'vote') return voteOf(effect);
+      if (effect.kind !== 'runPrepare') throw new Error(`unexpected ${effect.kind} for prepare`);
+      let vote: PrepareVote;
+      try {
+        vote = await this.options.rm.prepare(txId);
+      } catch (err) {
+        // a failed prepare must not leave a yes behind: vote no, and the decision will be abort
+        this.txLogger(txId).warn({ err: errorText(err) }, 'prepare failed; voting no');
+        vote = { vote: 'no', reason: `prepare failed: ${errorText(err)}` };
+      }
+      const answered = this.single(this.feed({ kind: 'prepareDone', txId, vote: vote.vote, reason: vote.vote === 'no' ? vote.reason : '' }));
+      if (answered.kind !== 'vote') throw new Error(`unexpected ${answered.kind} after prepare`);
+      return voteOf(answered);
+    });
+  }
+
+  commit(txId: string): Promise<{ alreadyCommitted: boolean }> {
+    validTxId(txId);
+    return this.locks.run(txId, () => this.commitLocked(txId));
+  }
+
+  abort(txId: string, reason: string): Promise<{ alreadyAborted: boolean }> {
+    validTxId(txId);
+    return this.locks.run(txId, () => this.abortLocked(txId, reason));
+  }
+
+  /** Branches that voted yes and do not know the decision, oldest first. */
+  inDoubt(): { txId: string; preparedAtMs: number }[] {
+    return inDoubtBranches(this.state);
+  }
+
+  /** Age of the oldest in-doubt branch in ms (0 when none), for metrics. */
+  oldestInDoubtMs(): number {
+    const oldest = this.inDoubt()[0];
+    return oldest === undefined ? 0 : Math.max(0, this.clock() - oldest.preparedAtMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.allSettled([...this.background]);
+    this.options.coordinator.close();
+    await this.options.rm.close();
+  }
+
+  private async commitLocked(txId: string): Promise<{ alreadyCommitted: boolean }> {
+    const effect = this.single(this.feed({ kind: 'commitRequested', txId }));
+    if (effect.kind === 'refuseCommit') throw new BranchNotCommittedError(txId, this.participantId, effect.reason);
+    if (effect.kind !== 'runCommit') throw new Error(`unexpected ${effect.kind} for commit`);
+    try {
+      const result = await this.options.rm.commit(txId);
+      this.feed({ kind: 'commitDone', txId, result: 'committed' });
+      return result;
+    } catch (err) {
+      const refused = err instanceof BranchNotCommittedError;
+      this.feed({ kind: 'commitDone', txId, result: refused ? 'refused' : 'failed' });
+      this.txLogger(txId).error({ err: errorText(err) }, refused ? 'commit refused: the branch cannot be shown committed' : 'commit failed; will retry');
+      throw err;
+    }
+  }
+
+  private async abortLocked(txId: string, reason: string): Promise<{ alreadyAborted: boolean }> {
+    const effect = this.single(this.feed({ kind: 'abortRequested', txId }));
+    if (effect.kind === 'refuseAbort') throw new TxNotActiveError(txId, effect.reason);
+    if (effect.kind !== 'runAbort') throw new Error(`unexpected ${effect.kind} for abort`);
+    try {
+      const result = await this.options.rm.abort(txId);
+      this.feed({ kind: 'abortDone', txId, ok: true });
+      this.txLogger(txId).debug({ reason }, 'branch aborted');
+      return result;
+    } catch (err) {
+      this.feed({ kind: 'abortDone', txId, ok: false });
+      this.txLogger(txId).error({ err: errorText(err) }, 'abort failed; will retry');
+      throw err;
+    }
+  }
+
+  private async enlist(txId: string): Promise<ParticipantInput> {
+    try {
+      const { txDeadlineMs } = await this.options.coordinator.enlist(txId, this.participantId);
+      return { kind: 'enlistResult', txId, result: 'enlisted', txDeadlineMs, reason: '' };
+    } catch (err) {
+      if (err instanceof TxNotActiveError) return { kind: 'enlistResult', txId, result: 'refused', txDeadlineMs: 0, reason: err.message };
+      if (err instanceof InvalidInputError) return { kind: 'enlistResult', txId, result: 'refused', txDeadlineMs: 0, reason: err.message };
+      this.txLogger(txId).warn({ err: errorText(err) }, 'enlist failed: coordinator unavailable');
+      return { kind: 'enlistResult', txId, result: 'unavailable', txDeadlineMs: 0, reason: `coordinator unavailable: ${errorText(err)}` };
+    }
+  }
+
+  /** Feeds the core and starts the effects that are not answers to the caller. */
+  private feed(input: ParticipantInput): ParticipantEffect[] {
+    const { state, effects } = participantStep(this.state, input);
+    this.state = state;
+    const answers: ParticipantEffect[] = [];
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'askOutcome':
+          this.inBackground(this.askOutcome(effect.txId, effect.attempt));
+          break;
+        case 'resolve':
+          this.inBackground(this.resolve(effect.txId, effect.decision, effect.reason));
+          break;
+        case 'enlist':
+        case 'proceed':
+        case 'refuseWork':
+        case 'runPrepare':
+        case 'vote':
+        case 'runCommit':
+        case 'refuseCommit':
+        case 'runAbort':
+        case 'refuseAbort':
+          answers.push(effect);
+          break;
+        default:
+          assertNever(effect);
+      }
+    }
+    return answers;
+  }
+
+  private single(effects: ParticipantEffect[]): ParticipantEffect {
+    const [first] = effects;
+    if (first === undefined || effects.length !== 1) throw new Error(`expected one answer from the branch state machine, got ${effects.length}`);
+    return first;
+  }
+
+  private inBackground(work: Promise<void>): void {
+    if (this.stopped) return;
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  private async askOutcome(txId: string, attempt: number): Promise<void> {
+    let outcome: 'active' | 'preparing' | 'committed' | 'aborted' | 'unknown' = 'unknown';
+    try {
+      outcome = await this.options.coordinator.getOutcome(txId, this.participantId);
+    } catch (err) {
+      if (attempt % 10 === 0) this.txLogger(txId).warn({ err: errorText(err), attempt }, 'in doubt: coordinator unreachable, asking again');
+    }
+    if (!this.stopped) this.feed({ kind: 'outcomeLearned', txId, outcome });
+  }
+
+  private async resolve(txId: string, decision: 'commit' | 'abort', reason: string): Promise<void> {
+    try {
+      await this.locks.run<unknown>(txId, () => (decision === 'commit' ? this.commitLocked(txId) : this.abortLocked(txId, reason)));
+      this.txLogger(txId).info({ decision, reason }, 'branch resolved');
+    } catch {
+      // logged where it failed; the state machine retries
+    }
+  }
+
+  private reportInDoubt(): void {
+    const inDoubt = this.inDoubt();
+    if (inDoubt.length === 0) return;
+    this.options.logger.warn({ inDoubt: inDoubt.length, oldestInDoubtMs: this.oldestInDoubtMs(), oldestTxId: inDoubt[0]?.txId }, 'branches in doubt');
+  }
+
+  private txLogger(txId: string) {
+    return this.options.logger.child({ txId });
+  }
+}
+
+function voteOf(effect: Extract<ParticipantEffect, { kind: 'vote' }>): PrepareVote {
+  return effect.vote === 'yes' ? { vote: 'yes' } : { vote: 'no', reason: effect.reason };
+}
+
+function validTxId(txId: string): void {
+  const problem = txIdProblem(txId);
+  if (problem !== undefined) throw new InvalidInputError('tx id', problem);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,43 @@
+/** One tx's branch at this participant. Ended branches are forgotten: the resource manager verifies repeats. */
+export type Branch =
+  /** First operation seen; the Enlist call to the coordinator is in flight. */
+  | { readonly kind: 'enlisting'; readonly txId: string }
+  /** Enlisted; operations run. */
+  | { readonly kind: 'working'; readonly txId: string; readonly lastActivityMs: number; readonly opsInFlight: number; readonly txDeadlineMs: number }
+  /** The resource manager is making the branch durable. */
+  | { readonly kind: 'preparing'; readonly txId: string }
+  /**
+   * Voted yes: in doubt until the decision arrives. If it does not come by `askAtMs`
+   * the participant asks the coordinator (the coordinator may have crashed before
+   * deciding, and presumed abort means nobody else will ever tell us).
+   */
+  | {
+      readonly kind: 'prepared';
+      readonly txId: string;
+      readonly preparedAtMs: number;
+      readonly askAtMs: number;
+      readonly attempt: number;
+      readonly asking: boolean;
+    }
+  /** The decision is being applied by the resource manager. */
+  | { readonly kind: 'committing'; readonly txId: string; readonly preparedAtMs: number }
+  | { readonly kind: 'aborting'; readonly txId: string; readonly preparedAtMs: number | undefined };
+
+export interface ParticipantConfig {
+  readonly branchIdleMsMax: number;
+  readonly inDoubtAskAfterMs: number;
+  readonly outcomeRetryMsBase: number;
+  readonly outcomeRetryMsMax: number;
+  readonly branchesMax: number;
+}
+
+/** Owned by `participantStep` like the coordinator's state: updated in place, returned. */
+export interface ParticipantState {
+  readonly config: ParticipantConfig;
+  readonly nowMs: number;
+  readonly branches: Map<string, Branch>;
+}
+
+export function initialParticipantState(config: ParticipantConfig, nowMs: number): ParticipantState {
+  return { config, nowMs, branches: new Map() };
+}

@@ -1,0 +1,24 @@
+/** What the participant runtime must do next. */
+export type ParticipantEffect =
+  /** Ask the coordinator to enlist us in `txId`; feed `enlistResult`. */
+  | { readonly kind: 'enlist'; readonly txId: string }
+  /** Run the client's operation now; feed `workDone` after it. */
+  | { readonly kind: 'proceed'; readonly txId: string }
+  /** Fail the client's operation: the tx is not (or no longer) active here. */
+  | { readonly kind: 'refuseWork'; readonly txId: string; readonly code: 'notActive' | 'exhausted' | 'unavailable'; readonly reason: string }
+  /** Call the resource manager's prepare; feed `prepareDone`. */
+  | { readonly kind: 'runPrepare'; readonly txId: string }
+  /** Answer Prepare with this vote. */
+  | { readonly kind: 'vote'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string }
+  /** Call the resource manager's commit (it verifies a forgotten branch); feed `commitDone`. */
+  | { readonly kind: 'runCommit'; readonly txId: string }
+  /** Refuse a commit: this branch never prepared, so committing it would break atomicity. */
+  | { readonly kind: 'refuseCommit'; readonly txId: string; readonly reason: string }
+  /** Call the resource manager's abort; feed `abortDone`. */
+  | { readonly kind: 'runAbort'; readonly txId: string }
+  /** Refuse an abort: the branch is committing (the decision was commit). */
+  | { readonly kind: 'refuseAbort'; readonly txId: string; readonly reason: string }
+  /** Ask the coordinator for the outcome of an in-doubt branch; feed `outcomeLearned`. */
+  | { readonly kind: 'askOutcome'; readonly txId: string; readonly attempt: number }
+  /** Apply a decision learned on our own (in-doubt resolution, idle limit) under the tx's lock. */
+  | { readonly kind: 'resolve'; readonly txId: string; readonly decision: 'commit' | 'abort'; readonly reason: string };

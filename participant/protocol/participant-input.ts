@@ -1,0 +1,36 @@
+/**
+ * What happens to a participant. The runtime feeds every input of one tx while holding
+ * that tx's lock, so the inputs of a tx never interleave inside an operation.
+ */
+export type ParticipantInput =
+  | { readonly kind: 'tick'; readonly nowMs: number }
+  /** Start-up: the resource manager's durably prepared branches. */
+  | { readonly kind: 'recovered'; readonly prepared: readonly { readonly txId: string; readonly preparedAtMs: number }[] }
+  /** A client operation (Put, StageRevision…) wants to run in `txId`. */
+  | { readonly kind: 'workRequested'; readonly txId: string }
+  | {
+      readonly kind: 'enlistResult';
+      readonly txId: string;
+      readonly result: 'enlisted' | 'refused' | 'unavailable';
+      readonly txDeadlineMs: number;
+      readonly reason: string;
+    }
+  | { readonly kind: 'workDone'; readonly txId: string }
+  | { readonly kind: 'prepareRequested'; readonly txId: string }
+  | { readonly kind: 'prepareDone'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string }
+  /** The coordinator (or a learned outcome) says commit. */
+  | { readonly kind: 'commitRequested'; readonly txId: string }
+  /**
+   * `failed`: the resource manager could not commit now (retry); `refused`: it showed the
+   * branch cannot be committed (never prepared, unverifiable), so there is nothing to retry.
+   */
+  | { readonly kind: 'commitDone'; readonly txId: string; readonly result: 'committed' | 'failed' | 'refused' }
+  /** The coordinator (or a learned outcome, or the idle limit) says abort. */
+  | { readonly kind: 'abortRequested'; readonly txId: string }
+  | { readonly kind: 'abortDone'; readonly txId: string; readonly ok: boolean }
+  /** The answer to an `askOutcome` effect; `unknown` when the coordinator could not be asked. */
+  | {
+      readonly kind: 'outcomeLearned';
+      readonly txId: string;
+      readonly outcome: 'active' | 'preparing' | 'committed' | 'aborted' | 'unknown';
+    };

@@ -1,0 +1,246 @@
+import { assertNever } from '../../lib/assert/assert.js';
+import { backoffMs } from '../../lib/backoff/backoff.js';
+import type { Branch, ParticipantState } from './branch-state.js';
+import type { ParticipantEffect } from './participant-effect.js';
+import type { ParticipantInput } from './participant-input.js';
+
+export interface ParticipantStepResult {
+  readonly state: ParticipantState;
+  readonly effects: readonly ParticipantEffect[];
+}
+
+/**
+ * The branch lifecycle shared by every resource manager:
+ * working → preparing → prepared → committed | aborted, with in-doubt resolution.
+ * Pure: no I/O, no clock, no randomness. Takes ownership of `state`.
+ */
+export function participantStep(state: ParticipantState, input: ParticipantInput): ParticipantStepResult {
+  const s: ParticipantState = input.kind === 'tick' ? { ...state, nowMs: Math.max(state.nowMs, input.nowMs) } : state;
+  const out: ParticipantEffect[] = [];
+  switch (input.kind) {
+    case 'tick':
+      onTick(s, out);
+      break;
+    case 'recovered':
+      for (const { txId, preparedAtMs } of input.prepared) {
+        // in doubt from the first instant: nobody will tell a restarted participant unless it asks
+        s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs, askAtMs: s.nowMs, attempt: 0, asking: false });
+      }
+      break;
+    case 'workRequested':
+      onWorkRequested(s, out, input.txId);
+      break;
+    case 'enlistResult':
+      onEnlistResult(s, out, input);
+      break;
+    case 'workDone': {
+      const b = s.branches.get(input.txId);
+      if (b?.kind === 'working') s.branches.set(b.txId, { ...b, opsInFlight: Math.max(0, b.opsInFlight - 1), lastActivityMs: s.nowMs });
+      break;
+    }
+    case 'prepareRequested':
+      onPrepareRequested(s, out, input.txId);
+      break;
+    case 'prepareDone':
+      onPrepareDone(s, out, input.txId, input.vote, input.reason);
+      break;
+    case 'commitRequested':
+      onCommitRequested(s, out, input.txId);
+      break;
+    case 'commitDone':
+      if (input.result === 'refused' && s.branches.get(input.txId)?.kind === 'committing') s.branches.delete(input.txId);
+      else onDecisionDone(s, input.txId, 'committing', input.result === 'committed');
+      break;
+    case 'abortRequested':
+      onAbortRequested(s, out, input.txId);
+      break;
+    case 'abortDone':
+      onDecisionDone(s, input.txId, 'aborting', input.ok);
+      break;
+    case 'outcomeLearned':
+      onOutcomeLearned(s, out, input.txId, input.outcome);
+      break;
+    default:
+      assertNever(input);
+  }
+  return { state: s, effects: out };
+}
+
+function onWorkRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
+  const b = s.branches.get(txId);
+  if (b === undefined) {
+    if (s.branches.size >= s.config.branchesMax) {
+      out.push({ kind: 'refuseWork', txId, code: 'exhausted', reason: `this participant holds its maximum of ${s.config.branchesMax} branches` });
+      return;
+    }
+    // enlist before any work: the coordinator then always knows every branch, and a refusal leaves nothing to undo
+    s.branches.set(txId, { kind: 'enlisting', txId });
+    out.push({ kind: 'enlist', txId });
+    return;
+  }
+  if (b.kind === 'working') {
+    s.branches.set(txId, { ...b, opsInFlight: b.opsInFlight + 1, lastActivityMs: s.nowMs });
+    out.push({ kind: 'proceed', txId });
+    return;
+  }
+  out.push({ kind: 'refuseWork', txId, code: 'notActive', reason: `its branch here is ${b.kind}` });
+}
+
+function onEnlistResult(s: ParticipantState, out: ParticipantEffect[], input: Extract<ParticipantInput, { kind: 'enlistResult' }>): void {
+  const b = s.branches.get(input.txId);
+  if (b?.kind !== 'enlisting') return;
+  if (input.result === 'enlisted') {
+    s.branches.set(input.txId, { kind: 'working', txId: input.txId, lastActivityMs: s.nowMs, opsInFlight: 1, txDeadlineMs: input.txDeadlineMs });
+    out.push({ kind: 'proceed', txId: input.txId });
+    return;
+  }
+  s.branches.delete(input.txId);
+  out.push({ kind: 'refuseWork', txId: input.txId, code: input.result === 'refused' ? 'notActive' : 'unavailable', reason: input.reason });
+}
+
+function onPrepareRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
+  const b = s.branches.get(txId);
+  if (b === undefined) {
+    out.push({ kind: 'vote', txId, vote: 'no', reason: 'no branch here: never worked on, or aborted (idle limit or restart)' });
+    return;
+  }
+  switch (b.kind) {
+    case 'working':
+      if (b.opsInFlight > 0) {
+        out.push({ kind: 'vote', txId, vote: 'no', reason: 'an operation of the transaction is still running' });
+        return;
+      }
+      s.branches.set(txId, { kind: 'preparing', txId });
+      out.push({ kind: 'runPrepare', txId });
+      return;
+    case 'prepared':
+    case 'committing':
+      out.push({ kind: 'vote', txId, vote: 'yes', reason: '' });
+      return;
+    case 'enlisting':
+    case 'preparing':
+    case 'aborting':
+      out.push({ kind: 'vote', txId, vote: 'no', reason: `branch is ${b.kind}` });
+      return;
+    default:
+      assertNever(b);
+  }
+}
+
+function onPrepareDone(s: ParticipantState, out: ParticipantEffect[], txId: string, vote: 'yes' | 'no', reason: string): void {
+  const b = s.branches.get(txId);
+  if (b?.kind !== 'preparing') return;
+  if (vote === 'yes') {
+    s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs: s.nowMs, askAtMs: s.nowMs + s.config.inDoubtAskAfterMs, attempt: 0, asking: false });
+  } else {
+    s.branches.delete(txId);
+  }
+  out.push({ kind: 'vote', txId, vote, reason });
+}
+
+function onCommitRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
+  const b = s.branches.get(txId);
+  if (b === undefined) {
+    // forgotten (committed earlier, or lost): the resource manager must verify, never assume
+    s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: s.nowMs });
+    out.push({ kind: 'runCommit', txId });
+    return;
+  }
+  switch (b.kind) {
+    case 'prepared':
+      s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: b.preparedAtMs });
+      out.push({ kind: 'runCommit', txId });
+      return;
+    case 'committing':
+      out.push({ kind: 'runCommit', txId });
+      return;
+    case 'enlisting':
+    case 'working':
+    case 'preparing':
+    case 'aborting':
+      out.push({ kind: 'refuseCommit', txId, reason: `the branch never prepared (it is ${b.kind}); committing it would break atomicity` });
+      return;
+    default:
+      assertNever(b);
+  }
+}
+
+function onAbortRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
+  const b = s.branches.get(txId);
+  if (b?.kind === 'committing') {
+    out.push({ kind: 'refuseAbort', txId, reason: 'the branch is committing: the decision was commit' });
+    return;
+  }
+  const preparedAtMs = b?.kind === 'prepared' ? b.preparedAtMs : b?.kind === 'aborting' ? b.preparedAtMs : undefined;
+  s.branches.set(txId, { kind: 'aborting', txId, preparedAtMs });
+  out.push({ kind: 'runAbort', txId });
+}
+
+/**
+ * A decision applied (or not). Failure keeps the branch: a prepared branch goes back to
+ * in doubt and asks again; an unprepared abort is retried by the idle rule.
+ */
+function onDecisionDone(s: ParticipantState, txId: string, expected: 'committing' | 'aborting', ok: boolean): void {
+  const b = s.branches.get(txId);
+  if (b?.kind !== expected) return;
+  if (ok) {
+    s.branches.delete(txId);
+    return;
+  }
+  if (b.preparedAtMs === undefined) {
+    s.branches.set(txId, { kind: 'working', txId, lastActivityMs: s.nowMs - s.config.branchIdleMsMax, opsInFlight: 0, txDeadlineMs: s.nowMs });
+    return;
+  }
+  s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs: b.preparedAtMs, askAtMs: s.nowMs + s.config.outcomeRetryMsMax, attempt: 1, asking: false });
+}
+
+function onOutcomeLearned(s: ParticipantState, out: ParticipantEffect[], txId: string, outcome: Extract<ParticipantInput, { kind: 'outcomeLearned' }>['outcome']): void {
+  const b = s.branches.get(txId);
+  if (b?.kind !== 'prepared' || !b.asking) return;
+  switch (outcome) {
+    case 'committed':
+      out.push({ kind: 'resolve', txId, decision: 'commit', reason: 'learned from the coordinator' });
+      s.branches.set(txId, { ...b, asking: false, askAtMs: s.nowMs + s.config.outcomeRetryMsMax });
+      return;
+    case 'aborted':
+      out.push({ kind: 'resolve', txId, decision: 'abort', reason: 'learned from the coordinator' });
+      s.branches.set(txId, { ...b, asking: false, askAtMs: s.nowMs + s.config.outcomeRetryMsMax });
+      return;
+    case 'active':
+    case 'preparing':
+    case 'unknown': {
+      // 2PC blocks here by design: keep asking, with capped backoff, forever
+      const attempt = b.attempt + 1;
+      const delay = backoffMs(attempt, s.config.outcomeRetryMsBase, s.config.outcomeRetryMsMax, txId);
+      s.branches.set(txId, { ...b, asking: false, attempt, askAtMs: s.nowMs + delay });
+      return;
+    }
+    default:
+      assertNever(outcome);
+  }
+}
+
+function onTick(s: ParticipantState, out: ParticipantEffect[]): void {
+  for (const b of s.branches.values()) {
+    if (b.kind === 'working' && b.opsInFlight === 0 && isAbandoned(s, b)) {
+      out.push({ kind: 'resolve', txId: b.txId, decision: 'abort', reason: 'unprepared branch idle past its limit or its tx deadline' });
+      // re-armed: if the abort fails, the branch comes back here after another idle period
+      s.branches.set(b.txId, { ...b, lastActivityMs: s.nowMs });
+    } else if (b.kind === 'prepared' && !b.asking && s.nowMs >= b.askAtMs) {
+      s.branches.set(b.txId, { ...b, asking: true });
+      out.push({ kind: 'askOutcome', txId: b.txId, attempt: b.attempt });
+    }
+  }
+}
+
+function isAbandoned(s: ParticipantState, b: Extract<Branch, { kind: 'working' }>): boolean {
+  // the coordinator aborts a tx at its deadline; a little slack lets a Prepare sent just before it arrive
+  return s.nowMs - b.lastActivityMs >= s.config.branchIdleMsMax || s.nowMs >= b.txDeadlineMs + s.config.inDoubtAskAfterMs;
+}
+
+/** In-doubt branches, oldest first, for metrics and ListInDoubt. */
+export function inDoubtBranches(s: ParticipantState): { txId: string; preparedAtMs: number }[] {
+  const list: { txId: string; preparedAtMs: number }[] = [];
+  for (const b of s.branches.values()) if (b.kind === 'prepared' || b.kind === 'committing') list.push({ txId: b.txId, preparedAtMs: b.preparedAtMs });
+  return list.sort((a, b) => a.preparedAtMs - b.preparedAtMs);
+}

@@ -1,0 +1,65 @@
+/**
+ * One resource manager (the blob store, the metadata database) as the participant
+ * runtime drives it. The runtime serializes every call for one tx (never two at once
+ * for the same txId), enlists with the coordinator before the first work of a tx, and
+ * decides when to call what; a resource manager only does its storage's part and
+ * reports the truth about it.
+ */
+export interface ResourceManager {
+  /** Stable id the coordinator knows this participant by: `blob`, `metadata`. */
+  readonly participantId: string;
+
+  /**
+   * Called once at start, before any other call. Returns every branch that is durably
+   * prepared (voted or about to vote yes): each is in doubt until the decision is
+   * learned. Every unprepared leftover (work of a tx that never prepared: staged files,
+   * open transactions) is aborted here, because the coordinator presumes it aborted.
+   */
+  recover(): Promise<RecoveryResult>;
+
+  /**
+   * Makes the branch of `txId` durable and votes. A `yes` means: whatever crashes now, a
+   * later `commit(txId)` will succeed. It is returned only after the branch is on stable
+   * storage (fsync / PREPARE TRANSACTION). A `no` leaves nothing behind. A branch that is
+   * already prepared votes `yes` again; an unknown branch votes `no`.
+   */
+  prepare(txId: string): Promise<PrepareVote>;
+
+  /**
+   * Commits a prepared branch. Idempotent. When the branch is no longer there it must
+   * verify that it was committed (marker row, published objects) and throw
+   * `BranchNotCommittedError` if that cannot be shown — never report success on trust.
+   */
+  commit(txId: string): Promise<{ readonly alreadyCommitted: boolean }>;
+
+  /**
+   * Aborts the branch, prepared or not, and removes every trace of it. Idempotent; an
+   * unknown branch is already aborted.
+   */
+  abort(txId: string): Promise<{ readonly alreadyAborted: boolean }>;
+
+  /** Releases connections and handles. In-flight calls may fail. */
+  close(): Promise<void>;
+}
+
+export type PrepareVote = { readonly vote: 'yes' } | { readonly vote: 'no'; readonly reason: string };
+
+export interface RecoveryResult {
+  /** Branches durably prepared, with the time they were prepared (Unix ms) when known. */
+  readonly prepared: readonly { readonly txId: string; readonly preparedAtMs: number }[];
+  /** How many unprepared leftovers were aborted. */
+  readonly abortedLeftovers: number;
+}
+
+/**
+ * What a resource manager's client-facing service (BlobStore, Metadata) uses to do work
+ * inside a tx. `run` validates the tx id, enlists the participant with the coordinator
+ * on the first operation of the tx (no work is ever done for a tx the coordinator does
+ * not know), serializes it with every other call of that tx, and records activity for
+ * the idle limit. It throws `TxNotActiveError` (→ FAILED_PRECONDITION) when the
+ * coordinator refuses the enlist or the branch is already preparing or ended, and
+ * `CoordinatorUnavailableError` (→ UNAVAILABLE) when the coordinator cannot be reached.
+ */
+export interface BranchWork {
+  run<T>(txId: string, operation: () => Promise<T>): Promise<T>;
+}
