@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { assert, assertNever } from '../../lib/assert/assert.js';
 import { crc32c } from '../../lib/crc32c/crc32c.js';
 import type { LogRecord } from './decision-log.js';
 import { LogRecordTooLargeError } from './log-errors.js';
@@ -44,7 +44,7 @@ function storedFields(record: LogRecord): LogRecord {
       return { kind: 'end', txId: record.txId };
     default: {
       const unknownRecord: never = record;
-      throw new assert.AssertionError({ message: `unknown log record ${JSON.stringify(unknownRecord)}` });
+      return assertNever(unknownRecord, 'unknown log record');
     }
   }
 }

@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { assert, assertNever } from '../../lib/assert/assert.js';
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import {
 } from './log-errors.js';
 import { logLimits } from './log-limits.js';
 import { readFrames } from './read-frames.js';
+import { logFailpoints } from './log-failpoints.js';
 
 /** How the log opens files and directories. Tests substitute handles whose I/O fails. */
 export type OpenFile = (filePath: string, flags: 'r' | 'r+' | 'wx') => Promise<FileHandle>;
@@ -167,7 +168,7 @@ export class FileDecisionLog implements DecisionLog {
         throw new LogClosedError(this.dir, this.lifecycle.kind);
       case 'unopened':
       case 'opening':
-        assert.fail('append() is called only after open() resolved');
+        assert(false, 'append() is called only after open() resolved');
       default:
         unreachable(this.lifecycle);
     }
@@ -205,7 +206,7 @@ export class FileDecisionLog implements DecisionLog {
         this.lifecycle = { kind: 'closed' };
         return Promise.resolve();
       case 'opening':
-        assert.fail('close() is called after open() settled');
+        assert(false, 'close() is called after open() settled');
       case 'open': {
         const closed = this.flushAndClose();
         this.lifecycle = { kind: 'closing', closed };
@@ -383,7 +384,11 @@ export class FileDecisionLog implements DecisionLog {
     await this.io('write', active.segment.path, () => writeFully(active.handle, data, position));
     active.bytes += data.length;
     active.unsynced = true;
-    if (batch.some((pending) => pending.sync)) await this.datasync(active);
+    await logFailpoints.afterWrite.hit();
+    if (batch.some((pending) => pending.sync)) {
+      await this.datasync(active);
+      await logFailpoints.afterSync.hit();
+    }
     return active.segment;
   }
 
@@ -549,5 +554,5 @@ function stopProcess(logger: Logger | undefined): (err: LogFatalError) => void {
 }
 
 function unreachable(value: never): never {
-  throw new assert.AssertionError({ message: `unreachable: ${JSON.stringify(value)}` });
+  return assertNever(value, 'unreachable');
 }

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { limits } from '../lib/limits/limits.js';
+import { durationMs, listenAddress, logLevel, nonEmptyPath } from '../lib/config/setting-types.js';
+import type { SettingName } from '../lib/config/parse-settings.js';
+import { participantIdProblem } from '../lib/tx-id/tx-id.js';
+
+const participantId = z.string().superRefine((v, ctx) => {
+  const problem = participantIdProblem(v);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const common = {
+  listen: listenAddress,
+  coordinator: listenAddress,
+  participantId,
+  branchIdleMs: durationMs(1_000, 24 * 3_600_000),
+  logLevel,
+};
+
+export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath });
+
+export const metadataSettingsSchema = z.object({
+  ...common,
+  databaseUrl: z
+    .string({ error: 'a PostgreSQL URL is required, e.g. postgres://user:password@127.0.0.1:5432/twophase' })
+    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database'),
+  lockTimeoutMs: durationMs(1, 10 * 60_000),
+  branchesMax: z.coerce.number().int().min(1).max(limits.branchesMax),
+});
+
+export type BlobSettings = z.infer<typeof blobSettingsSchema>;
+export type MetadataSettings = z.infer<typeof metadataSettingsSchema>;
+
+export const participantSettingNames: Record<string, SettingName> = {
+  listen: { flag: '--listen', env: 'TWOPHASE_LISTEN' },
+  coordinator: { flag: '--coordinator', env: 'TWOPHASE_COORDINATOR' },
+  participantId: { flag: '--participant-id', env: 'TWOPHASE_PARTICIPANT_ID' },
+  branchIdleMs: { flag: '--branch-idle-ms', env: 'TWOPHASE_BRANCH_IDLE_MS' },
+  logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
+  dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
+  databaseUrl: { flag: '--database-url', env: 'TWOPHASE_DATABASE_URL' },
+  lockTimeoutMs: { flag: '--lock-timeout-ms', env: 'TWOPHASE_LOCK_TIMEOUT_MS' },
+  branchesMax: { flag: '--branches-max', env: 'TWOPHASE_BRANCHES_MAX' },
+};

@@ -1,0 +1,51 @@
+import type { Logger } from '../lib/logger/logger.js';
+import { startGrpcServer, type GrpcServiceBinding, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
+import { GrpcCoordinatorLink } from './grpc/grpc-coordinator-link.js';
+import { participantService } from './grpc/participant-service.js';
+import { ParticipantRuntime } from './participant-runtime.js';
+import type { ParticipantConfig } from './protocol/branch-state.js';
+import type { BranchWork, ResourceManager } from './resource-manager.js';
+
+export interface RunParticipantOptions {
+  readonly rm: ResourceManager;
+  /** The resource manager's client-facing services, doing their work through `work`. */
+  readonly services: (work: BranchWork) => readonly GrpcServiceBinding[];
+  readonly listen: string;
+  readonly coordinatorAddress: string;
+  readonly logger: Logger;
+  readonly config?: Partial<ParticipantConfig>;
+}
+
+export interface RunningParticipant {
+  readonly runtime: ParticipantRuntime;
+  readonly grpc: RunningGrpcServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Recovers the resource manager (prepared branches start asking the coordinator at
+ * once), then serves the Participant service and the resource manager's own services.
+ */
+export async function runParticipant(options: RunParticipantOptions): Promise<RunningParticipant> {
+  const runtime = new ParticipantRuntime({
+    rm: options.rm,
+    coordinator: new GrpcCoordinatorLink(options.coordinatorAddress),
+    logger: options.logger,
+    ...(options.config === undefined ? {} : { config: options.config }),
+  });
+  await runtime.start();
+  const grpc = await startGrpcServer(options.listen, [participantService(runtime, options.logger), ...options.services(runtime)], options.logger);
+  let stopping: Promise<void> | undefined;
+  return {
+    runtime,
+    grpc,
+    stop() {
+      stopping ??= (async () => {
+        await grpc.shutdown();
+        await runtime.stop();
+        options.logger.info('participant stopped');
+      })();
+      return stopping;
+    },
+  };
+}
