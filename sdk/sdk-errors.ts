@@ -1,0 +1,139 @@
+import * as grpc from '@grpc/grpc-js';
+
+/** Base of every error the SDK throws; `code` is the gRPC status name behind it, when there is one. */
+export class TwoPhaseError extends Error {
+  override readonly name: string = 'TwoPhaseError';
+  constructor(
+    message: string,
+    readonly code: string = 'UNKNOWN',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** If-Match / If-None-Match did not hold. `currentRevision` is what the file is at (0: absent). */
+export class PreconditionFailedError extends TwoPhaseError {
+  override readonly name = 'PreconditionFailedError';
+  constructor(
+    message: string,
+    readonly currentRevision: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'FAILED_PRECONDITION', options);
+  }
+}
+
+/** Another tx holds the file; retry. */
+export class ConflictError extends TwoPhaseError {
+  override readonly name = 'ConflictError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ABORTED', options);
+  }
+}
+
+/** The tx aborted (a participant voted no, a deadline passed, a client aborted it). Nothing was stored. */
+export class TransactionAbortedError extends TwoPhaseError {
+  override readonly name = 'TransactionAbortedError';
+  constructor(
+    readonly txId: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`transaction ${txId} aborted: ${reason}`, 'ABORTED', options);
+  }
+}
+
+/** A service could not be reached (or is shutting down). Nothing was stored by the failed call. */
+export class UnavailableError extends TwoPhaseError {
+  override readonly name = 'UnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'UNAVAILABLE', options);
+  }
+}
+
+/** The file, revision or object does not exist. */
+export class NotFoundError extends TwoPhaseError {
+  override readonly name = 'NotFoundError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'NOT_FOUND', options);
+  }
+}
+
+/** The request was malformed (path, namespace, checksum format…). */
+export class InvalidArgumentError extends TwoPhaseError {
+  override readonly name = 'InvalidArgumentError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'INVALID_ARGUMENT', options);
+  }
+}
+
+/** Over a limit (object size, concurrent transactions, branches). */
+export class ResourceExhaustedError extends TwoPhaseError {
+  override readonly name = 'ResourceExhaustedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'RESOURCE_EXHAUSTED', options);
+  }
+}
+
+/** The bytes received do not match the expected checksum or size. */
+export class ChecksumMismatchError extends TwoPhaseError {
+  override readonly name = 'ChecksumMismatchError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'DATA_LOSS', options);
+  }
+}
+
+/** A call did not finish within its deadline. */
+export class DeadlineExceededError extends TwoPhaseError {
+  override readonly name = 'DeadlineExceededError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'DEADLINE_EXCEEDED', options);
+  }
+}
+
+/**
+ * The tx's outcome could not be learned in time: it may be committed or aborted. Ask
+ * `getOutcome(txId)` later; the coordinator will know once it is reachable.
+ */
+export class OutcomeUnknownError extends TwoPhaseError {
+  override readonly name = 'OutcomeUnknownError';
+  constructor(
+    readonly txId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the outcome of transaction ${txId} is not known yet; ask getOutcome later`, 'UNAVAILABLE', options);
+  }
+}
+
+/** Turns a gRPC failure into the SDK's typed error; anything else passes through. */
+export function fromGrpcError(err: unknown, context: string): Error {
+  if (!(err instanceof Error) || typeof (err as grpc.ServiceError).code !== 'number') return err instanceof Error ? err : new Error(String(err));
+  const e = err as grpc.ServiceError;
+  const message = `${context}: ${e.details || e.message}`;
+  switch (e.code) {
+    case grpc.status.FAILED_PRECONDITION: {
+      const current = e.metadata?.get('current-revision')[0];
+      if (current !== undefined) return new PreconditionFailedError(message, Number(current), { cause: e });
+      return new TwoPhaseError(message, 'FAILED_PRECONDITION', { cause: e });
+    }
+    case grpc.status.ABORTED:
+      return new ConflictError(message, { cause: e });
+    case grpc.status.UNAVAILABLE:
+      return new UnavailableError(message, { cause: e });
+    case grpc.status.NOT_FOUND:
+      return new NotFoundError(message, { cause: e });
+    case grpc.status.INVALID_ARGUMENT:
+      return new InvalidArgumentError(message, { cause: e });
+    case grpc.status.RESOURCE_EXHAUSTED:
+      return new ResourceExhaustedError(message, { cause: e });
+    case grpc.status.DATA_LOSS:
+      return new ChecksumMismatchError(message, { cause: e });
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new DeadlineExceededError(message, { cause: e });
+    case grpc.status.OUT_OF_RANGE:
+      return new TwoPhaseError(message, 'OUT_OF_RANGE', { cause: e });
+    default:
+      return new TwoPhaseError(message, grpc.status[e.code] ?? 'UNKNOWN', { cause: e });
+  }
+}

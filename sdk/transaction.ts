@@ -1,0 +1,201 @@
+import type { Readable } from 'node:stream';
+import type * as grpc from '@grpc/grpc-js';
+import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
+import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
+import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
+import type { PutResponse__Output } from '../proto/gen/twophase/v1/PutResponse.js';
+import { fromGrpcError, OutcomeUnknownError, TransactionAbortedError, TwoPhaseError } from './sdk-errors.js';
+import type { AbortResponse__Output } from '../proto/gen/twophase/v1/AbortResponse.js';
+import type { CommitResponse__Output } from '../proto/gen/twophase/v1/CommitResponse.js';
+import type { DeleteFileResponse__Output } from '../proto/gen/twophase/v1/DeleteFileResponse.js';
+import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
+import type { StageRevisionResponse__Output } from '../proto/gen/twophase/v1/StageRevisionResponse.js';
+import { unaryCall, type CallPolicy } from './unary-call.js';
+
+/** Bytes to upload: a whole buffer, or a stream read in constant memory. */
+export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
+
+/** The ways a Transaction reaches the services and how patient it is. */
+export interface TransactionContext {
+  readonly coordinator: CoordinatorClient;
+  readonly blob: () => BlobStoreClient;
+  readonly metadata: () => MetadataClient;
+  readonly callTimeoutMs: number;
+  readonly uploadTimeoutMs: number;
+  /** How long `commit` may spend learning the outcome after a lost reply. */
+  readonly outcomeWaitMs: number;
+}
+
+export interface CommitResult {
+  readonly txId: string;
+  /** Participants that had not yet applied the commit when Commit returned (they will). */
+  readonly pendingParticipants: readonly string[];
+}
+
+const putChunkBytes = 256 * 1024;
+
+/**
+ * One two-phase transaction. Work done through it (bytes, revisions, deletes) becomes
+ * visible all together on `commit`, or not at all.
+ */
+export class Transaction {
+  private ended: 'committed' | 'aborted' | undefined;
+
+  constructor(
+    readonly txId: string,
+    readonly deadline: Date,
+    private readonly ctx: TransactionContext,
+  ) {}
+
+  /** Streams bytes to the blob participant under this tx. Resolves with their SHA-256 and size. */
+  async putBlob(content: Content, expected: { sha256?: string; size?: number } = {}): Promise<{ sha256: string; size: number }> {
+    const client = this.ctx.blob();
+    let call!: grpc.ClientWritableStream<unknown>;
+    const response = new Promise<PutResponse__Output>((resolve, reject) => {
+      call = client.Put({ deadline: new Date(Date.now() + this.ctx.uploadTimeoutMs) }, (err, res) =>
+        err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
+      ) as grpc.ClientWritableStream<unknown>;
+    });
+    // if the server fails the call early, stop writing: the error is in `response`
+    let failed = false;
+    response.catch(() => (failed = true));
+    try {
+      call.write({ header: { txId: this.txId, expectedSha256: expected.sha256 ?? '', expectedSize: String(expected.size ?? -1) } });
+      for await (const chunk of chunksOf(content)) {
+        if (failed) break;
+        for (let offset = 0; offset < chunk.length; offset += putChunkBytes) {
+          if (!call.write({ chunk: chunk.subarray(offset, offset + putChunkBytes) })) {
+            await new Promise<void>((resolve) => {
+              call.once('drain', resolve);
+              void response.catch(resolve);
+            });
+          }
+        }
+      }
+      call.end();
+      const res = await response;
+      return { sha256: res.sha256, size: Number(res.size) };
+    } catch (err) {
+      call.cancel();
+      const serverErr = await response.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      throw fromGrpcError(serverErr ?? err, `put bytes in transaction ${this.txId}`);
+    }
+  }
+
+  /** Stages a new revision of a file; it becomes current when the tx commits. */
+  async stageRevision(change: {
+    namespace: string;
+    path: string;
+    sha256: string;
+    size: number;
+    contentType?: string;
+    ifMatch?: number;
+    ifNoneMatch?: boolean;
+  }): Promise<{ revision: number; created: boolean }> {
+    const client = this.ctx.metadata();
+    const res = await unaryCall<StageRevisionResponse__Output>(
+      client.StageRevision.bind(client),
+      {
+        txId: this.txId,
+        namespace: change.namespace,
+        path: change.path,
+        sha256: change.sha256,
+        size: String(change.size),
+        contentType: change.contentType ?? '',
+        ifMatchRevision: String(change.ifMatch ?? 0),
+        ifNoneMatch: change.ifNoneMatch ?? false,
+      },
+      this.policy(1),
+      `stage ${change.namespace}/${change.path}`,
+    );
+    return { revision: Number(res.revision), created: res.created };
+  }
+
+  /** Stages a tombstone revision; the file disappears when the tx commits. */
+  async deleteFile(target: { namespace: string; path: string; ifMatch?: number }): Promise<{ revision: number }> {
+    const client = this.ctx.metadata();
+    const res = await unaryCall<DeleteFileResponse__Output>(
+      client.DeleteFile.bind(client),
+      { txId: this.txId, namespace: target.namespace, path: target.path, ifMatchRevision: String(target.ifMatch ?? 0) },
+      this.policy(1),
+      `delete ${target.namespace}/${target.path}`,
+    );
+    return { revision: Number(res.revision) };
+  }
+
+  /**
+   * Commits. Throws TransactionAbortedError when the tx aborted instead. When the reply is
+   * lost (the coordinator crashed, the network failed) it asks GetOutcome until it knows,
+   * re-sending Commit if the first never arrived; past `outcomeWaitMs` it throws
+   * OutcomeUnknownError — it never guesses.
+   */
+  async commit(): Promise<CommitResult> {
+    const c = this.ctx.coordinator;
+    let res;
+    try {
+      res = await unaryCall<CommitResponse__Output>(c.Commit.bind(c), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+    } catch (err) {
+      if (!(err instanceof TwoPhaseError) || (err.code !== 'UNAVAILABLE' && err.code !== 'DEADLINE_EXCEEDED' && err.code !== 'INTERNAL')) throw err;
+      return this.learnOutcome(err);
+    }
+    return this.settle(res.outcome, res.reason, res.pendingParticipants);
+  }
+
+  /** Aborts (idempotent). Resolves once the coordinator decided abort; throws if it had committed. */
+  async abort(reason = 'aborted by the client'): Promise<void> {
+    if (this.ended === 'aborted') return;
+    const c = this.ctx.coordinator;
+    const res = await unaryCall<AbortResponse__Output>(c.Abort.bind(c), { txId: this.txId, reason }, this.policy(3), `abort ${this.txId}`);
+    if (res.outcome === 'OUTCOME_COMMITTED') throw new TwoPhaseError(`transaction ${this.txId} had already committed`, 'FAILED_PRECONDITION');
+    this.ended = 'aborted';
+  }
+
+  private async learnOutcome(cause: unknown): Promise<CommitResult> {
+    const c = this.ctx.coordinator;
+    const giveUpAt = Date.now() + this.ctx.outcomeWaitMs;
+    let delay = 100;
+    while (Date.now() < giveUpAt) {
+      try {
+        const o = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
+        if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return this.settle(o.outcome, o.reason, []);
+        if (o.outcome === 'OUTCOME_ACTIVE') {
+          // our Commit never arrived: sending it again is safe, Commit is idempotent
+          const again = await unaryCall<CommitResponse__Output>(c.Commit.bind(c), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+          return this.settle(again.outcome, again.reason, again.pendingParticipants);
+        }
+      } catch {
+        // unreachable for now; keep asking until giveUpAt
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 1_000);
+    }
+    throw new OutcomeUnknownError(this.txId, { cause });
+  }
+
+  private settle(outcome: string, reason: string, pending: readonly string[]): CommitResult {
+    if (outcome === 'OUTCOME_COMMITTED') {
+      this.ended = 'committed';
+      return { txId: this.txId, pendingParticipants: pending };
+    }
+    this.ended = 'aborted';
+    throw new TransactionAbortedError(this.txId, reason === '' ? 'aborted' : reason);
+  }
+
+  private policy(attempts: number): CallPolicy {
+    return { timeoutMs: this.ctx.callTimeoutMs, attempts };
+  }
+}
+
+async function* chunksOf(content: Content): AsyncIterable<Uint8Array> {
+  if (content instanceof Uint8Array) {
+    yield content;
+    return;
+  }
+  for await (const chunk of content as AsyncIterable<Uint8Array | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+}
+

@@ -1,0 +1,300 @@
+import { PassThrough, type Readable } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import { loadProto } from '../proto/load-proto.js';
+import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
+import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
+import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
+import { clientOptions } from '../lib/grpc/client-options.js';
+import { fileRevisionFromWire, type FileRevision } from './file-revision.js';
+import { fromGrpcError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
+import { Transaction, type CommitResult, type Content, type TransactionContext } from './transaction.js';
+import type { BeginResponse__Output } from '../proto/gen/twophase/v1/BeginResponse.js';
+import type { FileRevision__Output } from '../proto/gen/twophase/v1/FileRevision.js';
+import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
+import type { ListFilesResponse__Output } from '../proto/gen/twophase/v1/ListFilesResponse.js';
+import type { ListParticipantsResponse__Output } from '../proto/gen/twophase/v1/ListParticipantsResponse.js';
+import type { ListRevisionsResponse__Output } from '../proto/gen/twophase/v1/ListRevisionsResponse.js';
+import { unaryCall, type CallPolicy } from './unary-call.js';
+
+export interface TwoPhaseClientOptions {
+  /** host:port of the coordinator. */
+  readonly coordinator: string;
+  /** host:port of each participant; by default discovered with ListParticipants. */
+  readonly participants?: { readonly blob?: string; readonly metadata?: string };
+  /** Participant ids at the coordinator; default `blob` and `metadata`. */
+  readonly blobParticipantId?: string;
+  readonly metadataParticipantId?: string;
+  /** Deadline of each unary call; default 10 s. */
+  readonly callTimeoutMs?: number;
+  /** Deadline of one streamed upload or download; default 10 min. */
+  readonly streamTimeoutMs?: number;
+  /** How long a Commit whose reply was lost keeps asking for the outcome; default 30 s. */
+  readonly outcomeWaitMs?: number;
+}
+
+export interface UploadFileRequest {
+  readonly namespace: string;
+  readonly path: string;
+  readonly content: Content;
+  readonly contentType?: string;
+  /** Write only if the file's current revision is this. */
+  readonly ifMatch?: number;
+  /** Write only if the file does not exist. */
+  readonly ifNoneMatch?: boolean;
+  /** Checked by the blob participant; a mismatch aborts the upload. */
+  readonly expectedSha256?: string;
+  readonly expectedSize?: number;
+  /** Lifetime of the tx; default the coordinator's. */
+  readonly timeoutMs?: number;
+}
+
+export interface UploadFileResult {
+  readonly namespace: string;
+  readonly path: string;
+  readonly revision: number;
+  readonly sha256: string;
+  readonly size: number;
+  readonly txId: string;
+  /** True when the file did not exist before (HTTP 201). */
+  readonly created: boolean;
+  /** Participants still applying the commit when it returned (reads may lag until they do). */
+  readonly pendingParticipants: readonly string[];
+}
+
+export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
+
+/**
+ * The typed client of twophase: transactions over the coordinator, bytes at the blob
+ * participant, revisions at the metadata participant.
+ *
+ *     const client = new TwoPhaseClient({ coordinator: '127.0.0.1:7070' });
+ *     const { revision } = await client.uploadFile({ namespace: 'alice', path: 'a.txt', content: Buffer.from('hi') });
+ */
+export class TwoPhaseClient {
+  private readonly coordinator: CoordinatorClient;
+  private blobClient: BlobStoreClient | undefined;
+  private metadataClient: MetadataClient | undefined;
+  private discovered: Promise<void> | undefined;
+  private readonly callTimeoutMs: number;
+  private readonly streamTimeoutMs: number;
+
+  constructor(private readonly options: TwoPhaseClientOptions) {
+    const { Coordinator } = loadProto().twophase.v1;
+    this.coordinator = new Coordinator(options.coordinator, grpc.credentials.createInsecure(), clientOptions);
+    this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
+    this.streamTimeoutMs = options.streamTimeoutMs ?? 10 * 60_000;
+  }
+
+  /** Finds the participants (from options or the coordinator). Called on demand; call it early to fail fast. */
+  connect(): Promise<void> {
+    this.discovered ??= this.discover().catch((err: unknown) => {
+      this.discovered = undefined;
+      throw err;
+    });
+    return this.discovered;
+  }
+
+  /** Begins a tx; its work is done through the returned Transaction. */
+  async begin(options: { timeoutMs?: number } = {}): Promise<Transaction> {
+    await this.connect();
+    const c = this.coordinator;
+    const res = await unaryCall<BeginResponse__Output>(c.Begin.bind(c), { timeoutMs: options.timeoutMs ?? 0 }, this.policy(1), 'begin');
+    return new Transaction(res.txId, new Date(Number(res.deadlineUnixMs)), this.transactionContext());
+  }
+
+  /**
+   * Begins a tx, runs `work`, commits. If `work` throws, the tx is aborted and the error
+   * rethrown; if the commit aborts, TransactionAbortedError is thrown.
+   */
+  async transaction<T>(work: (tx: Transaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T & { commit: CommitResult }> {
+    const tx = await this.begin(options);
+    let value: T;
+    try {
+      value = await work(tx);
+    } catch (err) {
+      await tx.abort(err instanceof Error ? err.message.slice(0, 200) : 'client work failed').catch(() => undefined);
+      throw err;
+    }
+    const commit = await tx.commit();
+    return Object.assign(Object.create(null) as object, value, { commit }) as T & { commit: CommitResult };
+  }
+
+  /** Uploads bytes and records them as the file's new revision, atomically. */
+  async uploadFile(req: UploadFileRequest): Promise<UploadFileResult> {
+    const result = await this.transaction(
+      async (tx) => {
+        const blob = await tx.putBlob(req.content, {
+          ...(req.expectedSha256 === undefined ? {} : { sha256: req.expectedSha256 }),
+          ...(req.expectedSize === undefined ? {} : { size: req.expectedSize }),
+        });
+        const staged = await tx.stageRevision({
+          namespace: req.namespace,
+          path: req.path,
+          sha256: blob.sha256,
+          size: blob.size,
+          ...(req.contentType === undefined ? {} : { contentType: req.contentType }),
+          ...(req.ifMatch === undefined ? {} : { ifMatch: req.ifMatch }),
+          ...(req.ifNoneMatch === undefined ? {} : { ifNoneMatch: req.ifNoneMatch }),
+        });
+        return { ...blob, ...staged, txId: tx.txId };
+      },
+      req.timeoutMs === undefined ? {} : { timeoutMs: req.timeoutMs },
+    );
+    return {
+      namespace: req.namespace,
+      path: req.path,
+      revision: result.revision,
+      sha256: result.sha256,
+      size: result.size,
+      txId: result.txId,
+      created: result.created,
+      pendingParticipants: result.commit.pendingParticipants,
+    };
+  }
+
+  /** Deletes a file (a tombstone revision), atomically; `ifMatch` makes it conditional. */
+  async deleteFile(req: { namespace: string; path: string; ifMatch?: number }): Promise<{ revision: number; txId: string }> {
+    const r = await this.transaction(async (tx) => ({ ...(await tx.deleteFile(req)), txId: tx.txId }));
+    return { revision: r.revision, txId: r.txId };
+  }
+
+  /** The committed revision (latest, or the one named). NotFoundError if absent or deleted. */
+  async stat(req: { namespace: string; path: string; revision?: number }): Promise<FileRevision> {
+    const m = await this.metadata();
+    const res = await unaryCall<FileRevision__Output>(
+      m.GetFile.bind(m),
+      { namespace: req.namespace, path: req.path, revision: String(req.revision ?? 0) },
+      this.policy(3),
+      `stat ${req.namespace}/${req.path}`,
+    );
+    return fileRevisionFromWire(res);
+  }
+
+  /**
+   * Downloads a committed file (or a byte range of it). Resolves once the file is found,
+   * with its revision and a stream of its bytes.
+   */
+  async download(req: { namespace: string; path: string; revision?: number; offset?: number; length?: number }): Promise<{ file: FileRevision; body: Readable }> {
+    const file = await this.stat(req);
+    if (file.deleted) throw new NotFoundError(`${req.namespace}/${req.path} is deleted`);
+    const body = await this.readBlob(file.sha256, req.offset ?? 0, req.length ?? -1);
+    return { file, body };
+  }
+
+  /** Every committed revision, newest first (tombstones included), a page at a time. */
+  async listRevisions(req: { namespace: string; path: string; pageSize?: number; pageToken?: string }): Promise<{ revisions: FileRevision[]; nextPageToken: string }> {
+    const m = await this.metadata();
+    const res = await unaryCall<ListRevisionsResponse__Output>(
+      m.ListRevisions.bind(m),
+      { namespace: req.namespace, path: req.path, pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' },
+      this.policy(3),
+      `list revisions of ${req.namespace}/${req.path}`,
+    );
+    return { revisions: res.revisions.map(fileRevisionFromWire), nextPageToken: res.nextPageToken };
+  }
+
+  /** Live files of a namespace under a path prefix, by path, a page at a time. */
+  async listFiles(req: { namespace: string; prefix?: string; pageSize?: number; pageToken?: string }): Promise<{ files: FileRevision[]; nextPageToken: string }> {
+    const m = await this.metadata();
+    const res = await unaryCall<ListFilesResponse__Output>(
+      m.ListFiles.bind(m),
+      { namespace: req.namespace, prefix: req.prefix ?? '', pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' },
+      this.policy(3),
+      `list files of ${req.namespace}`,
+    );
+    return { files: res.files.map(fileRevisionFromWire), nextPageToken: res.nextPageToken };
+  }
+
+  /** The coordinator's outcome of a tx; `presumed` when it is unknown and presumed aborted. */
+  async getOutcome(txId: string): Promise<{ outcome: Outcome; reason: string; presumed: boolean }> {
+    const c = this.coordinator;
+    const res = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId, participantId: '' }, this.policy(3), `outcome of ${txId}`);
+    const outcome = ({ OUTCOME_ACTIVE: 'active', OUTCOME_PREPARING: 'preparing', OUTCOME_COMMITTED: 'committed', OUTCOME_ABORTED: 'aborted' } as const)[
+      res.outcome as 'OUTCOME_ACTIVE'
+    ];
+    if (outcome === undefined) throw new TwoPhaseError(`unexpected outcome ${res.outcome}`);
+    return { outcome, reason: res.reason, presumed: res.presumed };
+  }
+
+  close(): void {
+    this.coordinator.close();
+    this.blobClient?.close();
+    this.metadataClient?.close();
+  }
+
+  private async readBlob(sha256: string, offset: number, length: number): Promise<Readable> {
+    const blob = await this.blob();
+    const call = blob.Get({ sha256, offset: String(offset), length: String(length) }, { deadline: new Date(Date.now() + this.streamTimeoutMs) });
+    const body = new PassThrough();
+    // wait for the first message (or the error) so a missing object fails the call, not the stream
+    return new Promise<Readable>((resolve, reject) => {
+      let started = false;
+      call.on('data', (msg: { chunk: Buffer }) => {
+        if (!started) {
+          started = true;
+          resolve(body);
+        }
+        if (!body.write(msg.chunk)) {
+          call.pause();
+          body.once('drain', () => call.resume());
+        }
+      });
+      call.on('end', () => {
+        if (!started) resolve(body);
+        body.end();
+      });
+      call.on('error', (err) => {
+        const typed = fromGrpcError(err, `read object ${sha256}`);
+        if (!started) reject(typed);
+        else body.destroy(typed);
+      });
+      body.on('close', () => {
+        if (!call.destroyed) call.cancel();
+      });
+    });
+  }
+
+  private async discover(): Promise<void> {
+    const fixed = this.options.participants;
+    let blob = fixed?.blob;
+    let metadata = fixed?.metadata;
+    if (blob === undefined || metadata === undefined) {
+      const c = this.coordinator;
+      const res = await unaryCall<ListParticipantsResponse__Output>(c.ListParticipants.bind(c), {}, this.policy(3), 'list participants');
+      const byId = new Map(res.participants.map((p) => [p.participantId, p.address]));
+      blob ??= byId.get(this.options.blobParticipantId ?? 'blob');
+      metadata ??= byId.get(this.options.metadataParticipantId ?? 'metadata');
+    }
+    if (blob === undefined || metadata === undefined) {
+      throw new UnavailableError(`the coordinator at ${this.options.coordinator} lists no ${blob === undefined ? 'blob' : 'metadata'} participant`);
+    }
+    const { BlobStore, Metadata } = loadProto().twophase.v1;
+    this.blobClient = new BlobStore(blob, grpc.credentials.createInsecure(), clientOptions);
+    this.metadataClient = new Metadata(metadata, grpc.credentials.createInsecure(), clientOptions);
+  }
+
+  private async blob(): Promise<BlobStoreClient> {
+    await this.connect();
+    return this.blobClient as BlobStoreClient;
+  }
+
+  private async metadata(): Promise<MetadataClient> {
+    await this.connect();
+    return this.metadataClient as MetadataClient;
+  }
+
+  private transactionContext(): TransactionContext {
+    return {
+      coordinator: this.coordinator,
+      blob: () => this.blobClient as BlobStoreClient,
+      metadata: () => this.metadataClient as MetadataClient,
+      callTimeoutMs: this.callTimeoutMs,
+      uploadTimeoutMs: this.streamTimeoutMs,
+      outcomeWaitMs: this.options.outcomeWaitMs ?? 30_000,
+    };
+  }
+
+  private policy(attempts: number): CallPolicy {
+    return { timeoutMs: this.callTimeoutMs, attempts };
+  }
+}

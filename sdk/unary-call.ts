@@ -1,0 +1,34 @@
+import * as grpc from '@grpc/grpc-js';
+import { fromGrpcError } from './sdk-errors.js';
+
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+/** A generated client method, seen through its (request, options, callback) overload. */
+export type UnaryMethod<Res> = (req: never, options: grpc.CallOptions, cb: Callback<Res>) => unknown;
+
+export interface CallPolicy {
+  /** Deadline of one attempt. */
+  readonly timeoutMs: number;
+  /** Attempts in all; >1 only for idempotent calls. Retried on UNAVAILABLE alone. */
+  readonly attempts: number;
+  /** Delay before the second attempt; doubles after, capped at 2 s. */
+  readonly retryDelayMs?: number;
+}
+
+/** One unary gRPC call with a deadline, retried only as the policy allows, failing with a typed SDK error. */
+export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, policy: CallPolicy, context: string): Promise<Res> {
+  let delay = policy.retryDelayMs ?? 100;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await new Promise<Res>((resolve, reject) => {
+        (method as (r: object, o: grpc.CallOptions, cb: Callback<Res>) => unknown)(req, { deadline: new Date(Date.now() + policy.timeoutMs) }, (err, res) =>
+          err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
+        );
+      });
+    } catch (err) {
+      const retryable = (err as Partial<grpc.ServiceError>).code === grpc.status.UNAVAILABLE;
+      if (!retryable || attempt >= policy.attempts) throw fromGrpcError(err, context);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 2_000);
+    }
+  }
+}
