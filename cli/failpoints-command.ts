@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { failpointGrammar, listFailpoints } from '../lib/failpoints/failpoints.js';
-import '../coordinator/coordinator-failpoints.js';
+import './all-failpoints.js';
 
 export function failpointsCommand(): Command {
   return new Command('failpoints')

@@ -2,11 +2,19 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config/config-error.js';
 import { coordinatorCommand } from './coordinator-command.js';
 import { failpointsCommand } from './failpoints-command.js';
+import { participantCommand } from './participant-command.js';
+import { gatewayCommand } from './gateway-command.js';
+import { devCommand } from './dev-command.js';
+import { postgresCommand } from './postgres-command.js';
 
 const program = new Command('twophase')
   .description('Two-phase commit for file uploads: the bytes and the metadata change commit atomically, or neither does.')
   .version('0.1.0')
   .addCommand(coordinatorCommand())
+  .addCommand(participantCommand())
+  .addCommand(gatewayCommand())
+  .addCommand(devCommand())
+  .addCommand(postgresCommand())
   .addCommand(failpointsCommand())
   .showHelpAfterError();
 

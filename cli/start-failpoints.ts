@@ -1,5 +1,5 @@
 import { armFromEnv, validateArmed } from '../lib/failpoints/failpoints.js';
-import '../coordinator/coordinator-failpoints.js';
+import './all-failpoints.js';
 
 /**
  * Arms TWOPHASE_FAILPOINTS once every module that defines failpoints is loaded, so a

@@ -222,7 +222,25 @@ export class TwoPhaseClient {
     this.metadataClient?.close();
   }
 
+  /**
+   * Streams an object. A participant that is restarting (UNAVAILABLE before the first
+   * byte) is retried for up to the call timeout; once bytes flow, a failure ends the stream.
+   */
   private async readBlob(sha256: string, offset: number, length: number): Promise<Readable> {
+    const giveUpAt = Date.now() + this.callTimeoutMs;
+    let delay = 100;
+    for (;;) {
+      try {
+        return await this.openBlobStream(sha256, offset, length);
+      } catch (err) {
+        if (!(err instanceof UnavailableError) || Date.now() + delay > giveUpAt) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 1_000);
+      }
+    }
+  }
+
+  private async openBlobStream(sha256: string, offset: number, length: number): Promise<Readable> {
     const blob = await this.blob();
     const call = blob.Get({ sha256, offset: String(offset), length: String(length) }, { deadline: new Date(Date.now() + this.streamTimeoutMs) });
     const body = new PassThrough();

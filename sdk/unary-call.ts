@@ -20,7 +20,9 @@ export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, poli
   for (let attempt = 1; ; attempt++) {
     try {
       return await new Promise<Res>((resolve, reject) => {
-        (method as (r: object, o: grpc.CallOptions, cb: Callback<Res>) => unknown)(req, { deadline: new Date(Date.now() + policy.timeoutMs) }, (err, res) =>
+        // a retried (idempotent) call waits for a reconnecting peer instead of failing at once
+        const options: grpc.CallOptions = { deadline: new Date(Date.now() + policy.timeoutMs), ...(policy.attempts > 1 ? { waitForReady: true } : {}) };
+        (method as (r: object, o: grpc.CallOptions, cb: Callback<Res>) => unknown)(req, options, (err, res) =>
           err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
         );
       });

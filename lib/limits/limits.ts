@@ -63,6 +63,8 @@ export const limits = {
   metadataWritesPerBranchMax: 1_000,
   /** PostgreSQL connections for reads, commitPrepared and rollbackPrepared, beside the branches'. */
   metadataSharedConnectionsMax: 8,
+  /** Longest wait for a free PostgreSQL connection (the pool's queue is bounded in time, not length). */
+  metadataConnectionWaitMsMax: 10_000,
   /** Default wait for a file's row lock before a write fails as a retryable conflict. */
   metadataLockTimeoutMsDefault: 2_000,
   /** How long a marker row of a prepared-then-committed tx is kept to answer repeated Commits. */
@@ -93,6 +95,13 @@ export const limits = {
   blobCommittedRetentionMs: 7 * 24 * 60 * 60_000,
   /** How often expired commit records are swept. */
   blobCommittedSweepIntervalMs: 60 * 60_000,
+  /**
+   * Put calls served at once. grpc-js reads up to 16 messages ahead per call (16 MiB of
+   * 1 MiB chunks), so this bounds the blob participant's upload buffers to 512 MiB.
+   */
+  blobPutsInFlightMax: 32,
+  /** Get calls served at once; each buffers up to 16 chunks of `blobGetChunkBytesMax` (4 MiB). */
+  blobGetsInFlightMax: 128,
 } as const;
 
 export type Limits = typeof limits;

@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { isServiceError, serviceError, type StatusName } from '../../lib/grpc/service-error.js';
+import { BranchAlreadyCommittedError } from '../blob/branch-already-committed-error.js';
 import {
   BranchNotCommittedError,
   ChecksumMismatchError,
@@ -17,6 +18,7 @@ const codes: readonly [new (...args: never[]) => Error, StatusName][] = [
   [TxNotActiveError, 'FAILED_PRECONDITION'],
   [PreconditionFailedError, 'FAILED_PRECONDITION'],
   [BranchNotCommittedError, 'FAILED_PRECONDITION'],
+  [BranchAlreadyCommittedError, 'FAILED_PRECONDITION'],
   [WriteConflictError, 'ABORTED'],
   [ChecksumMismatchError, 'DATA_LOSS'],
   [NotFoundError, 'NOT_FOUND'],

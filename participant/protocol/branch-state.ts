@@ -2,8 +2,21 @@
 export type Branch =
   /** First operation seen; the Enlist call to the coordinator is in flight. */
   | { readonly kind: 'enlisting'; readonly txId: string }
-  /** Enlisted; operations run. */
-  | { readonly kind: 'working'; readonly txId: string; readonly lastActivityMs: number; readonly opsInFlight: number; readonly txDeadlineMs: number }
+  /**
+   * Enlisted; operations run. Idle past `askAtMs`, the branch asks the coordinator: a
+   * coordinator that restarted has forgotten the tx (presumed abort), and the branch
+   * would otherwise hold its resources until the tx deadline.
+   */
+  | {
+      readonly kind: 'working';
+      readonly txId: string;
+      readonly lastActivityMs: number;
+      readonly opsInFlight: number;
+      readonly txDeadlineMs: number;
+      readonly askAtMs: number;
+      readonly attempt: number;
+      readonly asking: boolean;
+    }
   /** The resource manager is making the branch durable. */
   | { readonly kind: 'preparing'; readonly txId: string }
   /**

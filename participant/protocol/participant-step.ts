@@ -35,7 +35,7 @@ export function participantStep(state: ParticipantState, input: ParticipantInput
       break;
     case 'workDone': {
       const b = s.branches.get(input.txId);
-      if (b?.kind === 'working') s.branches.set(b.txId, { ...b, opsInFlight: Math.max(0, b.opsInFlight - 1), lastActivityMs: s.nowMs });
+      if (b?.kind === 'working') s.branches.set(b.txId, { ...b, opsInFlight: Math.max(0, b.opsInFlight - 1), ...activity(s) });
       break;
     }
     case 'prepareRequested':
@@ -79,7 +79,7 @@ function onWorkRequested(s: ParticipantState, out: ParticipantEffect[], txId: st
     return;
   }
   if (b.kind === 'working') {
-    s.branches.set(txId, { ...b, opsInFlight: b.opsInFlight + 1, lastActivityMs: s.nowMs });
+    s.branches.set(txId, { ...b, opsInFlight: b.opsInFlight + 1, ...activity(s) });
     out.push({ kind: 'proceed', txId });
     return;
   }
@@ -90,7 +90,7 @@ function onEnlistResult(s: ParticipantState, out: ParticipantEffect[], input: Ex
   const b = s.branches.get(input.txId);
   if (b?.kind !== 'enlisting') return;
   if (input.result === 'enlisted') {
-    s.branches.set(input.txId, { kind: 'working', txId: input.txId, lastActivityMs: s.nowMs, opsInFlight: 1, txDeadlineMs: input.txDeadlineMs });
+    s.branches.set(input.txId, { kind: 'working', txId: input.txId, opsInFlight: 1, txDeadlineMs: input.txDeadlineMs, asking: false, ...activity(s) });
     out.push({ kind: 'proceed', txId: input.txId });
     return;
   }
@@ -188,14 +188,23 @@ function onDecisionDone(s: ParticipantState, txId: string, expected: 'committing
     return;
   }
   if (b.preparedAtMs === undefined) {
-    s.branches.set(txId, { kind: 'working', txId, lastActivityMs: s.nowMs - s.config.branchIdleMsMax, opsInFlight: 0, txDeadlineMs: s.nowMs });
+    s.branches.set(txId, { kind: 'working', txId, opsInFlight: 0, txDeadlineMs: s.nowMs, asking: false, ...activity(s), lastActivityMs: s.nowMs - s.config.branchIdleMsMax });
     return;
   }
   s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs: b.preparedAtMs, askAtMs: s.nowMs + s.config.outcomeRetryMsMax, attempt: 1, asking: false });
 }
 
+/** Activity resets the idle clock and the question schedule of a working branch. */
+function activity(s: ParticipantState): { lastActivityMs: number; askAtMs: number; attempt: number } {
+  return { lastActivityMs: s.nowMs, askAtMs: s.nowMs + s.config.inDoubtAskAfterMs, attempt: 0 };
+}
+
 function onOutcomeLearned(s: ParticipantState, out: ParticipantEffect[], txId: string, outcome: Extract<ParticipantInput, { kind: 'outcomeLearned' }>['outcome']): void {
   const b = s.branches.get(txId);
+  if (b?.kind === 'working' && b.asking) {
+    onIdleOutcome(s, out, b, outcome);
+    return;
+  }
   if (b?.kind !== 'prepared' || !b.asking) return;
   switch (outcome) {
     case 'committed':
@@ -220,12 +229,32 @@ function onOutcomeLearned(s: ParticipantState, out: ParticipantEffect[], txId: s
   }
 }
 
+/** An idle unprepared branch asked the coordinator: only a known abort ends it early. */
+function onIdleOutcome(
+  s: ParticipantState,
+  out: ParticipantEffect[],
+  b: Extract<Branch, { kind: 'working' }>,
+  outcome: Extract<ParticipantInput, { kind: 'outcomeLearned' }>['outcome'],
+): void {
+  if (outcome === 'aborted') {
+    out.push({ kind: 'resolve', txId: b.txId, decision: 'abort', reason: 'the coordinator reports the transaction aborted' });
+    s.branches.set(b.txId, { ...b, asking: false, askAtMs: s.nowMs + s.config.outcomeRetryMsMax });
+    return;
+  }
+  // active, preparing (a Prepare is on its way), unreachable, or committed (impossible without our yes): ask again later
+  const attempt = b.attempt + 1;
+  s.branches.set(b.txId, { ...b, asking: false, attempt, askAtMs: s.nowMs + backoffMs(attempt, s.config.outcomeRetryMsBase * 10, s.config.outcomeRetryMsMax, b.txId) });
+}
+
 function onTick(s: ParticipantState, out: ParticipantEffect[]): void {
   for (const b of s.branches.values()) {
     if (b.kind === 'working' && b.opsInFlight === 0 && isAbandoned(s, b)) {
       out.push({ kind: 'resolve', txId: b.txId, decision: 'abort', reason: 'unprepared branch idle past its limit or its tx deadline' });
       // re-armed: if the abort fails, the branch comes back here after another idle period
       s.branches.set(b.txId, { ...b, lastActivityMs: s.nowMs });
+    } else if (b.kind === 'working' && b.opsInFlight === 0 && !b.asking && s.nowMs >= b.askAtMs) {
+      s.branches.set(b.txId, { ...b, asking: true });
+      out.push({ kind: 'askOutcome', txId: b.txId, attempt: b.attempt });
     } else if (b.kind === 'prepared' && !b.asking && s.nowMs >= b.askAtMs) {
       s.branches.set(b.txId, { ...b, asking: true });
       out.push({ kind: 'askOutcome', txId: b.txId, attempt: b.attempt });

@@ -98,8 +98,34 @@ describe('participant branch state machine', () => {
   it('an unprepared branch idle past its limit is aborted', () => {
     const d = new Driver();
     d.work();
-    expect(d.tick(9_999)).toEqual([]);
+    // the coordinator is unreachable: the idle limit alone ends the branch
+    expect(d.tick(2_000)).toEqual([{ kind: 'askOutcome', txId: TX, attempt: 0 }]);
+    d.feed({ kind: 'outcomeLearned', txId: TX, outcome: 'unknown' });
+    expect(d.tick(9_999).filter((e) => e.kind === 'resolve')).toEqual([]);
     expect(d.tick(10_000)).toMatchObject([{ kind: 'resolve', txId: TX, decision: 'abort' }]);
+  });
+
+  it('an idle unprepared branch asks the coordinator and aborts at once when the tx is aborted', () => {
+    const d = new Driver();
+    d.work();
+    expect(d.tick(1_999)).toEqual([]);
+    expect(d.tick(2_000)).toEqual([{ kind: 'askOutcome', txId: TX, attempt: 0 }]);
+    expect(d.feed({ kind: 'outcomeLearned', txId: TX, outcome: 'active' })).toEqual([]);
+    let now = 2_000;
+    let asked: readonly ParticipantEffect[] = [];
+    while (asked.length === 0) asked = d.tick((now += 50));
+    expect(asked).toEqual([{ kind: 'askOutcome', txId: TX, attempt: 1 }]);
+    expect(d.feed({ kind: 'outcomeLearned', txId: TX, outcome: 'aborted' })).toMatchObject([{ kind: 'resolve', decision: 'abort' }]);
+  });
+
+  it('work resets the idle clock of a branch', () => {
+    const d = new Driver();
+    d.work();
+    d.tick(1_500);
+    d.feed({ kind: 'workRequested', txId: TX });
+    d.feed({ kind: 'workDone', txId: TX });
+    expect(d.tick(3_000)).toEqual([]);
+    expect(d.tick(3_500)).toEqual([{ kind: 'askOutcome', txId: TX, attempt: 0 }]);
   });
 
   it('a prepared branch without a decision asks the coordinator, and keeps asking with capped backoff', () => {

@@ -1,0 +1,141 @@
+import { Command, Option } from 'commander';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { lockDir } from '../lib/dir-lock/dir-lock.js';
+import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
+
+interface DevOptions {
+  dataDir: string;
+  httpListen: string;
+  coordinatorPort: string;
+  blobPort: string;
+  metadataPort: string;
+  postgresPort: string;
+  logLevel: string;
+  maxUploadBytes: string;
+}
+
+/** `twophase dev` (what `npm start` runs): the whole system on this machine, supervised. */
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('Run the whole system on this machine: embedded PostgreSQL, coordinator, blob and metadata participants, HTTP gateway — each its own process, restarted if it dies.')
+    .addOption(new Option('--data-dir <dir>', 'where everything keeps its data and logs').env('TWOPHASE_DEV_DIR').default('.twophase'))
+    .addOption(new Option('--http-listen <host:port>', 'HTTP gateway address').env('TWOPHASE_HTTP_LISTEN').default('127.0.0.1:8080'))
+    .addOption(new Option('--coordinator-port <port>', 'coordinator gRPC port').default('7070'))
+    .addOption(new Option('--blob-port <port>', 'blob participant gRPC port').default('7071'))
+    .addOption(new Option('--metadata-port <port>', 'metadata participant gRPC port').default('7072'))
+    .addOption(new Option('--postgres-port <port>', 'embedded PostgreSQL port').default('54329'))
+    .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(5 * 1024 ** 3)))
+    .addOption(new Option('--log-level <level>', 'log level of every process').env('TWOPHASE_LOG_LEVEL').default('info'))
+    .action(async (opts: DevOptions) => {
+      for (const [flag, value] of Object.entries({ '--coordinator-port': opts.coordinatorPort, '--blob-port': opts.blobPort, '--metadata-port': opts.metadataPort, '--postgres-port': opts.postgresPort })) {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`invalid setting ${flag}: ${value} is not a TCP port`);
+      }
+      await runDev(opts);
+    });
+}
+
+async function runDev(opts: DevOptions): Promise<void> {
+  const dir = resolve(opts.dataDir);
+  const logDir = join(dir, 'logs');
+  await mkdir(logDir, { recursive: true });
+  const lock = await lockDir(dir);
+  await stopLeftovers(dir);
+  const say = (text: string): void => console.log(`[dev] ${text}`);
+  const supervisor = new Supervisor(logDir, {
+    started: (name, pid) => {
+      say(`${name} started (pid ${pid})`);
+      void writeState(dir, supervisor.pids());
+    },
+    ready: (name, pid) => say(`${name} ready (pid ${pid})`),
+    exited: (name, code, signal, restartInMs) =>
+      say(`${name} exited (${signal ?? `code ${code}`})${restartInMs === undefined ? '' : `; restarting in ${restartInMs} ms — see ${join(logDir, `${name}.log`)}`}`),
+  });
+  const self = [...process.execArgv, process.argv[1] ?? ''];
+  const child = (name: string, args: string[], ready: RegExp): ChildSpec => ({
+    name,
+    command: process.execPath,
+    args: [...self, ...args, '--log-level', opts.logLevel],
+    ready,
+  });
+  const host = '127.0.0.1';
+  const coordinator = `${host}:${opts.coordinatorPort}`;
+  const blob = `${host}:${opts.blobPort}`;
+  const metadata = `${host}:${opts.metadataPort}`;
+  const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
+  const grpcReady = /"msg":"gRPC server listening"/;
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await supervisor.stop();
+    await lock.release();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  await supervisor.start(child('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', opts.postgresPort], /"msg":"postgres ready"/));
+  await Promise.all([
+    supervisor.start(
+      child('coordinator', ['coordinator', '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`], grpcReady),
+    ),
+    supervisor.start(child('blob', ['participant', 'blob', '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator], grpcReady)),
+    supervisor.start(child('metadata', ['participant', 'metadata', '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator], grpcReady)),
+  ]);
+  await supervisor.start(child('gateway', ['gateway', '--listen', opts.httpListen, '--coordinator', coordinator, '--max-upload-bytes', opts.maxUploadBytes], /"msg":"HTTP gateway listening"/));
+  const http = `http://${opts.httpListen}`;
+  console.log(
+    [
+      '',
+      'twophase is running',
+      `  HTTP gateway          ${http}`,
+      `  coordinator (gRPC)    ${coordinator}`,
+      `  blob (gRPC)           ${blob}      data in ${join(dir, 'blob')}`,
+      `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
+      `  logs                  ${logDir}/`,
+      '',
+      'Try:',
+      `  curl -T package.json ${http}/v1/files/alice/docs/a.json`,
+      `  curl ${http}/v1/files/alice/docs/a.json`,
+      `  curl '${http}/v1/files/alice/docs/a.json?revisions'`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** A `dev` killed with SIGKILL leaves its children running; stop them before taking their ports. */
+async function stopLeftovers(dir: string): Promise<void> {
+  let pids: Record<string, number | undefined>;
+  try {
+    pids = JSON.parse(await readFile(join(dir, 'dev-state.json'), 'utf8')) as Record<string, number | undefined>;
+  } catch {
+    return;
+  }
+  for (const [name, pid] of Object.entries(pids)) {
+    if (pid === undefined || !(await isOurs(pid))) continue;
+    console.log(`[dev] stopping ${name} (pid ${pid}) left by an earlier run`);
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && (await isOurs(pid)); i++) await new Promise((r) => setTimeout(r, 100));
+    if (await isOurs(pid)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+async function isOurs(pid: number): Promise<boolean> {
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('twophase') || cmdline.includes('cli/main');
+  } catch {
+    return false;
+  }
+}
+
+async function writeState(dir: string, pids: Record<string, number | undefined>): Promise<void> {
+  await writeFile(join(dir, 'dev-state.json'), JSON.stringify(pids));
+}

@@ -1,0 +1,96 @@
+import { Command, Option } from 'commander';
+import { parseSettings } from '../lib/config/parse-settings.js';
+import { createLogger } from '../lib/logger/logger.js';
+import { limits } from '../lib/limits/limits.js';
+import { lockDir } from '../lib/dir-lock/dir-lock.js';
+import { mkdir } from 'node:fs/promises';
+import { blobSettingsSchema, metadataSettingsSchema, participantSettingNames } from '../participant/participant-settings.js';
+import { runParticipant } from '../participant/run-participant.js';
+import { runUntilSignal } from './run-until-signal.js';
+import { startFailpoints } from './start-failpoints.js';
+
+function commonOptions(command: Command, defaults: { listen: string; participantId: string }): Command {
+  return command
+    .addOption(new Option('--listen <host:port>', 'gRPC address to serve').env('TWOPHASE_LISTEN').default(defaults.listen))
+    .addOption(new Option('--coordinator <host:port>', 'gRPC address of the coordinator').env('TWOPHASE_COORDINATOR').default('127.0.0.1:7070'))
+    .addOption(new Option('--participant-id <id>', 'the id the coordinator knows this participant by').env('TWOPHASE_PARTICIPANT_ID').default(defaults.participantId))
+    .addOption(
+      new Option('--branch-idle-ms <ms>', 'abort unprepared work of a tx idle this long').env('TWOPHASE_BRANCH_IDLE_MS').default(String(limits.branchIdleMsMax)),
+    )
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
+    .addHelpText('after', '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`).\n');
+}
+
+function blobCommand(): Command {
+  return commonOptions(
+    new Command('blob').description('Run the blob participant: stages uploaded bytes per tx, publishes them content-addressed on commit.'),
+    { listen: '127.0.0.1:7071', participantId: 'blob' },
+  )
+    .addOption(new Option('--data-dir <dir>', 'directory of staging/, objects/ and committed/').env('TWOPHASE_DATA_DIR').default('.twophase/blob'))
+    .action(async (opts: Record<string, unknown>) => {
+      const settings = parseSettings(blobSettingsSchema, opts, participantSettingNames);
+      startFailpoints();
+      // loaded here so that other subcommands start without the resource managers' dependencies
+      const { LocalBlobStore } = await import('../participant/blob/local-blob-store.js');
+      const { blobStoreService } = await import('../participant/blob/blob-store-service.js');
+      const logger = createLogger('blob', settings.logLevel);
+      await mkdir(settings.dataDir, { recursive: true });
+      const lock = await lockDir(settings.dataDir);
+      const store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
+      const running = await runParticipant({
+        rm: store,
+        services: (work) => [blobStoreService(store, work, logger)],
+        listen: settings.listen,
+        coordinatorAddress: settings.coordinator,
+        logger,
+        config: { branchIdleMsMax: settings.branchIdleMs },
+      });
+      runUntilSignal('blob participant', async () => {
+        await running.stop();
+        await lock.release();
+      });
+    });
+}
+
+function metadataCommand(): Command {
+  return commonOptions(
+    new Command('metadata').description(
+      'Run the metadata participant: file revisions in PostgreSQL, each tx ended by PREPARE TRANSACTION and COMMIT/ROLLBACK PREPARED.',
+    ),
+    { listen: '127.0.0.1:7072', participantId: 'metadata' },
+  )
+    .addOption(new Option('--database-url <url>', 'PostgreSQL URL (max_prepared_transactions must be > 0)').env('TWOPHASE_DATABASE_URL'))
+    .addOption(new Option('--lock-timeout-ms <ms>', 'how long a write waits for a file held by another tx').env('TWOPHASE_LOCK_TIMEOUT_MS').default('2000'))
+    .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default('64'))
+    .action(async (opts: Record<string, unknown>) => {
+      const settings = parseSettings(metadataSettingsSchema, opts, participantSettingNames);
+      startFailpoints();
+      const { PostgresMetadataStore } = await import('../participant/metadata/postgres-metadata-store.js');
+      const { metadataService } = await import('../participant/metadata/metadata-service.js');
+      const logger = createLogger('metadata', settings.logLevel);
+      const store = new PostgresMetadataStore({
+        databaseUrl: settings.databaseUrl,
+        logger,
+        participantId: settings.participantId,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        branchesMax: settings.branchesMax,
+      });
+      await store.start();
+      const running = await runParticipant({
+        rm: store,
+        services: (work) => [metadataService(store, work, logger)],
+        listen: settings.listen,
+        coordinatorAddress: settings.coordinator,
+        logger,
+        config: { branchIdleMsMax: settings.branchIdleMs, branchesMax: settings.branchesMax },
+      });
+      runUntilSignal('metadata participant', () => running.stop());
+    });
+}
+
+export function participantCommand(): Command {
+  return new Command('participant')
+    .description('Run a participant (resource manager) of two-phase commit.')
+    .addCommand(blobCommand())
+    .addCommand(metadataCommand());
+}

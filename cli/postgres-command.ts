@@ -1,0 +1,60 @@
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { createLogger } from '../lib/logger/logger.js';
+import { runUntilSignal } from './run-until-signal.js';
+
+/**
+ * `twophase postgres`: the embedded PostgreSQL of `twophase dev`, as a process of its own
+ * so the supervisor restarts it like any other. It exits when the postmaster dies.
+ */
+export function postgresCommand(): Command {
+  return new Command('postgres')
+    .description('Run the embedded PostgreSQL server used by `twophase dev` (max_prepared_transactions set), until SIGTERM.')
+    .addOption(new Option('--data-dir <dir>', 'cluster directory (initialised if empty)').env('TWOPHASE_POSTGRES_DATA_DIR').default('.twophase/postgres'))
+    .addOption(new Option('--port <port>', 'TCP port on 127.0.0.1').env('TWOPHASE_POSTGRES_PORT').default('54329'))
+    .addOption(new Option('--database <name>', 'database to create if missing').env('TWOPHASE_POSTGRES_DATABASE').default('twophase'))
+    .addOption(new Option('--max-prepared-transactions <n>', 'PostgreSQL max_prepared_transactions').default('128'))
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
+    .action(async (opts: { dataDir: string; port: string; database: string; maxPreparedTransactions: string; logLevel: 'info' }) => {
+      const port = Number(opts.port);
+      const maxPrepared = Number(opts.maxPreparedTransactions);
+      if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`invalid setting --port (TWOPHASE_POSTGRES_PORT): ${opts.port} is not a TCP port`);
+      if (!Number.isInteger(maxPrepared) || maxPrepared < 1) throw new Error('invalid setting --max-prepared-transactions: expected a whole number ≥ 1');
+      const logger = createLogger('postgres', opts.logLevel);
+      const { EmbeddedPostgresServer } = await import('../lib/embedded-postgres/embedded-postgres-server.js');
+      const server = new EmbeddedPostgresServer({ dataDir: resolve(opts.dataDir), port, maxPreparedTransactions: maxPrepared, logger });
+      await server.start();
+      const url = await ensureDatabase(server, opts.database);
+      logger.info({ url, pid: server.postmasterPid }, 'postgres ready');
+      const pid = server.postmasterPid;
+      // a killed postmaster does not tell us: poll, and exit so the supervisor restarts us
+      const watch = setInterval(() => {
+        if (pid !== undefined && !isAlive(pid)) {
+          logger.error({ pid }, 'postmaster died; exiting');
+          process.exit(1);
+        }
+      }, 500);
+      runUntilSignal('postgres', async () => {
+        clearInterval(watch);
+        await server.stop();
+      });
+    });
+}
+
+async function ensureDatabase(server: { createDatabase(name: string): Promise<string>; url(database?: string): string }, name: string): Promise<string> {
+  try {
+    return await server.createDatabase(name);
+  } catch (err) {
+    if (/already exists/i.test(err instanceof Error ? err.message : String(err))) return server.url(name);
+    throw err;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,196 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import type { Logger } from '../lib/logger/logger.js';
+import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
+import { normalizePath } from '../lib/file-path/normalize-path.js';
+import { InvalidArgumentError, NotFoundError, PreconditionFailedError, TransactionAbortedError, OutcomeUnknownError, type FileRevision, type TwoPhaseClient } from '../sdk/index.js';
+import { httpStatusOf } from './http-status-of.js';
+import { parseConditions, revisionOf } from './parse-conditions.js';
+import { parseRange } from './parse-range.js';
+import { UploadTooLargeError } from './upload-too-large-error.js';
+
+export interface GatewayOptions {
+  readonly client: TwoPhaseClient;
+  readonly logger: Logger;
+  /** Largest upload accepted; a bigger body is refused with 413 and nothing is stored. */
+  readonly maxUploadBytes: number;
+}
+
+interface FileParams {
+  namespace: string;
+  '*': string;
+}
+
+/**
+ * The HTTP front door: PUT/GET/HEAD/DELETE /v1/files/{namespace}/{path}. Bodies stream
+ * through (never buffered whole); ETags are revisions; writes are atomic transactions.
+ */
+export function buildGateway(options: GatewayOptions): FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger> {
+  const { client, maxUploadBytes } = options;
+  const app = Fastify({ loggerInstance: options.logger, exposeHeadRoutes: false, bodyLimit: maxUploadBytes, disableRequestLogging: true });
+  // uploads are read from the raw request as a stream: no parser may buffer them
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
+
+  app.put<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
+    const { namespace, path } = target(request.params);
+    const conditions = parseConditions(request.headers);
+    const declared = request.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxUploadBytes) throw new UploadTooLargeError(maxUploadBytes);
+    const contentType = request.headers['content-type'] ?? 'application/octet-stream';
+    const expectedSha256 = header(request, 'x-content-sha256');
+    const result = await client.uploadFile({
+      namespace,
+      path,
+      content: limited(request.raw, maxUploadBytes),
+      contentType: contentType.slice(0, 255),
+      ...conditions,
+      ...(expectedSha256 === undefined ? {} : { expectedSha256: expectedSha256.toLowerCase() }),
+    });
+    void reply.code(result.created ? 201 : 200).header('etag', etagOf(result.revision));
+    if (result.pendingParticipants.length > 0) void reply.header('x-twophase-pending', result.pendingParticipants.join(','));
+    return { namespace, path, revision: result.revision, size: result.size, sha256: result.sha256, txId: result.txId };
+  });
+
+  app.get<{ Params: FileParams; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace/*', async (request, reply) => {
+    const { namespace, path } = target(request.params);
+    if (request.query.revisions !== undefined) {
+      const page = await client.listRevisions({ namespace, path, pageSize: pageSizeOf(request.query.pageSize), pageToken: request.query.pageToken ?? '' });
+      if (page.revisions.length === 0) throw new NotFoundError(`${namespace}/${path} has no revisions`);
+      return { namespace, path, revisions: page.revisions.map(revisionJson), nextPageToken: page.nextPageToken };
+    }
+    const revision = request.query.revision === undefined ? undefined : revisionOf(request.query.revision, 'revision');
+    const file = await client.stat({ namespace, path, ...(revision === undefined ? {} : { revision }) });
+    if (notModified(request, file)) return reply.code(304).header('etag', etagOf(file.revision)).send();
+    const range = parseRange(header(request, 'range'), file.size);
+    if (range.kind === 'unsatisfiable') {
+      return reply.code(416).header('content-range', `bytes */${file.size}`).send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: 'the range is outside the file' } });
+    }
+    fileHeaders(reply, file);
+    if (range.kind === 'range') {
+      const { body } = await client.download({ namespace, path, revision: file.revision, offset: range.offset, length: range.length });
+      return reply
+        .code(206)
+        .header('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${file.size}`)
+        .header('content-length', String(range.length))
+        .send(body);
+    }
+    const { body } = await client.download({ namespace, path, revision: file.revision });
+    return reply.header('content-length', String(file.size)).send(body);
+  });
+
+  app.head<{ Params: FileParams; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace/*', async (request, reply) => {
+    const { namespace, path } = target(request.params);
+    const revision = request.query.revision === undefined ? undefined : revisionOf(request.query.revision, 'revision');
+    const file = await client.stat({ namespace, path, ...(revision === undefined ? {} : { revision }) });
+    if (notModified(request, file)) return reply.code(304).header('etag', etagOf(file.revision)).send();
+    fileHeaders(reply, file);
+    return reply.header('content-length', String(file.size)).send();
+  });
+
+  app.delete<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
+    const { namespace, path } = target(request.params);
+    const { ifMatch } = parseConditions({ 'if-match': request.headers['if-match'] });
+    const result = await client.deleteFile({ namespace, path, ...(ifMatch === undefined ? {} : { ifMatch }) });
+    void reply.header('etag', etagOf(result.revision));
+    return { namespace, path, revision: result.revision, deleted: true, txId: result.txId };
+  });
+
+  app.get<{ Params: { namespace: string }; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace', async (request) => {
+    const namespace = validNamespace(request.params.namespace);
+    const page = await client.listFiles({ namespace, prefix: request.query.prefix ?? '', pageSize: pageSizeOf(request.query.pageSize), pageToken: request.query.pageToken ?? '' });
+    return { namespace, files: page.files.map(revisionJson), nextPageToken: page.nextPageToken };
+  });
+
+  app.get<{ Params: { txId: string } }>('/v1/transactions/:txId', async (request) => {
+    const outcome = await client.getOutcome(request.params.txId);
+    return { txId: request.params.txId, ...outcome };
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return app;
+}
+
+function target(params: FileParams): { namespace: string; path: string } {
+  const namespace = validNamespace(params.namespace);
+  try {
+    return { namespace, path: normalizePath(params['*']) };
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function validNamespace(namespace: string): string {
+  const problem = namespaceProblem(namespace);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return namespace;
+}
+
+/** The request body, failing with UploadTooLargeError as soon as it passes `max` bytes. */
+async function* limited(body: IncomingMessage, max: number): AsyncIterable<Uint8Array> {
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) throw new UploadTooLargeError(max);
+    yield chunk;
+  }
+}
+
+function etagOf(revision: number): string {
+  return `"${revision}"`;
+}
+
+function notModified(request: FastifyRequest, file: FileRevision): boolean {
+  const inm = header(request, 'if-none-match');
+  if (inm === undefined) return false;
+  return inm.trim() === '*' || inm.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etagOf(file.revision));
+}
+
+function fileHeaders(reply: FastifyReply, file: FileRevision): void {
+  void reply
+    .header('etag', etagOf(file.revision))
+    .header('content-type', file.contentType === '' ? 'application/octet-stream' : file.contentType)
+    .header('last-modified', file.createdAt.toUTCString())
+    .header('accept-ranges', 'bytes')
+    .header('x-content-sha256', file.sha256);
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function pageSizeOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('pageSize must be a whole number from 1 to 1000');
+  return n;
+}
+
+function revisionJson(r: FileRevision): Record<string, unknown> {
+  return {
+    revision: r.revision,
+    path: r.path,
+    size: r.size,
+    sha256: r.sha256,
+    contentType: r.contentType,
+    created: r.createdAt.toISOString(),
+    deleted: r.deleted,
+    txId: r.txId,
+  };
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const fastifyStatus = (err as { statusCode?: number }).statusCode;
+  const { status, retryable } =
+    fastifyStatus !== undefined && fastifyStatus >= 400 && fastifyStatus < 500 ? { status: fastifyStatus, retryable: false } : httpStatusOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (status >= 500) request.log.warn({ err, status }, 'request failed');
+  if (retryable && status >= 500) void reply.header('retry-after', '1');
+  const body: Record<string, unknown> = { code: (err as { code?: string }).code ?? 'ERROR', message };
+  if (err instanceof PreconditionFailedError) body.currentRevision = err.currentRevision;
+  if (err instanceof TransactionAbortedError || err instanceof OutcomeUnknownError) body.txId = err.txId;
+  return reply.code(status).send({ error: body });
+}

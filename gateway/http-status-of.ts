@@ -1,0 +1,34 @@
+import {
+  ChecksumMismatchError,
+  ConflictError,
+  DeadlineExceededError,
+  InvalidArgumentError,
+  NotFoundError,
+  OutcomeUnknownError,
+  PreconditionFailedError,
+  ResourceExhaustedError,
+  TransactionAbortedError,
+  TwoPhaseError,
+  UnavailableError,
+} from '../sdk/index.js';
+import { UploadTooLargeError } from './upload-too-large-error.js';
+
+/** The HTTP status for an SDK failure, and whether the client may retry the same request. */
+export function httpStatusOf(err: unknown): { status: number; retryable: boolean } {
+  if (err instanceof UploadTooLargeError) return { status: 413, retryable: false };
+  if (err instanceof PreconditionFailedError) return { status: 412, retryable: false };
+  if (err instanceof ConflictError) return { status: 409, retryable: true };
+  if (err instanceof TransactionAbortedError) {
+    // a participant that could not be reached votes no; that is an outage, not a conflict
+    const outage = /unavailable|prepare failed|deadline/i.test(err.reason);
+    return { status: outage ? 503 : 409, retryable: true };
+  }
+  if (err instanceof InvalidArgumentError || err instanceof ChecksumMismatchError) return { status: 400, retryable: false };
+  if (err instanceof NotFoundError) return { status: 404, retryable: false };
+  if (err instanceof ResourceExhaustedError) return { status: /size|bytes|large/i.test(err.message) ? 413 : 503, retryable: true };
+  if (err instanceof OutcomeUnknownError || err instanceof DeadlineExceededError) return { status: 504, retryable: true };
+  if (err instanceof UnavailableError) return { status: 503, retryable: true };
+  if (err instanceof TwoPhaseError && err.code === 'OUT_OF_RANGE') return { status: 416, retryable: false };
+  if (err instanceof TwoPhaseError && err.code === 'FAILED_PRECONDITION') return { status: 409, retryable: true };
+  return { status: 500, retryable: false };
+}

@@ -1,0 +1,28 @@
+import { createLogger } from '../lib/logger/logger.js';
+import { TwoPhaseClient } from '../sdk/index.js';
+import { buildGateway } from './build-gateway.js';
+import type { GatewaySettings } from './gateway-settings.js';
+
+export interface RunningGateway {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP gateway; participants are discovered from the coordinator on the first request. */
+export async function runGateway(settings: GatewaySettings): Promise<RunningGateway> {
+  const logger = createLogger('gateway', settings.logLevel);
+  const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs });
+  const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes });
+  const sep = settings.listen.lastIndexOf(':');
+  await app.listen({ host: settings.listen.slice(0, sep).replace(/^\[|\]$/g, ''), port: Number(settings.listen.slice(sep + 1)) });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  logger.info({ listen: settings.listen, port }, 'HTTP gateway listening');
+  return {
+    port,
+    async stop() {
+      await app.close();
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ChildSpec {
+  /** Short name, also the log file name: `coordinator`, `blob`, … */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** A line of the child's stdout that means it is ready to serve. */
+  readonly ready: RegExp;
+}
+
+export interface SupervisorEvents {
+  started(name: string, pid: number): void;
+  ready(name: string, pid: number): void;
+  exited(name: string, code: number | null, signal: NodeJS.Signals | null, restartInMs: number | undefined): void;
+}
+
+interface Running {
+  readonly spec: ChildSpec;
+  child: ChildProcess | undefined;
+  restarts: number;
+  startedAtMs: number;
+  timer: NodeJS.Timeout | undefined;
+  readyWaiters: (() => void)[];
+  isReady: boolean;
+}
+
+/** After this long up, a child's restart backoff starts again from the first step. */
+const healthyAfterMs = 30_000;
+const restartDelaysMs = [500, 1_000, 2_000, 5_000, 10_000];
+
+/**
+ * Runs child processes, each with its output in `logDir/<name>.log`, and restarts one
+ * that dies, with a growing delay, until `stop`. Used by `twophase dev`.
+ */
+export class Supervisor {
+  private readonly children = new Map<string, Running>();
+  private stopping = false;
+
+  constructor(
+    private readonly logDir: string,
+    private readonly events: SupervisorEvents,
+  ) {}
+
+  /** Starts a child and resolves once it printed its ready line. */
+  start(spec: ChildSpec): Promise<void> {
+    const entry: Running = { spec, child: undefined, restarts: 0, startedAtMs: 0, timer: undefined, readyWaiters: [], isReady: false };
+    this.children.set(spec.name, entry);
+    const ready = new Promise<void>((resolve) => entry.readyWaiters.push(resolve));
+    this.launch(entry);
+    return ready;
+  }
+
+  pids(): Record<string, number | undefined> {
+    return Object.fromEntries([...this.children].map(([name, e]) => [name, e.child?.pid]));
+  }
+
+  /** Stops children in the reverse order of their start: SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    for (const entry of [...this.children.values()].reverse()) {
+      clearTimeout(entry.timer);
+      const child = entry.child;
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(force);
+    }
+  }
+
+  private launch(entry: Running): void {
+    const { spec } = entry;
+    const log: WriteStream = createWriteStream(join(this.logDir, `${spec.name}.log`), { flags: 'a' });
+    const child = spawn(spec.command, [...spec.args], { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    entry.child = child;
+    entry.isReady = false;
+    entry.startedAtMs = Date.now();
+    let pending = '';
+    child.stdout?.on('data', (data: Buffer) => {
+      log.write(data);
+      if (entry.isReady) return;
+      pending = (pending + data.toString('utf8')).slice(-65_536);
+      if (spec.ready.test(pending)) {
+        entry.isReady = true;
+        pending = '';
+        this.events.ready(spec.name, child.pid ?? -1);
+        for (const resolve of entry.readyWaiters.splice(0)) resolve();
+      }
+    });
+    child.stderr?.on('data', (data: Buffer) => log.write(data));
+    child.on('error', (err) => log.write(`spawn error: ${err.message}\n`));
+    this.events.started(spec.name, child.pid ?? -1);
+    child.on('exit', (code, signal) => {
+      log.end();
+      if (this.stopping) {
+        this.events.exited(spec.name, code, signal, undefined);
+        return;
+      }
+      if (Date.now() - entry.startedAtMs > healthyAfterMs) entry.restarts = 0;
+      const delay = restartDelaysMs[Math.min(entry.restarts, restartDelaysMs.length - 1)] ?? 10_000;
+      entry.restarts++;
+      this.events.exited(spec.name, code, signal, delay);
+      entry.timer = setTimeout(() => this.launch(entry), delay);
+    });
+  }
+}

@@ -1,0 +1,216 @@
+import { setImmediate } from 'node:timers/promises';
+import type * as grpc from '@grpc/grpc-js';
+import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
+import { serviceError } from '../../lib/grpc/service-error.js';
+import { limits } from '../../lib/limits/limits.js';
+import type { Logger } from '../../lib/logger/logger.js';
+import { txIdProblem } from '../../lib/tx-id/tx-id.js';
+import type { BlobStoreHandlers } from '../../proto/gen/twophase/v1/BlobStore.js';
+import type { GetRequest__Output } from '../../proto/gen/twophase/v1/GetRequest.js';
+import type { GetResponse } from '../../proto/gen/twophase/v1/GetResponse.js';
+import type { PutRequest__Output } from '../../proto/gen/twophase/v1/PutRequest.js';
+import type { PutResponse } from '../../proto/gen/twophase/v1/PutResponse.js';
+import { loadProto } from '../../proto/load-proto.js';
+import { isExpectedFailure, toServiceError } from '../grpc/to-service-error.js';
+import type { BranchWork } from '../resource-manager.js';
+import { isSha256Hex } from './is-sha256-hex.js';
+import type { ByteRange, LocalBlobStore, PutExpectation } from './local-blob-store.js';
+import { RangeNotSatisfiableError } from './range-not-satisfiable-error.js';
+
+type PutCall = grpc.ServerReadableStream<PutRequest__Output, PutResponse>;
+type GetCall = grpc.ServerWritableStream<GetRequest__Output, GetResponse>;
+
+export interface BlobStoreServiceOptions {
+  /** Default `limits.blobPutsInFlightMax`. */
+  readonly putsInFlightMax?: number;
+  /** Default `limits.blobGetsInFlightMax`. */
+  readonly getsInFlightMax?: number;
+}
+
+/**
+ * The twophase.v1.BlobStore service over a local blob store. Put and Get stream in both
+ * directions with backpressure, so memory stays constant whatever an object's size: Put
+ * pulls the next message only once the previous chunk is on disk, and Get waits for
+ * 'drain' whenever the call's buffer is full. Each call still buffers a few MiB, so the
+ * number of calls at once is bounded too (RESOURCE_EXHAUSTED past it; clients retry).
+ */
+export function blobStoreService(
+  store: LocalBlobStore,
+  work: BranchWork,
+  logger: Logger,
+  options: BlobStoreServiceOptions = {},
+): GrpcServiceBinding {
+  const log = logger.child({ service: 'twophase.v1.BlobStore' });
+  const failure = (err: unknown, call: string): grpc.ServiceError => {
+    if (!isExpectedFailure(err)) log.error({ err, call }, 'blob store call failed unexpectedly');
+    return toServiceError(err);
+  };
+  const puts = new InFlight('Put', options.putsInFlightMax ?? limits.blobPutsInFlightMax);
+  const gets = new InFlight('Get', options.getsInFlightMax ?? limits.blobGetsInFlightMax);
+
+  const handlers: BlobStoreHandlers = {
+    Put: (call, callback) => {
+      puts.run(() => receivePut(call, store, work)).then(
+        (result) => callback(null, { sha256: result.sha256, size: String(result.size) }),
+        (err: unknown) => callback(failure(err, 'Put')),
+      );
+    },
+    Get: (call) => {
+      gets.run(() => sendObject(call, store)).then(
+        () => call.end(),
+        (err: unknown) => {
+          // a cancelled call has no one to tell
+          if (call.cancelled) return;
+          call.emit('error', err instanceof RangeNotSatisfiableError ? serviceError('OUT_OF_RANGE', err.message) : failure(err, 'Get'));
+        },
+      );
+    },
+    Stat: (call, callback) => {
+      store.stat(call.request.sha256).then(
+        ({ size }) => callback(null, { size: String(size) }),
+        (err: unknown) => callback(failure(err, 'Stat')),
+      );
+    },
+  };
+  return {
+    name: 'twophase.v1.BlobStore',
+    definition: loadProto().twophase.v1.BlobStore.service,
+    implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+  };
+}
+
+async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork): Promise<{ sha256: string; size: number }> {
+  const messages = call[Symbol.asyncIterator]() as AsyncIterator<PutRequest__Output>;
+  const first = await messages.next();
+  const header = first.done === true ? undefined : first.value.header;
+  if (first.done === true || first.value.part !== 'header' || header === undefined || header === null) {
+    throw serviceError('INVALID_ARGUMENT', 'the first message of Put must carry the header');
+  }
+  const txId = header.txId;
+  const problem = txIdProblem(txId);
+  if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
+  const expected = putExpectation(header.expectedSha256, header.expectedSize);
+  try {
+    const result = await work.run(txId, () => store.put(txId, chunksOf(call, messages), expected));
+    // a cancelled call may end its stream early without an error: never answer for a cut-short object
+    if (call.cancelled) throw serviceError('CANCELLED', 'Put was cancelled');
+    return result;
+  } catch (err) {
+    // the stream of a cancelled call fails with a bare stream error; say what happened instead
+    if (call.cancelled) throw serviceError('CANCELLED', 'Put was cancelled');
+    throw err;
+  }
+}
+
+/**
+ * The chunks after the header, pulled one message at a time: the stream's own backpressure.
+ * It ends only for a real end of the upload, so that the store never keeps a cut-short
+ * object (see the end of the loop).
+ */
+async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Output>): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const next = await messages.next();
+    if (next.done === true) {
+      // A client's cancel (or deadline) ends the request stream just like its end() does:
+      // Node's http2 pushes the end of a reset stream first, and grpc-js flags the call
+      // cancelled a few ticks later. Those ticks all run before the next turn of the event
+      // loop, so look again after it; a throw here makes the store drop the object.
+      await setImmediate();
+      if (call.cancelled) throw serviceError('CANCELLED', 'Put was cancelled before its last chunk');
+      return;
+    }
+    const chunk = next.value.chunk;
+    if (next.value.part !== 'chunk' || chunk === undefined) {
+      throw serviceError('INVALID_ARGUMENT', 'only the first message of Put carries a header; every later one carries a chunk');
+    }
+    if (chunk.length > limits.blobPutChunkBytesMax) {
+      throw serviceError('INVALID_ARGUMENT', `a Put chunk of ${chunk.length} bytes is over the limit of ${limits.blobPutChunkBytesMax}`);
+    }
+    yield chunk;
+  }
+}
+
+function putExpectation(sha256: string, size: string): PutExpectation {
+  if (sha256 !== '' && !isSha256Hex(sha256)) {
+    throw serviceError('INVALID_ARGUMENT', `expected_sha256 ${JSON.stringify(sha256.slice(0, 80))} is not 64 lower-case hex digits (or empty)`);
+  }
+  const expectedSize = int64(size, 'expected_size');
+  if (expectedSize < -1) throw serviceError('INVALID_ARGUMENT', `expected_size ${size} is neither a byte count nor -1`);
+  return {
+    ...(sha256 === '' ? {} : { sha256 }),
+    ...(expectedSize === -1 ? {} : { size: expectedSize }),
+  };
+}
+
+async function sendObject(call: GetCall, store: LocalBlobStore): Promise<void> {
+  const read = await store.get(call.request.sha256, byteRange(call.request));
+  try {
+    for await (const chunk of read.chunks as AsyncIterable<Buffer>) {
+      if (call.cancelled || call.destroyed) throw serviceError('CANCELLED', 'Get was cancelled');
+      if (!call.write({ chunk })) await drained(call);
+    }
+  } finally {
+    read.chunks.destroy();
+  }
+}
+
+/** The proto's range: length -1, or 0 with offset 0, means to the end. */
+function byteRange(request: GetRequest__Output): ByteRange {
+  const offset = int64(request.offset, 'offset');
+  const length = int64(request.length, 'length');
+  if (offset < 0) throw serviceError('INVALID_ARGUMENT', `offset ${offset} is negative`);
+  if (length < -1) throw serviceError('INVALID_ARGUMENT', `length ${length} is neither a byte count nor -1`);
+  const toEnd = length === -1 || (length === 0 && offset === 0);
+  return toEnd ? { offset } : { offset, length };
+}
+
+function int64(value: string, field: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw serviceError('INVALID_ARGUMENT', `${field} ${value} is out of range`);
+  return n;
+}
+
+/** Resolves when the call can take more; rejects when it ends first, so a gone client frees the file. */
+function drained(call: GetCall): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // 'close' may be long past: a destroyed call never drains
+    if (call.destroyed) {
+      reject(serviceError('CANCELLED', 'Get ended before the object was sent'));
+      return;
+    }
+    const settle = (err?: Error): void => {
+      call.off('drain', onDrain);
+      call.off('close', onClose);
+      call.off('error', onClose);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void => settle(serviceError('CANCELLED', 'Get ended before the object was sent'));
+    call.on('drain', onDrain);
+    call.on('close', onClose);
+    call.on('error', onClose);
+  });
+}
+
+/** Counts the calls of one method being served and refuses those past the limit. */
+class InFlight {
+  private count = 0;
+
+  constructor(
+    private readonly method: string,
+    private readonly countMax: number,
+  ) {}
+
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.count >= this.countMax) {
+      throw serviceError('RESOURCE_EXHAUSTED', `${this.count} ${this.method} calls are in flight; the limit is ${this.countMax}; retry later`);
+    }
+    this.count++;
+    try {
+      return await operation();
+    } finally {
+      this.count--;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** A byte range that reaches past the end of an object. → OUT_OF_RANGE */
+export class RangeNotSatisfiableError extends Error {
+  override readonly name = 'RangeNotSatisfiableError';
+  constructor(
+    readonly sha256: string,
+    readonly offset: number,
+    readonly length: number,
+    readonly objectSize: number,
+  ) {
+    super(`range of ${length} bytes at offset ${offset} is past the end of object ${sha256} (${objectSize} bytes)`);
+  }
+}

@@ -1,0 +1,101 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
+import { serviceError } from '../../lib/grpc/service-error.js';
+import type { Logger } from '../../lib/logger/logger.js';
+import type { FileRevision } from '../../proto/gen/twophase/v1/FileRevision.js';
+import type { MetadataHandlers } from '../../proto/gen/twophase/v1/Metadata.js';
+import { loadProto } from '../../proto/load-proto.js';
+import { isExpectedFailure, toServiceError } from '../grpc/to-service-error.js';
+import type { BranchWork } from '../resource-manager.js';
+import { metadataInput } from './metadata-input.js';
+import type { FileRevisionRecord, MetadataStore } from './metadata-store.js';
+import { MetadataUnavailableError } from './metadata-unavailable-error.js';
+
+/**
+ * The twophase.v1.Metadata service over a metadata store. Every input is validated
+ * before anything else happens, so a bad request is INVALID_ARGUMENT with nothing
+ * enlisted and nothing stored; writes run through `work.run`, which enlists the
+ * participant on the first write of a tx and serializes the tx's calls.
+ */
+export function metadataService(store: MetadataStore, work: BranchWork, logger: Logger): GrpcServiceBinding {
+  const log = logger.child({ service: 'twophase.v1.Metadata' });
+  const failure = (err: unknown, call: string): grpc.ServiceError => {
+    // the database being away is the one failure a client should retry elsewhere or later
+    if (err instanceof MetadataUnavailableError) return serviceError('UNAVAILABLE', err.message);
+    if (!isExpectedFailure(err)) log.error({ err, call }, 'metadata call failed unexpectedly');
+    return toServiceError(err);
+  };
+  const unary =
+    <Req, Res>(call: string, handle: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    (serverCall, callback) => {
+      handle(serverCall.request).then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(failure(err, call)),
+      );
+    };
+
+  const handlers: MetadataHandlers = {
+    StageRevision: unary('StageRevision', async (req) => {
+      const txId = metadataInput.txId(req.txId);
+      const input = {
+        namespace: metadataInput.namespace(req.namespace),
+        path: metadataInput.path(req.path),
+        sha256: metadataInput.sha256(req.sha256),
+        size: metadataInput.count('size', req.size),
+        contentType: metadataInput.contentType(req.contentType),
+        ifMatchRevision: metadataInput.ifMatchRevision(req.ifMatchRevision),
+        ifNoneMatch: req.ifNoneMatch,
+      };
+      metadataInput.conditions(input.ifMatchRevision, input.ifNoneMatch);
+      const result = await work.run(txId, () => store.stageRevision(txId, input));
+      return { revision: String(result.revision), created: result.created };
+    }),
+    DeleteFile: unary('DeleteFile', async (req) => {
+      const txId = metadataInput.txId(req.txId);
+      const input = {
+        namespace: metadataInput.namespace(req.namespace),
+        path: metadataInput.path(req.path),
+        ifMatchRevision: metadataInput.ifMatchRevision(req.ifMatchRevision),
+      };
+      const result = await work.run(txId, () => store.deleteFile(txId, input));
+      return { revision: String(result.revision) };
+    }),
+    GetFile: unary('GetFile', async (req) => {
+      const revision = metadataInput.count('revision', req.revision);
+      const file = await store.getFile(metadataInput.namespace(req.namespace), metadataInput.path(req.path), revision === 0 ? undefined : revision);
+      return toWire(file);
+    }),
+    ListRevisions: unary('ListRevisions', async (req) => {
+      const page = await store.listRevisions(
+        metadataInput.namespace(req.namespace),
+        metadataInput.path(req.path),
+        metadataInput.pageSize(req.pageSize),
+        req.pageToken,
+      );
+      return { revisions: page.items.map(toWire), nextPageToken: page.nextPageToken };
+    }),
+    ListFiles: unary('ListFiles', async (req) => {
+      const page = await store.listFiles(metadataInput.namespace(req.namespace), metadataInput.prefix(req.prefix), metadataInput.pageSize(req.pageSize), req.pageToken);
+      return { files: page.items.map(toWire), nextPageToken: page.nextPageToken };
+    }),
+  };
+  return {
+    name: 'twophase.v1.Metadata',
+    definition: loadProto().twophase.v1.Metadata.service,
+    implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+  };
+}
+
+function toWire(record: FileRevisionRecord): FileRevision {
+  return {
+    namespace: record.namespace,
+    path: record.path,
+    revision: String(record.revision),
+    sha256: record.sha256,
+    size: String(record.size),
+    contentType: record.contentType,
+    createdUnixMs: String(record.createdAtMs),
+    txId: record.txId,
+    deleted: record.deleted,
+  };
+}

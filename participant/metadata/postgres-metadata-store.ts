@@ -1,0 +1,695 @@
+import pg from 'pg';
+import { AssertionError, assert, assertNever } from '../../lib/assert/assert.js';
+import { limits } from '../../lib/limits/limits.js';
+import type { Logger } from '../../lib/logger/logger.js';
+import { participantIdProblem, txIdProblem } from '../../lib/tx-id/tx-id.js';
+import {
+  BranchNotCommittedError,
+  InvalidInputError,
+  LimitExceededError,
+  NotFoundError,
+  PreconditionFailedError,
+  TxNotActiveError,
+  WriteConflictError,
+} from '../participant-errors.js';
+import type { PrepareVote, RecoveryResult, ResourceManager } from '../resource-manager.js';
+import { applyMigrations } from './apply-migrations.js';
+import { globalTransactionId } from './global-transaction-id.js';
+import type { MetadataBranch } from './metadata-branch.js';
+import { metadataFailpoints } from './metadata-failpoints.js';
+import { metadataInput } from './metadata-input.js';
+import { metadataMigrations } from './metadata-migrations.js';
+import type { DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
+import { MetadataUnavailableError } from './metadata-unavailable-error.js';
+import { pageToken } from './page-token.js';
+import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
+import { sqlState } from './sql-state.js';
+
+export interface PostgresMetadataStoreOptions {
+  /** postgres://… of the database that holds (or will hold: `start` migrates it) the schema. */
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  /** The id the coordinator knows this participant by; part of every gid. Default `metadata`. */
+  readonly participantId?: string;
+  /** Wait for a file's row lock before a write fails with WriteConflictError. Default limits.metadataLockTimeoutMsDefault. */
+  readonly lockTimeoutMs?: number;
+  /** Open (unprepared) branches, each holding a connection; past it a write fails with LimitExceededError. Default limits.metadataBranchesMax. */
+  readonly branchesMax?: number;
+  /** How long a marker row is kept. Default limits.metadataMarkerRetentionMs. */
+  readonly markerRetentionMs?: number;
+  /** How often expired markers are deleted. Default limits.metadataMarkerSweepIntervalMs. */
+  readonly markerSweepIntervalMs?: number;
+}
+
+type StoreState = { readonly kind: 'new' } | { readonly kind: 'started'; readonly sweepTimer: NodeJS.Timeout } | { readonly kind: 'closed' };
+
+interface FileKey {
+  readonly namespace: string;
+  readonly path: string;
+}
+
+/** A file's row, locked: what a write checks its conditions against. */
+interface LockedFile {
+  /** 0 when no revision was ever committed (the row was just created by this write). */
+  readonly currentRevision: number;
+  /** Whether a live (not deleted) file is at the path. */
+  readonly live: boolean;
+}
+
+interface RevisionRow {
+  readonly namespace: string;
+  readonly path: string;
+  readonly revision: string;
+  readonly sha256: string | null;
+  readonly size: string;
+  readonly content_type: string;
+  readonly created_at: Date;
+  readonly tx_id: string;
+  readonly deleted: boolean;
+}
+
+const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.content_type, r.created_at, r.tx_id, r.deleted';
+
+/**
+ * The metadata participant's resource manager on PostgreSQL. Each branch is one
+ * PostgreSQL transaction on a connection of its own, from its first write until
+ * `PREPARE TRANSACTION` makes it durable (the yes vote); `COMMIT PREPARED` and
+ * `ROLLBACK PREPARED` end it. A marker row written inside the prepared transaction is
+ * the proof, once PostgreSQL has forgotten the gid, that the branch committed.
+ *
+ * Calls for one tx must not overlap (the participant runtime serializes them); calls for
+ * different txs may.
+ */
+export class PostgresMetadataStore implements ResourceManager, MetadataStore {
+  readonly participantId: string;
+  private readonly logger: Logger;
+  private readonly databaseUrl: string;
+  private readonly lockTimeoutMs: number;
+  private readonly branchesMax: number;
+  private readonly markerRetentionMs: number;
+  private readonly markerSweepIntervalMs: number;
+  /** Connections held by open branches: at most branchesMax, so the count below is the only queue. */
+  private readonly branchPool: pg.Pool;
+  /** Connections for reads, commitPrepared, rollbackPrepared and housekeeping. */
+  private readonly sharedPool: pg.Pool;
+  private readonly branches = new Map<string, MetadataBranch>();
+  /** Branches whose connection is being set up: they count against branchesMax already. */
+  private branchesOpening = 0;
+  private sweeping = false;
+  private state: StoreState = { kind: 'new' };
+
+  constructor(options: PostgresMetadataStoreOptions) {
+    this.participantId = options.participantId ?? 'metadata';
+    const problem = participantIdProblem(this.participantId);
+    if (problem !== undefined) throw new InvalidInputError('participantId', problem);
+    this.lockTimeoutMs = options.lockTimeoutMs ?? limits.metadataLockTimeoutMsDefault;
+    this.branchesMax = options.branchesMax ?? limits.metadataBranchesMax;
+    this.markerRetentionMs = options.markerRetentionMs ?? limits.metadataMarkerRetentionMs;
+    this.markerSweepIntervalMs = options.markerSweepIntervalMs ?? limits.metadataMarkerSweepIntervalMs;
+    assert(Number.isSafeInteger(this.lockTimeoutMs) && this.lockTimeoutMs > 0, `lockTimeoutMs ${this.lockTimeoutMs} is a positive whole number`);
+    assert(Number.isSafeInteger(this.branchesMax) && this.branchesMax > 0, `branchesMax ${this.branchesMax} is a positive whole number`);
+    assert(this.markerRetentionMs > 0 && this.markerSweepIntervalMs > 0, 'marker retention and sweep interval are positive');
+    this.databaseUrl = options.databaseUrl;
+    this.logger = options.logger.child({ participantId: this.participantId });
+    const poolOptions: pg.PoolConfig = {
+      connectionString: options.databaseUrl,
+      application_name: `twophase-${this.participantId}`,
+      connectionTimeoutMillis: limits.metadataConnectionWaitMsMax,
+      // finds a dead peer of an idle connection (a branch waiting for its next write)
+      keepAlive: true,
+    };
+    this.branchPool = new pg.Pool({ ...poolOptions, max: this.branchesMax });
+    this.sharedPool = new pg.Pool({ ...poolOptions, max: limits.metadataSharedConnectionsMax });
+    // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
+    for (const pool of [this.branchPool, this.sharedPool]) {
+      pool.on('error', (err) => this.logger.warn({ err }, 'an idle PostgreSQL connection failed; the pool replaces it'));
+    }
+  }
+
+  /**
+   * Connects, refuses to run where PREPARE TRANSACTION is disabled (throws
+   * PreparedTransactionsDisabledError, saying how to enable it), brings the schema up to
+   * date, and starts the marker sweep. Call once, before `recover`.
+   */
+  async start(): Promise<void> {
+    assert(this.state.kind === 'new', 'the metadata store is started once');
+    try {
+      const { rows } = await this.query<{ max_prepared_transactions: string }>('SHOW max_prepared_transactions');
+      const preparedMax = Number(rows[0]?.max_prepared_transactions);
+      if (preparedMax === 0) throw new PreparedTransactionsDisabledError(redactedUrl(this.databaseUrl));
+      if (preparedMax < this.branchesMax) {
+        this.logger.warn(
+          { maxPreparedTransactions: preparedMax, branchesMax: this.branchesMax },
+          'max_prepared_transactions is below branchesMax: prepares past it will fail and vote no',
+        );
+      }
+      await applyMigrations(this.sharedPool, metadataMigrations, this.logger);
+    } catch (err) {
+      await this.endPools();
+      this.state = { kind: 'closed' };
+      throw sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(`cannot start: ${messageOf(err)}`, { cause: err }) : err;
+    }
+    const sweepTimer = setInterval(() => void this.sweepInBackground(), this.markerSweepIntervalMs);
+    sweepTimer.unref();
+    this.state = { kind: 'started', sweepTimer };
+    void this.sweepInBackground();
+    this.logger.info({ lockTimeoutMs: this.lockTimeoutMs, branchesMax: this.branchesMax }, 'metadata store started');
+  }
+
+  // ── ResourceManager ────────────────────────────────────────────────────────────────
+
+  /**
+   * Branches of this participant that PostgreSQL holds prepared in this database. Open
+   * branches of an earlier process need no abort here: an unprepared transaction dies
+   * with its connection, so PostgreSQL rolled them back when that process went away.
+   */
+  async recover(): Promise<RecoveryResult> {
+    this.assertStarted();
+    let abortedLeftovers = 0;
+    for (const txId of [...this.branches.keys()]) {
+      await this.abort(txId);
+      abortedLeftovers += 1;
+    }
+    const { rows } = await this.query<{ gid: string; prepared: Date }>(
+      'SELECT gid, prepared FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1) ORDER BY prepared',
+      [globalTransactionId.prefix(this.participantId)],
+    );
+    const prepared: { txId: string; preparedAtMs: number }[] = [];
+    for (const row of rows) {
+      const txId = globalTransactionId.txIdOf(this.participantId, row.gid);
+      if (txId === undefined) {
+        this.logger.warn({ gid: row.gid }, 'a prepared transaction under our gid prefix names no valid tx id; left alone');
+        continue;
+      }
+      prepared.push({ txId, preparedAtMs: row.prepared.getTime() });
+    }
+    this.logger.info({ prepared: prepared.length, abortedLeftovers }, 'metadata branches recovered');
+    return { prepared, abortedLeftovers };
+  }
+
+  /**
+   * Writes the marker row into the branch's transaction, then PREPARE TRANSACTION; the
+   * yes vote follows only once PostgreSQL has made it durable. Whatever fails before
+   * that votes no and leaves nothing behind. A branch that is already prepared votes yes
+   * again; an unknown one votes no.
+   */
+  async prepare(txId: string): Promise<PrepareVote> {
+    this.assertStarted();
+    const problem = txIdProblem(txId);
+    if (problem !== undefined) return { vote: 'no', reason: `unknown branch: ${problem}` };
+    const branch = this.branches.get(txId);
+    if (branch === undefined) return this.voteWithoutBranch(txId);
+    switch (branch.kind) {
+      case 'broken':
+        this.branches.delete(txId);
+        branch.logger.info({ reason: branch.reason }, 'voting no: the branch lost its work');
+        return { vote: 'no', reason: `the branch lost its work: ${branch.reason}` };
+      case 'open':
+        return this.prepareOpenBranch(txId, branch);
+      default:
+        return assertNever(branch);
+    }
+  }
+
+  /**
+   * COMMIT PREPARED. When PostgreSQL no longer has the prepared transaction, the commit
+   * is verified through the marker row, which exists only if that transaction committed
+   * (an earlier ack that was lost); without it BranchNotCommittedError, never a success.
+   */
+  async commit(txId: string): Promise<{ readonly alreadyCommitted: boolean }> {
+    this.assertStarted();
+    metadataInput.txId(txId);
+    const branch = this.branches.get(txId);
+    if (branch !== undefined) {
+      const detail = branch.kind === 'open' ? 'the branch never prepared (its transaction is still open)' : `the branch never prepared: ${branch.reason}`;
+      throw new BranchNotCommittedError(txId, this.participantId, detail);
+    }
+    const gid = globalTransactionId.of(this.participantId, txId);
+    const logger = this.logger.child({ txId });
+    await metadataFailpoints.beforeCommitPrepared.hit();
+    try {
+      await this.query(`COMMIT PREPARED ${globalTransactionId.literal(gid)}`);
+    } catch (err) {
+      if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
+      if (await this.hasMarker(txId)) {
+        logger.info({ gid }, 'commit repeated: the marker shows the branch committed');
+        return { alreadyCommitted: true };
+      }
+      throw new BranchNotCommittedError(
+        txId,
+        this.participantId,
+        `PostgreSQL has no prepared transaction ${gid} and no marker row shows it committed (never prepared, rolled back, or committed longer ago than the marker retention)`,
+      );
+    }
+    await metadataFailpoints.afterCommitPrepared.hit();
+    logger.info({ gid }, 'branch committed (commitPrepared)');
+    return { alreadyCommitted: false };
+  }
+
+  /** ROLLBACK of an open branch, ROLLBACK PREPARED of a prepared one; nothing to do for an unknown one. */
+  async abort(txId: string): Promise<{ readonly alreadyAborted: boolean }> {
+    this.assertStarted();
+    metadataInput.txId(txId);
+    const branch = this.branches.get(txId);
+    if (branch !== undefined) {
+      await this.rollbackBranch(txId, branch);
+      return { alreadyAborted: false };
+    }
+    const gid = globalTransactionId.of(this.participantId, txId);
+    const logger = this.logger.child({ txId });
+    await metadataFailpoints.beforeRollbackPrepared.hit();
+    try {
+      await this.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`);
+    } catch (err) {
+      if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
+      // nothing can be undone any more; the error log is the alarm (a lost decision log, a protocol bug)
+      if (await this.hasMarker(txId)) logger.error({ gid }, 'abort asked for a branch that committed: atomicity is broken for this tx');
+      return { alreadyAborted: true };
+    }
+    await metadataFailpoints.afterRollbackPrepared.hit();
+    logger.info({ gid }, 'branch aborted (rollbackPrepared)');
+    return { alreadyAborted: false };
+  }
+
+  /** Rolls back open branches and closes every connection; prepared branches stay in PostgreSQL. */
+  async close(): Promise<void> {
+    if (this.state.kind === 'closed') return;
+    if (this.state.kind === 'started') clearInterval(this.state.sweepTimer);
+    this.state = { kind: 'closed' };
+    for (const [txId, branch] of [...this.branches]) await this.rollbackBranch(txId, branch);
+    await this.endPools();
+  }
+
+  // ── MetadataStore: writes ──────────────────────────────────────────────────────────
+
+  async stageRevision(txId: string, input: StageRevisionInput): Promise<{ readonly revision: number; readonly created: boolean }> {
+    metadataInput.txId(txId);
+    const file = { namespace: metadataInput.namespace(input.namespace), path: metadataInput.path(input.path) };
+    const sha256 = metadataInput.sha256(input.sha256);
+    const size = metadataInput.count('size', input.size);
+    const contentType = metadataInput.contentType(input.contentType);
+    const ifMatchRevision = metadataInput.ifMatchRevision(input.ifMatchRevision);
+    const ifNoneMatch = input.ifNoneMatch === true;
+    metadataInput.conditions(ifMatchRevision, ifNoneMatch);
+    return this.inBranch(txId, file, async (client) => {
+      // the row must exist to be locked: a new path gets one, which this write then fills
+      // (and a rolled-back write takes with it); a concurrent creator makes this wait
+      await client.query('INSERT INTO files (namespace, path, current_revision, deleted) VALUES ($1, $2, 0, true) ON CONFLICT DO NOTHING', [
+        file.namespace,
+        file.path,
+      ]);
+      const locked = await lockFile(client, file);
+      assert(locked !== undefined, `the row of ${file.namespace}/${file.path} exists: it was just inserted`);
+      if (ifMatchRevision !== undefined && !(locked.live && locked.currentRevision === ifMatchRevision)) {
+        const detail = locked.live ? `If-Match revision ${ifMatchRevision} is not the current revision` : `If-Match revision ${ifMatchRevision}: the file does not exist`;
+        throw new PreconditionFailedError(file.namespace, file.path, locked.currentRevision, detail);
+      }
+      if (ifNoneMatch && locked.live) throw new PreconditionFailedError(file.namespace, file.path, locked.currentRevision, 'If-None-Match: the file exists');
+      const revision = locked.currentRevision + 1;
+      await client.query(
+        `INSERT INTO revisions (namespace, path, revision, sha256, size, content_type, tx_id, deleted)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, false)`,
+        [file.namespace, file.path, revision, sha256, size, contentType, txId],
+      );
+      await client.query('UPDATE files SET current_revision = $3, deleted = false WHERE namespace = $1 AND path = $2', [file.namespace, file.path, revision]);
+      return { revision, created: !locked.live };
+    });
+  }
+
+  async deleteFile(txId: string, input: DeleteFileInput): Promise<{ readonly revision: number }> {
+    metadataInput.txId(txId);
+    const file = { namespace: metadataInput.namespace(input.namespace), path: metadataInput.path(input.path) };
+    const ifMatchRevision = metadataInput.ifMatchRevision(input.ifMatchRevision);
+    return this.inBranch(txId, file, async (client) => {
+      const locked = await lockFile(client, file);
+      if (locked === undefined || !locked.live) throw new NotFoundError(`no file ${file.namespace}/${file.path} to delete`);
+      if (ifMatchRevision !== undefined && locked.currentRevision !== ifMatchRevision) {
+        throw new PreconditionFailedError(file.namespace, file.path, locked.currentRevision, `If-Match revision ${ifMatchRevision} is not the current revision`);
+      }
+      const revision = locked.currentRevision + 1;
+      await client.query(
+        `INSERT INTO revisions (namespace, path, revision, sha256, size, content_type, tx_id, deleted)
+         VALUES ($1, $2, $3, NULL, 0, '', $4, true)`,
+        [file.namespace, file.path, revision, txId],
+      );
+      await client.query('UPDATE files SET current_revision = $3, deleted = true WHERE namespace = $1 AND path = $2', [file.namespace, file.path, revision]);
+      return { revision };
+    });
+  }
+
+  // ── MetadataStore: committed reads ─────────────────────────────────────────────────
+  // Plain statements outside any branch: under MVCC they see committed rows only, and a
+  // prepared transaction's rows stay invisible to them until COMMIT PREPARED.
+
+  async getFile(namespace: string, path: string, revision?: number): Promise<FileRevisionRecord> {
+    const file = { namespace: metadataInput.namespace(namespace), path: metadataInput.path(path) };
+    const wanted = revision === undefined || revision === 0 ? undefined : metadataInput.count('revision', revision);
+    const { rows } =
+      wanted === undefined
+        ? await this.query<RevisionRow>(
+            `SELECT ${revisionColumns} FROM files f
+             JOIN revisions r ON r.namespace = f.namespace AND r.path = f.path AND r.revision = f.current_revision
+             WHERE f.namespace = $1 AND f.path = $2 AND NOT f.deleted`,
+            [file.namespace, file.path],
+          )
+        : await this.query<RevisionRow>(`SELECT ${revisionColumns} FROM revisions r WHERE r.namespace = $1 AND r.path = $2 AND r.revision = $3`, [
+            file.namespace,
+            file.path,
+            wanted,
+          ]);
+    const row = rows[0];
+    if (row === undefined) throw new NotFoundError(`no file ${file.namespace}/${file.path}${wanted === undefined ? '' : ` at revision ${wanted}`}`);
+    if (row.deleted) throw new NotFoundError(`revision ${row.revision} of ${file.namespace}/${file.path} is a deletion`);
+    return toRecord(row);
+  }
+
+  async listRevisions(namespace: string, path: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
+    const file = { namespace: metadataInput.namespace(namespace), path: metadataInput.path(path) };
+    const size = metadataInput.pageSize(pageSize);
+    const before = token === '' ? undefined : pageToken.decode(token, 'revisions').beforeRevision;
+    // one row more than asked tells whether another page follows
+    const { rows } = await this.query<RevisionRow>(
+      `SELECT ${revisionColumns} FROM revisions r
+       WHERE r.namespace = $1 AND r.path = $2 AND ($3::bigint IS NULL OR r.revision < $3)
+       ORDER BY r.revision DESC LIMIT $4`,
+      [file.namespace, file.path, before ?? null, size + 1],
+    );
+    const items = rows.slice(0, size).map(toRecord);
+    const last = items.at(-1);
+    const more = rows.length > size && last !== undefined;
+    return { items, nextPageToken: more ? pageToken.encode({ kind: 'revisions', beforeRevision: last.revision }) : '' };
+  }
+
+  async listFiles(namespace: string, prefix: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
+    const ns = metadataInput.namespace(namespace);
+    const validPrefix = metadataInput.prefix(prefix);
+    const size = metadataInput.pageSize(pageSize);
+    const after = token === '' ? '' : pageToken.decode(token, 'files').afterPath;
+    const { rows } = await this.query<RevisionRow>(
+      `SELECT ${revisionColumns} FROM files f
+       JOIN revisions r ON r.namespace = f.namespace AND r.path = f.path AND r.revision = f.current_revision
+       WHERE f.namespace = $1 AND NOT f.deleted AND f.path LIKE $2 AND f.path > $3
+       ORDER BY f.path LIMIT $4`,
+      [ns, `${validPrefix.replace(/[\\%_]/g, '\\$&')}%`, after, size + 1],
+    );
+    const items = rows.slice(0, size).map(toRecord);
+    const last = items.at(-1);
+    const more = rows.length > size && last !== undefined;
+    return { items, nextPageToken: more ? pageToken.encode({ kind: 'files', afterPath: last.path }) : '' };
+  }
+
+  // ── housekeeping ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Deletes marker rows older than the retention; returns how many. A marker answers a
+   * Commit that PostgreSQL no longer has a prepared transaction for: one re-sent after
+   * a lost ack, or after a restart of either side. The coordinator re-sends only until
+   * the ack arrives, so after days nobody asks any more, and without a sweep the table
+   * would grow by a row per tx forever. Markers of branches still prepared are
+   * uncommitted, hence invisible here and kept. Bounded per call (batches × batch size);
+   * the next sweep goes on where this one stopped.
+   */
+  async sweepExpiredMarkers(): Promise<number> {
+    let deleted = 0;
+    for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
+      const result = await this.query(
+        `DELETE FROM tx_markers WHERE (tx_id, participant_id) IN (
+           SELECT tx_id, participant_id FROM tx_markers
+           WHERE participant_id = $1 AND prepared_at < clock_timestamp() - $2 * interval '1 millisecond'
+           LIMIT $3)`,
+        [this.participantId, this.markerRetentionMs, limits.metadataMarkerSweepBatchMax],
+      );
+      const count = result.rowCount ?? 0;
+      deleted += count;
+      if (count < limits.metadataMarkerSweepBatchMax) break;
+    }
+    if (deleted > 0) this.logger.info({ deleted, retentionMs: this.markerRetentionMs }, 'expired tx markers deleted');
+    return deleted;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────
+
+  private async sweepInBackground(): Promise<void> {
+    if (this.sweeping || this.state.kind !== 'started') return;
+    this.sweeping = true;
+    try {
+      await this.sweepExpiredMarkers();
+    } catch (err) {
+      // markers only accumulate until the next sweep: nothing to stop for
+      this.logger.warn({ err }, 'tx marker sweep failed; retrying at the next interval');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Runs one write of the tx in its branch, inside a savepoint, so that a failed write undoes itself alone. */
+  private async inBranch<T>(txId: string, file: FileKey, write: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.assertStarted();
+    const branch = await this.openBranch(txId);
+    if (branch.writes >= limits.metadataWritesPerBranchMax) {
+      throw new LimitExceededError(`transaction ${txId} already staged ${branch.writes} metadata writes, the limit`);
+    }
+    const { client } = branch;
+    try {
+      await client.query('SAVEPOINT write');
+    } catch (err) {
+      throw this.breakBranch(txId, branch, err);
+    }
+    try {
+      const result = await write(client);
+      await client.query('RELEASE SAVEPOINT write');
+      if (this.branches.get(txId) === branch) this.branches.set(txId, { ...branch, writes: branch.writes + 1 });
+      return result;
+    } catch (err) {
+      try {
+        // undoes this write's rows and the row locks it took; the branch's earlier writes stay
+        await client.query('ROLLBACK TO SAVEPOINT write');
+        await client.query('RELEASE SAVEPOINT write');
+      } catch (undoErr) {
+        throw this.breakBranch(txId, branch, undoErr);
+      }
+      throw this.writeFailure(err, file);
+    }
+  }
+
+  /** The open branch of `txId`, opened (connection, BEGIN, session limits) on its first write. */
+  private async openBranch(txId: string): Promise<Extract<MetadataBranch, { kind: 'open' }>> {
+    const existing = this.branches.get(txId);
+    if (existing?.kind === 'open') return existing;
+    if (existing?.kind === 'broken') throw new TxNotActiveError(txId, `its metadata branch lost its work: ${existing.reason}`);
+    if (this.branches.size + this.branchesOpening >= this.branchesMax) {
+      throw new LimitExceededError(`${this.branchesMax} metadata branches are open, the limit (each holds a PostgreSQL connection until it prepares); retry later`);
+    }
+    this.branchesOpening += 1;
+    let client: pg.PoolClient;
+    try {
+      client = await this.branchPool.connect();
+    } catch (err) {
+      this.branchesOpening -= 1;
+      throw new MetadataUnavailableError(`cannot open a connection for transaction ${txId}: ${messageOf(err)}`, { cause: err });
+    }
+    try {
+      await client.query('BEGIN');
+      // lock_timeout: a writer waits this long for a file's row, then gets a retryable conflict.
+      // idle_in_transaction_session_timeout: a backstop, if this process stops driving the
+      // branch, releasing the row locks after the longest lifetime a tx may have.
+      await client.query("SELECT set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)", [
+        `${this.lockTimeoutMs}ms`,
+        `${limits.txTimeoutMsMax}ms`,
+      ]);
+      // a second transaction under a tx id that already prepared or committed here could
+      // never prepare under the same gid, and would break the promise of its yes vote; the
+      // participant runtime refuses such work first, this keeps the store safe on its own
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()
+         UNION ALL SELECT 1 FROM tx_markers WHERE tx_id = $2 AND participant_id = $3`,
+        [globalTransactionId.of(this.participantId, txId), txId, this.participantId],
+      );
+      if ((rowCount ?? 0) > 0) throw new TxNotActiveError(txId, 'its metadata branch is already prepared or committed');
+    } catch (err) {
+      this.branchesOpening -= 1;
+      if (err instanceof TxNotActiveError) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+        throw err;
+      }
+      client.release(err instanceof Error ? err : true);
+      throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(err)}`, { cause: err });
+    }
+    let released = false;
+    const onConnectionError = (err: Error): void => {
+      const current = this.branches.get(txId);
+      if (current?.kind === 'open' && current.client === client) this.breakBranch(txId, current, err);
+    };
+    client.on('error', onConnectionError);
+    const branch = {
+      kind: 'open',
+      client,
+      logger: this.logger.child({ txId }),
+      writes: 0,
+      release: (err?: Error) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onConnectionError);
+        client.release(err);
+      },
+    } as const;
+    this.branchesOpening -= 1;
+    this.branches.set(txId, branch);
+    branch.logger.debug('metadata branch opened');
+    return branch;
+  }
+
+  private async prepareOpenBranch(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>): Promise<PrepareVote> {
+    const gid = globalTransactionId.of(this.participantId, txId);
+    const { client, logger } = branch;
+    try {
+      await client.query('INSERT INTO tx_markers (tx_id, participant_id) VALUES ($1, $2)', [txId, this.participantId]);
+      await metadataFailpoints.beforePrepareTransaction.hit();
+      const result = await client.query(`PREPARE TRANSACTION ${globalTransactionId.literal(gid)}`);
+      // PostgreSQL answers PREPARE of an already failed transaction with ROLLBACK, not with an error
+      if (result.command !== 'PREPARE') throw new Error(`PREPARE TRANSACTION answered ${result.command}: the transaction was rolled back`);
+    } catch (err) {
+      this.branches.delete(txId);
+      await client.query('ROLLBACK').catch(() => undefined);
+      branch.release(err instanceof Error ? err : new Error(String(err)));
+      if (err instanceof AssertionError) throw err;
+      // a lost answer may hide a PREPARE that was carried out: a no vote must leave nothing behind
+      await this.rollbackPreparedIfPresent(gid).catch((cleanupErr: unknown) =>
+        logger.warn({ err: cleanupErr, gid }, 'could not check for a prepared transaction after a failed prepare; the abort will'),
+      );
+      logger.warn({ err }, 'prepare failed: voting no');
+      return { vote: 'no', reason: `PREPARE TRANSACTION failed: ${messageOf(err)}` };
+    }
+    this.branches.delete(txId);
+    branch.release();
+    await metadataFailpoints.afterPrepareTransaction.hit();
+    logger.info({ gid, writes: branch.writes }, 'metadata branch prepared: voting yes');
+    return { vote: 'yes' };
+  }
+
+  private async voteWithoutBranch(txId: string): Promise<PrepareVote> {
+    if (await this.isPrepared(txId)) {
+      this.logger.child({ txId }).info('prepare repeated: the branch is already prepared');
+      return { vote: 'yes' };
+    }
+    return { vote: 'no', reason: 'unknown branch: no work of this tx is open or prepared here (never started, aborted, or lost with its connection)' };
+  }
+
+  private async rollbackBranch(txId: string, branch: MetadataBranch): Promise<void> {
+    this.branches.delete(txId);
+    switch (branch.kind) {
+      case 'broken':
+        branch.logger.info({ reason: branch.reason }, 'metadata branch aborted (its transaction had already ended)');
+        return;
+      case 'open':
+        try {
+          await branch.client.query('ROLLBACK');
+          branch.release();
+        } catch (err) {
+          // the transaction ends with the connection all the same
+          branch.release(err instanceof Error ? err : new Error(String(err)));
+        }
+        branch.logger.info('metadata branch aborted (rollback)');
+        return;
+      default:
+        assertNever(branch);
+    }
+  }
+
+  private async rollbackPreparedIfPresent(gid: string): Promise<void> {
+    const { rowCount } = await this.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
+    if (rowCount === 0) return;
+    await this.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`).catch((err: unknown) => {
+      if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
+    });
+  }
+
+  /** Marks the branch as having lost its transaction, closes its connection, and returns the error to throw. */
+  private breakBranch(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>, err: unknown): Error {
+    const reason = `its PostgreSQL session failed: ${messageOf(err)}`;
+    if (this.branches.get(txId) === branch) this.branches.set(txId, { kind: 'broken', logger: branch.logger, reason });
+    branch.release(err instanceof Error ? err : new Error(String(err)));
+    branch.logger.warn({ err }, 'metadata branch lost its PostgreSQL session; it can only vote no');
+    return sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(reason, { cause: err }) : new TxNotActiveError(txId, reason);
+  }
+
+  /** The typed error for a failed write: a lock wait past the timeout (or a deadlock) is a retryable conflict. */
+  private writeFailure(err: unknown, file: FileKey): unknown {
+    const code = sqlState.of(err);
+    if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.lockTimeoutMs);
+    if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
+    return err;
+  }
+
+  private async isPrepared(txId: string): Promise<boolean> {
+    const { rowCount } = await this.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [
+      globalTransactionId.of(this.participantId, txId),
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  private async hasMarker(txId: string): Promise<boolean> {
+    const { rowCount } = await this.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.participantId]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** A statement on the shared pool; an unreachable server becomes MetadataUnavailableError. */
+  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.sharedPool.query<R>(text, values);
+    } catch (err) {
+      if (sqlState.isConnectionFailure(err)) throw new MetadataUnavailableError(messageOf(err), { cause: err });
+      throw err;
+    }
+  }
+
+  private assertStarted(): void {
+    assert(this.state.kind === 'started', `the metadata store is started (it is ${this.state.kind})`);
+  }
+
+  private async endPools(): Promise<void> {
+    await Promise.all([this.branchPool.end(), this.sharedPool.end()]);
+  }
+}
+
+/** Locks the file's row for the rest of the tx; undefined when there is no row. */
+async function lockFile(client: pg.PoolClient, file: FileKey): Promise<LockedFile | undefined> {
+  const { rows } = await client.query<{ current_revision: string; deleted: boolean }>(
+    'SELECT current_revision, deleted FROM files WHERE namespace = $1 AND path = $2 FOR UPDATE',
+    [file.namespace, file.path],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const currentRevision = Number(row.current_revision);
+  return { currentRevision, live: currentRevision > 0 && !row.deleted };
+}
+
+function toRecord(row: RevisionRow): FileRevisionRecord {
+  return {
+    namespace: row.namespace,
+    path: row.path,
+    revision: Number(row.revision),
+    sha256: row.sha256 ?? '',
+    size: Number(row.size),
+    contentType: row.content_type,
+    createdAtMs: row.created_at.getTime(),
+    txId: row.tx_id,
+    deleted: row.deleted,
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The URL without its password, for messages. */
+function redactedUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '(the configured database)';
+  }
+}

@@ -1,0 +1,31 @@
+import pg from 'pg';
+
+/** The SQLSTATE codes the metadata participant reacts to, and how to read one off an error. */
+export const sqlState = {
+  /** `lock_timeout` passed while waiting for a lock. */
+  lockNotAvailable: '55P03',
+  deadlockDetected: '40P01',
+  /** COMMIT/ROLLBACK PREPARED: "prepared transaction with identifier … does not exist". */
+  undefinedObject: '42704',
+  uniqueViolation: '23505',
+
+  /** The SQLSTATE of a PostgreSQL error, or undefined for any other failure (e.g. a lost connection). */
+  of(err: unknown): string | undefined {
+    return err instanceof pg.DatabaseError ? err.code : undefined;
+  },
+
+  /**
+   * Whether `err` says the server could not be reached or the session ended, rather than
+   * that a statement was refused: such failures are worth retrying elsewhere or later.
+   */
+  isConnectionFailure(err: unknown): boolean {
+    const code = sqlState.of(err);
+    // class 08: connection exception; 57P01–57P03: admin/crash shutdown, cannot connect now
+    if (code !== undefined) return code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code);
+    if (!(err instanceof Error)) return false;
+    const errno = (err as NodeJS.ErrnoException).code;
+    if (errno !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(errno)) return true;
+    // node-postgres reports a closed socket and a pool wait past its timeout only in the message
+    return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
+  },
+} as const;

@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, readdir, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { CliProcess } from './cli-process.js';
+import { freePort } from './free-port.js';
+
+/** The whole system started with `twophase dev` in a temp dir on free ports, for end-to-end tests. */
+export class DevSystem {
+  private constructor(
+    readonly dir: string,
+    readonly proc: CliProcess,
+    readonly http: string,
+    readonly coordinator: string,
+    readonly postgresPort: number,
+  ) {}
+
+  static async start(extraArgs: string[] = []): Promise<DevSystem> {
+    const dir = await mkdtemp(join(tmpdir(), 'twophase-dev-'));
+    // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
+    await chmod(dir, 0o755);
+    const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const proc = new CliProcess([
+      'dev',
+      '--data-dir',
+      dir,
+      '--http-listen',
+      `127.0.0.1:${httpPort}`,
+      '--coordinator-port',
+      String(coordinatorPort),
+      '--blob-port',
+      String(blobPort),
+      '--metadata-port',
+      String(metadataPort),
+      '--postgres-port',
+      String(postgresPort),
+      ...extraArgs,
+    ]);
+    await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
+    return new DevSystem(dir, proc, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort);
+  }
+
+  /** Child pids by name, as `dev` recorded them. */
+  async pids(): Promise<Record<string, number>> {
+    return JSON.parse(await readFile(join(this.dir, 'dev-state.json'), 'utf8')) as Record<string, number>;
+  }
+
+  /** SIGKILLs one child (or the postmaster for `postgres-server`) and waits until dev reports it ready again. */
+  async killAndAwaitRestart(name: 'coordinator' | 'blob' | 'metadata' | 'gateway' | 'postgres'): Promise<void> {
+    const readyBefore = this.readyCount(name);
+    if (name === 'postgres') {
+      const pid = Number((await readFile(join(this.dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+    } else {
+      process.kill((await this.pids())[name] as number, 'SIGKILL');
+    }
+    await this.proc.waitForLine(() => this.readyCount(name) > readyBefore, 90_000);
+  }
+
+  private readyCount(name: string): number {
+    return this.proc.lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith(`[dev] ${name} ready`)).length;
+  }
+
+  async query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+    const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/twophase` });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Staging directories left at the blob participant. */
+  async stagedTxs(): Promise<string[]> {
+    return readdir(join(this.dir, 'blob', 'staging')).catch(() => []);
+  }
+
+  async objectExists(sha256: string): Promise<boolean> {
+    return readFile(join(this.dir, 'blob', 'objects', sha256.slice(0, 2), sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.proc.kill('SIGINT');
+    const exited = await Promise.race([this.proc.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
+    if (exited === 'timeout') this.proc.kill('SIGKILL');
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
