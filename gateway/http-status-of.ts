@@ -19,8 +19,9 @@ export function httpStatusOf(err: unknown): { status: number; retryable: boolean
   if (err instanceof PreconditionFailedError) return { status: 412, retryable: false };
   if (err instanceof ConflictError) return { status: 409, retryable: true };
   if (err instanceof TransactionAbortedError) {
-    // a participant that could not be reached votes no; that is an outage, not a conflict
-    const outage = /unavailable|prepare failed|deadline/i.test(err.reason);
+    // a participant that could not be reached votes no, and a restarted coordinator presumes abort:
+    // both are outages, not conflicts
+    const outage = /unavailable|prepare failed|deadline|presumed/i.test(err.reason);
     return { status: outage ? 503 : 409, retryable: true };
   }
   if (err instanceof InvalidArgumentError || err instanceof ChecksumMismatchError) return { status: 400, retryable: false };

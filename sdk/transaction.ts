@@ -154,25 +154,32 @@ export class Transaction {
   }
 
   private async learnOutcome(cause: unknown): Promise<CommitResult> {
-    const c = this.ctx.coordinator;
     const giveUpAt = Date.now() + this.ctx.outcomeWaitMs;
     let delay = 100;
     while (Date.now() < giveUpAt) {
-      try {
-        const o = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
-        if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return this.settle(o.outcome, o.reason, []);
-        if (o.outcome === 'OUTCOME_ACTIVE') {
-          // our Commit never arrived: sending it again is safe, Commit is idempotent
-          const again = await unaryCall<CommitResponse__Output>(c.Commit.bind(c), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
-          return this.settle(again.outcome, again.reason, again.pendingParticipants);
-        }
-      } catch {
-        // unreachable for now; keep asking until giveUpAt
-      }
+      const known = await this.askOutcomeOnce();
+      // settle outside the asking: an aborted outcome throws, and that is an answer, not a failure to ask
+      if (known !== undefined) return this.settle(known.outcome, known.reason, known.pending);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 1_000);
     }
     throw new OutcomeUnknownError(this.txId, { cause });
+  }
+
+  /** One GetOutcome (and a re-sent Commit if ours never arrived); undefined while the outcome is not known. */
+  private async askOutcomeOnce(): Promise<{ outcome: string; reason: string; pending: readonly string[] } | undefined> {
+    const c = this.ctx.coordinator;
+    try {
+      const o = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
+      if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, pending: [] };
+      if (o.outcome !== 'OUTCOME_ACTIVE') return undefined;
+      // our Commit never arrived: sending it again is safe, Commit is idempotent
+      const again = await unaryCall<CommitResponse__Output>(c.Commit.bind(c), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+      return { outcome: again.outcome, reason: again.reason, pending: again.pendingParticipants };
+    } catch {
+      // unreachable for now: the caller asks again until it gives up
+      return undefined;
+    }
   }
 
   private settle(outcome: string, reason: string, pending: readonly string[]): CommitResult {
