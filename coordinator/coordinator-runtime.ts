@@ -111,6 +111,11 @@ export class CoordinatorRuntime {
     for (const [, resolve] of this.pending) resolve({ kind: 'refused', code: 'FAILED_PRECONDITION', message: 'coordinator is shutting down' });
     this.pending.clear();
     await this.options.log.close();
+    const logStats = this.options.log.stats();
+    this.options.logger.info(
+      { ...logStats, commitsPerSync: logStats.syncs === 0 ? 0 : logStats.syncedCommits / logStats.syncs, ...this.state.decided },
+      'decision log stats',
+    );
     this.options.connector.close();
   }
 
