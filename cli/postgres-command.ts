@@ -24,7 +24,7 @@ export function postgresCommand(): Command {
       const { EmbeddedPostgresServer } = await import('../lib/embedded-postgres/embedded-postgres-server.js');
       const server = new EmbeddedPostgresServer({ dataDir: resolve(opts.dataDir), port, maxPreparedTransactions: maxPrepared, logger });
       await server.start();
-      const url = await ensureDatabase(server, opts.database);
+      const url = await server.ensureDatabase(opts.database);
       logger.info({ url, pid: server.postmasterPid }, 'postgres ready');
       const pid = server.postmasterPid;
       // a killed postmaster does not tell us: poll, and exit so the supervisor restarts us
@@ -39,15 +39,6 @@ export function postgresCommand(): Command {
         await server.stop();
       });
     });
-}
-
-async function ensureDatabase(server: { createDatabase(name: string): Promise<string>; url(database?: string): string }, name: string): Promise<string> {
-  try {
-    return await server.createDatabase(name);
-  } catch (err) {
-    if (/already exists/i.test(err instanceof Error ? err.message : String(err))) return server.url(name);
-    throw err;
-  }
 }
 
 function isAlive(pid: number): boolean {

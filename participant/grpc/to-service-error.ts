@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { isServiceError, serviceError, type StatusName } from '../../lib/grpc/service-error.js';
 import { BranchAlreadyCommittedError } from '../blob/branch-already-committed-error.js';
+import { MetadataUnavailableError } from '../metadata/metadata-unavailable-error.js';
 import {
   BranchNotCommittedError,
   ChecksumMismatchError,
@@ -24,6 +25,7 @@ const codes: readonly [new (...args: never[]) => Error, StatusName][] = [
   [NotFoundError, 'NOT_FOUND'],
   [LimitExceededError, 'RESOURCE_EXHAUSTED'],
   [CoordinatorUnavailableError, 'UNAVAILABLE'],
+  [MetadataUnavailableError, 'UNAVAILABLE'],
 ];
 
 /**

@@ -9,7 +9,8 @@ import { freePort } from './free-port.js';
 export class DevSystem {
   private constructor(
     readonly dir: string,
-    readonly proc: CliProcess,
+    public proc: CliProcess,
+    private readonly args: readonly string[],
     readonly http: string,
     readonly coordinator: string,
     readonly postgresPort: number,
@@ -20,7 +21,7 @@ export class DevSystem {
     // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
     await chmod(dir, 0o755);
     const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const proc = new CliProcess([
+    const args = [
       'dev',
       '--data-dir',
       dir,
@@ -35,9 +36,18 @@ export class DevSystem {
       '--postgres-port',
       String(postgresPort),
       ...extraArgs,
-    ]);
+    ];
+    const proc = new CliProcess(args);
     await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
-    return new DevSystem(dir, proc, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort);
+    return new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort);
+  }
+
+  /** SIGKILLs `dev` itself (its children and PostgreSQL are left running), then starts it again on the same directory and ports. */
+  async crashAndRestartDev(): Promise<void> {
+    this.proc.kill('SIGKILL');
+    await this.proc.exited;
+    this.proc = new CliProcess(this.args);
+    await this.proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
   }
 
   /** Child pids by name, as `dev` recorded them. */
