@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 
@@ -79,7 +80,8 @@ async function runDev(opts: DevOptions): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
-  await supervisor.start(child('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', opts.postgresPort], /"msg":"postgres ready"/));
+  const postgresDir = await postgresDataDir(dir, say);
+  await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort], /"msg":"postgres ready"/));
   await Promise.all([
     supervisor.start(
       child('coordinator', ['coordinator', '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`], grpcReady),
@@ -108,6 +110,28 @@ async function runDev(opts: DevOptions): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * As root, the embedded PostgreSQL runs as the `postgres` user, which must be able to
+ * reach its data directory. A checkout under a private directory (e.g. /root, mode 700)
+ * cannot host it, so the cluster goes to /var/tmp instead, under a name derived from the
+ * checkout, and we say so.
+ */
+async function postgresDataDir(dir: string, say: (text: string) => void): Promise<string> {
+  const preferred = join(dir, 'postgres');
+  if (process.getuid?.() !== 0 || (await traversableByOthers(dir))) return preferred;
+  const fallback = join('/var/tmp', `twophase-postgres-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+  await mkdir(fallback, { recursive: true, mode: 0o755 });
+  say(`${dir} is not reachable by the postgres user; the PostgreSQL cluster lives in ${fallback}`);
+  return join(fallback, 'data');
+}
+
+async function traversableByOthers(dir: string): Promise<boolean> {
+  for (let d = dir; ; d = dirname(d)) {
+    if (((await stat(d)).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
+  }
 }
 
 /** A `dev` killed with SIGKILL leaves its children running; stop them before taking their ports. */
