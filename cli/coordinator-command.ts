@@ -5,6 +5,7 @@ import { runCoordinator } from '../coordinator/main.js';
 import { limits } from '../lib/limits/limits.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { startFailpoints } from './start-failpoints.js';
+import { withAdmin } from './with-admin.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -24,13 +25,14 @@ export function coordinatorCommand(): Command {
     .addOption(new Option('--prepare-timeout-ms <ms>', 'how long Commit waits for every vote').env('TWOPHASE_PREPARE_TIMEOUT_MS').default(String(limits.prepareTimeoutMs)))
     .addOption(new Option('--phase2-wait-ms <ms>', 'how long Commit waits for every ack once the decision is durable').env('TWOPHASE_PHASE2_WAIT_MS').default(String(limits.phase2WaitMs)))
     .addOption(new Option('--phase2-call-timeout-ms <ms>', 'deadline of one phase-2 call to a participant').env('TWOPHASE_PHASE2_CALL_TIMEOUT_MS').default('5000'))
+    .addOption(new Option('--admin', 'serve twophase.v1.Admin (arm failpoints at run time, read counters)').env('TWOPHASE_ADMIN').default(false))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addHelpText(
       'after',
       '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`).\n\nExample:\n  twophase coordinator --listen 127.0.0.1:7070 --data-dir ./data/coordinator \\\n    --participant blob=127.0.0.1:7071 --participant metadata=127.0.0.1:7072\n',
     )
     .action(async (opts: Record<string, unknown>) => {
-      const raw = { ...opts, participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };
+      const raw = { ...withAdmin(opts), participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };
       const settings = parseSettings(coordinatorSettingsSchema, raw, coordinatorSettingNames);
       startFailpoints();
       const running = await runCoordinator(settings);

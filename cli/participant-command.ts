@@ -8,6 +8,7 @@ import { blobSettingsSchema, metadataSettingsSchema, participantSettingNames } f
 import { runParticipant } from '../participant/run-participant.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { startFailpoints } from './start-failpoints.js';
+import { withAdmin } from './with-admin.js';
 
 function commonOptions(command: Command, defaults: { listen: string; participantId: string }): Command {
   return command
@@ -17,6 +18,7 @@ function commonOptions(command: Command, defaults: { listen: string; participant
     .addOption(
       new Option('--branch-idle-ms <ms>', 'abort unprepared work of a tx idle this long').env('TWOPHASE_BRANCH_IDLE_MS').default(String(limits.branchIdleMsMax)),
     )
+    .addOption(new Option('--admin', 'serve twophase.v1.Admin (arm failpoints at run time, read counters)').env('TWOPHASE_ADMIN').default(false))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addHelpText('after', '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`).\n');
 }
@@ -28,7 +30,7 @@ function blobCommand(): Command {
   )
     .addOption(new Option('--data-dir <dir>', 'directory of staging/, objects/ and committed/').env('TWOPHASE_DATA_DIR').default('.twophase/blob'))
     .action(async (opts: Record<string, unknown>) => {
-      const settings = parseSettings(blobSettingsSchema, opts, participantSettingNames);
+      const settings = parseSettings(blobSettingsSchema, withAdmin(opts), participantSettingNames);
       startFailpoints();
       // loaded here so that other subcommands start without the resource managers' dependencies
       const { LocalBlobStore } = await import('../participant/blob/local-blob-store.js');
@@ -44,6 +46,7 @@ function blobCommand(): Command {
         coordinatorAddress: settings.coordinator,
         logger,
         config: { branchIdleMsMax: settings.branchIdleMs },
+        admin: settings.admin,
       });
       runUntilSignal('blob participant', async () => {
         await running.stop();
@@ -63,7 +66,7 @@ function metadataCommand(): Command {
     .addOption(new Option('--lock-timeout-ms <ms>', 'how long a write waits for a file held by another tx').env('TWOPHASE_LOCK_TIMEOUT_MS').default('2000'))
     .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default('64'))
     .action(async (opts: Record<string, unknown>) => {
-      const settings = parseSettings(metadataSettingsSchema, opts, participantSettingNames);
+      const settings = parseSettings(metadataSettingsSchema, withAdmin(opts), participantSettingNames);
       startFailpoints();
       const { PostgresMetadataStore } = await import('../participant/metadata/postgres-metadata-store.js');
       const { metadataService } = await import('../participant/metadata/metadata-service.js');
@@ -83,6 +86,7 @@ function metadataCommand(): Command {
         coordinatorAddress: settings.coordinator,
         logger,
         config: { branchIdleMsMax: settings.branchIdleMs, branchesMax: settings.branchesMax },
+        admin: settings.admin,
       });
       runUntilSignal('metadata participant', () => running.stop());
     });

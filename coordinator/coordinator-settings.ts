@@ -38,6 +38,7 @@ export const coordinatorSettingsSchema = z.object({
   phase2WaitMs: durationMs(0, 60_000),
   phase2CallTimeoutMs: durationMs(100, 60_000),
   logLevel,
+  admin: z.boolean(),
 });
 
 export type CoordinatorSettings = z.infer<typeof coordinatorSettingsSchema>;
@@ -51,4 +52,5 @@ export const coordinatorSettingNames: Record<keyof CoordinatorSettings, SettingN
   phase2WaitMs: { flag: '--phase2-wait-ms', env: 'TWOPHASE_PHASE2_WAIT_MS' },
   phase2CallTimeoutMs: { flag: '--phase2-call-timeout-ms', env: 'TWOPHASE_PHASE2_CALL_TIMEOUT_MS' },
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
+  admin: { flag: '--admin', env: 'TWOPHASE_ADMIN' },
 };

@@ -7,6 +7,7 @@ import { coordinatorConfig } from './protocol/coordinator-config.js';
 import { CoordinatorRuntime } from './coordinator-runtime.js';
 import { GrpcParticipantConnector } from './grpc/grpc-participant-connector.js';
 import { coordinatorService } from './grpc/coordinator-service.js';
+import { adminService } from '../lib/grpc/admin-service.js';
 import type { CoordinatorSettings } from './coordinator-settings.js';
 import { join } from 'node:path';
 
@@ -43,7 +44,9 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
     logger,
   });
   await runtime.start();
-  const grpc = await startGrpcServer(settings.listen, [coordinatorService(runtime, logger)], logger);
+  const services = [coordinatorService(runtime, logger)];
+  if (settings.admin) services.push(adminService(() => ({ live_txs: runtime.stats().live, commits: runtime.stats().commits, aborts: runtime.stats().aborts }), logger));
+  const grpc = await startGrpcServer(settings.listen, services, logger);
   let stopping: Promise<void> | undefined;
   return {
     runtime,

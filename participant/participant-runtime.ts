@@ -134,6 +134,11 @@ export class ParticipantRuntime implements BranchWork {
     return inDoubtBranches(this.state);
   }
 
+  /** Branches held now (open, prepared, or being ended). */
+  branchCount(): number {
+    return this.state.branches.size;
+  }
+
   /** Age of the oldest in-doubt branch in ms (0 when none), for metrics. */
   oldestInDoubtMs(): number {
     const oldest = this.inDoubt()[0];

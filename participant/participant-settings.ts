@@ -15,6 +15,7 @@ const common = {
   participantId,
   branchIdleMs: durationMs(1_000, 24 * 3_600_000),
   logLevel,
+  admin: z.boolean(),
 };
 
 export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath });
@@ -37,6 +38,7 @@ export const participantSettingNames: Record<string, SettingName> = {
   participantId: { flag: '--participant-id', env: 'TWOPHASE_PARTICIPANT_ID' },
   branchIdleMs: { flag: '--branch-idle-ms', env: 'TWOPHASE_BRANCH_IDLE_MS' },
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
+  admin: { flag: '--admin', env: 'TWOPHASE_ADMIN' },
   dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
   databaseUrl: { flag: '--database-url', env: 'TWOPHASE_DATABASE_URL' },
   lockTimeoutMs: { flag: '--lock-timeout-ms', env: 'TWOPHASE_LOCK_TIMEOUT_MS' },

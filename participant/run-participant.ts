@@ -2,6 +2,7 @@ import type { Logger } from '../lib/logger/logger.js';
 import { startGrpcServer, type GrpcServiceBinding, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
 import { GrpcCoordinatorLink } from './grpc/grpc-coordinator-link.js';
 import { participantService } from './grpc/participant-service.js';
+import { adminService } from '../lib/grpc/admin-service.js';
 import { ParticipantRuntime } from './participant-runtime.js';
 import type { ParticipantConfig } from './protocol/branch-state.js';
 import type { BranchWork, ResourceManager } from './resource-manager.js';
@@ -14,6 +15,8 @@ export interface RunParticipantOptions {
   readonly coordinatorAddress: string;
   readonly logger: Logger;
   readonly config?: Partial<ParticipantConfig>;
+  /** Serve twophase.v1.Admin. */
+  readonly admin?: boolean;
 }
 
 export interface RunningParticipant {
@@ -34,7 +37,12 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
     ...(options.config === undefined ? {} : { config: options.config }),
   });
   await runtime.start();
-  const grpc = await startGrpcServer(options.listen, [participantService(runtime, options.logger), ...options.services(runtime)], options.logger);
+  const services = [participantService(runtime, options.logger), ...options.services(runtime)];
+  if (options.admin === true) {
+    const stats = (): Record<string, number> => ({ branches: runtime.branchCount(), in_doubt: runtime.inDoubt().length, oldest_in_doubt_ms: runtime.oldestInDoubtMs() });
+    services.push(adminService(stats, options.logger));
+  }
+  const grpc = await startGrpcServer(options.listen, services, options.logger);
   let stopping: Promise<void> | undefined;
   return {
     runtime,

@@ -7,12 +7,13 @@ import type { ProtoGrpcType as CoordinatorProto } from './gen/coordinator.js';
 import type { ProtoGrpcType as ParticipantProto } from './gen/participant.js';
 import type { ProtoGrpcType as BlobProto } from './gen/blob.js';
 import type { ProtoGrpcType as MetadataProto } from './gen/metadata.js';
+import type { ProtoGrpcType as AdminProto } from './gen/admin.js';
 
 type V1<T extends { twophase: { v1: object } }> = T['twophase']['v1'];
 
 /** Every service and message of package twophase.v1. */
 export interface TwophaseProto {
-  readonly twophase: { readonly v1: V1<CoordinatorProto> & V1<ParticipantProto> & V1<BlobProto> & V1<MetadataProto> };
+  readonly twophase: { readonly v1: V1<CoordinatorProto> & V1<ParticipantProto> & V1<BlobProto> & V1<MetadataProto> & V1<AdminProto> };
 }
 
 /** The .proto files ship beside this module in the source tree and two levels up from dist/proto. */
@@ -25,7 +26,7 @@ export function protoRoot(): string {
 }
 
 /** Every proto file of package twophase.v1, loaded with the options the generated types assume. */
-export const protoFiles = ['twophase/v1/coordinator.proto', 'twophase/v1/participant.proto', 'twophase/v1/blob.proto', 'twophase/v1/metadata.proto'];
+export const protoFiles = ['twophase/v1/coordinator.proto', 'twophase/v1/participant.proto', 'twophase/v1/blob.proto', 'twophase/v1/metadata.proto', 'twophase/v1/admin.proto'];
 
 let cached: TwophaseProto | undefined;
 

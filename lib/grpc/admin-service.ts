@@ -1,0 +1,44 @@
+import type * as grpc from '@grpc/grpc-js';
+import { armFailpoints, disarmAll, FailpointSpecError, listFailpoints, parseFailpointSpec } from '../failpoints/failpoints.js';
+import type { Logger } from '../logger/logger.js';
+import { loadProto } from '../../proto/load-proto.js';
+import type { AdminHandlers } from '../../proto/gen/twophase/v1/Admin.js';
+import type { GrpcServiceBinding } from './grpc-server.js';
+import { serviceError, unaryHandler } from './service-error.js';
+
+/**
+ * twophase.v1.Admin: failpoints armed at run time (for fault-injection runs against a
+ * live deployment) and the process's counters. Served only with --admin.
+ */
+export function adminService(stats: () => Record<string, number>, logger: Logger): GrpcServiceBinding {
+  const onUnexpected = (err: unknown): void => logger.error({ err }, 'admin call failed unexpectedly');
+  const handlers: AdminHandlers = {
+    ListFailpoints: unaryHandler(async () => ({ failpoints: listFailpoints().map((f) => ({ ...f })) }), onUnexpected),
+    ArmFailpoints: unaryHandler(async (req) => {
+      let specs;
+      try {
+        specs = parseFailpointSpec(req.spec);
+      } catch (err) {
+        if (err instanceof FailpointSpecError) throw serviceError('INVALID_ARGUMENT', err.message);
+        throw err;
+      }
+      const defined = new Set(listFailpoints().map((f) => f.name));
+      const unknown = specs.filter((s) => !defined.has(s.name)).map((s) => s.name);
+      if (unknown.length > 0) throw serviceError('INVALID_ARGUMENT', `this process defines no failpoint ${unknown.join(', ')}`);
+      const armed = armFailpoints(req.spec);
+      logger.warn({ spec: req.spec }, 'failpoints armed through the admin service');
+      return { names: armed.map((s) => s.name) };
+    }, onUnexpected),
+    DisarmFailpoints: unaryHandler(async () => {
+      disarmAll();
+      logger.info('failpoints disarmed through the admin service');
+      return {};
+    }, onUnexpected),
+    GetStats: unaryHandler(async () => ({ stats: stats() }), onUnexpected),
+  };
+  return {
+    name: 'twophase.v1.Admin',
+    definition: loadProto().twophase.v1.Admin.service,
+    implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+  };
+}

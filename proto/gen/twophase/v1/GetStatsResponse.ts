@@ -1,0 +1,16 @@
+// Original file: proto/twophase/v1/admin.proto
+
+
+export interface GetStatsResponse {
+  /**
+   * Counter name → value.
+   */
+  'stats'?: ({[key: string]: number | string});
+}
+
+export interface GetStatsResponse__Output {
+  /**
+   * Counter name → value.
+   */
+  'stats': ({[key: string]: number});
+}
