@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { fromGrpcError } from './sdk-errors.js';
 
 type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
-/** A generated client method, seen through its (request, options, callback) overload. */
-export type UnaryMethod<Res> = (req: never, options: grpc.CallOptions, cb: Callback<Res>) => unknown;
+/** A generated client method, seen through its (request, metadata, options, callback) overload. */
+export type UnaryMethod<Res> = (req: never, metadata: grpc.Metadata, options: grpc.CallOptions, cb: Callback<Res>) => unknown;
 
 export interface CallPolicy {
   /** Deadline of one attempt. */
@@ -21,8 +21,9 @@ export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, poli
     try {
       return await new Promise<Res>((resolve, reject) => {
         // a retried (idempotent) call waits for a reconnecting peer instead of failing at once
-        const options: grpc.CallOptions = { deadline: new Date(Date.now() + policy.timeoutMs), ...(policy.attempts > 1 ? { waitForReady: true } : {}) };
-        (method as (r: object, o: grpc.CallOptions, cb: Callback<Res>) => unknown)(req, options, (err, res) =>
+        const metadata = new grpc.Metadata({ waitForReady: policy.attempts > 1 });
+        const options: grpc.CallOptions = { deadline: new Date(Date.now() + policy.timeoutMs) };
+        (method as (r: object, m: grpc.Metadata, o: grpc.CallOptions, cb: Callback<Res>) => unknown)(req, metadata, options, (err, res) =>
           err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
         );
       });
