@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { build, type Plugin } from 'esbuild';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
 import type { BlobStoreClient } from '../../proto/gen/twophase/v1/BlobStore.js';
@@ -18,19 +20,57 @@ const fixture = fileURLToPath(new URL('./fixtures/blob-server.ts', import.meta.u
 const objectBytes = 1024 ** 3;
 const chunkBytes = 1024 * 1024;
 /**
- * Asked for: under 150 MB. Measured, that is the floor of the platform rather than a bound
- * on this code: the fixture idles at ~102 MiB before any upload (tsx's loader thread alone
- * is ~35 MiB), and a grpc-js server that merely drains the same stream and discards it
- * peaks at 136-141 MiB; this server peaks at 137-156 MiB whatever the size (256 MiB, 1 GiB
- * and 2 GiB alike), the rest being grpc-js read-ahead and V8 collecting 1 MiB buffers late.
- * 200 MB keeps the test stable while still failing loudly for anything that grows with
- * the object: holding it would cost 1 GiB, leaking 1 in 16 chunks 64 MiB.
+ * The bound asked for. The server is measured as it runs in production: compiled JS under
+ * plain `node`; under `node --import tsx` the loader thread alone costs ~35 MiB, which is
+ * why the fixture is bundled first. Measured so: ~69 MiB idle, a 116-125 MiB peak (two
+ * runs at once on two busy cores included). Anything that grows with the object fails
+ * loudly: holding it would cost 1 GiB, leaking 1 chunk in 16 would cost 64 MiB.
  */
-const peakRssBytesMax = 200 * 1000 * 1000;
+const peakRssBytesMax = 150 * 1000 * 1000;
 
-/** Starts the fixture server in its own process and resolves with it and its port. */
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Makes each module's `import.meta.url` the URL of its source file, as it is under tsx, so
+ * that code finding files beside itself (proto/load-proto.ts finds the .proto files) works
+ * from the bundle wherever the bundle is written.
+ */
+const sourceImportMetaUrl: Plugin = {
+  name: 'source-import-meta-url',
+  setup(context) {
+    context.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
+      contents: (await readFile(path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
+      loader: 'ts',
+    }));
+  },
+};
+
+/**
+ * Compiles the fixture and the project code it imports into one plain ES module, leaving
+ * node_modules imports as they are. It is written under node_modules/.cache so that those
+ * imports resolve and no linter, compiler or git sees it; removed when the test finishes.
+ */
+async function bundleFixture(): Promise<string> {
+  const cacheDir = join(repoRoot, 'node_modules', '.cache');
+  await mkdir(cacheDir, { recursive: true });
+  const outDir = await mkdtemp(join(cacheDir, 'twophase-blob-server-'));
+  onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+  const outfile = join(outDir, 'blob-server.mjs');
+  await build({
+    entryPoints: [fixture],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    plugins: [sourceImportMetaUrl],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** Starts the bundled fixture under plain `node` and resolves with it and its port. */
+async function startServer(script: string, dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [script, dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   onTestFinished(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
@@ -81,9 +121,12 @@ async function memoryBytes(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<numbe
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
 describe('BlobStore Put memory', () => {
-  it('streams a 1 GiB Put to disk in constant memory: the peak RSS of the server stays under 200 MB', { timeout: 60_000 }, async () => {
+  it('streams a 1 GiB Put to disk in constant memory: the peak RSS of the server stays under 150 MB', { timeout: 60_000 }, async () => {
+    const bundleStartedMs = Date.now();
+    const script = await bundleFixture();
+    const bundleMs = Date.now() - bundleStartedMs;
     const dataDir = await makeBlobDir();
-    const { child, port } = await startServer(dataDir);
+    const { child, port } = await startServer(script, dataDir);
     const client = new (loadProto().twophase.v1.BlobStore)(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     onTestFinished(() => client.close());
     const block = contentOf(chunkBytes);
@@ -99,7 +142,8 @@ describe('BlobStore Put memory', () => {
     const elapsedMs = Date.now() - startedMs;
     const peak = await memoryBytes(pid, 'VmHWM');
     console.log(
-      `Put of 1 GiB: ${(elapsedMs / 1000).toFixed(1)} s; server RSS idle ${mib(idle)} MiB, peak (VmHWM) ${mib(peak)} MiB (${(peak / 1e6).toFixed(0)} MB)`,
+      `Put of 1 GiB: ${(elapsedMs / 1000).toFixed(1)} s (fixture bundled in ${bundleMs} ms); ` +
+        `server (plain node) RSS idle ${mib(idle)} MiB, peak (VmHWM) ${mib(peak)} MiB (${(peak / 1e6).toFixed(0)} MB)`,
     );
     expect(answer).toEqual({ sha256, size: String(objectBytes) });
     expect(peak).toBeLessThan(peakRssBytesMax);
