@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
+import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 
 interface DevOptions {
@@ -53,11 +54,11 @@ async function runDev(opts: DevOptions): Promise<void> {
     exited: (name, code, signal, restartInMs) =>
       say(`${name} exited (${signal ?? `code ${code}`})${restartInMs === undefined ? '' : `; restarting in ${restartInMs} ms — see ${join(logDir, `${name}.log`)}`}`),
   });
-  const self = [...process.execArgv, process.argv[1] ?? ''];
+  const self = selfCommand();
   const child = (name: string, args: string[], ready: RegExp): ChildSpec => ({
     name,
-    command: process.execPath,
-    args: [...self, ...args, '--log-level', opts.logLevel],
+    command: self.command,
+    args: [...self.args, ...args, '--log-level', opts.logLevel],
     ready,
   });
   const host = '127.0.0.1';

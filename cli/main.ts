@@ -6,6 +6,7 @@ import { participantCommand } from './participant-command.js';
 import { gatewayCommand } from './gateway-command.js';
 import { devCommand } from './dev-command.js';
 import { postgresCommand } from './postgres-command.js';
+import { chaosCommand } from './chaos-command.js';
 
 const program = new Command('twophase')
   .description('Two-phase commit for file uploads: the bytes and the metadata change commit atomically, or neither does.')
@@ -15,6 +16,7 @@ const program = new Command('twophase')
   .addCommand(gatewayCommand())
   .addCommand(devCommand())
   .addCommand(postgresCommand())
+  .addCommand(chaosCommand())
   .addCommand(failpointsCommand())
   .showHelpAfterError();
 

@@ -12,5 +12,10 @@ export const coordinatorFailpoints = {
   commitAfterSend: defineFailpoint('coordinator.send.commit.after', "a participant acked a Commit; the ack is not yet processed"),
   abortBeforeSend: defineFailpoint('coordinator.send.abort.before', 'an Abort is about to be sent to a participant'),
   abortAfterSend: defineFailpoint('coordinator.send.abort.after', "a participant acked an Abort; the ack is not yet processed"),
+  /**
+   * UNSAFE, for checking the checkers only: armed with `error`, the coordinator delivers
+   * Commit to every participant before making its decision durable (the classic 2PC bug).
+   */
+  unsafeCommitBeforeSync: defineFailpoint('coordinator.unsafe.commit-before-sync', 'UNSAFE mutant: armed with error, Commit is delivered before the decision is synced'),
   replyBeforeSend: defineFailpoint('coordinator.reply.before', 'an answer to a client call (Commit, Abort, …) is about to be sent'),
 } as const;

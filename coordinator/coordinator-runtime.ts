@@ -10,6 +10,7 @@ import { step } from './protocol/step.js';
 import { coordinatorFailpoints as fp } from './coordinator-failpoints.js';
 import type { ParticipantConnector } from './participant-connector.js';
 import { CoordinatorStoppedError } from './coordinator-stopped-error.js';
+import { FailpointError } from '../lib/failpoints/failpoints.js';
 
 export interface CoordinatorRuntimeOptions {
   readonly config: CoordinatorConfig;
@@ -192,6 +193,10 @@ export class CoordinatorRuntime {
 
   private async appendCommit(effect: Extract<CoordinatorEffect, { kind: 'appendCommit' }>): Promise<void> {
     const { txId } = effect.record;
+    if (isArmedMutant(() => fp.unsafeCommitBeforeSync.hit())) {
+      // the deliberately broken variant: participants commit before the commit point exists
+      await Promise.allSettled(effect.record.participants.map((to) => this.options.connector.commit(to, txId)));
+    }
     await fp.commitBeforeAppend.hit();
     // the commit point: nothing is sent to any participant until this resolves
     await this.options.log.append(effect.record, { sync: true });
@@ -229,6 +234,17 @@ export class CoordinatorRuntime {
 
   private txLogger(txId: string): Logger {
     return this.options.logger.child({ txId });
+  }
+}
+
+/** True when a failpoint armed with `error` fires (mutant switches); other actions act as usual. */
+function isArmedMutant(hit: () => Promise<void> | undefined): boolean {
+  try {
+    void hit();
+    return false;
+  } catch (err) {
+    if (err instanceof FailpointError) return true;
+    throw err;
   }
 }
 

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChaosSystem } from './chaos-system.js';
+import { acknowledged, namespace, type Op } from './chaos-workload.js';
+
+export type Invariant = 'atomicity' | 'durability' | 'no-orphans' | 'liveness' | 'no-lost-update';
+
+export interface Violation {
+  readonly invariant: Invariant;
+  readonly detail: string;
+}
+
+interface RevisionRow {
+  path: string;
+  revision: string;
+  sha256: string | null;
+  tx_id: string;
+  deleted: boolean;
+}
+
+/**
+ * Waits until recovery has run to its end — no prepared transaction of ours, no staged
+ * blob, no unfinished tx at the coordinator, no branch at a participant — or the bound
+ * passes (a liveness violation).
+ */
+export async function awaitRecovery(system: ChaosSystem, boundMs: number): Promise<{ recoveredInMs: number; violations: Violation[] }> {
+  const started = Date.now();
+  let last = 'nothing checked yet';
+  while (Date.now() - started < boundMs) {
+    last = await leftovers(system).catch((err: unknown) => `cannot check: ${err instanceof Error ? err.message : String(err)}`);
+    if (last === '') return { recoveredInMs: Date.now() - started, violations: [] };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { recoveredInMs: Date.now() - started, violations: [{ invariant: 'liveness', detail: `not recovered within ${boundMs} ms: ${last}` }] };
+}
+
+/** What is still unfinished, or '' when everything ended. */
+async function leftovers(system: ChaosSystem): Promise<string> {
+  const found: string[] = [];
+  const prepared = await system.query<{ gid: string }>(`SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'twophase:%'`);
+  if (prepared.length > 0) found.push(`${prepared.length} prepared PostgreSQL transactions`);
+  const staged = await readdir(join(system.dir, 'blob', 'staging')).catch(() => []);
+  if (staged.length > 0) found.push(`${staged.length} staged blob branches`);
+  const coordinator = await system.stats('coordinator');
+  if ((coordinator.live_txs ?? 0) > 0) found.push(`${coordinator.live_txs} unfinished txs at the coordinator`);
+  for (const p of ['blob', 'metadata'] as const) {
+    const stats = await system.stats(p);
+    if ((stats.branches ?? 0) > 0) found.push(`${stats.branches} branches at ${p}`);
+  }
+  return found.join(', ');
+}
+
+/** Checks the five invariants of DESIGN.md over every operation of the run. */
+export async function checkInvariants(system: ChaosSystem, ops: readonly Op[]): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  const rows = await system.query<RevisionRow>('SELECT path, revision, sha256, tx_id, deleted FROM revisions WHERE namespace = $1', [namespace]);
+  const bySha = new Map<string, RevisionRow>();
+  for (const row of rows) if (row.sha256 !== null && row.sha256 !== '') bySha.set(row.sha256, row);
+  const writes = ops.filter((o) => o.kind !== 'delete');
+  const knownShas = new Set(writes.map((o) => o.sha256));
+
+  for (const op of writes) {
+    const row = bySha.get(op.sha256);
+    const object = await objectState(system, op.sha256);
+    const inMetadata = row !== undefined;
+    if (object === 'corrupt') violations.push({ invariant: 'durability', detail: `object ${op.sha256} (${op.path}) does not hash to its name` });
+    if (acknowledged(op)) {
+      if (!inMetadata || object !== 'present') violations.push({ invariant: 'durability', detail: `${op.path} was acknowledged (tx ${op.txId}) but metadata ${inMetadata ? 'has' : 'lacks'} it and the blob is ${object}` });
+      else if (Number(row.revision) !== op.revision) violations.push({ invariant: 'durability', detail: `${op.path}: acknowledged as revision ${op.revision}, stored as ${row.revision}` });
+    } else if (inMetadata !== (object === 'present')) {
+      violations.push({ invariant: 'atomicity', detail: `${op.path} (status ${op.status}, tx ${op.txId ?? 'unknown'}): metadata ${inMetadata ? 'has' : 'lacks'} it but the blob is ${object}` });
+    }
+    if (!acknowledged(op) && op.txId !== undefined) {
+      const outcome = await outcomeOf(system, op.txId);
+      const expected = inMetadata ? 'committed' : 'aborted';
+      if (outcome !== expected) violations.push({ invariant: 'atomicity', detail: `${op.path}: GetOutcome(${op.txId}) is ${outcome} but the data says ${expected}` });
+    }
+    if (inMetadata && op.ifMatch !== undefined) {
+      const expectedRevision = op.ifMatch + 1;
+      if (Number(row.revision) !== expectedRevision) {
+        violations.push({ invariant: 'no-lost-update', detail: `${op.path}: a write conditioned on revision ${op.ifMatch} was stored as revision ${row.revision}` });
+      }
+    }
+  }
+  for (const op of ops.filter((o) => o.kind === 'delete' && acknowledged(o))) {
+    if (!rows.some((r) => r.path === op.path && r.deleted && Number(r.revision) === op.revision)) {
+      violations.push({ invariant: 'durability', detail: `delete of ${op.path} was acknowledged as revision ${op.revision} but no such tombstone exists` });
+    }
+  }
+  for (const row of rows) {
+    if (row.sha256 !== null && row.sha256 !== '' && !knownShas.has(row.sha256)) {
+      violations.push({ invariant: 'atomicity', detail: `${row.path} revision ${row.revision} holds content no client wrote` });
+    }
+  }
+  violations.push(...revisionGaps(rows));
+  return violations;
+}
+
+/** Every write makes a new revision: each path's revisions are exactly 1..n. */
+function revisionGaps(rows: readonly RevisionRow[]): Violation[] {
+  const byPath = new Map<string, number[]>();
+  for (const row of rows) byPath.set(row.path, [...(byPath.get(row.path) ?? []), Number(row.revision)]);
+  const out: Violation[] = [];
+  for (const [path, revisions] of byPath) {
+    const sorted = revisions.sort((a, b) => a - b);
+    if (sorted.some((r, i) => r !== i + 1)) out.push({ invariant: 'no-lost-update', detail: `${path} has revisions ${sorted.join(',')}, not 1..${sorted.length}` });
+  }
+  return out;
+}
+
+async function objectState(system: ChaosSystem, sha256: string): Promise<'present' | 'absent' | 'corrupt'> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(system.dir, 'blob', 'objects', sha256.slice(0, 2), sha256));
+  } catch {
+    return 'absent';
+  }
+  return createHash('sha256').update(bytes).digest('hex') === sha256 ? 'present' : 'corrupt';
+}
+
+async function outcomeOf(system: ChaosSystem, txId: string): Promise<string> {
+  try {
+    const res = await fetch(`${system.http}/v1/transactions/${txId}`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await res.json()) as { outcome?: string };
+    return body.outcome ?? `HTTP ${res.status}`;
+  } catch (err) {
+    return `unreachable (${err instanceof Error ? err.message : String(err)})`;
+  }
+}

@@ -1,0 +1,116 @@
+import type { Prng } from '../lib/prng/prng.js';
+import { adminProcesses, linkNames, processNames, type AdminProcess, type ChaosSystem } from './chaos-system.js';
+
+export type FaultKind = 'kill' | 'partition' | 'delay' | 'drop' | 'failpoint';
+
+export interface FaultRecord {
+  readonly atMs: number;
+  readonly kind: FaultKind;
+  readonly target: string;
+  readonly detail: string;
+}
+
+const failpointPrefix: Record<AdminProcess, string> = { coordinator: 'coordinator.', blob: 'participant.blob.', metadata: 'participant.metadata.' };
+
+/**
+ * Injects faults drawn from the run's PRNG until `untilMs`: kills (PostgreSQL included),
+ * partitions (both ways or one way), delays and dropped connections on links, and
+ * failpoints armed through the Admin service. Each timed fault heals itself.
+ */
+export class ChaosFaults {
+  readonly injected: FaultRecord[] = [];
+  private readonly healing = new Set<Promise<void>>();
+  private points: Record<AdminProcess, string[]> = { coordinator: [], blob: [], metadata: [] };
+
+  constructor(
+    private readonly system: ChaosSystem,
+    private readonly rng: Prng,
+    private readonly say: (text: string) => void,
+    private readonly kinds: readonly FaultKind[] = ['kill', 'partition', 'delay', 'drop', 'failpoint'],
+  ) {}
+
+  async run(untilMs: number, startedAtMs: number): Promise<void> {
+    for (const p of adminProcesses) {
+      const all = await this.system.failpoints(p);
+      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !name.includes('unsafe'));
+    }
+    while (Date.now() < untilMs) {
+      await pause(this.rng.int(1_000, 4_000));
+      if (Date.now() >= untilMs) break;
+      await this.injectOne(startedAtMs).catch((err: unknown) => this.say(`fault injection failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+
+  /** Waits for timed faults to heal themselves, then heals everything. */
+  async healAll(): Promise<void> {
+    await Promise.allSettled([...this.healing]);
+    this.system.heal();
+    await Promise.allSettled(adminProcesses.map((p) => this.system.disarmFailpoints(p)));
+  }
+
+  private async injectOne(startedAtMs: number): Promise<void> {
+    const kind = this.rng.pick(this.kinds);
+    const record = (target: string, detail: string): void => {
+      this.injected.push({ atMs: Date.now() - startedAtMs, kind, target, detail });
+      this.say(`fault: ${kind} ${target} ${detail}`.trim());
+    };
+    switch (kind) {
+      case 'kill': {
+        const target = this.rng.pick(processNames);
+        record(target, '');
+        await this.system.kill(target);
+        return;
+      }
+      case 'partition': {
+        const link = this.rng.pick(linkNames);
+        const direction = this.rng.pick(['both', 'forward', 'backward'] as const);
+        const durationMs = this.rng.int(1_000, 5_000);
+        record(link, `${direction} for ${durationMs} ms`);
+        this.system.proxies[link].partition(direction);
+        this.later(durationMs, () => this.system.proxies[link].heal());
+        return;
+      }
+      case 'delay': {
+        const link = this.rng.pick(linkNames);
+        const delayMs = this.rng.int(20, 400);
+        const durationMs = this.rng.int(2_000, 6_000);
+        record(link, `${delayMs} ms for ${durationMs} ms`);
+        this.system.proxies[link].setDelay(delayMs);
+        this.later(durationMs, () => this.system.proxies[link].setDelay(0));
+        return;
+      }
+      case 'drop': {
+        const link = this.rng.pick(linkNames);
+        record(link, 'connections dropped');
+        this.system.proxies[link].dropConnections();
+        return;
+      }
+      case 'failpoint': {
+        const target = this.rng.pick(adminProcesses);
+        const point = this.rng.pick(this.points[target]);
+        const action = this.rng.pick(['crash', 'crash', 'error', `delay(${this.rng.int(200, 2_000)})`]);
+        const spec = `${point}=${action}@${this.rng.int(1, 3)}`;
+        record(target, spec);
+        await this.system.armFailpoints(target, spec);
+        this.later(3_000, () => this.system.disarmFailpoints(target).catch(() => undefined));
+        return;
+      }
+      default: {
+        const never: never = kind;
+        throw new Error(`unknown fault ${String(never)}`);
+      }
+    }
+  }
+
+  private later(ms: number, heal: () => unknown): void {
+    const done = pause(ms).then(async () => {
+      await heal();
+    });
+    this.healing.add(done);
+    void done.finally(() => this.healing.delete(done));
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,135 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Prng } from '../lib/prng/prng.js';
+
+export type OpKind = 'upload' | 'overwrite' | 'delete';
+
+/** One client operation and what the client learned of it. */
+export interface Op {
+  readonly id: number;
+  readonly kind: OpKind;
+  readonly path: string;
+  /** SHA-256 of the bytes written (uploads and overwrites). */
+  readonly sha256: string;
+  /** The revision the write was conditioned on (`If-Match`), 0 for `If-None-Match: *`. */
+  readonly ifMatch: number | undefined;
+  /** HTTP status; 0 when the connection failed and the client learned nothing. */
+  status: number;
+  revision: number | undefined;
+  txId: string | undefined;
+  readonly startedAtMs: number;
+  endedAtMs: number;
+}
+
+export const namespace = 'chaos';
+const sharedPaths = ['shared/0', 'shared/1', 'shared/2', 'shared/3'];
+
+export function acknowledged(op: Op): boolean {
+  return op.status === 200 || op.status === 201;
+}
+
+/**
+ * A concurrent client workload through the HTTP gateway: uploads of unique content,
+ * conditional overwrites of a few shared paths, deletes of earlier uploads. Every
+ * operation is recorded with what the client learned, for the checker.
+ */
+export class ChaosWorkload {
+  readonly ops: Op[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly http: string,
+    private readonly rng: Prng,
+    private readonly requestTimeoutMs = 30_000,
+  ) {}
+
+  /** Runs `workers` concurrent clients until `untilMs` (wall clock). */
+  async run(workers: number, untilMs: number): Promise<void> {
+    await Promise.all(Array.from({ length: workers }, () => this.worker(untilMs)));
+  }
+
+  private async worker(untilMs: number): Promise<void> {
+    while (Date.now() < untilMs) {
+      const roll = this.rng.next();
+      if (roll < 0.7) await this.upload();
+      else if (roll < 0.9) await this.overwrite();
+      else await this.deleteOne();
+    }
+  }
+
+  private content(): Buffer {
+    return randomBytes(this.rng.int(1, 16) * 1024);
+  }
+
+  private async upload(): Promise<void> {
+    const id = this.nextId++;
+    const content = this.content();
+    await this.write({ id, kind: 'upload', path: `u/${id}.bin`, content, ifMatch: undefined });
+  }
+
+  private async overwrite(): Promise<void> {
+    const path = this.rng.pick(sharedPaths);
+    const head = await this.request('HEAD', path).catch(() => undefined);
+    if (head === undefined || (head.status !== 200 && head.status !== 404)) {
+      await pause(100);
+      return;
+    }
+    const ifMatch = head.status === 404 ? 0 : Number((head.headers.get('etag') ?? '"0"').replaceAll('"', ''));
+    await this.write({ id: this.nextId++, kind: 'overwrite', path, content: this.content(), ifMatch });
+  }
+
+  private async deleteOne(): Promise<void> {
+    const candidates = this.ops.filter((o) => o.kind === 'upload' && acknowledged(o) && !this.ops.some((d) => d.kind === 'delete' && d.path === o.path));
+    if (candidates.length === 0) return;
+    const target = this.rng.pick(candidates);
+    const op: Op = { id: this.nextId++, kind: 'delete', path: target.path, sha256: '', ifMatch: undefined, status: -1, revision: undefined, txId: undefined, startedAtMs: Date.now(), endedAtMs: 0 };
+    this.ops.push(op);
+    await this.finish(op, () => this.request('DELETE', target.path));
+  }
+
+  private async write(w: { id: number; kind: OpKind; path: string; content: Buffer; ifMatch: number | undefined }): Promise<void> {
+    const op: Op = {
+      id: w.id,
+      kind: w.kind,
+      path: w.path,
+      sha256: createHash('sha256').update(w.content).digest('hex'),
+      ifMatch: w.ifMatch,
+      status: -1,
+      revision: undefined,
+      txId: undefined,
+      startedAtMs: Date.now(),
+      endedAtMs: 0,
+    };
+    this.ops.push(op);
+    const headers: Record<string, string> = {};
+    if (w.ifMatch !== undefined) headers[w.ifMatch === 0 ? 'if-none-match' : 'if-match'] = w.ifMatch === 0 ? '*' : `"${w.ifMatch}"`;
+    await this.finish(op, () => this.request('PUT', w.path, new Uint8Array(w.content), headers));
+  }
+
+  private async finish(op: Op, send: () => Promise<Response>): Promise<void> {
+    try {
+      const res = await send();
+      op.status = res.status;
+      const body = (await res.json().catch(() => ({}))) as { revision?: number; txId?: string; error?: { txId?: string } };
+      op.revision = body.revision;
+      op.txId = body.txId ?? body.error?.txId;
+    } catch {
+      op.status = 0;
+    }
+    op.endedAtMs = Date.now();
+    // a failing system is not hammered: clients back off a little
+    if (op.status === 0 || op.status >= 500) await pause(50 + this.rng.int(0, 150));
+  }
+
+  private request(method: string, path: string, body?: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.http}/v1/files/${namespace}/${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    });
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

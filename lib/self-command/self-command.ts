@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * How to start another `twophase` process: the compiled CLI when this code runs from
+ * dist/, the TypeScript source through tsx when it runs from the source tree (tests,
+ * `npm run chaos`). Not process.argv[1]: under a test runner that is the runner.
+ */
+export function selfCommand(): { command: string; args: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const root = join(dirname(here), '..', '..');
+  if (here.endsWith('.ts')) return { command: process.execPath, args: ['--import', 'tsx', join(root, 'cli', 'main.ts')] };
+  const compiled = join(root, 'cli', 'main.js');
+  if (!existsSync(compiled)) throw new Error(`the twophase CLI is not at ${compiled}`);
+  return { command: process.execPath, args: [compiled] };
+}
