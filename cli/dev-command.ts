@@ -55,10 +55,12 @@ async function runDev(opts: DevOptions): Promise<void> {
       say(`${name} exited (${signal ?? `code ${code}`})${restartInMs === undefined ? '' : `; restarting in ${restartInMs} ms — see ${join(logDir, `${name}.log`)}`}`),
   });
   const self = selfCommand();
+  // children log to files, and their readiness is read from their info lines: never quieter than info
+  const childLevel = ['fatal', 'error', 'warn', 'silent'].includes(opts.logLevel) ? 'info' : opts.logLevel;
   const child = (name: string, args: string[], ready: RegExp): ChildSpec => ({
     name,
     command: self.command,
-    args: [...self.args, ...args, '--log-level', opts.logLevel],
+    args: [...self.args, ...args, '--log-level', childLevel],
     ready,
   });
   const host = '127.0.0.1';

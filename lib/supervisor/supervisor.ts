@@ -95,8 +95,9 @@ export class Supervisor {
     child.stderr?.on('data', (data: Buffer) => log.write(data));
     child.on('error', (err) => log.write(`spawn error: ${err.message}\n`));
     this.events.started(spec.name, child.pid ?? -1);
+    // 'close' comes after the last output was read; ending the file at 'exit' could lose it
+    child.on('close', () => log.end());
     child.on('exit', (code, signal) => {
-      log.end();
       if (this.stopping) {
         this.events.exited(spec.name, code, signal, undefined);
         return;

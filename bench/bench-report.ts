@@ -1,0 +1,46 @@
+import type { CpuUsage } from './cpu-sampler.js';
+import type { DecisionLogStats } from './read-decision-log-stats.js';
+import type { LatencyStats } from './latency-stats.js';
+import type { LoadResult } from './run-load.js';
+import type { MachineInfo } from './machine-info.js';
+
+/** One system (twophase or baseline) at one concurrency. */
+export interface SystemRun extends LoadResult {
+  /** CPU used during the measured window (undefined where /proc is not there to read). */
+  readonly cpu: CpuUsage | undefined;
+}
+
+export interface LevelReport {
+  readonly concurrency: number;
+  readonly twophase: SystemRun & {
+    /** Commits that returned before every participant acked. */
+    readonly pendingCommits: number;
+    /** Attempts refused with RESOURCE_EXHAUSTED and retried (warm-up included). */
+    readonly resourceExhaustedRetries: number;
+  };
+  readonly baseline: SystemRun;
+  /** twophase tx/s ÷ baseline tx/s. */
+  readonly txPerSRatio: number;
+}
+
+/** Everything one `npm run bench` measured; printed as tables and written by `--json`. */
+export interface BenchReport {
+  readonly date: string;
+  readonly machine: MachineInfo & { readonly fdatasync4KiBMs: LatencyStats };
+  readonly settings: {
+    readonly uploadBytes: number;
+    readonly warmupS: number;
+    readonly durationS: number;
+    readonly concurrency: readonly number[];
+    readonly opsMaxPerRun: number;
+    readonly logLevel: string;
+  };
+  /** CPU used by the started system, connected but with no upload running, for 2 s before the first level. */
+  readonly idleCpu: CpuUsage | undefined;
+  readonly levels: readonly LevelReport[];
+  /** From the coordinator's `decision log stats` line, for the whole run (warm-ups included). */
+  readonly decisionLog: (DecisionLogStats & { readonly source: string }) | undefined;
+  /** What a reader must know to trust the numbers (missing data, deviations). */
+  readonly notes: readonly string[];
+  readonly totalS: number;
+}

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Lines of `twophase dev` output kept to explain a failed start. */
+const outputLinesMax = 200;
+
+export interface DevSystemOptions {
+  readonly logLevel: string;
+  /** How long the start may take (the first one runs initdb). */
+  readonly startTimeoutMs: number;
+}
+
+/**
+ * `twophase dev` run from source in a fresh temp dir on free ports: embedded PostgreSQL,
+ * coordinator, both participants and the gateway, each its own process, as a user runs it.
+ */
+export class DevSystem {
+  private readonly output: string[] = [];
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly dir: string,
+    readonly coordinator: string,
+    readonly postgresPort: number,
+    private readonly child: ChildProcess,
+  ) {
+    let buffered = '';
+    const keep = (data: Buffer): void => {
+      buffered += data.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      this.output.push(...lines);
+      this.output.splice(0, Math.max(0, this.output.length - outputLinesMax));
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static async start(options: DevSystemOptions): Promise<DevSystem> {
+    const dir = await mkdtemp(join(tmpdir(), 'twophase-bench-'));
+    // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
+    await chmod(dir, 0o755);
+    const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    // settings from the caller's shell (failpoints above all) must not reach the measured processes
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TWOPHASE_')));
+    const args = [
+      ...['--import', 'tsx', join(root, 'cli', 'main.ts'), 'dev'],
+      ...['--data-dir', dir, '--http-listen', `127.0.0.1:${httpPort}`],
+      ...['--coordinator-port', String(coordinatorPort), '--blob-port', String(blobPort), '--metadata-port', String(metadataPort)],
+      ...['--postgres-port', String(postgresPort), '--log-level', options.logLevel],
+    ];
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const system = new DevSystem(dir, `127.0.0.1:${coordinatorPort}`, postgresPort, child);
+    await system.waitUntilRunning(options.startTimeoutMs);
+    return system;
+  }
+
+  /** A URL of `database` in the embedded PostgreSQL, as `twophase dev` sets it up. */
+  postgresUrl(database: string): string {
+    return `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/${database}`;
+  }
+
+  /** The `twophase dev` process (the supervisor). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Child pids by name, as `dev` records them (JSON). */
+  get pidsFile(): string {
+    return join(this.dir, 'dev-state.json');
+  }
+
+  /** PostgreSQL's pid file: the postmaster's pid on its first line (the `postgres` child of dev is a Node wrapper around it). */
+  get postmasterPidFile(): string {
+    return join(this.dir, 'postgres', 'postmaster.pid');
+  }
+
+  /** The last lines dev printed (its own `[dev] …` lines and the banner; children log to files). */
+  outputLines(): readonly string[] {
+    return [...this.output];
+  }
+
+  /** The log file of one child of dev. */
+  logFile(name: string): string {
+    return join(this.dir, 'logs', `${name}.log`);
+  }
+
+  /** Ctrl-C, as a user stops it: dev sends SIGTERM to each child and waits for it. SIGKILL past `timeoutMs`. */
+  async stop(timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const exit = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (exit !== 'timeout') return { ...exit, killed: false };
+    this.child.kill('SIGKILL');
+    return { ...(await this.exited), killed: true };
+  }
+
+  private async waitUntilRunning(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let onData: ((data: Buffer) => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onData = () => {
+          if (this.output.includes('twophase is running')) resolve();
+        };
+        this.child.stdout?.on('data', onData);
+        timer = setTimeout(() => reject(new Error(`twophase dev did not print "twophase is running" within ${timeoutMs} ms`)), timeoutMs);
+        void this.exited.then(({ code, signal }) => reject(new Error(`twophase dev exited (code ${code}, signal ${signal}) before it was running`)));
+      });
+    } catch (err) {
+      await this.stop(10_000);
+      const tail = this.output.slice(-30).join('\n  ');
+      throw new Error(`${(err as Error).message}; data dir ${this.dir}; its output:\n  ${tail}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      if (onData !== undefined) this.child.stdout?.off('data', onData);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { BenchReport } from './bench-report.js';
+
+/** The report as plain-text tables for a terminal. */
+export function formatBenchReport(report: BenchReport): string {
+  const m = report.machine;
+  const s = report.settings;
+  const out: string[] = [
+    `twophase bench — ${report.date}`,
+    `machine: ${m.nproc} CPU(s), ${m.cpuModel}, ${(m.memTotalBytes / 1024 ** 3).toFixed(1)} GiB RAM, node ${m.node}, ${m.kernel}${m.gitCommit === undefined ? '' : `, commit ${m.gitCommit}`}`,
+    `disk: one 4 KiB write + fdatasync in the data dir: p50 ${ms(m.fdatasync4KiBMs.p50)} ms, p99 ${ms(m.fdatasync4KiBMs.p99)} ms`,
+    `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per level ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; dev --log-level ${s.logLevel}`,
+    '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare both, log decision, commit both)',
+    '  baseline = write file + fsync + fsync dir, then one autocommit INSERT (no coordinator, not atomic)',
+    '',
+    table(
+      ['clients', 'twophase tx/s', 'p50 ms', 'p99 ms', 'baseline tx/s', 'p50 ms', 'p99 ms', 'ratio tx/s', 'errors 2pc/base'],
+      report.levels.map((l) => [
+        String(l.concurrency),
+        l.twophase.txPerS.toFixed(1),
+        ms(l.twophase.latencyMs.p50),
+        ms(l.twophase.latencyMs.p99),
+        l.baseline.txPerS.toFixed(1),
+        ms(l.baseline.latencyMs.p50),
+        ms(l.baseline.latencyMs.p99),
+        `${l.txPerSRatio.toFixed(2)}×`,
+        `${l.twophase.errors}/${l.baseline.errors}`,
+      ]),
+    ),
+    '',
+  ];
+  const d = report.decisionLog;
+  out.push(
+    d === undefined
+      ? 'decision log: no `decision log stats` line found (see notes)'
+      : `decision log (whole run, warm-ups included): ${d.syncedCommits} commits in ${d.syncs} fdatasyncs = ${d.commitsPerSync.toFixed(2)} committed txs per fdatasync  [${d.source}]`,
+  );
+  out.push('', ...cpuTable(report));
+  if (report.notes.length > 0) out.push('', 'notes:', ...report.notes.map((n) => `  - ${n}`));
+  out.push('', `total bench time ${report.totalS.toFixed(0)} s`);
+  return out.join('\n');
+}
+
+function cpuTable(report: BenchReport): string[] {
+  const systemRuns = report.levels.flatMap((l) => [l.twophase, l.baseline]);
+  const runs = [report.idleCpu, ...systemRuns.map((run) => run.cpu)];
+  const parts = new Set<string>();
+  for (const cpu of runs) for (const name of Object.keys(cpu?.byPart ?? {})) parts.add(name);
+  if (parts.size === 0) return [];
+  const cell = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(0));
+  const rows = [
+    ...[...parts].map((name) => [name, ...runs.map((cpu) => cell(cpu?.byPart[name]))]),
+    // what one upload costs in CPU across the bench and every part it talks to: what caps tx/s when cores run out
+    ['= CPU ms per upload, all above', '', ...systemRuns.map((run) => cpuMsPerUpload(run.cpu?.byPart, run.txPerS))],
+    ['other programs', ...runs.map((cpu) => cell(cpu?.others))],
+    ['machine busy, % of all cores', ...runs.map((cpu) => cell(cpu?.machineBusyPercent))],
+    ['machine iowait, % of all cores', ...runs.map((cpu) => cell(cpu?.machineIowaitPercent))],
+  ];
+  return [
+    `CPU during the measured window, % of one core (${report.machine.nproc} cores = ${100 * report.machine.nproc}%):`,
+    table(['process', 'idle', ...report.levels.flatMap((l) => [`2pc c=${l.concurrency}`, `base c=${l.concurrency}`])], rows),
+  ];
+}
+
+function cpuMsPerUpload(byPart: Record<string, number> | undefined, txPerS: number): string {
+  if (byPart === undefined || txPerS <= 0) return '-';
+  const coreShare = Object.values(byPart).reduce((a, b) => a + b, 0) / 100;
+  return ms((1000 * coreShare) / txPerS);
+}
+
+function ms(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

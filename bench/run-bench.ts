@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: twophase's atomic upload against a naive non-atomic one, on this
+ * machine, in one run. See `npm run bench -- --help`.
+ */
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BaselineUpload } from './baseline-upload.js';
+import type { BenchReport, LevelReport } from './bench-report.js';
+import { parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { CpuSampler, type CpuUsage } from './cpu-sampler.js';
+import { DevSystem } from './dev-system.js';
+import { formatBenchReport } from './format-bench-report.js';
+import { machineInfo } from './machine-info.js';
+import { measureFsyncLatency } from './measure-fsync-latency.js';
+import { measureRun } from './measure-run.js';
+import { readDecisionLogStats } from './read-decision-log-stats.js';
+import { TwophaseUpload } from './twophase-upload.js';
+
+const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const namespace = 'bench';
+/** Failed uploads tolerated per run before the bench stops: a few are reported, many mean a broken system. */
+const errorsMax = 100;
+/** How long uploads in flight may take after a window closes (the SDK's own call deadline is 10 s). */
+const drainMsMax = 60_000;
+/** The window that measures the system's CPU use at rest, before any load. */
+const idleWindowMs = 2_000;
+/** CPU of other programs (% of one core) in a window above which the report warns. */
+const othersPercentNoted = 10;
+/** How long `twophase dev` may take to start (the first start runs initdb). */
+const startTimeoutMs = 120_000;
+
+const progress = (text: string): void => void process.stderr.write(`[bench] ${text}\n`);
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const startedMs = performance.now();
+  const date = new Date().toISOString();
+  const machine = machineInfo(repoDir);
+  const notes: string[] = [];
+
+  progress(`starting twophase dev (--log-level ${options.logLevel})…`);
+  const dev = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs }).catch((err: unknown) => {
+    const hint = ['warn', 'error', 'fatal'].includes(options.logLevel)
+      ? ` (twophase dev waits for each child's info-level ready line, so it cannot start at --log-level ${options.logLevel}; use info)`
+      : '';
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${hint}`, { cause: err });
+  });
+  progress(`running in ${dev.dir}`);
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    progress('interrupted: stopping twophase dev…');
+    void dev.stop(30_000).finally(async () => {
+      if (!options.keepDir) await rm(dev.dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+
+  let levels: LevelReport[] = [];
+  let idleCpu: CpuUsage | undefined;
+  let fdatasync4KiBMs;
+  let stats: BenchReport['decisionLog'];
+  try {
+    fdatasync4KiBMs = await measureFsyncLatency(dev.dir);
+    ({ levels, idleCpu } = await runLevels(dev, options));
+  } finally {
+    const stopped = await dev.stop();
+    if (stopped.killed) notes.push('twophase dev did not stop within 60 s of SIGINT and was killed');
+    if (!interrupted) {
+      stats = await readDecisionLogStatsAfterStop(dev, notes);
+      if (options.keepDir) progress(`kept ${dev.dir}`);
+      else await rm(dev.dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  const report: BenchReport = {
+    date,
+    machine: { ...machine, fdatasync4KiBMs },
+    settings: {
+      uploadBytes: options.uploadBytes,
+      warmupS: options.warmupS,
+      durationS: options.durationS,
+      concurrency: options.concurrency,
+      opsMaxPerRun: options.opsMax,
+      logLevel: options.logLevel,
+    },
+    idleCpu,
+    levels,
+    decisionLog: stats,
+    notes: [...notes, ...levelNotes(levels)],
+    totalS: (performance.now() - startedMs) / 1000,
+  };
+  console.log(formatBenchReport(report));
+  if (options.json !== undefined) {
+    await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`wrote ${options.json}`);
+  }
+}
+
+/**
+ * Each level runs the baseline first, then twophase: the baseline's pool is closed before
+ * twophase runs, so the two never hold PostgreSQL connections at once (dev's cluster
+ * allows 100, and the metadata participant alone may hold 64 + 8).
+ */
+async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ levels: LevelReport[]; idleCpu: CpuUsage | undefined }> {
+  const baselineUrl = await BaselineUpload.prepare((database) => dev.postgresUrl(database));
+  const twophase = await TwophaseUpload.connect(dev.coordinator);
+  const sampler = new CpuSampler(dev.pid, dev.pidsFile, dev.postmasterPidFile);
+  // what the system burns doing nothing (timers, health checks): part of every per-upload cost below
+  const idleFrom = sampler.sample();
+  await sleep(idleWindowMs);
+  const idleCpu = CpuSampler.usage(idleFrom, sampler.sample());
+  const run = (concurrency: number, op: (worker: number, seq: number) => Promise<void>) =>
+    measureRun(sampler, {
+      concurrency,
+      warmupMs: options.warmupS * 1000,
+      durationMs: options.durationS * 1000,
+      opsMax: options.opsMax,
+      errorsMax,
+      drainMsMax,
+      op,
+    });
+  const levels: LevelReport[] = [];
+  try {
+    for (const [index, concurrency] of options.concurrency.entries()) {
+      // the level's index keeps paths unique when a concurrency is listed twice
+      const pathOf = (system: string, worker: number, seq: number): string => `${system}/l${index}-c${concurrency}/w${worker}/${seq}`;
+
+      progress(`c=${concurrency}: baseline…`);
+      const baselineClient = await BaselineUpload.open(baselineUrl, join(dev.dir, 'baseline-files'), concurrency);
+      const baseline = await run(concurrency, (w, seq) => baselineClient.upload(namespace, pathOf('baseline', w, seq), randomBytes(options.uploadBytes))).finally(() =>
+        baselineClient.close(),
+      );
+
+      progress(`c=${concurrency}: twophase…`);
+      const pendingBefore = twophase.pendingCommits;
+      const retriesBefore = twophase.resourceExhaustedRetries;
+      const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(namespace, pathOf('twophase', w, seq), randomBytes(options.uploadBytes)));
+
+      const level: LevelReport = {
+        concurrency,
+        twophase: {
+          ...twophaseRun,
+          pendingCommits: twophase.pendingCommits - pendingBefore,
+          resourceExhaustedRetries: twophase.resourceExhaustedRetries - retriesBefore,
+        },
+        baseline,
+        txPerSRatio: baseline.txPerS > 0 ? twophaseRun.txPerS / baseline.txPerS : NaN,
+      };
+      levels.push(level);
+      progress(
+        `c=${concurrency}: twophase ${twophaseRun.txPerS.toFixed(1)} tx/s (p50 ${twophaseRun.latencyMs.p50.toFixed(1)} ms), ` +
+          `baseline ${baseline.txPerS.toFixed(1)} tx/s (p50 ${baseline.latencyMs.p50.toFixed(1)} ms)`,
+      );
+    }
+  } finally {
+    twophase.close();
+  }
+  return { levels, idleCpu };
+}
+
+/**
+ * The coordinator logs its decision log counters when it stops; dev stops it with SIGTERM
+ * when dev itself gets SIGINT. Reads the line, and says in the notes why it is missing.
+ */
+async function readDecisionLogStatsAfterStop(dev: DevSystem, notes: string[]): Promise<BenchReport['decisionLog']> {
+  const exitLine = dev.outputLines().find((line) => line.startsWith('[dev] coordinator exited'));
+  if (exitLine === undefined) notes.push('dev printed no "coordinator exited" line: the coordinator may not have been stopped with SIGTERM');
+  const logFile = dev.logFile('coordinator');
+  const stats = await readDecisionLogStats(logFile);
+  if (stats === undefined) {
+    notes.push(`no "decision log stats" line in ${logFile} (${exitLine ?? 'no exit line'}): the coordinator logs it at info level on a graceful stop`);
+    return undefined;
+  }
+  return { ...stats, source: `"decision log stats" line of logs/coordinator.log after SIGINT to dev (${exitLine ?? '?'})` };
+}
+
+function levelNotes(levels: readonly LevelReport[]): string[] {
+  const notes: string[] = [];
+  for (const l of levels) {
+    for (const [system, run] of [
+      ['twophase', l.twophase],
+      ['baseline', l.baseline],
+    ] as const) {
+      if (run.ops === 0) notes.push(`c=${l.concurrency} ${system}: no upload completed inside the window; lengthen --duration-s / --warmup-s`);
+      if (run.errors > 0) notes.push(`c=${l.concurrency} ${system}: ${run.errors} uploads failed, e.g. ${run.errorSamples[0]}`);
+      if (run.opsMaxReached) notes.push(`c=${l.concurrency} ${system}: --ops-max ran out; measured ${run.windowS.toFixed(1)} s instead of the full window`);
+    }
+    for (const [system, run] of [
+      ['twophase', l.twophase],
+      ['baseline', l.baseline],
+    ] as const) {
+      // another program's load is CPU the system under test did not get: the numbers are low
+      if (run.cpu !== undefined && run.cpu.others >= othersPercentNoted) {
+        const top = run.cpu.othersTop.map((o) => `${o.command} ${o.percent.toFixed(0)}%`).join(', ');
+        notes.push(`c=${l.concurrency} ${system}: other programs used ${run.cpu.others.toFixed(0)}% of a core during the window${top === '' ? '' : ` (${top})`}: rerun on an idle machine to trust the numbers`);
+      }
+    }
+    if (l.twophase.resourceExhaustedRetries > 0) {
+      notes.push(
+        `c=${l.concurrency} twophase: ${l.twophase.resourceExhaustedRetries} attempts (warm-up included) were refused with RESOURCE_EXHAUSTED and retried with backoff; latency includes the retries`,
+      );
+    }
+    if (l.twophase.pendingCommits > 0) {
+      notes.push(`c=${l.concurrency} twophase: ${l.twophase.pendingCommits} commits returned before every participant acked (durable, not yet readable)`);
+    }
+  }
+  return notes;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
