@@ -115,6 +115,11 @@ export class ParticipantRuntime implements BranchWork {
       }
       const answered = this.single(this.feed({ kind: 'prepareDone', txId, vote: vote.vote, reason: vote.vote === 'no' ? vote.reason : '' }));
       if (answered.kind !== 'vote') throw new Error(`unexpected ${answered.kind} after prepare`);
+      if (answered.vote === 'no') {
+        // a no-voter may abort on its own, and must: a coordinator that restarts forgets the tx
+        // (presumed abort) and would never send the Abort that cleans up a failed prepare
+        await this.abortLocked(txId, `voted no: ${answered.reason}`).catch(() => undefined);
+      }
       return voteOf(answered);
     });
   }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../lib/logger/logger.js';
+import type { CoordinatorLink } from '../../participant/coordinator-link.js';
+import { ParticipantRuntime } from '../../participant/participant-runtime.js';
+import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
+
+const TX = 'tx_runtimeruntimeruntime';
+
+/** A resource manager that records calls and fails prepare on demand. */
+class RecordingRm implements ResourceManager {
+  readonly participantId = 'blob';
+  readonly calls: string[] = [];
+  prepareBehaviour: 'yes' | 'no' | 'throw' = 'yes';
+  async recover(): Promise<RecoveryResult> {
+    return { prepared: [], abortedLeftovers: 0 };
+  }
+  async prepare(txId: string): Promise<PrepareVote> {
+    this.calls.push(`prepare ${txId}`);
+    if (this.prepareBehaviour === 'throw') throw new Error('disk full');
+    return this.prepareBehaviour === 'yes' ? { vote: 'yes' } : { vote: 'no', reason: 'checksum mismatch' };
+  }
+  async commit(txId: string): Promise<{ alreadyCommitted: boolean }> {
+    this.calls.push(`commit ${txId}`);
+    return { alreadyCommitted: false };
+  }
+  async abort(txId: string): Promise<{ alreadyAborted: boolean }> {
+    this.calls.push(`abort ${txId}`);
+    return { alreadyAborted: false };
+  }
+  async close(): Promise<void> {}
+}
+
+const coordinator: CoordinatorLink = {
+  enlist: async () => ({ txDeadlineMs: Date.now() + 60_000 }),
+  getOutcome: async () => 'active',
+  close: () => undefined,
+};
+
+async function runtimeWith(rm: RecordingRm): Promise<ParticipantRuntime> {
+  const runtime = new ParticipantRuntime({ rm, coordinator, logger: silentLogger() });
+  await runtime.start();
+  return runtime;
+}
+
+describe('participant runtime', () => {
+  for (const behaviour of ['throw', 'no'] as const) {
+    it(`a prepare that ${behaviour === 'throw' ? 'fails' : 'votes no'} aborts the branch at once, without waiting for the coordinator`, async () => {
+      const rm = new RecordingRm();
+      rm.prepareBehaviour = behaviour;
+      const runtime = await runtimeWith(rm);
+      await runtime.run(TX, async () => undefined);
+      const vote = await runtime.prepare(TX);
+      expect(vote.vote).toBe('no');
+      expect(rm.calls).toEqual([`prepare ${TX}`, `abort ${TX}`]);
+      expect(runtime.branchCount()).toBe(0);
+      await runtime.stop();
+    });
+  }
+
+  it('a yes vote leaves the branch in doubt until the decision', async () => {
+    const rm = new RecordingRm();
+    const runtime = await runtimeWith(rm);
+    await runtime.run(TX, async () => undefined);
+    expect(await runtime.prepare(TX)).toEqual({ vote: 'yes' });
+    expect(runtime.inDoubt().map((b) => b.txId)).toEqual([TX]);
+    await runtime.commit(TX);
+    expect(rm.calls).toEqual([`prepare ${TX}`, `commit ${TX}`]);
+    expect(runtime.branchCount()).toBe(0);
+    await runtime.stop();
+  });
+});
