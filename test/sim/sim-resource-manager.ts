@@ -1,0 +1,176 @@
+import type { BranchHolder, SimChecker } from './sim-checker.js';
+import type { MutantName } from './sim-options.js';
+import type { SimWorld } from './sim-world.js';
+
+interface DurableBranch {
+  readonly kind: 'prepared' | 'committed';
+  readonly ops: Set<number>;
+  readonly preparedAtMs: number;
+}
+
+export type CommitResult = 'committed' | 'notCommitted' | 'failed';
+export type AbortResult = 'aborted' | 'alreadyCommitted' | 'failed';
+
+/**
+ * A resource manager (blob store, PostgreSQL) as simulated storage. Unprepared work is
+ * volatile and lost in a crash; `prepare` makes the branch durable before it answers
+ * yes; commit keeps a durable marker (the blob store's committed record, the metadata
+ * participant's marker row) that a repeated Commit of a forgotten branch is verified
+ * against; abort removes every trace. Each call takes simulated time and takes effect
+ * atomically at its end, unless the process crashed first.
+ */
+export class SimResourceManager implements BranchHolder {
+  readonly durable = new Map<string, DurableBranch>();
+  readonly working = new Map<string, Set<number>>();
+  /** Mutant (b) only: voted yes, not durable yet. */
+  readonly preparing = new Map<string, Set<number>>();
+  private incarnation = 0;
+  /** Transient failure rate of commit/abort calls (retried by the protocol). */
+  failRate = 0;
+  /** Rate of prepares the storage refuses (a no vote). */
+  noRate = 0;
+  /**
+   * Abort of a branch that committed: the blob store refuses it (BranchAlreadyCommittedError),
+   * the metadata participant logs an error and answers "already aborted".
+   */
+  abortOfCommitted: 'refuse' | 'succeed' = 'refuse';
+
+  constructor(
+    private readonly w: SimWorld,
+    readonly participantId: string,
+    private readonly checker: SimChecker,
+    private readonly mutant: MutantName | undefined,
+  ) {}
+
+  holds(txId: string, op: number): boolean {
+    return this.working.get(txId)?.has(op) === true || this.durable.get(txId)?.ops.has(op) === true || this.preparing.get(txId)?.has(op) === true;
+  }
+
+  committed(txId: string): boolean {
+    return this.durable.get(txId)?.kind === 'committed';
+  }
+
+  committedOps(txId: string): ReadonlySet<number> | undefined {
+    const d = this.durable.get(txId);
+    return d?.kind === 'committed' ? d.ops : undefined;
+  }
+
+  /** Unprepared branches and prepared ones, for the no-orphans check. */
+  leftovers(): string[] {
+    const out = [...this.working.keys(), ...this.preparing.keys()];
+    for (const [txId, d] of this.durable) if (d.kind === 'prepared') out.push(txId);
+    return out;
+  }
+
+  work(txId: string, op: number, done: () => void): void {
+    this.later(0.1, 1.5, () => {
+      let ops = this.working.get(txId);
+      if (ops === undefined) this.working.set(txId, (ops = new Set()));
+      ops.add(op);
+      done();
+    });
+  }
+
+  prepare(txId: string, nowMs: number, done: (vote: 'yes' | 'no', reason: string) => void): void {
+    if (this.mutant === 'yesBeforeDurable' && this.working.has(txId) && !this.durable.has(txId)) {
+      const ops = this.working.get(txId)!;
+      this.working.delete(txId);
+      this.preparing.set(txId, ops);
+      // the wrong order: answer first, make it durable afterwards
+      const incarnation = this.incarnation;
+      this.w.soon(() => incarnation === this.incarnation && done('yes', ''));
+      this.later(0.5, 4, () => {
+        if (this.preparing.get(txId) !== ops) return;
+        this.preparing.delete(txId);
+        this.durable.set(txId, { kind: 'prepared', ops, preparedAtMs: nowMs });
+      });
+      return;
+    }
+    this.later(0.5, 4, () => {
+      const d = this.durable.get(txId);
+      if (d?.kind === 'prepared' || this.preparing.has(txId)) return done('yes', '');
+      const ops = this.working.get(txId);
+      if (ops === undefined) return done('no', 'unknown branch: nothing is staged for this tx');
+      this.working.delete(txId);
+      if (this.noRate > 0 && this.w.rng.chance(this.noRate)) {
+        this.checker.branchLost(txId, this.participantId);
+        return done('no', 'the storage refused the branch');
+      }
+      this.durable.set(txId, { kind: 'prepared', ops, preparedAtMs: nowMs });
+      done('yes', '');
+    });
+  }
+
+  commit(txId: string, done: (result: CommitResult) => void): void {
+    this.later(0.3, 3, () => {
+      if (this.failRate > 0 && this.w.rng.chance(this.failRate)) return done('failed');
+      const d = this.durable.get(txId);
+      const ops = d?.kind === 'prepared' ? d.ops : this.preparing.get(txId);
+      if (ops !== undefined) {
+        this.preparing.delete(txId);
+        this.durable.set(txId, { kind: 'committed', ops, preparedAtMs: d?.preparedAtMs ?? 0 });
+        this.checker.branchCommitted(txId, this.participantId);
+        return done('committed');
+      }
+      if (d?.kind === 'committed') return done('committed');
+      // a forgotten branch: verified against the marker, never assumed
+      if (this.mutant === 'unverifiedCommit') return done('committed');
+      done('notCommitted');
+    });
+  }
+
+  abort(txId: string, done: (result: AbortResult) => void): void {
+    this.later(0.2, 2, () => {
+      if (this.failRate > 0 && this.w.rng.chance(this.failRate)) return done('failed');
+      const d = this.durable.get(txId);
+      if (d?.kind === 'committed') return done(this.abortOfCommitted === 'refuse' ? 'alreadyCommitted' : 'aborted');
+      const had = d !== undefined || this.working.has(txId) || this.preparing.has(txId);
+      this.durable.delete(txId);
+      this.working.delete(txId);
+      this.preparing.delete(txId);
+      if (had) this.checker.branchLost(txId, this.participantId);
+      done('aborted');
+    });
+  }
+
+  /** The process died: volatile work and in-flight calls are gone. */
+  crash(): void {
+    this.incarnation++;
+    const lost = [...this.working.keys(), ...this.preparing.keys()];
+    this.working.clear();
+    this.preparing.clear();
+    for (const txId of lost) this.checker.branchLost(txId, this.participantId);
+  }
+
+  /** Start-up: the durably prepared branches (unprepared leftovers are already gone). */
+  recover(): { txId: string; preparedAtMs: number }[] {
+    const prepared: { txId: string; preparedAtMs: number }[] = [];
+    for (const [txId, d] of this.durable) {
+      if (d.kind !== 'prepared') continue;
+      if (this.mutant === 'forgetPreparedOnRestart') {
+        this.durable.delete(txId);
+        this.checker.branchLost(txId, this.participantId);
+        continue;
+      }
+      prepared.push({ txId, preparedAtMs: d.preparedAtMs });
+    }
+    return prepared;
+  }
+
+  /** Fault outside the protocol: a prepared branch vanishes (operator rollback, restored disk). */
+  heuristicRollback(): string | undefined {
+    const prepared = [...this.durable].filter(([, d]) => d.kind === 'prepared');
+    if (prepared.length === 0) return undefined;
+    const [txId] = this.w.rng.pick(prepared);
+    this.checker.damaged(txId);
+    this.durable.delete(txId);
+    return txId;
+  }
+
+  private later(loMs: number, hiMs: number, run: () => void): void {
+    const incarnation = this.incarnation;
+    this.w.after(this.w.rng.range(loMs, hiMs), () => {
+      if (incarnation === this.incarnation) run();
+    });
+  }
+}

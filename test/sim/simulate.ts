@@ -1,0 +1,275 @@
+import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
+import { participantConfig } from '../../participant/participant-runtime.js';
+import { SimChecker } from './sim-checker.js';
+import { SimClient } from './sim-client.js';
+import { SimCoordinator } from './sim-coordinator.js';
+import { SimDecisionLog } from './sim-decision-log.js';
+import { SimNetwork, type Endpoint } from './sim-network.js';
+import { swarmScenario, type Scenario, type SimOptions } from './sim-options.js';
+import { SimParticipant } from './sim-participant.js';
+import { SimResourceManager } from './sim-resource-manager.js';
+import { SimWorld, type SimStats } from './sim-world.js';
+
+export interface SimResult {
+  readonly seed: number;
+  readonly violations: readonly string[];
+  readonly stats: SimStats;
+  readonly scenario: Scenario;
+}
+
+const participantIds = ['pa', 'pb', 'pc'] as const;
+
+/**
+ * Durations of the real protocol, scaled down ~50× so one run covers many deadlines and
+ * retries in little simulated time; their order (idle limit > tx timeout > prepare
+ * timeout > in-doubt ask > retries > network delay) is production's.
+ */
+const coordinatorSimConfig = coordinatorConfig({
+  knownParticipants: [...participantIds],
+  txTimeoutMsDefault: 600,
+  prepareTimeoutMs: 250,
+  phase2WaitMs: 100,
+  retryBackoffMsBase: 10,
+  retryBackoffMsMax: 200,
+  abortRetryForMs: 3_000,
+  finishedRetentionMs: 30_000,
+});
+
+const participantSimConfig = participantConfig({
+  branchIdleMsMax: 900,
+  inDoubtAskAfterMs: 150,
+  outcomeRetryMsBase: 10,
+  outcomeRetryMsMax: 200,
+});
+
+const coordinatorTickMs = 10;
+const participantTickMs = 25;
+const healCheckMs = 25;
+const livenessBoundMsDefault = 15_000;
+
+class ClientHost implements Endpoint {
+  readonly name = 'client';
+  readonly up = true;
+  readonly incarnation = 1;
+  handle(): void {}
+}
+
+/** One seeded run: workload under faults, then heal, then durability, no orphans and liveness. */
+export function simulate(options: SimOptions): SimResult {
+  const w = new SimWorld(options.seed, options.trace);
+  const rng = w.rng;
+  const scenario: Scenario = { ...swarmScenario(rng), ...options.scenario };
+  const mutant = options.mutant;
+  const checker = new SimChecker(w, options.continueAfterViolation !== true, options.presumedAbortIsAnswer ?? true);
+  const net = new SimNetwork(w);
+  net.dropRate = scenario.dropRate;
+  net.dupRate = scenario.dupRate;
+  net.slowRate = scenario.slowRate;
+  const skew = (): number => rng.range(-scenario.skewMsMax, scenario.skewMsMax);
+
+  let nextTx = 0;
+  let nextOp = 0;
+  // a crash injected right after a step, like a kill -9 between two instructions
+  const afterStep = (node: SimCoordinator | SimParticipant): (() => void) => () => {
+    if (!w.faultsOn || scenario.crashAfterStep === 0 || !rng.chance(scenario.crashAfterStep)) return;
+    const incarnation = node.incarnation;
+    w.soon(() => node.incarnation === incarnation && node.up && crash(node));
+  };
+
+  const participantNodes = new Map<string, number>();
+  const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? false);
+  const coordinatorOptions = {
+    config: coordinatorSimConfig,
+    tickMs: coordinatorTickMs,
+    phase2CallTimeoutMs: 100,
+    skewMs: skew(),
+    mutant,
+    participantNodes,
+    newTxId: () => `t${++nextTx}`,
+    afterStep: () => {},
+  };
+  const coordinator = new SimCoordinator(w, net, log, coordinatorOptions);
+  coordinatorOptions.afterStep = afterStep(coordinator);
+  coordinator.node = net.add(coordinator);
+
+  const participants: SimParticipant[] = [];
+  for (const id of participantIds) {
+    const rm = new SimResourceManager(w, id, checker, mutant);
+    rm.failRate = 0.01;
+    rm.noRate = 0.02;
+    const abortOfCommitted = options.abortOfCommitted ?? 'mixed';
+    rm.abortOfCommitted = abortOfCommitted === 'mixed' ? (id === 'pb' ? 'succeed' : 'refuse') : abortOfCommitted;
+    checker.holders.set(id, rm);
+    const participantOptions = {
+      config: participantSimConfig,
+      tickMs: participantTickMs,
+      coordinatorCallTimeoutMs: 100,
+      skewMs: skew(),
+      coordinatorNode: coordinator.node,
+      mutant,
+      afterStep: () => {},
+    };
+    const p = new SimParticipant(w, net, rm, checker, participantOptions);
+    participantOptions.afterStep = afterStep(p);
+    p.node = net.add(p);
+    participantNodes.set(id, p.node);
+    participants.push(p);
+  }
+  const clientNode = net.add(new ClientHost());
+  const processes: (SimCoordinator | SimParticipant)[] = [coordinator, ...participants];
+
+  function crash(node: SimCoordinator | SimParticipant): void {
+    w.stats.crashes++;
+    if (node instanceof SimCoordinator) {
+      const machine = rng.chance(scenario.machineCrashShare);
+      if (machine) w.stats.machineCrashes++;
+      if (w.tracing) w.trace(`!! crash C (${machine ? 'machine: page cache lost' : 'process'})`);
+      node.crash(machine, rng.chance(scenario.tornShare));
+    } else {
+      if (w.tracing) w.trace(`!! crash ${node.name}`);
+      node.crash();
+    }
+    const incarnation = node.incarnation;
+    w.after(rng.range(1, 120), () => restart(node, incarnation));
+  }
+
+  function restart(node: SimCoordinator | SimParticipant, incarnation: number): void {
+    if (node.up || node.incarnation !== incarnation) return;
+    if (w.tracing) w.trace(`!! restart ${node.name}`);
+    node.start();
+  }
+
+  const poisson = (perSec: number, until: number, fire: () => void): void => {
+    if (perSec <= 0) return;
+    const next = (): void => {
+      const at = w.nowMs - (Math.log(1 - rng.float()) * 1000) / perSec;
+      if (at < until) w.at(at, () => (w.faultsOn && fire(), next()));
+    };
+    next();
+  };
+
+  const healAtMs = scenario.workloadMs + 50;
+  for (const node of processes) {
+    poisson(scenario.crashesPerSec, healAtMs, () => node.up && crash(node));
+  }
+  poisson(scenario.partitionsPerSec, healAtMs, () => {
+    const a = rng.int(net.nodes.length);
+    const untilMs = w.nowMs + rng.range(5, 150);
+    w.stats.partitions++;
+    const isolate = rng.chance(0.5);
+    if (w.tracing) w.trace(`!! partition ${net.nodes[a]!.name} ${isolate ? 'from all' : ''} until ${untilMs.toFixed(1)}`);
+    for (let b = 0; b < net.nodes.length; b++) {
+      if (b !== a && (isolate || rng.chance(0.5))) net.cut(a, b, untilMs);
+    }
+  });
+  poisson(scenario.heuristicPerSec, healAtMs, () => {
+    const p = rng.pick(participants);
+    const txId = p.rm.heuristicRollback();
+    if (txId === undefined) return;
+    w.stats.heuristicRollbacks++;
+    if (w.tracing) w.trace(`!! heuristic rollback of ${txId} at ${p.name}`);
+  });
+
+  for (let i = 0; i < scenario.txs; i++) {
+    const client = new SimClient(w, net, checker, {
+      node: clientNode,
+      coordinatorNode: coordinator.node,
+      participants: participants.map((p) => ({ name: p.name, node: p.node })),
+      opsPerParticipantMax: scenario.opsPerParticipantMax,
+      callTimeoutMs: 150,
+      nextOp: () => ++nextOp,
+    });
+    w.at(rng.range(0, scenario.workloadMs), () => client.start());
+  }
+
+  for (const node of processes) node.start();
+
+  const livenessBoundMs = options.livenessBoundMs ?? livenessBoundMsDefault;
+  let quiescedAtMs = -1;
+  w.at(healAtMs, () => {
+    if (w.tracing) w.trace('!! heal: no more faults; every process restarts');
+    w.faultsOn = false;
+    net.heal();
+    for (const node of processes) if (!node.up) restart(node, node.incarnation);
+    const check = (): void => {
+      if (finished(coordinator, participants, checker)) {
+        quiescedAtMs = w.nowMs;
+        w.stop();
+        return;
+      }
+      if (w.nowMs - healAtMs < livenessBoundMs) w.after(healCheckMs, check);
+    };
+    w.after(healCheckMs, check);
+  });
+
+  try {
+    w.run(healAtMs + livenessBoundMs + healCheckMs);
+  } catch (err) {
+    checker.violation(`exception: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  w.stats.simulatedMs = w.nowMs;
+
+  if (checker.violations.length === 0 || options.continueAfterViolation === true) {
+    w.stopped = false;
+    if (quiescedAtMs < 0) {
+      checker.violation(`not finished ${livenessBoundMs} ms after the faults healed [liveness]: ${leftovers(coordinator, participants, checker).slice(0, 8).join('; ')}`);
+    } else {
+      w.stats.quiesceMs = quiescedAtMs - healAtMs;
+      checker.finalCheck();
+      finalRecoveryCheck(coordinator, participants, checker, w);
+    }
+  }
+
+  for (const g of checker.ghosts.values()) {
+    const committed = g.committedAt.size > 0 || g.told === 'committed' || g.durableCommit !== undefined;
+    if (committed) w.stats.committed++;
+    else w.stats.aborted++;
+  }
+  return { seed: options.seed, violations: checker.violations, stats: w.stats, scenario };
+}
+
+/** Cheap test, run every few simulated ms after healing: nothing left anywhere? */
+function finished(coordinator: SimCoordinator, participants: readonly SimParticipant[], checker: SimChecker): boolean {
+  if (checker.damagedCount > 0) return leftovers(coordinator, participants, checker).length === 0;
+  if (!coordinator.up || coordinator.state!.live.size > 0) return false;
+  for (const p of participants) {
+    if (!p.up || p.state!.branches.size > 0 || p.rm.working.size > 0 || p.rm.preparing.size > 0) return false;
+    for (const d of p.rm.durable.values()) if (d.kind === 'prepared') return false;
+  }
+  for (const g of checker.ghosts.values()) if (g.wantsOutcome) return false;
+  return true;
+}
+
+/** What is still unfinished anywhere (txs damaged by a heuristic rollback excepted). */
+function leftovers(coordinator: SimCoordinator, participants: readonly SimParticipant[], checker: SimChecker): string[] {
+  const out: string[] = [];
+  const healthy = (txId: string): boolean => checker.ghosts.get(txId)?.damaged !== true;
+  if (!coordinator.up || coordinator.state === undefined) return ['coordinator down'];
+  for (const [txId, tx] of coordinator.state.live) if (healthy(txId)) out.push(`C ${txId} ${tx.kind}`);
+  for (const p of participants) {
+    if (!p.up || p.state === undefined) {
+      out.push(`${p.name} down`);
+      continue;
+    }
+    for (const [txId, b] of p.state.branches) if (healthy(txId)) out.push(`${p.name} ${txId} ${b.kind}`);
+    for (const txId of p.rm.leftovers()) if (healthy(txId)) out.push(`${p.name}/rm ${txId}`);
+  }
+  for (const g of checker.ghosts.values()) if (g.wantsOutcome && !g.damaged) out.push(`client of ${g.txId} waits`);
+  return out;
+}
+
+/** No orphans after recovery: restart everything once more; nothing may be re-driven or in doubt. */
+function finalRecoveryCheck(coordinator: SimCoordinator, participants: readonly SimParticipant[], checker: SimChecker, w: SimWorld): void {
+  const damaged = (txId: string): boolean => checker.ghosts.get(txId)?.damaged === true;
+  const unfinished = coordinator.log.unfinishedCommits().filter((txId) => !damaged(txId));
+  if (unfinished.length > 0) checker.violation(`commit records without an end after recovery [no orphans]: ${unfinished.join(',')}`);
+  coordinator.crash(false, false);
+  coordinator.start();
+  const redriven = [...coordinator.state!.live.keys()].filter((txId) => !damaged(txId));
+  if (redriven.length > 0) checker.violation(`a restarted coordinator re-drives ${redriven.join(',')} [no orphans]`);
+  for (const p of participants) {
+    const left = p.rm.leftovers().filter((txId) => !damaged(txId));
+    if (left.length > 0) checker.violation(`${p.name} keeps branches ${left.join(',')} [no orphans]`);
+  }
+  void w;
+}
