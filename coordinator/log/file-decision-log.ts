@@ -271,6 +271,12 @@ export class FileDecisionLog implements DecisionLog {
           'truncated the torn tail of the decision log',
         );
       }
+      if (isLast && read.fault === undefined) {
+        // What we read may sit only in the page cache (a process killed between write and
+        // fdatasync): make it durable before anyone acts on it, or a restarted coordinator
+        // could re-drive a commit that a power loss would still erase.
+        await this.io('datasync', segment.path, () => handle.datasync());
+      }
       this.segments.push(segment);
       for (const record of read.records) this.track(record, segment);
       if (isLast) {

@@ -433,10 +433,10 @@ function onRecover(ctx: Ctx, records: readonly LogRecord[]): void {
         break;
       case 'end': {
         const commit = open.get(record.txId);
-        // an end whose commit sat in a reclaimed segment: already finished, nothing to re-drive
-        if (commit === undefined) break;
         open.delete(record.txId);
-        finish(ctx, record.txId, 'committed', '', commit.participants);
+        // an end proves a commit even when the commit record sat in a reclaimed segment:
+        // remember it as committed, so GetOutcome does not presume an abort
+        finish(ctx, record.txId, 'committed', '', commit?.participants ?? []);
         break;
       }
       default:

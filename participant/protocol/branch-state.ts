@@ -32,8 +32,12 @@ export type Branch =
       readonly attempt: number;
       readonly asking: boolean;
     }
-  /** The decision is being applied by the resource manager. */
-  | { readonly kind: 'committing'; readonly txId: string; readonly preparedAtMs: number }
+  /**
+   * The decision is being applied by the resource manager. `verifyOnly`: the branch was
+   * not known here (committed and forgotten, or never prepared); the resource manager
+   * only verifies, and a failure must not turn it into an in-doubt branch.
+   */
+  | { readonly kind: 'committing'; readonly txId: string; readonly preparedAtMs: number; readonly verifyOnly: boolean }
   | { readonly kind: 'aborting'; readonly txId: string; readonly preparedAtMs: number | undefined };
 
 export interface ParticipantConfig {

@@ -142,13 +142,13 @@ function onCommitRequested(s: ParticipantState, out: ParticipantEffect[], txId: 
   const b = s.branches.get(txId);
   if (b === undefined) {
     // forgotten (committed earlier, or lost): the resource manager must verify, never assume
-    s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: s.nowMs });
+    s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: s.nowMs, verifyOnly: true });
     out.push({ kind: 'runCommit', txId });
     return;
   }
   switch (b.kind) {
     case 'prepared':
-      s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: b.preparedAtMs });
+      s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: b.preparedAtMs, verifyOnly: false });
       out.push({ kind: 'runCommit', txId });
       return;
     case 'committing':
@@ -183,7 +183,8 @@ function onAbortRequested(s: ParticipantState, out: ParticipantEffect[], txId: s
 function onDecisionDone(s: ParticipantState, txId: string, expected: 'committing' | 'aborting', ok: boolean): void {
   const b = s.branches.get(txId);
   if (b?.kind !== expected) return;
-  if (ok) {
+  // a failed verification of a forgotten branch leaves nothing here: there is no prepared state to keep
+  if (ok || (b.kind === 'committing' && b.verifyOnly)) {
     s.branches.delete(txId);
     return;
   }
@@ -270,6 +271,6 @@ function isAbandoned(s: ParticipantState, b: Extract<Branch, { kind: 'working' }
 /** In-doubt branches, oldest first, for metrics and ListInDoubt. */
 export function inDoubtBranches(s: ParticipantState): { txId: string; preparedAtMs: number }[] {
   const list: { txId: string; preparedAtMs: number }[] = [];
-  for (const b of s.branches.values()) if (b.kind === 'prepared' || b.kind === 'committing') list.push({ txId: b.txId, preparedAtMs: b.preparedAtMs });
+  for (const b of s.branches.values()) if (b.kind === 'prepared' || (b.kind === 'committing' && !b.verifyOnly)) list.push({ txId: b.txId, preparedAtMs: b.preparedAtMs });
   return list.sort((a, b) => a.preparedAtMs - b.preparedAtMs);
 }

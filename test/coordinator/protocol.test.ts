@@ -212,6 +212,8 @@ describe('coordinator protocol core', () => {
     expect(effects.filter((e) => e.kind === 'sendDecision' && e.txId === TX2)).toEqual([]);
     expect(replyIn(d.request({ kind: 'getOutcome', txId: TX }).effects)).toMatchObject({ outcome: 'committed' });
     expect(replyIn(d.request({ kind: 'getOutcome', txId: TX2 }).effects)).toMatchObject({ outcome: 'committed', presumed: false });
+    // an end whose commit record was reclaimed still proves the commit
+    expect(replyIn(d.request({ kind: 'getOutcome', txId: 'tx_reclaimedreclaimedrec' }).effects)).toMatchObject({ outcome: 'committed', presumed: false });
     expect(replyIn(d.request({ kind: 'getOutcome', txId: 'tx_neverseenneverseennev' }).effects)).toMatchObject({
       outcome: 'aborted',
       presumed: true,

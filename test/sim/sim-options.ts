@@ -124,12 +124,6 @@ export const calmScenario: Partial<Scenario> = {
  */
 export const knownBugs = {
   /**
-   * FileDecisionLog.open does not sync what it replays (only a torn tail is truncated and
-   * synced): a restarted coordinator re-drives, and answers "committed" for, a commit
-   * record that is still only in the page cache. Fence: the log syncs on open.
-   */
-  'replay-unsynced': { logSyncsOnOpen: true },
-  /**
    * A client whose Commit reply was lost asks GetOutcome; a coordinator that forgot the
    * committed tx (segment reclaimed before a restart, retention, eviction) answers
    * "aborted (presumed)", and the SDK reports it as aborted. Fence: a presumed answer is
@@ -142,14 +136,6 @@ export const knownBugs = {
    * yes for a branch without the first operation. Fence: one operation per participant.
    */
   'reenlist-after-restart': { scenario: { opsPerParticipantMax: 1 } },
-  /**
-   * A repeated Commit of a branch the participant already committed and forgot, whose
-   * verification fails transiently, leaves a branch `prepared` (in doubt) that never was;
-   * once the coordinator has forgotten the tx it is told "aborted", which the blob store
-   * refuses for a committed branch, forever. Fence: every resource manager answers Abort
-   * of a committed branch with success, as the metadata participant does.
-   */
-  'phantom-in-doubt': { abortOfCommitted: 'succeed' },
 } as const satisfies Record<string, Partial<SimOptions>>;
 
 export type KnownBug = keyof typeof knownBugs;

@@ -77,7 +77,7 @@ export function simulate(options: SimOptions): SimResult {
   };
 
   const participantNodes = new Map<string, number>();
-  const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? false);
+  const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? true);
   const coordinatorOptions = {
     config: coordinatorSimConfig,
     tickMs: coordinatorTickMs,
