@@ -73,8 +73,8 @@ export class CoordinatorRuntime {
     return this.request({ kind: 'begin', txId, timeoutMs });
   }
 
-  enlist(txId: string, participantId: string): Promise<Reply> {
-    return this.request({ kind: 'enlist', txId, participantId });
+  enlist(txId: string, participantId: string, incarnation = ''): Promise<Reply> {
+    return this.request({ kind: 'enlist', txId, participantId, incarnation });
   }
 
   commit(txId: string): Promise<Reply> {

@@ -1,11 +1,11 @@
 /** How a participant reaches the coordinator. Implemented over gRPC; faked in tests. */
 export interface CoordinatorLink {
   /**
-   * Enlists `participantId` in `txId`. Resolves with the tx deadline (Unix ms). Rejects
+   * Enlists `participantId` (this process: `incarnation`) in `txId`. Resolves with the tx deadline (Unix ms). Rejects
    * with `TxNotActiveError` when the coordinator refuses (tx unknown, preparing or ended)
    * and with `CoordinatorUnavailableError` when it cannot be reached.
    */
-  enlist(txId: string, participantId: string): Promise<{ txDeadlineMs: number }>;
+  enlist(txId: string, participantId: string, incarnation: string): Promise<{ txDeadlineMs: number }>;
 
   /** The coordinator's outcome of `txId`. Rejects when the coordinator cannot be reached. */
   getOutcome(txId: string, participantId: string): Promise<'active' | 'preparing' | 'committed' | 'aborted'>;

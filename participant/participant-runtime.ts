@@ -2,7 +2,7 @@ import { assertNever } from '../lib/assert/assert.js';
 import { KeyedMutex } from '../lib/keyed-mutex/keyed-mutex.js';
 import { limits } from '../lib/limits/limits.js';
 import type { Logger } from '../lib/logger/logger.js';
-import { txIdProblem } from '../lib/tx-id/tx-id.js';
+import { newTxId, txIdProblem } from '../lib/tx-id/tx-id.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import { BranchNotCommittedError, CoordinatorUnavailableError, InvalidInputError, LimitExceededError, TxNotActiveError } from './participant-errors.js';
 import { initialParticipantState, type ParticipantConfig, type ParticipantState } from './protocol/branch-state.js';
@@ -45,6 +45,8 @@ export class ParticipantRuntime implements BranchWork {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly background = new Set<Promise<void>>();
+  /** New at every start: the coordinator refuses a re-enlist by a restarted participant, whose earlier work is lost. */
+  readonly incarnation = newTxId();
 
   constructor(private readonly options: ParticipantRuntimeOptions) {
     this.clock = options.clock ?? Date.now;
@@ -193,7 +195,7 @@ export class ParticipantRuntime implements BranchWork {
 
   private async enlist(txId: string): Promise<ParticipantInput> {
     try {
-      const { txDeadlineMs } = await this.options.coordinator.enlist(txId, this.participantId);
+      const { txDeadlineMs } = await this.options.coordinator.enlist(txId, this.participantId, this.incarnation);
       return { kind: 'enlistResult', txId, result: 'enlisted', txDeadlineMs, reason: '' };
     } catch (err) {
       if (err instanceof TxNotActiveError) return { kind: 'enlistResult', txId, result: 'refused', txDeadlineMs: 0, reason: err.message };

@@ -16,6 +16,8 @@ export type LiveTx =
       readonly txId: string;
       readonly deadlineMs: number;
       readonly participants: readonly string[];
+      /** participantId → the incarnation that enlisted it (a restart in between loses its work). */
+      readonly incarnations: Readonly<Record<string, string>>;
     }
   /** Commit asked; Prepare sent to every participant; votes arriving. */
   | {

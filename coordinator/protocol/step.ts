@@ -29,7 +29,7 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
       onBegin(ctx, input.requestId, input.txId, input.timeoutMs);
       break;
     case 'enlist':
-      onEnlist(ctx, input.requestId, input.txId, input.participantId);
+      onEnlist(ctx, input.requestId, input.txId, input.participantId, input.incarnation);
       break;
     case 'commit':
       onCommit(ctx, input.requestId, input.txId);
@@ -125,11 +125,11 @@ function onBegin(ctx: Ctx, requestId: number, txId: string, timeoutMs: number): 
   }
   const lifetimeMs = timeoutMs <= 0 ? s.config.txTimeoutMsDefault : Math.min(timeoutMs, s.config.txTimeoutMsMax);
   const deadlineMs = s.nowMs + lifetimeMs;
-  s.live.set(txId, { kind: 'active', txId, deadlineMs, participants: [] });
+  s.live.set(txId, { kind: 'active', txId, deadlineMs, participants: [], incarnations: {} });
   reply(ctx, requestId, { kind: 'begun', txId, deadlineMs });
 }
 
-function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: string): void {
+function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: string, incarnation: string): void {
   const { s } = ctx;
   const known = s.config.knownParticipants;
   if (known.length > 0 && !known.includes(participantId)) {
@@ -152,12 +152,21 @@ function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: stri
     refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} passed its deadline and is aborted`);
     return;
   }
-  if (!tx.participants.includes(participantId)) {
+  if (tx.participants.includes(participantId)) {
+    const earlier = tx.incarnations[participantId] ?? '';
+    if (earlier !== '' && incarnation !== '' && earlier !== incarnation) {
+      // the participant restarted since it enlisted: the tx's unprepared work there is gone,
+      // and committing the rest would commit a branch without it
+      startAbort(ctx, tx, `participant ${participantId} restarted during the transaction and lost its work`, []);
+      refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} is aborted: participant ${participantId} restarted during it`);
+      return;
+    }
+  } else {
     if (tx.participants.length >= s.config.participantsPerTxMax) {
       refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `transaction ${txId} already has the maximum of ${s.config.participantsPerTxMax} participants`);
       return;
     }
-    s.live.set(txId, { ...tx, participants: [...tx.participants, participantId] });
+    s.live.set(txId, { ...tx, participants: [...tx.participants, participantId], incarnations: { ...tx.incarnations, [participantId]: incarnation } });
   }
   reply(ctx, requestId, { kind: 'enlisted', deadlineMs: tx.deadlineMs });
 }

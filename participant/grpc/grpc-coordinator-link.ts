@@ -24,9 +24,9 @@ export class GrpcCoordinatorLink implements CoordinatorLink {
     this.client = new Coordinator(address, grpc.credentials.createInsecure(), clientOptions);
   }
 
-  enlist(txId: string, participantId: string): Promise<{ txDeadlineMs: number }> {
+  enlist(txId: string, participantId: string, incarnation: string): Promise<{ txDeadlineMs: number }> {
     return new Promise((resolve, reject) => {
-      this.client.Enlist({ txId, participantId }, { deadline: this.deadline() }, (err, res) => {
+      this.client.Enlist({ txId, participantId, incarnation }, { deadline: this.deadline() }, (err, res) => {
         if (err === null && res !== undefined) {
           resolve({ txDeadlineMs: Number(res.deadlineUnixMs) });
           return;

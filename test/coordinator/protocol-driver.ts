@@ -37,8 +37,8 @@ export class ProtocolDriver {
     if (replyIn(effects) === undefined) throw new Error('begin got no reply');
   }
 
-  enlist(txId: string, participantId: string): Reply {
-    const { requestId, effects } = this.request({ kind: 'enlist', txId, participantId });
+  enlist(txId: string, participantId: string, incarnation = 'boot-1'): Reply {
+    const { requestId, effects } = this.request({ kind: 'enlist', txId, participantId, incarnation });
     const r = replyIn(effects, requestId);
     if (r === undefined) throw new Error('enlist got no reply');
     return r;

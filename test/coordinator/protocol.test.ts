@@ -172,6 +172,15 @@ describe('coordinator protocol core', () => {
     expect(d.enlist('tx_unknownunknownunknown', 'blob')).toMatchObject({ kind: 'refused', code: 'NOT_FOUND' });
   });
 
+  it('a participant that restarted since it enlisted is refused and the tx aborted: its earlier work is lost', () => {
+    const d = new ProtocolDriver();
+    d.begin(TX);
+    expect(d.enlist(TX, 'blob', 'boot-1')).toMatchObject({ kind: 'enlisted' });
+    expect(d.enlist(TX, 'blob', 'boot-1')).toMatchObject({ kind: 'enlisted' });
+    expect(d.enlist(TX, 'blob', 'boot-2')).toMatchObject({ kind: 'refused', code: 'FAILED_PRECONDITION' });
+    expect(replyIn(d.request({ kind: 'commit', txId: TX }).effects)).toMatchObject({ outcome: 'aborted' });
+  });
+
   it('Enlist of a participant the coordinator does not know is refused', () => {
     const d = new ProtocolDriver({ knownParticipants: ['blob', 'metadata'] });
     d.begin(TX);

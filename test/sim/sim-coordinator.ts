@@ -78,7 +78,7 @@ export class SimCoordinator implements Endpoint {
         this.feed({ kind: 'begin', requestId, txId: this.o.newTxId(), timeoutMs: 0 });
         return;
       case 'enlist':
-        this.feed({ kind: 'enlist', requestId, txId: req.tx, participantId: req.p });
+        this.feed({ kind: 'enlist', requestId, txId: req.tx, participantId: req.p, incarnation: req.incarnation });
         return;
       case 'commit':
         this.feed({ kind: 'commit', requestId, txId: req.tx });

@@ -4,7 +4,7 @@ import type { SimWorld } from './sim-world.js';
 /** The calls of the system: client → coordinator, participant → coordinator, coordinator → participant, client → participant. */
 export type Request =
   | { readonly k: 'begin' }
-  | { readonly k: 'enlist'; readonly tx: string; readonly p: string }
+  | { readonly k: 'enlist'; readonly tx: string; readonly p: string; readonly incarnation: string }
   | { readonly k: 'commit'; readonly tx: string }
   | { readonly k: 'abort'; readonly tx: string }
   | { readonly k: 'getOutcome'; readonly tx: string }

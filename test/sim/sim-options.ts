@@ -130,12 +130,6 @@ export const knownBugs = {
    * "outcome unknown" to the client.
    */
   'presumed-abort-to-client': { presumedAbortIsAnswer: false },
-  /**
-   * A participant that restarts between two operations of a tx loses the first (unprepared)
-   * one, re-enlists on the second — Enlist is idempotent per (tx, participant) — and votes
-   * yes for a branch without the first operation. Fence: one operation per participant.
-   */
-  'reenlist-after-restart': { scenario: { opsPerParticipantMax: 1 } },
 } as const satisfies Record<string, Partial<SimOptions>>;
 
 export type KnownBug = keyof typeof knownBugs;

@@ -131,7 +131,7 @@ export class SimParticipant implements Endpoint {
         return;
       }
       const incarnation = this.incarnation;
-      this.net.call(this.node, this.o.coordinatorNode, { k: 'enlist', tx: txId, p: this.name }, this.o.coordinatorCallTimeoutMs, (res) => {
+      this.net.call(this.node, this.o.coordinatorNode, { k: 'enlist', tx: txId, p: this.name, incarnation: String(this.incarnation) }, this.o.coordinatorCallTimeoutMs, (res) => {
         if (incarnation !== this.incarnation) return;
         proceed(this.single(this.feed(enlistResultOf(txId, res))));
       });

@@ -10,6 +10,12 @@ export interface EnlistRequest {
    * The participant's configured id, e.g. `blob` or `metadata`.
    */
   'participantId'?: (string);
+  /**
+   * A random id of the participant process, new at every start. A different one for a
+   * participant already enlisted in the tx means it restarted and lost the tx's
+   * unprepared work: the enlist is refused and the tx aborted. Empty skips the check.
+   */
+  'incarnation'?: (string);
 }
 
 export interface EnlistRequest__Output {
@@ -21,4 +27,10 @@ export interface EnlistRequest__Output {
    * The participant's configured id, e.g. `blob` or `metadata`.
    */
   'participantId': (string);
+  /**
+   * A random id of the participant process, new at every start. A different one for a
+   * participant already enlisted in the tx means it restarted and lost the tx's
+   * unprepared work: the enlist is refused and the tx aborted. Empty skips the check.
+   */
+  'incarnation': (string);
 }
