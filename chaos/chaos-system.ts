@@ -7,7 +7,7 @@ import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { loadProto } from '../proto/load-proto.js';
 import type { AdminClient } from '../proto/gen/twophase/v1/Admin.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../lib/free-port/free-port.js';
 
 export const processNames = ['coordinator', 'blob', 'metadata', 'gateway', 'postgres'] as const;
 export type ProcessName = (typeof processNames)[number];

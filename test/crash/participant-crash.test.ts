@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, TwoPhaseClient } from '../../sdk/index.js';
 import { CliProcess } from '../support/cli-process.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../lib/free-port/free-port.js';
 import { postgresFixture } from '../support/postgres-fixture.js';
 
 /**

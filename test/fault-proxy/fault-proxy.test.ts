@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultProxy, type FaultProxyOptions } from '../../lib/fault-proxy/fault-proxy.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../lib/free-port/free-port.js';
 import { connectClient, type TestClient } from './connect-client.js';
 import { startEchoServer, type EchoServerOptions } from './start-echo-server.js';
 import { waitUntil } from './wait-until.js';

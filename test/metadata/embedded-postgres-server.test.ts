@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { EmbeddedPostgresServer } from '../../lib/embedded-postgres/embedded-postgres-server.js';
 import { clusterProcesses } from '../../lib/embedded-postgres/cluster-processes.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../lib/free-port/free-port.js';
 import { makePostgresDir } from '../support/make-postgres-dir.js';
 import { spawnAbandonedPostgres } from '../support/spawn-abandoned-postgres.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { CliProcess } from './cli-process.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../lib/free-port/free-port.js';
 
 /** The whole system started with `twophase dev` in a temp dir on free ports, for end-to-end tests. */
 export class DevSystem {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EmbeddedPostgresServer } from '../../lib/embedded-postgres/embedded-postgres-server.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../lib/free-port/free-port.js';
 
 const execFileAsync = promisify(execFile);
 

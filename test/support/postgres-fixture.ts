@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { EmbeddedPostgresServer } from '../../lib/embedded-postgres/embedded-postgres-server.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../lib/free-port/free-port.js';
 import { makePostgresDir } from './make-postgres-dir.js';
 
 export interface PostgresFixture {
