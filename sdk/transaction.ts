@@ -35,11 +35,19 @@ export interface CommitResult {
 const putChunkBytes = 256 * 1024;
 
 /**
+ * A coordinator remembers a committed tx for 10 minutes, across restarts (its log keeps
+ * ended commits that long). Within that window an unknown tx really never committed, so a
+ * presumed abort is an answer; past it, it only means "forgotten".
+ */
+const presumedAbortTrustMs = 9 * 60_000;
+
+/**
  * One two-phase transaction. Work done through it (bytes, revisions, deletes) becomes
  * visible all together on `commit`, or not at all.
  */
 export class Transaction {
   private ended: 'committed' | 'aborted' | undefined;
+  private readonly beganAtMs = Date.now();
 
   constructor(
     readonly txId: string,
@@ -171,6 +179,7 @@ export class Transaction {
     const c = this.ctx.coordinator;
     try {
       const o = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
+      if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > presumedAbortTrustMs) return undefined;
       if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, pending: [] };
       if (o.outcome !== 'OUTCOME_ACTIVE') return undefined;
       // our Commit never arrived: sending it again is safe, Commit is idempotent

@@ -12,6 +12,7 @@ import {
   type FatalOperation,
 } from './log-errors.js';
 import { logLimits } from './log-limits.js';
+import { limits } from '../../lib/limits/limits.js';
 import { readFrames } from './read-frames.js';
 import { logFailpoints } from './log-failpoints.js';
 
@@ -39,6 +40,15 @@ export interface FileDecisionLogOptions {
   readonly logger?: Logger;
   /** Replaces `fs.promises.open`; only tests need this, to inject disk failures. */
   readonly openFile?: OpenFile;
+  /**
+   * How long a segment is kept after its last commit ended. The coordinator promises to
+   * answer GetOutcome truthfully for this long, across restarts: a committed tx whose
+   * records were already deleted would read as presumed aborted. Default: the outcome
+   * retention (10 min).
+   */
+  readonly reclaimDelayMs?: number;
+  /** Wall clock in Unix ms (tests). */
+  readonly nowMs?: () => number;
 }
 
 /** Where the log is in its life; `append` is accepted only while `open`. */
@@ -63,6 +73,8 @@ interface Segment {
   readonly path: string;
   /** txIds of the commit records in this segment whose `end` has not been appended yet. */
   readonly openCommits: Set<string>;
+  /** When the last open commit of this segment ended (Unix ms); reclaimable `reclaimDelayMs` later. */
+  endedAtMs: number;
 }
 
 /** The last segment, the only one written to. */
@@ -96,6 +108,8 @@ export class FileDecisionLog implements DecisionLog {
   private readonly onFatal: (err: LogFatalError) => void;
   private readonly logger: Logger | undefined;
   private readonly openFile: OpenFile;
+  private readonly reclaimDelayMs: number;
+  private readonly nowMs: () => number;
 
   private lifecycle: Lifecycle = { kind: 'unopened' };
   /** Every segment on disk, oldest first; the last one is `active.segment`. */
@@ -125,6 +139,8 @@ export class FileDecisionLog implements DecisionLog {
     this.logger = options.logger?.child({ component: 'decision-log', dir: this.dir });
     this.onFatal = options.onFatal ?? stopProcess(this.logger);
     this.openFile = options.openFile ?? ((filePath, flags) => open(filePath, flags));
+    this.reclaimDelayMs = options.reclaimDelayMs ?? limits.finishedRetentionMs;
+    this.nowMs = options.nowMs ?? Date.now;
 
     for (const [name, value] of Object.entries({
       segmentBytesMax: this.segmentBytesMax,
@@ -246,7 +262,7 @@ export class FileDecisionLog implements DecisionLog {
     seq: number,
     isLast: boolean,
   ): Promise<{ readonly records: LogRecord[]; readonly truncatedBytes: number }> {
-    const segment: Segment = { seq, path: this.segmentPath(seq), openCommits: new Set() };
+    const segment: Segment = { seq, path: this.segmentPath(seq), openCommits: new Set(), endedAtMs: this.nowMs() };
     // The last segment stays open: appends continue in it, after its torn tail is cut off.
     const handle = await this.openFile(segment.path, isLast ? 'r+' : 'r');
     let keepOpen = false;
@@ -414,7 +430,7 @@ export class FileDecisionLog implements DecisionLog {
   }
 
   private async createSegment(seq: number): Promise<ActiveSegment> {
-    const segment: Segment = { seq, path: this.segmentPath(seq), openCommits: new Set() };
+    const segment: Segment = { seq, path: this.segmentPath(seq), openCommits: new Set(), endedAtMs: this.nowMs() };
     const handle = await this.io('create-segment', segment.path, () => this.openFile(segment.path, 'wx'));
     const active: ActiveSegment = { segment, handle, bytes: 0, unsynced: false };
     this.active = active;
@@ -439,6 +455,7 @@ export class FileDecisionLog implements DecisionLog {
         // commit's segment while the end, in a later segment, survives (see `reclaim`).
         const commitSegment = this.commitSegments.get(record.txId);
         commitSegment?.openCommits.delete(record.txId);
+        if (commitSegment !== undefined) commitSegment.endedAtMs = this.nowMs();
         this.commitSegments.delete(record.txId);
         return;
       }
@@ -461,6 +478,8 @@ export class FileDecisionLog implements DecisionLog {
     while (this.segments.length > 1) {
       const oldest = this.segments[0]!;
       if (oldest.openCommits.size > 0) return;
+      // kept for the outcome retention, so a restarted coordinator still knows the commits
+      if (this.nowMs() - oldest.endedAtMs < this.reclaimDelayMs) return;
       assert(oldest !== this.active?.segment, 'the active segment is the last one');
       await this.io('delete-segment', oldest.path, () => unlink(oldest.path));
       this.segments.shift();

@@ -6,7 +6,8 @@ import { logRecords } from './log-records.js';
 import { makeTempDir } from './make-temp-dir.js';
 
 const { commit, end, unended } = logRecords;
-const smallSegments = { segmentBytesMax: 512, recordBytesMax: 256 };
+// these tests check the mechanics of reclamation: no retention delay
+const smallSegments = { segmentBytesMax: 512, recordBytesMax: 256, reclaimDelayMs: 0 };
 
 async function segmentFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.endsWith('.seg')).sort();
@@ -59,7 +60,7 @@ describe('FileDecisionLog reclamation', () => {
 
   it('a segment whose commits ended before a crash is reclaimed on open', async () => {
     const dir = await makeTempDir();
-    const log = new FileDecisionLog({ dir });
+    const log = new FileDecisionLog({ dir, reclaimDelayMs: 0 });
     await log.open();
     await log.append(commit('a'), { sync: true });
     await log.append(end('a'), { sync: true });
@@ -67,10 +68,35 @@ describe('FileDecisionLog reclamation', () => {
     // A crash right after rotating to a new segment, before the ended one was deleted.
     await writeFile(path.join(dir, '0000000000000001.seg'), '');
 
-    const reopened = new FileDecisionLog({ dir });
+    const reopened = new FileDecisionLog({ dir, reclaimDelayMs: 0 });
     expect((await reopened.open()).records).toEqual([commit('a'), end('a')]);
     expect(await segmentFiles(dir)).toEqual(['0000000000000001.seg']);
     expect(reopened.stats()).toMatchObject({ segments: 1, segmentsDeleted: 1 });
+    await reopened.close();
+  });
+
+  it('an ended segment is kept for the reclaim delay, so a restarted coordinator still knows its commits', async () => {
+    const dir = await makeTempDir();
+    let now = 1_000_000;
+    const options = { dir, segmentBytesMax: 512, recordBytesMax: 256, reclaimDelayMs: 60_000, nowMs: () => now };
+    const log = new FileDecisionLog(options);
+    await log.open();
+    const txIds = Array.from({ length: 12 }, (_, i) => `tx-${i}`);
+    for (const txId of txIds) await log.append(commit(txId), { sync: true });
+    for (const txId of txIds.slice(0, 6)) await log.append(end(txId), { sync: true });
+    const before = (await segmentFiles(dir)).length;
+    expect(log.stats().segmentsDeleted).toBe(0);
+    now += 59_999;
+    await log.append(end('tx-6'), { sync: true });
+    expect(log.stats().segmentsDeleted).toBe(0);
+    await log.close();
+    // a restart within the delay replays the ended commits: GetOutcome can still say committed
+    const reopened = new FileDecisionLog(options);
+    expect((await reopened.open()).records).toContainEqual(commit('tx-0'));
+    now += 60_001;
+    await reopened.append(end('tx-7'), { sync: true });
+    expect(reopened.stats().segmentsDeleted).toBeGreaterThan(0);
+    expect((await segmentFiles(dir)).length).toBeLessThan(before);
     await reopened.close();
   });
 });

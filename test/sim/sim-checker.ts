@@ -88,6 +88,11 @@ export class SimChecker {
     this.check(g, 'commit record durable');
   }
 
+  /** The client gave up learning the outcome ("outcome unknown"): nothing to check. */
+  outcomeUnknown(txId: string): void {
+    this.ghost(txId).wantsOutcome = false;
+  }
+
   told(txId: string, outcome: 'committed' | 'aborted', presumed: boolean): void {
     const g = this.ghost(txId);
     if (outcome === 'aborted' && presumed && !this.presumedAbortIsAnswer) {

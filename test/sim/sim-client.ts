@@ -36,11 +36,14 @@ export class SimClient {
     this.net.call(this.o.node, to, req, this.o.callTimeoutMs, onDone);
   }
 
+  private beganAtMs = 0;
+
   private begin(attempt: number): void {
     this.call(this.o.coordinatorNode, { k: 'begin' }, (res) => {
       const reply = replyOf(res);
       if (reply?.kind === 'begun') {
         this.txId = reply.txId;
+        this.beganAtMs = this.w.nowMs;
         this.w.stats.txs++;
         this.checker.ghost(this.txId);
         this.work();
@@ -123,6 +126,11 @@ export class SimClient {
   }
 
   private settle(reply: Extract<Reply, { kind: 'outcome' }>): boolean {
+    if (reply.outcome === 'aborted' && reply.presumed && this.w.nowMs - this.beganAtMs > simPresumedAbortTrustMs) {
+      // the SDK trusts a presumed abort only within the coordinator's retention: past it, "forgotten"
+      this.checker.outcomeUnknown(this.txId);
+      return true;
+    }
     if (reply.outcome === 'committed' || reply.outcome === 'aborted') {
       this.checker.told(this.txId, reply.outcome, reply.presumed);
       return true;
@@ -142,3 +150,6 @@ export class SimClient {
 function replyOf(res: Response | undefined): Reply | undefined {
   return res?.k === 'reply' ? res.reply : undefined;
 }
+
+/** The SDK's presumedAbortTrustMs, scaled to the simulated coordinator's 30 s retention (9/10 of it). */
+const simPresumedAbortTrustMs = 27_000;

@@ -14,7 +14,12 @@ interface Segment {
   readonly openCommits: Set<string>;
   /** FileDecisionLog's own belief that the file has unsynced bytes (set by writes, cleared by fdatasync, false after open). */
   unsynced: boolean;
+  /** When its last open commit ended (sim ms); FileDecisionLog keeps it `reclaimDelayMs` longer, and resets this on open. */
+  endedAtMs: number;
 }
+
+/** FileDecisionLog's reclaim delay: the coordinator's outcome retention (simulate.ts). */
+export const simReclaimDelayMs = 30_000;
 
 interface Pending {
   readonly record: LogRecord;
@@ -60,6 +65,7 @@ export class SimDecisionLog {
     const records: LogRecord[] = [];
     for (const segment of this.segments) {
       segment.openCommits.clear();
+      segment.endedAtMs = this.w.nowMs;
       for (const entry of segment.entries) {
         records.push(entry.record);
         this.track(entry.record, segment);
@@ -185,16 +191,18 @@ export class SimDecisionLog {
       this.commitSegments.set(record.txId, segment);
       return;
     }
-    this.commitSegments.get(record.txId)?.openCommits.delete(record.txId);
+    const commitSegment = this.commitSegments.get(record.txId);
+    commitSegment?.openCommits.delete(record.txId);
+    if (commitSegment !== undefined) commitSegment.endedAtMs = this.w.nowMs;
     this.commitSegments.delete(record.txId);
   }
 
   /** Deletes the oldest segments while all their commits ended, never the active one (unlink + directory sync: durable at once). */
   private reclaim(): void {
-    while (this.segments.length > 1 && this.segments[0]!.openCommits.size === 0) this.segments.shift();
+    while (this.segments.length > 1 && this.segments[0]!.openCommits.size === 0 && this.w.nowMs - this.segments[0]!.endedAtMs >= simReclaimDelayMs) this.segments.shift();
   }
 }
 
 function newSegment(): Segment {
-  return { entries: [], openCommits: new Set(), unsynced: false };
+  return { entries: [], openCommits: new Set(), unsynced: false, endedAtMs: 0 };
 }

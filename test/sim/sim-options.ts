@@ -123,13 +123,6 @@ export const calmScenario: Partial<Scenario> = {
  * `known-bugs.test.ts` replays one seed of each with only that fence lifted.
  */
 export const knownBugs = {
-  /**
-   * A client whose Commit reply was lost asks GetOutcome; a coordinator that forgot the
-   * committed tx (segment reclaimed before a restart, retention, eviction) answers
-   * "aborted (presumed)", and the SDK reports it as aborted. Fence: a presumed answer is
-   * "outcome unknown" to the client.
-   */
-  'presumed-abort-to-client': { presumedAbortIsAnswer: false },
 } as const satisfies Record<string, Partial<SimOptions>>;
 
 export type KnownBug = keyof typeof knownBugs;
