@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Prng } from '../lib/prng/prng.js';
 import { adminProcesses, linkNames, processNames, type AdminProcess, type ChaosSystem } from './chaos-system.js';
 
@@ -109,8 +110,4 @@ export class ChaosFaults {
     this.healing.add(done);
     void done.finally(() => this.healing.delete(done));
   }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

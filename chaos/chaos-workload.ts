@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Prng } from '../lib/prng/prng.js';
 
@@ -128,8 +129,4 @@ export class ChaosWorkload {
       signal: AbortSignal.timeout(this.requestTimeoutMs),
     });
   }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { createLogger } from '../lib/logger/logger.js';
+import { isProcessAlive } from '../lib/process-alive/is-process-alive.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 /**
@@ -29,7 +30,7 @@ export function postgresCommand(): Command {
       const pid = server.postmasterPid;
       // a killed postmaster does not tell us: poll, and exit so the supervisor restarts us
       const watch = setInterval(() => {
-        if (pid !== undefined && !isAlive(pid)) {
+        if (pid !== undefined && !isProcessAlive(pid)) {
           logger.error({ pid }, 'postmaster died; exiting');
           process.exit(1);
         }
@@ -39,13 +40,4 @@ export function postgresCommand(): Command {
         await server.stop();
       });
     });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

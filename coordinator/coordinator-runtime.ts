@@ -1,6 +1,7 @@
 import type { Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
 import { assertNever } from '../lib/assert/assert.js';
+import { errorText } from '../lib/error-text/error-text.js';
 import type { DecisionLog } from './log/decision-log.js';
 import type { CoordinatorConfig } from './protocol/coordinator-config.js';
 import type { CoordinatorEffect, Reply } from './protocol/coordinator-effect.js';
@@ -246,8 +247,4 @@ function isArmedMutant(hit: () => Promise<void> | undefined): boolean {
     if (err instanceof FailpointError) return true;
     throw err;
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -45,7 +45,13 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
   });
   await runtime.start();
   const services = [coordinatorService(runtime, logger)];
-  if (settings.admin) services.push(adminService(() => ({ live_txs: runtime.stats().live, commits: runtime.stats().commits, aborts: runtime.stats().aborts }), logger));
+  if (settings.admin) {
+    const stats = (): Record<string, number> => {
+      const { live, commits, aborts } = runtime.stats();
+      return { live_txs: live, commits, aborts };
+    };
+    services.push(adminService(stats, logger));
+  }
   const grpc = await startGrpcServer(settings.listen, services, logger);
   let stopping: Promise<void> | undefined;
   return {

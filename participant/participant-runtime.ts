@@ -1,4 +1,5 @@
 import { assertNever } from '../lib/assert/assert.js';
+import { errorText } from '../lib/error-text/error-text.js';
 import { KeyedMutex } from '../lib/keyed-mutex/keyed-mutex.js';
 import { limits } from '../lib/limits/limits.js';
 import type { Logger } from '../lib/logger/logger.js';
@@ -285,8 +286,4 @@ function voteOf(effect: Extract<ParticipantEffect, { kind: 'vote' }>): PrepareVo
 function validTxId(txId: string): void {
   const problem = txIdProblem(txId);
   if (problem !== undefined) throw new InvalidInputError('tx id', problem);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

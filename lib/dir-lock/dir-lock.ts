@@ -1,5 +1,6 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../process-alive/is-process-alive.js';
 
 /** Another live process holds the data directory. */
 export class DirLockedError extends Error {
@@ -27,18 +28,9 @@ export async function lockDir(dir: string): Promise<{ release(): Promise<void> }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) throw new DirLockedError(dir, holder);
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) throw new DirLockedError(dir, holder);
       await unlink(path).catch(() => undefined);
     }
   }
   throw new Error(`could not take the lock ${path}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '../process-alive/is-process-alive.js';
 
 const pollIntervalMs = 20;
 
@@ -30,7 +31,7 @@ export const clusterProcesses = {
   /** Whether `pid` is a running process (a zombie has released everything and counts as gone). */
   async isAlive(pid: number): Promise<boolean> {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) return signalZero(pid);
+    if (stat === undefined) return isProcessAlive(pid);
     // "pid (comm) S …": comm may contain spaces and parentheses, the state follows the last ')'
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     return state !== 'Z' && state !== 'X' && state !== '';
@@ -73,13 +74,3 @@ export const clusterProcesses = {
     }, timeoutMs);
   },
 };
-
-function signalZero(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
