@@ -73,7 +73,7 @@ export class ChaosSystem {
       supervisor.start(
         spec(
           'coordinator',
-          ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000'],
+          ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000'],
           grpcReady,
         ),
       ),

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import type { ChaosReport } from '../chaos/run-chaos.js';
 
 const allFaults = ['kill', 'partition', 'delay', 'drop', 'failpoint'] as const;
 
@@ -17,7 +18,8 @@ export function chaosCommand(): Command {
     .addOption(new Option('--report <file>', 'write the JSON report here (default chaos-report-<seed>.json)'))
     .addOption(new Option('--keep', 'keep the run directory (data and logs) even when the run passes'))
     .addOption(new Option('--runs <n>', 'run this many consecutive seeds, from --seed, and print totals').default('1'))
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string }) => {
+    .addOption(new Option('--parallel <n>', 'with --runs, how many runs at once (each starts its own system)').default('1'))
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string }) => {
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
       const faults = opts.faults.split(',').map((f) => f.trim());
@@ -27,38 +29,32 @@ export function chaosCommand(): Command {
       if (bad.length > 0 || faults.length === 0) throw new Error(`invalid setting --faults: ${bad.join(',') || 'empty'}; expected a subset of ${allFaults.join(',')}`);
       const runs = Number(opts.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
+      const parallel = Number(opts.parallel);
+      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new Error('invalid setting --parallel: expected 1 to 16');
+      const durationMs = parseDuration(opts.duration, '--duration');
+      const recoveryBoundMs = parseDuration(opts.recoveryBound, '--recovery-bound');
       const { runChaos, writeReport } = await import('../chaos/run-chaos.js');
       const totals = { runs: 0, failed: [] as number[], operations: 0, acknowledged: 0, faults: 0, restarts: 0, violations: 0, longestInDoubtMs: 0 };
-      for (let run = 0; run < runs; run++) {
+      const campaignStarted = Date.now();
+      let next = 0;
+      const one = async (runSeed: number): Promise<void> => {
         const started = Date.now();
-        const r = await runChaos({
-          seed: seed + run,
-          durationMs: parseDuration(opts.duration, '--duration'),
-          workers,
-          recoveryBoundMs: parseDuration(opts.recoveryBound, '--recovery-bound'),
-          faults: faults as (typeof allFaults)[number][],
-          armAtStart: opts.arm,
-          keepDir: opts.keep === true,
-          say: (text) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`),
-        });
+        const tag = runs > 1 ? `seed ${runSeed} ` : '';
+        const say = (text: string): void => console.log(`[chaos ${tag}${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
+        let r: Awaited<ReturnType<typeof runChaos>>;
+        try {
+          r = await runChaos({ seed: runSeed, durationMs, workers, recoveryBoundMs, faults: faults as (typeof allFaults)[number][], armAtStart: opts.arm, keepDir: opts.keep === true, say });
+        } catch (err) {
+          // a run that could not even be carried out (the system did not start) counts as failed, and the others go on
+          console.log(`\nseed ${runSeed}: run failed: ${err instanceof Error ? err.message : String(err)}`);
+          totals.runs += 1;
+          totals.violations += 1;
+          totals.failed.push(runSeed);
+          return;
+        }
         const reportPath = opts.report ?? `chaos-report-${r.seed}.json`;
         await writeReport(reportPath, r);
-        const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-        console.log(
-          [
-            '',
-            `seed ${r.seed}, ${r.durationMs / 1000}s`,
-            `operations      ${fmt(r.operations)}`,
-            `statuses        ${fmt(r.statuses)}`,
-            `faults          ${fmt(r.faults)}`,
-            `restarts        ${fmt(r.restarts)}`,
-            `longest in doubt ${r.longestInDoubtMs} ms; recovered ${r.recoveredInMs} ms after healing`,
-            `violations      ${r.violations.length}`,
-            ...r.violations.map((v) => `  ${v.invariant}: ${v.detail}`),
-            `report          ${reportPath}${r.dir === undefined ? '' : `; data and logs kept in ${r.dir}`}`,
-            `replay          ${r.replay}`,
-          ].join('\n'),
-        );
+        console.log(summary(r, reportPath));
         totals.runs += 1;
         totals.operations += r.operations.total ?? 0;
         totals.acknowledged += r.operations.acknowledged ?? 0;
@@ -67,14 +63,37 @@ export function chaosCommand(): Command {
         totals.violations += r.violations.length;
         totals.longestInDoubtMs = Math.max(totals.longestInDoubtMs, r.longestInDoubtMs);
         if (r.violations.length > 0) totals.failed.push(r.seed);
-      }
+      };
+      await Promise.all(
+        Array.from({ length: Math.min(parallel, runs) }, async () => {
+          while (next < runs) await one(seed + next++);
+        }),
+      );
       if (runs > 1) {
+        totals.failed.sort((a, b) => a - b);
         console.log(
-          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in seeds ${totals.failed.join(', ')}` : ''}`,
+          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in seeds ${totals.failed.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
       process.exit(totals.violations > 0 ? 1 : 0);
     });
+}
+
+function summary(r: ChaosReport, reportPath: string): string {
+  const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return [
+    '',
+    `seed ${r.seed}, ${r.durationMs / 1000}s`,
+    `operations      ${fmt(r.operations)}`,
+    `statuses        ${fmt(r.statuses)}`,
+    `faults          ${fmt(r.faults)}`,
+    `restarts        ${fmt(r.restarts)}`,
+    `longest in doubt ${r.longestInDoubtMs} ms; recovered ${r.recoveredInMs} ms after healing`,
+    `violations      ${r.violations.length}`,
+    ...r.violations.map((v) => `  ${v.invariant}: ${v.detail}`),
+    `report          ${reportPath}${r.dir === undefined ? '' : `; data and logs kept in ${r.dir}`}`,
+    `replay          ${r.replay}`,
+  ].join('\n');
 }
 
 function parseDuration(text: string, flag: string): number {
