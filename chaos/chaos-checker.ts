@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ChaosSystem } from './chaos-system.js';
-import { acknowledged, namespace, type Op } from './chaos-workload.js';
+import type { ChaosTarget } from './chaos-target.js';
+import { acknowledged, type Op } from './chaos-workload.js';
 
 export type Invariant = 'atomicity' | 'durability' | 'no-orphans' | 'liveness' | 'no-lost-update';
 
@@ -24,7 +21,7 @@ interface RevisionRow {
  * blob, no unfinished tx at the coordinator, no branch at a participant — or the bound
  * passes (a liveness violation).
  */
-export async function awaitRecovery(system: ChaosSystem, boundMs: number): Promise<{ recoveredInMs: number; violations: Violation[] }> {
+export async function awaitRecovery(system: ChaosTarget, boundMs: number): Promise<{ recoveredInMs: number; violations: Violation[] }> {
   const started = Date.now();
   let last = 'nothing checked yet';
   while (Date.now() - started < boundMs) {
@@ -36,12 +33,12 @@ export async function awaitRecovery(system: ChaosSystem, boundMs: number): Promi
 }
 
 /** What is still unfinished, or '' when everything ended. */
-async function leftovers(system: ChaosSystem): Promise<string> {
+async function leftovers(system: ChaosTarget): Promise<string> {
   const found: string[] = [];
   const prepared = await system.query<{ gid: string }>(`SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'twophase:%'`);
   if (prepared.length > 0) found.push(`${prepared.length} prepared PostgreSQL transactions`);
-  const staged = await readdir(join(system.dir, 'blob', 'staging')).catch(() => []);
-  if (staged.length > 0) found.push(`${staged.length} staged blob branches`);
+  const staged = await system.leftoverStaging();
+  if (staged !== '') found.push(staged);
   const coordinator = await system.stats('coordinator');
   if ((coordinator.live_txs ?? 0) > 0) found.push(`${coordinator.live_txs} unfinished txs at the coordinator`);
   for (const p of ['blob', 'metadata'] as const) {
@@ -52,7 +49,7 @@ async function leftovers(system: ChaosSystem): Promise<string> {
 }
 
 /** Checks the five invariants of DESIGN.md over every operation of the run. */
-export async function checkInvariants(system: ChaosSystem, ops: readonly Op[]): Promise<Violation[]> {
+export async function checkInvariants(system: ChaosTarget, namespace: string, ops: readonly Op[]): Promise<Violation[]> {
   const violations: Violation[] = [];
   const rows = await system.query<RevisionRow>('SELECT path, revision, sha256, tx_id, deleted FROM revisions WHERE namespace = $1', [namespace]);
   const bySha = new Map<string, RevisionRow>();
@@ -62,7 +59,7 @@ export async function checkInvariants(system: ChaosSystem, ops: readonly Op[]): 
 
   for (const op of writes) {
     const row = bySha.get(op.sha256);
-    const object = await objectState(system, op.sha256);
+    const object = await system.objectState(op.sha256);
     const inMetadata = row !== undefined;
     if (object === 'corrupt') violations.push({ invariant: 'durability', detail: `object ${op.sha256} (${op.path}) does not hash to its name` });
     if (acknowledged(op)) {
@@ -109,17 +106,7 @@ function revisionGaps(rows: readonly RevisionRow[]): Violation[] {
   return out;
 }
 
-async function objectState(system: ChaosSystem, sha256: string): Promise<'present' | 'absent' | 'corrupt'> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(join(system.dir, 'blob', 'objects', sha256.slice(0, 2), sha256));
-  } catch {
-    return 'absent';
-  }
-  return createHash('sha256').update(bytes).digest('hex') === sha256 ? 'present' : 'corrupt';
-}
-
-async function outcomeOf(system: ChaosSystem, txId: string): Promise<string> {
+async function outcomeOf(system: ChaosTarget, txId: string): Promise<string> {
   try {
     const res = await fetch(`${system.http}/v1/transactions/${txId}`, { signal: AbortSignal.timeout(10_000) });
     const body = (await res.json()) as { outcome?: string };

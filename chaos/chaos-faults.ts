@@ -1,8 +1,10 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { Prng } from '../lib/prng/prng.js';
-import { adminProcesses, linkNames, processNames, type AdminProcess, type ChaosSystem } from './chaos-system.js';
+import { adminProcesses, linkNames, type AdminProcess, type ChaosTarget, type LinkName } from './chaos-target.js';
 
-export type FaultKind = 'kill' | 'partition' | 'delay' | 'drop' | 'failpoint';
+export const faultKinds = ['kill', 'partition', 'delay', 'drop', 'failpoint'] as const;
+export type FaultKind = (typeof faultKinds)[number];
+const networkFaults: readonly FaultKind[] = ['partition', 'delay', 'drop'];
 
 export interface FaultRecord {
   readonly atMs: number;
@@ -22,20 +24,31 @@ export class ChaosFaults {
   readonly injected: FaultRecord[] = [];
   private readonly healing = new Set<Promise<void>>();
   private points: Record<AdminProcess, string[]> = { coordinator: [], blob: [], metadata: [] };
+  private readonly links: readonly LinkName[];
+  private readonly kinds: readonly FaultKind[];
 
   constructor(
-    private readonly system: ChaosSystem,
+    private readonly system: ChaosTarget,
     private readonly rng: Prng,
     private readonly say: (text: string) => void,
-    private readonly kinds: readonly FaultKind[] = ['kill', 'partition', 'delay', 'drop', 'failpoint'],
-  ) {}
+    kinds: readonly FaultKind[] = faultKinds,
+  ) {
+    this.links = linkNames.filter((l) => system.proxies[l] !== undefined);
+    // a kind with nothing to act on is left out, not drawn and skipped: the schedule stays a function of the seed
+    this.kinds = kinds.filter((k) => (networkFaults.includes(k) ? this.links.length > 0 : k === 'kill' ? system.killable.length > 0 : true));
+  }
+
+  /** The fault kinds this run draws from. */
+  get active(): readonly FaultKind[] {
+    return this.kinds;
+  }
 
   async run(untilMs: number, startedAtMs: number): Promise<void> {
     for (const p of adminProcesses) {
       const all = await this.system.failpoints(p);
       this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !name.includes('unsafe'));
     }
-    while (Date.now() < untilMs) {
+    while (Date.now() < untilMs && this.kinds.length > 0) {
       await pause(this.rng.int(1_000, 4_000));
       if (Date.now() >= untilMs) break;
       await this.injectOne(startedAtMs).catch((err: unknown) => this.say(`fault injection failed: ${err instanceof Error ? err.message : String(err)}`));
@@ -57,33 +70,39 @@ export class ChaosFaults {
     };
     switch (kind) {
       case 'kill': {
-        const target = this.rng.pick(processNames);
+        const target = this.rng.pick(this.system.killable);
         record(target, '');
         await this.system.kill(target);
         return;
       }
       case 'partition': {
-        const link = this.rng.pick(linkNames);
+        const link = this.rng.pick(this.links);
+        const proxy = this.system.proxies[link];
+        if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
         const direction = this.rng.pick(['both', 'forward', 'backward'] as const);
         const durationMs = this.rng.int(1_000, 5_000);
         record(link, `${direction} for ${durationMs} ms`);
-        this.system.proxies[link].partition(direction);
-        this.later(durationMs, () => this.system.proxies[link].heal());
+        proxy.partition(direction);
+        this.later(durationMs, () => proxy.heal());
         return;
       }
       case 'delay': {
-        const link = this.rng.pick(linkNames);
+        const link = this.rng.pick(this.links);
+        const proxy = this.system.proxies[link];
+        if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
         const delayMs = this.rng.int(20, 400);
         const durationMs = this.rng.int(2_000, 6_000);
         record(link, `${delayMs} ms for ${durationMs} ms`);
-        this.system.proxies[link].setDelay(delayMs);
-        this.later(durationMs, () => this.system.proxies[link].setDelay(0));
+        proxy.setDelay(delayMs);
+        this.later(durationMs, () => proxy.setDelay(0));
         return;
       }
       case 'drop': {
-        const link = this.rng.pick(linkNames);
+        const link = this.rng.pick(this.links);
+        const proxy = this.system.proxies[link];
+        if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
         record(link, 'connections dropped');
-        this.system.proxies[link].dropConnections();
+        proxy.dropConnections();
         return;
       }
       case 'failpoint': {

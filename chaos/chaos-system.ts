@@ -1,21 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import pg from 'pg';
+import type pg from 'pg';
 import { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
 import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
-import { loadProto } from '../proto/load-proto.js';
-import type { AdminClient } from '../proto/gen/twophase/v1/Admin.js';
 import { freePort } from '../lib/free-port/free-port.js';
-
-export const processNames = ['coordinator', 'blob', 'metadata', 'gateway', 'postgres'] as const;
-export type ProcessName = (typeof processNames)[number];
-export const linkNames = ['coordinator', 'blob', 'metadata', 'postgres'] as const;
-/** A link is named after the server it leads to: every client of that server crosses it. */
-export type LinkName = (typeof linkNames)[number];
-export const adminProcesses = ['coordinator', 'blob', 'metadata'] as const;
-export type AdminProcess = (typeof adminProcesses)[number];
+import { ChaosControl } from './chaos-control.js';
+import { linkNames, processNames, type AdminProcess, type ChaosTarget, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
 
 export interface ChaosSystemEvents {
   say(text: string): void;
@@ -26,14 +18,15 @@ export interface ChaosSystemEvents {
  * restarted), every link to a server through a FaultProxy, every gRPC server with --admin.
  * Control traffic (admin calls, checks) goes around the proxies.
  */
-export class ChaosSystem {
+export class ChaosSystem implements ChaosTarget {
+  readonly killable = processNames;
+
   private constructor(
     readonly dir: string,
     readonly http: string,
-    readonly databaseUrl: string,
     private readonly supervisor: Supervisor,
     readonly proxies: Record<LinkName, FaultProxy>,
-    private readonly admins: Record<AdminProcess, AdminClient>,
+    private readonly control: ChaosControl,
     /** Updated by the supervisor as processes are restarted. */
     private readonly restarts: Record<string, number>,
   ) {}
@@ -83,13 +76,8 @@ export class ChaosSystem {
       ),
     ]);
     await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000'], /"msg":"HTTP gateway listening"/));
-    const { Admin } = loadProto().twophase.v1;
-    const admins = {
-      coordinator: new Admin(local(port.coordinator), grpc.credentials.createInsecure()),
-      blob: new Admin(local(port.blob), grpc.credentials.createInsecure()),
-      metadata: new Admin(local(port.metadata), grpc.credentials.createInsecure()),
-    };
-    return new ChaosSystem(dir, `http://${local(port.http)}`, databaseUrl, supervisor, proxies, admins, restarts);
+    const control = new ChaosControl({ coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) }, databaseUrl);
+    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, control, restarts);
   }
 
   /** Restarts so far, by process. */
@@ -114,61 +102,49 @@ export class ChaosSystem {
     }
   }
 
-  /** Arms failpoints in one process through its Admin service. */
   armFailpoints(process: AdminProcess, spec: string): Promise<void> {
-    const admin = this.admins[process];
-    return new Promise((resolve, reject) =>
-      admin.ArmFailpoints({ spec }, { deadline: new Date(Date.now() + 3_000) }, (err) => (err ? reject(err) : resolve())),
-    );
+    return this.control.armFailpoints(process, spec);
   }
 
   disarmFailpoints(process: AdminProcess): Promise<void> {
-    const admin = this.admins[process];
-    return new Promise((resolve, reject) =>
-      admin.DisarmFailpoints({}, waitForReady(), { deadline: new Date(Date.now() + 3_000) }, (err) => (err ? reject(err) : resolve())),
-    );
+    return this.control.disarmFailpoints(process);
   }
 
-  /** A process's counters; rejects if it cannot be reached. */
   stats(process: AdminProcess): Promise<Record<string, number>> {
-    const admin = this.admins[process];
-    return new Promise((resolve, reject) =>
-      admin.GetStats({}, waitForReady(), { deadline: new Date(Date.now() + 3_000) }, (err, res) => (err || res === undefined ? reject(err) : resolve(res.stats))),
-    );
+    return this.control.stats(process);
   }
 
-  /** Lists the failpoints a process defines. */
   failpoints(process: AdminProcess): Promise<string[]> {
-    const admin = this.admins[process];
-    return new Promise((resolve, reject) =>
-      admin.ListFailpoints({}, waitForReady(), { deadline: new Date(Date.now() + 5_000) }, (err, res) =>
-        err || res === undefined ? reject(err) : resolve(res.failpoints.map((f) => f.name)),
-      ),
-    );
+    return this.control.failpoints(process);
+  }
+
+  query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.control.query<T>(sql, params);
+  }
+
+  /** Read from the blob store's own directory: the bytes on disk, not what a server says. */
+  async objectState(sha256: string): Promise<ObjectState> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(this.dir, 'blob', 'objects', sha256.slice(0, 2), sha256));
+    } catch {
+      return 'absent';
+    }
+    return createHash('sha256').update(bytes).digest('hex') === sha256 ? 'present' : 'corrupt';
+  }
+
+  async leftoverStaging(): Promise<string> {
+    const staged = await readdir(join(this.dir, 'blob', 'staging')).catch(() => []);
+    return staged.length > 0 ? `${staged.length} staged blob branches` : '';
   }
 
   heal(): void {
     for (const proxy of Object.values(this.proxies)) proxy.heal();
   }
 
-  async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3_000 });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
   async stop(): Promise<void> {
-    for (const admin of Object.values(this.admins)) admin.close();
+    this.control.close();
     await this.supervisor.stop();
     for (const proxy of Object.values(this.proxies)) await proxy.stop();
   }
-}
-
-/** Control calls wait for a restarting process instead of failing at once. */
-function waitForReady(): grpc.Metadata {
-  return new grpc.Metadata({ waitForReady: true });
 }

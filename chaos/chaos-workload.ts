@@ -21,7 +21,6 @@ export interface Op {
   endedAtMs: number;
 }
 
-export const namespace = 'chaos';
 const sharedPaths = ['shared/0', 'shared/1', 'shared/2', 'shared/3'];
 
 export function acknowledged(op: Op): boolean {
@@ -39,6 +38,8 @@ export class ChaosWorkload {
 
   constructor(
     private readonly http: string,
+    /** Every path of the run lives here: a run never meets another run's files. */
+    private readonly namespace: string,
     private readonly rng: Prng,
     private readonly requestTimeoutMs = 30_000,
   ) {}
@@ -122,7 +123,7 @@ export class ChaosWorkload {
   }
 
   private request(method: string, path: string, body?: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.http}/v1/files/${namespace}/${path}`, {
+    return fetch(`${this.http}/v1/files/${this.namespace}/${path}`, {
       method,
       headers,
       ...(body === undefined ? {} : { body }),

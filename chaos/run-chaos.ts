@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../lib/prng/prng.js';
 import { awaitRecovery, checkInvariants, type Violation } from './chaos-checker.js';
-import { ChaosFaults, type FaultKind, type FaultRecord } from './chaos-faults.js';
+import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem } from './chaos-system.js';
+import { adminProcesses, type ChaosTarget } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
+import { ExternalSystem, type ExternalOptions } from './external-system.js';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -17,12 +19,20 @@ export interface ChaosOptions {
   /** Extra failpoints armed at start in every process (TWOPHASE_FAILPOINTS grammar), e.g. for a broken variant. */
   readonly armAtStart: string;
   readonly keepDir: boolean;
+  /** An existing deployment to run against; without it the run starts a system of its own. */
+  readonly external?: ExternalOptions;
   readonly say: (text: string) => void;
 }
 
 export interface ChaosReport {
   readonly seed: number;
   readonly durationMs: number;
+  /** The gateway the workload used; `self` for a system the run started itself. */
+  readonly target: string;
+  /** Where the run's files live at the gateway. */
+  readonly namespace: string;
+  /** The fault kinds drawn from (those with something to act on). */
+  readonly faultKinds: readonly FaultKind[];
   readonly operations: Record<string, number>;
   readonly statuses: Record<string, number>;
   readonly faults: Record<string, number>;
@@ -40,46 +50,27 @@ export interface ChaosReport {
  * from the seed, heal, wait for recovery, check the invariants.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  if (options.external !== undefined) {
+    const system = await ExternalSystem.start(options.external);
+    options.say(`driving the deployment behind ${system.http}`);
+    try {
+      return await runAgainst(system, options, undefined);
+    } finally {
+      await system.stop();
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), `twophase-chaos-${options.seed}-`));
   // the embedded PostgreSQL runs as the postgres user when we are root
   await chmod(dir, 0o755);
   await mkdir(join(dir, 'logs'), { recursive: true });
-  // separate streams: the fault schedule must not depend on how many operations the workload managed
-  const faultRng = new Prng(options.seed);
-  const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
   const system = await ChaosSystem.start(dir, { say: options.say });
   options.say(`system up in ${dir}`);
-  let longestInDoubtMs = 0;
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;
   try {
-    if (options.armAtStart !== '') {
-      for (const p of ['coordinator', 'blob', 'metadata'] as const) {
-        const mine = options.armAtStart.split(',').filter((item) => item.startsWith(p === 'coordinator' ? 'coordinator.' : `participant.${p}.`));
-        if (mine.length > 0) await system.armFailpoints(p, mine.join(','));
-      }
-    }
-    const started = Date.now();
-    const until = started + options.durationMs;
-    const workload = new ChaosWorkload(system.http, workloadRng);
-    const faults = new ChaosFaults(system, faultRng, options.say, options.faults);
-    const watch = setInterval(() => {
-      for (const p of ['blob', 'metadata'] as const) {
-        void system.stats(p).then(
-          (s) => (longestInDoubtMs = Math.max(longestInDoubtMs, s.oldest_in_doubt_ms ?? 0)),
-          () => undefined,
-        );
-      }
-    }, 500);
-    await Promise.all([workload.run(options.workers, until), faults.run(until, started)]);
-    options.say('workload done; healing every fault');
-    await faults.healAll();
-    const recovery = await awaitRecovery(system, options.recoveryBoundMs);
-    clearInterval(watch);
-    options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
-    const violations = [...recovery.violations, ...(await checkInvariants(system, workload.ops))];
-    if (violations.length > 0) keep = true;
-    return report(options, workload.ops, faults.injected, system.restartCounts(), longestInDoubtMs, recovery.recoveredInMs, violations, keep ? dir : undefined);
+    const r = await runAgainst(system, options, dir);
+    if (r.violations.length > 0) keep = true;
+    return { ...r, dir: keep ? dir : undefined };
   } catch (err) {
     keep = true;
     throw err;
@@ -89,8 +80,49 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
+async function runAgainst(system: ChaosTarget, options: ChaosOptions, dir: string | undefined): Promise<ChaosReport> {
+  // separate streams: the fault schedule must not depend on how many operations the workload managed
+  const faultRng = new Prng(options.seed);
+  const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
+  const namespace = `chaos-${options.seed}-${Date.now().toString(36)}`;
+  let longestInDoubtMs = 0;
+  if (options.armAtStart !== '') {
+    for (const p of adminProcesses) {
+      const mine = options.armAtStart.split(',').filter((item) => item.startsWith(p === 'coordinator' ? 'coordinator.' : `participant.${p}.`));
+      if (mine.length > 0) await system.armFailpoints(p, mine.join(','));
+    }
+  }
+  const started = Date.now();
+  const until = started + options.durationMs;
+  const workload = new ChaosWorkload(system.http, namespace, workloadRng);
+  const faults = new ChaosFaults(system, faultRng, options.say, options.faults);
+  const skipped = options.faults.filter((k) => !faults.active.includes(k));
+  if (skipped.length > 0) options.say(`no fault of kind ${skipped.join(', ')}: nothing to act on (no --kill-command or no --proxy)`);
+  const watch = setInterval(() => {
+    for (const p of ['blob', 'metadata'] as const) {
+      void system.stats(p).then(
+        (s) => (longestInDoubtMs = Math.max(longestInDoubtMs, s.oldest_in_doubt_ms ?? 0)),
+        () => undefined,
+      );
+    }
+  }, 500);
+  try {
+    await Promise.all([workload.run(options.workers, until), faults.run(until, started)]);
+    options.say('workload done; healing every fault');
+    await faults.healAll();
+    const recovery = await awaitRecovery(system, options.recoveryBoundMs);
+    options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
+    const violations = [...recovery.violations, ...(await checkInvariants(system, namespace, workload.ops))];
+    return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), longestInDoubtMs, recovery.recoveredInMs, violations, dir);
+  } finally {
+    clearInterval(watch);
+  }
+}
+
 function report(
   options: ChaosOptions,
+  namespace: string,
+  kinds: readonly FaultKind[],
   ops: readonly Op[],
   faultLog: readonly FaultRecord[],
   restarts: Record<string, number>,
@@ -107,6 +139,9 @@ function report(
   return {
     seed: options.seed,
     durationMs: options.durationMs,
+    target: options.external?.gateway ?? 'self',
+    namespace,
+    faultKinds: kinds,
     operations: { ...count(ops, (o) => o.kind), acknowledged: ops.filter(acknowledged).length, total: ops.length },
     statuses: count(ops, (o) => String(o.status)),
     faults: count(faultLog, (f) => f.kind),
@@ -120,11 +155,25 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart'>): string {
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'external'>): string {
   const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${Math.round(options.durationMs / 1000)}s`, `--workers ${options.workers}`];
-  if (options.faults.length !== 5) parts.push(`--faults ${options.faults.join(',')}`);
-  if (options.armAtStart !== '') parts.push(`--arm '${options.armAtStart}'`);
+  if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
+  if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);
+  const ext = options.external;
+  if (ext !== undefined) {
+    parts.push(`--gateway ${quote(ext.gateway)}`, `--database-url ${quote(ext.databaseUrl)}`);
+    for (const p of adminProcesses) parts.push(`--admin ${p}=${ext.admin[p]}`);
+    if (ext.killCommand !== undefined) parts.push(`--kill-command ${quote(ext.killCommand)}`);
+    if (ext.restartCommand !== undefined) parts.push(`--restart-command ${quote(ext.restartCommand)}`);
+    if (ext.killTargets.length !== 5) parts.push(`--kill-targets ${ext.killTargets.join(',')}`);
+    for (const p of ext.proxies) parts.push(`--proxy ${p.link}=${p.listenHost}:${p.listenPort}/${p.targetHost}:${p.targetPort}`);
+  }
   return parts.join(' ');
+}
+
+/** Single-quotes for a POSIX shell. */
+function quote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 export async function writeReport(path: string, r: ChaosReport): Promise<void> {

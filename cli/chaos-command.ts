@@ -1,7 +1,36 @@
 import { Command, Option } from 'commander';
 import type { ChaosReport } from '../chaos/run-chaos.js';
+import { adminProcesses, linkNames, processNames, type AdminProcess, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
+import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
+
+interface ExternalFlags {
+  gateway?: string;
+  databaseUrl?: string;
+  admin: string[];
+  killCommand?: string;
+  restartCommand?: string;
+  killTargets: string;
+  proxy: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const allFaults = ['kill', 'partition', 'delay', 'drop', 'failpoint'] as const;
+const externalHelp = `
+Against an existing deployment (--gateway): every gRPC process must run with --admin;
+kills run --kill-command ({process} is coordinator, blob, metadata, gateway or postgres),
+then --restart-command if the deployment does not restart processes itself; network
+faults act only on links the deployment dials through a --proxy this command starts.
+Run it against a deployment with no other traffic: recovery is judged over all of it.
+
+Examples:
+  twophase chaos --seed 1 --duration 60s
+  twophase chaos --seed 1 --runs 100 --parallel 2
+  twophase chaos --seed 1 --gateway http://127.0.0.1:8080 \\
+    --database-url postgres://twophase:secret@127.0.0.1:5432/twophase \\
+    --admin coordinator=127.0.0.1:7070 --admin blob=127.0.0.1:7071 --admin metadata=127.0.0.1:7072 \\
+    --kill-command 'docker compose kill -s SIGKILL {process}' --restart-command 'docker compose start {process}'
+`;
 
 /** `twophase chaos`: a seeded fault-injection run against a system it starts itself. */
 export function chaosCommand(): Command {
@@ -19,7 +48,15 @@ export function chaosCommand(): Command {
     .addOption(new Option('--keep', 'keep the run directory (data and logs) even when the run passes'))
     .addOption(new Option('--runs <n>', 'run this many consecutive seeds, from --seed, and print totals').default('1'))
     .addOption(new Option('--parallel <n>', 'with --runs, how many runs at once (each starts its own system)').default('1'))
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string }) => {
+    .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
+    .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
+    .addOption(new Option('--admin <name=host:port>', "with --gateway: gRPC address of coordinator, blob and metadata, each started with --admin (repeat)").argParser(collect).default([]))
+    .addOption(new Option('--kill-command <cmd>', 'with --gateway: shell command that SIGKILLs {process}; without it, no kills'))
+    .addOption(new Option('--restart-command <cmd>', 'with --gateway: shell command run 1 s after a kill to start {process} again'))
+    .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
+    .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
+    .addHelpText('after', externalHelp)
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string } & ExternalFlags) => {
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
       const faults = opts.faults.split(',').map((f) => f.trim());
@@ -31,6 +68,8 @@ export function chaosCommand(): Command {
       if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new Error('invalid setting --parallel: expected 1 to 16');
+      const external = externalOptions(opts);
+      if (external !== undefined && parallel > 1) throw new Error('invalid setting --parallel: runs against one deployment cannot overlap');
       const durationMs = parseDuration(opts.duration, '--duration');
       const recoveryBoundMs = parseDuration(opts.recoveryBound, '--recovery-bound');
       const { runChaos, writeReport } = await import('../chaos/run-chaos.js');
@@ -43,7 +82,7 @@ export function chaosCommand(): Command {
         const say = (text: string): void => console.log(`[chaos ${tag}${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
         let r: Awaited<ReturnType<typeof runChaos>>;
         try {
-          r = await runChaos({ seed: runSeed, durationMs, workers, recoveryBoundMs, faults: faults as (typeof allFaults)[number][], armAtStart: opts.arm, keepDir: opts.keep === true, say });
+          r = await runChaos({ seed: runSeed, durationMs, workers, recoveryBoundMs, faults: faults as (typeof allFaults)[number][], armAtStart: opts.arm, keepDir: opts.keep === true, ...(external === undefined ? {} : { external }), say });
         } catch (err) {
           // a run that could not even be carried out (the system did not start) counts as failed, and the others go on
           console.log(`\nseed ${runSeed}: run failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -77,6 +116,58 @@ export function chaosCommand(): Command {
       }
       process.exit(totals.violations > 0 ? 1 : 0);
     });
+}
+
+/** The --gateway flags, checked; undefined when the run starts its own system. */
+function externalOptions(opts: ExternalFlags): ExternalOptions | undefined {
+  if (opts.gateway === undefined) {
+    const stray = (['databaseUrl', 'killCommand', 'restartCommand'] as const).filter((k) => opts[k] !== undefined);
+    if (stray.length > 0 || opts.admin.length > 0 || opts.proxy.length > 0) throw new Error('invalid settings: --database-url, --admin, --kill-command, --restart-command and --proxy need --gateway');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(opts.gateway);
+  } catch {
+    throw new Error(`invalid setting --gateway: ${opts.gateway} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`invalid setting --gateway: ${opts.gateway} is not an http(s) URL`);
+  if (opts.databaseUrl === undefined) throw new Error('invalid settings: --gateway needs --database-url (the checker reads the revisions table)');
+  const admin: Partial<Record<AdminProcess, string>> = {};
+  for (const item of opts.admin) {
+    const m = /^([a-z]+)=(.+:\d+)$/.exec(item);
+    if (m === null || !(adminProcesses as readonly string[]).includes(m[1] as string)) throw new Error(`invalid setting --admin: ${item}; expected NAME=HOST:PORT with NAME one of ${adminProcesses.join(', ')}`);
+    admin[m[1] as AdminProcess] = m[2] as string;
+  }
+  const missing = adminProcesses.filter((p) => admin[p] === undefined);
+  if (missing.length > 0) throw new Error(`invalid settings: --gateway needs --admin for ${missing.join(', ')}`);
+  const killTargets = opts.killTargets.split(',').map((t) => t.trim());
+  const badTargets = killTargets.filter((t) => !(processNames as readonly string[]).includes(t));
+  if (badTargets.length > 0) throw new Error(`invalid setting --kill-targets: ${badTargets.join(',')}; expected a subset of ${processNames.join(',')}`);
+  const proxies = opts.proxy.map(parseProxy);
+  const dup = proxies.find((p, i) => proxies.findIndex((q) => q.link === p.link) !== i);
+  if (dup !== undefined) throw new Error(`invalid setting --proxy: link ${dup.link} given twice`);
+  return {
+    gateway: opts.gateway,
+    databaseUrl: opts.databaseUrl,
+    admin: admin as Record<AdminProcess, string>,
+    killCommand: opts.killCommand,
+    restartCommand: opts.restartCommand,
+    killTargets: killTargets as ProcessName[],
+    proxies,
+  };
+}
+
+function parseProxy(item: string): ProxySpec {
+  const m = /^([a-z]+)=(.+):(\d+)\/(.+):(\d+)$/.exec(item);
+  const link = m?.[1] ?? '';
+  if (m === null || !(linkNames as readonly string[]).includes(link)) {
+    throw new Error(`invalid setting --proxy: ${item}; expected LINK=LISTEN_HOST:PORT/TARGET_HOST:PORT with LINK one of ${linkNames.join(', ')}`);
+  }
+  const listenPort = Number(m[3]);
+  const targetPort = Number(m[5]);
+  if (listenPort < 1 || listenPort > 65_535 || targetPort < 1 || targetPort > 65_535) throw new Error(`invalid setting --proxy: ${item}; ports are 1 to 65535`);
+  return { link: link as LinkName, listenHost: m[2] as string, listenPort, targetHost: m[4] as string, targetPort };
 }
 
 function summary(r: ChaosReport, reportPath: string): string {

@@ -15,6 +15,7 @@ interface DevOptions {
   postgresPort: string;
   logLevel: string;
   maxUploadBytes: string;
+  admin: boolean;
 }
 
 /** `twophase dev` (what `npm start` runs): the whole system on this machine, supervised. */
@@ -29,6 +30,7 @@ export function devCommand(): Command {
     .addOption(new Option('--postgres-port <port>', 'embedded PostgreSQL port').default('54329'))
     .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(5 * 1024 ** 3)))
     .addOption(new Option('--log-level <level>', 'log level of every process').env('TWOPHASE_LOG_LEVEL').default('info'))
+    .addOption(new Option('--admin', 'serve the Admin service (failpoints, counters) on every gRPC port, e.g. for `twophase chaos --gateway`').default(false))
     .action(async (opts: DevOptions) => {
       for (const [flag, value] of Object.entries({ '--coordinator-port': opts.coordinatorPort, '--blob-port': opts.blobPort, '--metadata-port': opts.metadataPort, '--postgres-port': opts.postgresPort })) {
         const n = Number(value);
@@ -69,6 +71,7 @@ async function runDev(opts: DevOptions): Promise<void> {
   const metadata = `${host}:${opts.metadataPort}`;
   const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
   const grpcReady = /"msg":"gRPC server listening"/;
+  const admin = opts.admin ? ['--admin'] : [];
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -87,10 +90,10 @@ async function runDev(opts: DevOptions): Promise<void> {
   await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort], /"msg":"postgres ready"/));
   await Promise.all([
     supervisor.start(
-      child('coordinator', ['coordinator', '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`], grpcReady),
+      child('coordinator', ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`], grpcReady),
     ),
-    supervisor.start(child('blob', ['participant', 'blob', '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator], grpcReady)),
-    supervisor.start(child('metadata', ['participant', 'metadata', '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator], grpcReady)),
+    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator], grpcReady)),
+    supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator], grpcReady)),
   ]);
   await supervisor.start(child('gateway', ['gateway', '--listen', opts.httpListen, '--coordinator', coordinator, '--max-upload-bytes', opts.maxUploadBytes], /"msg":"HTTP gateway listening"/));
   const http = `http://${opts.httpListen}`;

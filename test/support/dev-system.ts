@@ -14,7 +14,13 @@ export class DevSystem {
     readonly http: string,
     readonly coordinator: string,
     readonly postgresPort: number,
+    readonly blob: string,
+    readonly metadata: string,
   ) {}
+
+  get databaseUrl(): string {
+    return `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/twophase`;
+  }
 
   static async start(extraArgs: string[] = []): Promise<DevSystem> {
     const dir = await mkdtemp(join(tmpdir(), 'twophase-dev-'));
@@ -39,7 +45,7 @@ export class DevSystem {
     ];
     const proc = new CliProcess(args);
     await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
-    return new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort);
+    return new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
   }
 
   /** SIGKILLs `dev` itself (its children and PostgreSQL are left running), then starts it again on the same directory and ports. */
@@ -72,7 +78,7 @@ export class DevSystem {
   }
 
   async query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-    const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/twophase` });
+    const client = new pg.Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
       return (await client.query<T>(sql)).rows;

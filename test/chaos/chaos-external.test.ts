@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChaosReport } from '../../chaos/run-chaos.js';
+import { DevSystem } from '../support/dev-system.js';
+
+const run = promisify(execFile);
+const cli = ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'cli', 'main.ts'), 'chaos'];
+
+/** `twophase chaos` run as a user would, against a deployment it did not start. */
+async function chaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...cli, ...args], { timeout: 180_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+let sys: DevSystem;
+let out: string;
+
+beforeAll(async () => {
+  sys = await DevSystem.start(['--admin']);
+  out = await mkdtemp(join(tmpdir(), 'twophase-chaos-external-'));
+}, 120_000);
+
+afterAll(async () => {
+  await sys?.stop();
+  if (out !== undefined) await rm(out, { recursive: true, force: true });
+});
+
+describe('twophase chaos --gateway (an existing deployment)', () => {
+  it('kills processes with the kill command, arms failpoints over Admin, and checks every invariant', async () => {
+    const report = join(out, 'report.json');
+    const killCommand = `kill -9 $(node -p "require('${join(sys.dir, 'dev-state.json')}').{process}")`;
+    const r = await chaos([
+      '--seed', '5',
+      '--duration', '12s',
+      '--workers', '4',
+      '--gateway', sys.http,
+      '--database-url', sys.databaseUrl,
+      '--admin', `coordinator=${sys.coordinator}`,
+      '--admin', `blob=${sys.blob}`,
+      '--admin', `metadata=${sys.metadata}`,
+      '--kill-command', killCommand,
+      '--kill-targets', 'coordinator,blob,metadata,gateway',
+      '--report', report,
+    ]);
+    console.log(r.stdout, r.stderr);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(await readFile(report, 'utf8')) as ChaosReport;
+    expect(rep.target).toBe(sys.http);
+    expect(rep.violations).toEqual([]);
+    expect(rep.operations.acknowledged ?? 0).toBeGreaterThan(0);
+    // seed 5 draws kills and failpoints; network faults are left out without --proxy
+    expect(rep.faults.kill ?? 0).toBeGreaterThan(0);
+    expect(rep.faultKinds).toEqual(['kill', 'failpoint']);
+    expect(r.stdout).toContain(`--gateway ${sys.http}`);
+    // what the workload wrote is there, under the run's own namespace
+    const rows = await sys.query<{ n: string }>(`SELECT count(*) AS n FROM revisions WHERE namespace = '${rep.namespace}'`);
+    expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('refuses incomplete or malformed settings with a message that names the flag', async () => {
+    const noDb = await chaos(['--gateway', sys.http, '--admin', `coordinator=${sys.coordinator}`]);
+    expect(noDb.code).not.toBe(0);
+    expect(noDb.stderr).toContain('--gateway needs --database-url');
+    const noAdmin = await chaos(['--gateway', sys.http, '--database-url', sys.databaseUrl, '--admin', `coordinator=${sys.coordinator}`]);
+    expect(noAdmin.stderr).toContain('--gateway needs --admin for blob, metadata');
+    const admins = ['--admin', `coordinator=${sys.coordinator}`, '--admin', `blob=${sys.blob}`, '--admin', `metadata=${sys.metadata}`];
+    const badProxy = await chaos(['--gateway', sys.http, '--database-url', sys.databaseUrl, ...admins, '--proxy', 'metadata=127.0.0.1:1']);
+    expect(badProxy.stderr).toContain('invalid setting --proxy: metadata=127.0.0.1:1; expected LINK=LISTEN_HOST:PORT/TARGET_HOST:PORT');
+    const stray = await chaos(['--kill-command', 'true']);
+    expect(stray.stderr).toContain('need --gateway');
+    const noAdminService = await chaos([
+      '--duration', '1s', '--gateway', sys.http, '--database-url', sys.databaseUrl, ...admins, '--admin', 'coordinator=127.0.0.1:1',
+    ]);
+    expect(noAdminService.code).not.toBe(0);
+    expect(noAdminService.stdout + noAdminService.stderr).toContain('the Admin service of coordinator at 127.0.0.1:1 does not answer');
+  }, 120_000);
+});
