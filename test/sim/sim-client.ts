@@ -63,7 +63,7 @@ export class SimClient {
     }
     const plan: { name: string; node: number }[] = [];
     for (const p of chosen) {
-      const ops = 1 + rng.int(this.o.opsPerParticipantMax);
+      const ops = 1 + rng.below(this.o.opsPerParticipantMax);
       for (let i = 0; i < ops; i++) plan.push(p);
     }
     if (rng.chance(0.5)) plan.reverse();
@@ -89,7 +89,7 @@ export class SimClient {
   }
 
   private decide(): void {
-    const r = this.w.rng.float();
+    const r = this.w.rng.next();
     if (r < 0.8) {
       this.checker.ghost(this.txId).wantsOutcome = true;
       this.commit();

@@ -50,7 +50,7 @@ export class SimDecisionLog {
     private readonly checker: SimChecker,
     private readonly syncsOnOpen: boolean,
   ) {
-    this.segmentRecordsMax = 3 + w.rng.int(10);
+    this.segmentRecordsMax = 3 + w.rng.below(10);
   }
 
   /** Replays the log: every surviving record in order. Mirrors FileDecisionLog.open. */
@@ -106,7 +106,7 @@ export class SimDecisionLog {
       for (const segment of this.segments) {
         const firstUnsynced = segment.entries.findIndex((e) => !e.durable);
         if (firstUnsynced < 0) continue;
-        const kept = firstUnsynced + this.w.rng.int(segment.entries.length - firstUnsynced + 1);
+        const kept = firstUnsynced + this.w.rng.below(segment.entries.length - firstUnsynced + 1);
         if (segment === last && kept < segment.entries.length && torn) this.tornTail = true;
         segment.entries.length = kept;
         // what reached the platter before the power went is durable now

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../../lib/prng/prng.js';
 
 /**
  * Wrong variants of the protocol, built as wrappers around the real cores and the
@@ -90,7 +90,7 @@ export interface SimOptions {
 export function swarmScenario(rng: Prng): Scenario {
   const some = (p: number, lo: number, hi: number): number => (rng.chance(p) ? rng.range(lo, hi) : 0);
   return {
-    txs: 20 + rng.int(41),
+    txs: 20 + rng.below(41),
     workloadMs: rng.range(150, 900),
     dropRate: some(0.8, 0, 0.12),
     dupRate: some(0.6, 0, 0.06),
@@ -102,7 +102,7 @@ export function swarmScenario(rng: Prng): Scenario {
     tornShare: rng.range(0, 0.5),
     heuristicPerSec: some(0.2, 0.5, 3),
     skewMsMax: some(0.5, 0, 30),
-    opsPerParticipantMax: 1 + rng.int(2),
+    opsPerParticipantMax: 1 + rng.below(2),
   };
 }
 

@@ -1,5 +1,5 @@
 import { EventQueue } from './event-queue.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../lib/prng/prng.js';
 
 /** Counters of one run; summed over many runs by the CLI. */
 export interface SimStats {

@@ -142,7 +142,7 @@ export function simulate(options: SimOptions): SimResult {
   const poisson = (perSec: number, until: number, fire: () => void): void => {
     if (perSec <= 0) return;
     const next = (): void => {
-      const at = w.nowMs - (Math.log(1 - rng.float()) * 1000) / perSec;
+      const at = w.nowMs - (Math.log(1 - rng.next()) * 1000) / perSec;
       if (at < until) w.at(at, () => (w.faultsOn && fire(), next()));
     };
     next();
@@ -153,7 +153,7 @@ export function simulate(options: SimOptions): SimResult {
     poisson(scenario.crashesPerSec, healAtMs, () => node.up && crash(node));
   }
   poisson(scenario.partitionsPerSec, healAtMs, () => {
-    const a = rng.int(net.nodes.length);
+    const a = rng.below(net.nodes.length);
     const untilMs = w.nowMs + rng.range(5, 150);
     w.stats.partitions++;
     const isolate = rng.chance(0.5);
