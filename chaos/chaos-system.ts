@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
 import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
@@ -18,7 +17,7 @@ export interface ChaosSystemEvents {
  * restarted), every link to a server through a FaultProxy, every gRPC server with --admin.
  * Control traffic (admin calls, checks) goes around the proxies.
  */
-export class ChaosSystem implements ChaosTarget {
+export class ChaosSystem extends ChaosControl implements ChaosTarget {
   readonly killable = processNames;
 
   private constructor(
@@ -26,10 +25,13 @@ export class ChaosSystem implements ChaosTarget {
     readonly http: string,
     private readonly supervisor: Supervisor,
     readonly proxies: Record<LinkName, FaultProxy>,
-    private readonly control: ChaosControl,
+    admin: Record<AdminProcess, string>,
+    databaseUrl: string,
     /** Updated by the supervisor as processes are restarted. */
     private readonly restarts: Record<string, number>,
-  ) {}
+  ) {
+    super(admin, databaseUrl);
+  }
 
   static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn'): Promise<ChaosSystem> {
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
@@ -76,8 +78,8 @@ export class ChaosSystem implements ChaosTarget {
       ),
     ]);
     await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000'], /"msg":"HTTP gateway listening"/));
-    const control = new ChaosControl({ coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) }, databaseUrl);
-    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, control, restarts);
+    const admin = { coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) };
+    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts);
   }
 
   /** Restarts so far, by process. */
@@ -102,25 +104,6 @@ export class ChaosSystem implements ChaosTarget {
     }
   }
 
-  armFailpoints(process: AdminProcess, spec: string): Promise<void> {
-    return this.control.armFailpoints(process, spec);
-  }
-
-  disarmFailpoints(process: AdminProcess): Promise<void> {
-    return this.control.disarmFailpoints(process);
-  }
-
-  stats(process: AdminProcess): Promise<Record<string, number>> {
-    return this.control.stats(process);
-  }
-
-  failpoints(process: AdminProcess): Promise<string[]> {
-    return this.control.failpoints(process);
-  }
-
-  query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.control.query<T>(sql, params);
-  }
 
   /** Read from the blob store's own directory: the bytes on disk, not what a server says. */
   async objectState(sha256: string): Promise<ObjectState> {
@@ -143,7 +126,7 @@ export class ChaosSystem implements ChaosTarget {
   }
 
   async stop(): Promise<void> {
-    this.control.close();
+    this.close();
     await this.supervisor.stop();
     for (const proxy of Object.values(this.proxies)) await proxy.stop();
   }

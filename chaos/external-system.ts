@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
-import type pg from 'pg';
 import { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
 import { loadProto } from '../proto/load-proto.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
@@ -42,15 +41,16 @@ const commandTimeoutMs = 60_000;
  * were pointed through, and read access to its database. Blob objects are read through
  * the BlobStore service.
  */
-export class ExternalSystem implements ChaosTarget {
+export class ExternalSystem extends ChaosControl implements ChaosTarget {
   private readonly restarts: Record<string, number> = {};
 
   private constructor(
     private readonly options: ExternalOptions,
     readonly proxies: Partial<Record<LinkName, FaultProxy>>,
-    private readonly control: ChaosControl,
     private readonly blob: BlobStoreClient,
-  ) {}
+  ) {
+    super(options.admin, options.databaseUrl);
+  }
 
   get http(): string {
     return this.options.gateway.replace(/\/+$/, '');
@@ -72,16 +72,15 @@ export class ExternalSystem implements ChaosTarget {
       for (const proxy of Object.values(proxies)) await proxy.stop();
       throw err;
     }
-    const control = new ChaosControl(options.admin, options.databaseUrl);
     const { BlobStore } = loadProto().twophase.v1;
-    const system = new ExternalSystem(options, proxies, control, new BlobStore(options.admin.blob, grpc.credentials.createInsecure()));
+    const system = new ExternalSystem(options, proxies, new BlobStore(options.admin.blob, grpc.credentials.createInsecure()));
     try {
       // fail early, with a clear message, on a deployment that cannot be driven
       await system.query('SELECT 1 FROM revisions LIMIT 1').catch((err: unknown) => {
         throw new Error(`cannot read the revisions table at --database-url: ${err instanceof Error ? err.message : String(err)}`);
       });
       for (const p of ['coordinator', 'blob', 'metadata'] as const) {
-        await control.failpoints(p).catch((err: unknown) => {
+        await system.failpoints(p).catch((err: unknown) => {
           throw new Error(`the Admin service of ${p} at ${options.admin[p]} does not answer (was it started with --admin?): ${err instanceof Error ? err.message : String(err)}`);
         });
       }
@@ -106,29 +105,10 @@ export class ExternalSystem implements ChaosTarget {
     this.restarts[name] = (this.restarts[name] ?? 0) + 1;
   }
 
-  armFailpoints(process: AdminProcess, spec: string): Promise<void> {
-    return this.control.armFailpoints(process, spec);
-  }
-
-  disarmFailpoints(process: AdminProcess): Promise<void> {
-    return this.control.disarmFailpoints(process);
-  }
-
-  stats(process: AdminProcess): Promise<Record<string, number>> {
-    return this.control.stats(process);
-  }
-
-  failpoints(process: AdminProcess): Promise<string[]> {
-    return this.control.failpoints(process);
-  }
-
   heal(): void {
     for (const proxy of Object.values(this.proxies)) proxy.heal();
   }
 
-  query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.control.query<T>(sql, params);
-  }
 
   /** Streams the object from the BlobStore service and hashes it; retried while the store restarts. */
   async objectState(sha256: string): Promise<ObjectState> {
@@ -165,7 +145,7 @@ export class ExternalSystem implements ChaosTarget {
   }
 
   async stop(): Promise<void> {
-    this.control.close();
+    this.close();
     this.blob.close();
     for (const proxy of Object.values(this.proxies)) await proxy.stop();
   }
