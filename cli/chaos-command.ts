@@ -48,6 +48,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--keep', 'keep the run directory (data and logs) even when the run passes'))
     .addOption(new Option('--runs <n>', 'run this many consecutive seeds, from --seed, and print totals').default('1'))
     .addOption(new Option('--parallel <n>', 'with --runs, how many runs at once (each starts its own system)').default('1'))
+    .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
     .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
     .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
     .addOption(new Option('--admin <name=host:port>', "with --gateway: gRPC address of coordinator, blob and metadata, each started with --admin (repeat)").argParser(collect).default([]))
@@ -56,7 +57,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string } & ExternalFlags) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags) => {
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
       const faults = opts.faults.split(',').map((f) => f.trim());
@@ -70,30 +71,38 @@ export function chaosCommand(): Command {
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new Error('invalid setting --parallel: expected 1 to 16');
       const external = externalOptions(opts);
       if (external !== undefined && parallel > 1) throw new Error('invalid setting --parallel: runs against one deployment cannot overlap');
+      if (opts.eachFailpoint !== undefined && external !== undefined) throw new Error('invalid settings: --each-failpoint starts systems of its own (it must see the crash); leave out --gateway');
+      if (opts.eachFailpoint !== undefined && runs > 1) throw new Error('invalid settings: --each-failpoint makes one run per failpoint; leave out --runs');
       const durationMs = parseDuration(opts.duration, '--duration');
       const recoveryBoundMs = parseDuration(opts.recoveryBound, '--recovery-bound');
       const { runChaos, writeReport } = await import('../chaos/run-chaos.js');
-      const totals = { runs: 0, failed: [] as number[], operations: 0, acknowledged: 0, faults: 0, restarts: 0, violations: 0, longestInDoubtMs: 0 };
+      const totals = { runs: 0, failed: [] as string[], missed: [] as string[], operations: 0, acknowledged: 0, faults: 0, restarts: 0, violations: 0, longestInDoubtMs: 0 };
       const campaignStarted = Date.now();
+      const plan: PlannedRun[] =
+        opts.eachFailpoint !== undefined
+          ? await failpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint)
+          : Array.from({ length: runs }, (_, i) => ({ seed: seed + i, armAtStart: opts.arm, faults: faults as (typeof allFaults)[number][], label: `seed ${seed + i}` }));
       let next = 0;
-      const one = async (runSeed: number): Promise<void> => {
+      const one = async (planned: PlannedRun): Promise<void> => {
         const started = Date.now();
-        const tag = runs > 1 ? `seed ${runSeed} ` : '';
+        const tag = plan.length > 1 ? `${planned.label} ` : '';
         const say = (text: string): void => console.log(`[chaos ${tag}${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
         let r: Awaited<ReturnType<typeof runChaos>>;
         try {
-          r = await runChaos({ seed: runSeed, durationMs, workers, recoveryBoundMs, faults: faults as (typeof allFaults)[number][], armAtStart: opts.arm, keepDir: opts.keep === true, ...(external === undefined ? {} : { external }), say });
+          r = await runChaos({ seed: planned.seed, durationMs, workers, recoveryBoundMs, faults: planned.faults, armAtStart: planned.armAtStart, keepDir: opts.keep === true, ...(external === undefined ? {} : { external }), say });
         } catch (err) {
           // a run that could not even be carried out (the system did not start) counts as failed, and the others go on
-          console.log(`\nseed ${runSeed}: run failed: ${err instanceof Error ? err.message : String(err)}`);
+          console.log(`\n${planned.label}: run failed: ${err instanceof Error ? err.message : String(err)}`);
           totals.runs += 1;
           totals.violations += 1;
-          totals.failed.push(runSeed);
+          totals.failed.push(planned.label);
           return;
         }
-        const reportPath = opts.report ?? `chaos-report-${r.seed}.json`;
+        const reportPath = opts.report ?? `chaos-report-${planned.crashes === undefined ? r.seed : planned.crashes.point}.json`;
         await writeReport(reportPath, r);
-        console.log(summary(r, reportPath));
+        // a failpoint run proves something only if its process did crash there
+        const missed = planned.crashes !== undefined && (r.restarts[planned.crashes.process] ?? 0) === 0;
+        console.log(summary(r, reportPath) + (planned.crashes === undefined ? '' : `\ncrashed at      ${planned.crashes.point}: ${missed ? 'NO — the point was not reached' : `yes (${planned.crashes.process} restarted)`}`));
         totals.runs += 1;
         totals.operations += r.operations.total ?? 0;
         totals.acknowledged += r.operations.acknowledged ?? 0;
@@ -101,21 +110,53 @@ export function chaosCommand(): Command {
         totals.restarts += Object.values(r.restarts).reduce((a, b) => a + b, 0);
         totals.violations += r.violations.length;
         totals.longestInDoubtMs = Math.max(totals.longestInDoubtMs, r.longestInDoubtMs);
-        if (r.violations.length > 0) totals.failed.push(r.seed);
+        if (r.violations.length > 0) totals.failed.push(planned.label);
+        if (missed) totals.missed.push(planned.label);
       };
       await Promise.all(
-        Array.from({ length: Math.min(parallel, runs) }, async () => {
-          while (next < runs) await one(seed + next++);
+        Array.from({ length: Math.min(parallel, plan.length) }, async () => {
+          while (next < plan.length) await one(plan[next++] as PlannedRun);
         }),
       );
-      if (runs > 1) {
-        totals.failed.sort((a, b) => a - b);
+      if (plan.length > 1) {
         console.log(
-          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in seeds ${totals.failed.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${plan.length - totals.missed.length} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
-      process.exit(totals.violations > 0 ? 1 : 0);
+      process.exit(totals.violations > 0 || totals.missed.length > 0 ? 1 : 0);
     });
+}
+
+interface PlannedRun {
+  readonly seed: number;
+  readonly armAtStart: string;
+  readonly faults: (typeof allFaults)[number][];
+  readonly label: string;
+  /** For a failpoint run: the point armed to crash, and the process it kills. */
+  readonly crashes?: { readonly point: string; readonly process: string };
+}
+
+/**
+ * One run per failpoint, armed `crash@2` (the second hit: the system is warm) in its
+ * process. Points on the abort path are reached only when txs abort: there a participant
+ * also votes no on 30 % of its prepares, and the crash is at the first hit. No other
+ * kill, partition or failpoint is injected: the one restart is the crash.
+ */
+async function failpointRuns(seed: number, arm: string, prefix: string): Promise<PlannedRun[]> {
+  const { listFailpoints } = await import('../lib/failpoints/failpoints.js');
+  await import('./all-failpoints.js');
+  const points = listFailpoints()
+    .map((p) => p.name)
+    .filter((name) => !name.includes('.unsafe.') && name.startsWith(prefix));
+  if (points.length === 0) throw new Error(`invalid setting --each-failpoint: no failpoint starts with ${prefix} (see twophase failpoints)`);
+  return points.map((point) => {
+    const process = point.startsWith('coordinator.') ? 'coordinator' : point.startsWith('participant.blob.') ? 'blob' : 'metadata';
+    const onAbortPath = /\.(abort|rollback)/.test(point);
+    // the vote no comes from the other participant, or the blob one for coordinator points
+    const voteNo = process === 'blob' ? 'participant.metadata.prepare.before-prepare-transaction=error%30' : 'participant.blob.prepare.before-fsync=error%30';
+    const spec = onAbortPath ? `${point}=crash@1,${voteNo}` : `${point}=crash@2`;
+    return { seed, armAtStart: [spec, arm].filter((x) => x !== '').join(','), faults: ['delay'], label: point, crashes: { point, process } };
+  });
 }
 
 /** The --gateway flags, checked; undefined when the run starts its own system. */
