@@ -54,12 +54,14 @@ export class ChaosControl {
   }
 
   async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3_000 });
-    await client.connect();
+    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3_000, query_timeout: 30_000 });
+    // a server killed mid-query is an error event on the client, and the query's rejection says it
+    client.on('error', () => undefined);
     try {
+      await client.connect();
       return (await client.query<T>(sql, params)).rows;
     } finally {
-      await client.end();
+      await client.end().catch(() => undefined);
     }
   }
 

@@ -44,10 +44,6 @@ export class ChaosFaults {
   }
 
   async run(untilMs: number, startedAtMs: number): Promise<void> {
-    for (const p of adminProcesses) {
-      const all = await this.system.failpoints(p);
-      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !name.includes('unsafe'));
-    }
     while (Date.now() < untilMs && this.kinds.length > 0) {
       await pause(this.rng.int(1_000, 4_000));
       if (Date.now() >= untilMs) break;
@@ -71,8 +67,8 @@ export class ChaosFaults {
     switch (kind) {
       case 'kill': {
         const target = this.rng.pick(this.system.killable);
-        record(target, '');
         await this.system.kill(target);
+        record(target, '');
         return;
       }
       case 'partition': {
@@ -107,11 +103,11 @@ export class ChaosFaults {
       }
       case 'failpoint': {
         const target = this.rng.pick(adminProcesses);
-        const point = this.rng.pick(this.points[target]);
+        const point = this.rng.pick(await this.pointsOf(target));
         const action = this.rng.pick(['crash', 'crash', 'error', `delay(${this.rng.int(200, 2_000)})`]);
         const spec = `${point}=${action}@${this.rng.int(1, 3)}`;
-        record(target, spec);
         await this.system.armFailpoints(target, spec);
+        record(target, spec);
         this.later(3_000, () => this.system.disarmFailpoints(target).catch(() => undefined));
         return;
       }
@@ -120,6 +116,15 @@ export class ChaosFaults {
         throw new Error(`unknown fault ${String(never)}`);
       }
     }
+  }
+
+  /** The failpoints a process defines (the UNSAFE switch left out), asked once it answers. */
+  private async pointsOf(p: AdminProcess): Promise<string[]> {
+    if (this.points[p].length === 0) {
+      const all = await this.system.failpoints(p);
+      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !name.includes('unsafe'));
+    }
+    return this.points[p];
   }
 
   private later(ms: number, heal: () => unknown): void {

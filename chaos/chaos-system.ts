@@ -17,6 +17,8 @@ export interface ChaosSystemEvents {
  * restarted), every link to a server through a FaultProxy, every gRPC server with --admin.
  * Control traffic (admin calls, checks) goes around the proxies.
  */
+const startTimeoutMs = 120_000;
+
 export class ChaosSystem extends ChaosControl implements ChaosTarget {
   readonly killable = processNames;
 
@@ -38,10 +40,6 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
     const proxies = {} as Record<LinkName, FaultProxy>;
     const via = {} as Record<LinkName, number>;
-    for (const link of linkNames) {
-      proxies[link] = new FaultProxy({ name: link, targetHost: '127.0.0.1', targetPort: port[link] });
-      via[link] = await proxies[link].start();
-    }
     const restarts: Record<string, number> = {};
     const supervisor = new Supervisor(join(dir, 'logs'), {
       started: () => undefined,
@@ -62,22 +60,44 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     const grpcReady = /"msg":"gRPC server listening"/;
     const local = (p: number): string => `127.0.0.1:${p}`;
     const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port.postgres}/twophase`;
-    const proxiedDatabaseUrl = `postgres://postgres:postgres@127.0.0.1:${via.postgres}/twophase`;
-    await supervisor.start(spec('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', String(port.postgres)], /"msg":"postgres ready"/));
-    await Promise.all([
-      supervisor.start(
-        spec(
-          'coordinator',
-          ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000'],
-          grpcReady,
+    const startAll = async (): Promise<void> => {
+      for (const link of linkNames) {
+        proxies[link] = new FaultProxy({ name: link, targetHost: '127.0.0.1', targetPort: port[link] });
+        via[link] = await proxies[link].start();
+      }
+      const proxiedDatabaseUrl = `postgres://postgres:postgres@127.0.0.1:${via.postgres}/twophase`;
+      await supervisor.start(spec('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', String(port.postgres)], /"msg":"postgres ready"/));
+      await Promise.all([
+        supervisor.start(
+          spec(
+            'coordinator',
+            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000'],
+            grpcReady,
+          ),
         ),
-      ),
-      supervisor.start(spec('blob', ['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), '--coordinator', local(via.coordinator)], grpcReady)),
-      supervisor.start(
-        spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', local(via.coordinator)], grpcReady),
-      ),
-    ]);
-    await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000'], /"msg":"HTTP gateway listening"/));
+        supervisor.start(spec('blob', ['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), '--coordinator', local(via.coordinator)], grpcReady)),
+        supervisor.start(
+          spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', local(via.coordinator)], grpcReady),
+        ),
+      ]);
+      await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000'], /"msg":"HTTP gateway listening"/));
+    };
+    // a child that never gets ready (a port taken meanwhile, a failed initdb) is restarted for ever: bound the wait
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        startAll(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the system did not start within ${startTimeoutMs / 1000} s; see ${join(dir, 'logs')}`)), startTimeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      await supervisor.stop();
+      for (const proxy of Object.values(proxies)) await proxy.stop();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     const admin = { coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) };
     return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts);
   }

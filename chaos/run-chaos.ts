@@ -5,7 +5,7 @@ import { Prng } from '../lib/prng/prng.js';
 import { awaitRecovery, checkInvariants, type Violation } from './chaos-checker.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem } from './chaos-system.js';
-import { adminProcesses, type ChaosTarget } from './chaos-target.js';
+import { adminProcesses, processNames, type ChaosTarget } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
 import { ExternalSystem, type ExternalOptions } from './external-system.js';
 
@@ -38,11 +38,30 @@ export interface ChaosReport {
   readonly faults: Record<string, number>;
   readonly faultLog: readonly FaultRecord[];
   readonly restarts: Record<string, number>;
+  /** Traffic of each link through its fault proxy over the run. */
+  readonly links: Record<string, LinkTraffic>;
   readonly longestInDoubtMs: number;
   readonly recoveredInMs: number;
   readonly violations: readonly Violation[];
   readonly replay: string;
   readonly dir: string | undefined;
+}
+
+export interface LinkTraffic {
+  readonly connections: number;
+  readonly bytesForward: number;
+  readonly bytesBackward: number;
+  /** Bytes the proxy dropped (partitions, dropped connections). */
+  readonly bytesDropped: number;
+}
+
+function linkTraffic(system: ChaosTarget): Record<string, LinkTraffic> {
+  const out: Record<string, LinkTraffic> = {};
+  for (const [link, proxy] of Object.entries(system.proxies)) {
+    const s = proxy.stats();
+    out[link] = { connections: s.connectionsAccepted, bytesForward: s.forward.bytesDelivered, bytesBackward: s.backward.bytesDelivered, bytesDropped: s.forward.bytesDropped + s.backward.bytesDropped };
+  }
+  return out;
 }
 
 /**
@@ -86,18 +105,11 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions, dir: strin
   const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
   const namespace = `chaos-${options.seed}-${Date.now().toString(36)}`;
   let longestInDoubtMs = 0;
-  if (options.armAtStart !== '') {
-    for (const p of adminProcesses) {
-      const mine = options.armAtStart.split(',').filter((item) => item.startsWith(p === 'coordinator' ? 'coordinator.' : `participant.${p}.`));
-      if (mine.length > 0) await system.armFailpoints(p, mine.join(','));
-    }
-  }
-  const started = Date.now();
-  const until = started + options.durationMs;
   const workload = new ChaosWorkload(system.http, namespace, workloadRng);
   const faults = new ChaosFaults(system, faultRng, options.say, options.faults);
   const skipped = options.faults.filter((k) => !faults.active.includes(k));
   if (skipped.length > 0) options.say(`no fault of kind ${skipped.join(', ')}: nothing to act on (no --kill-command or no --proxy)`);
+  let healed = false;
   const watch = setInterval(() => {
     for (const p of ['blob', 'metadata'] as const) {
       void system.stats(p).then(
@@ -107,15 +119,26 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions, dir: strin
     }
   }, 500);
   try {
+    if (options.armAtStart !== '') {
+      for (const p of adminProcesses) {
+        const mine = options.armAtStart.split(',').filter((item) => item.startsWith(p === 'coordinator' ? 'coordinator.' : `participant.${p}.`));
+        if (mine.length > 0) await system.armFailpoints(p, mine.join(','));
+      }
+    }
+    const started = Date.now();
+    const until = started + options.durationMs;
     await Promise.all([workload.run(options.workers, until), faults.run(until, started)]);
     options.say('workload done; healing every fault');
     await faults.healAll();
+    healed = true;
     const recovery = await awaitRecovery(system, options.recoveryBoundMs);
     options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
     const violations = [...recovery.violations, ...(await checkInvariants(system, namespace, workload.ops))];
-    return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), longestInDoubtMs, recovery.recoveredInMs, violations, dir);
+    return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, dir);
   } finally {
     clearInterval(watch);
+    // a run that failed half-way leaves no partition and no armed failpoint behind (on a deployment, above all)
+    if (!healed) await faults.healAll().catch(() => undefined);
   }
 }
 
@@ -126,6 +149,7 @@ function report(
   ops: readonly Op[],
   faultLog: readonly FaultRecord[],
   restarts: Record<string, number>,
+  links: Record<string, LinkTraffic>,
   longestInDoubtMs: number,
   recoveredInMs: number,
   violations: readonly Violation[],
@@ -147,6 +171,7 @@ function report(
     faults: count(faultLog, (f) => f.kind),
     faultLog,
     restarts,
+    links,
     longestInDoubtMs,
     recoveredInMs,
     violations,
@@ -155,18 +180,20 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'external'>): string {
-  const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${Math.round(options.durationMs / 1000)}s`, `--workers ${options.workers}`];
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'external' | 'recoveryBoundMs'>): string {
+  const time = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+  const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${time(options.durationMs)}`, `--workers ${options.workers}`];
+  if (options.recoveryBoundMs !== 60_000) parts.push(`--recovery-bound ${time(options.recoveryBoundMs)}`);
   if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
   if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);
   const ext = options.external;
   if (ext !== undefined) {
     parts.push(`--gateway ${quote(ext.gateway)}`, `--database-url ${quote(ext.databaseUrl)}`);
-    for (const p of adminProcesses) parts.push(`--admin ${p}=${ext.admin[p]}`);
+    for (const p of adminProcesses) parts.push(`--admin ${quote(`${p}=${ext.admin[p]}`)}`);
     if (ext.killCommand !== undefined) parts.push(`--kill-command ${quote(ext.killCommand)}`);
     if (ext.restartCommand !== undefined) parts.push(`--restart-command ${quote(ext.restartCommand)}`);
-    if (ext.killTargets.length !== 5) parts.push(`--kill-targets ${ext.killTargets.join(',')}`);
-    for (const p of ext.proxies) parts.push(`--proxy ${p.link}=${p.listenHost}:${p.listenPort}/${p.targetHost}:${p.targetPort}`);
+    if (ext.killTargets.length !== processNames.length) parts.push(`--kill-targets ${ext.killTargets.join(',')}`);
+    for (const p of ext.proxies) parts.push(`--proxy ${quote(`${p.link}=${p.listenHost}:${p.listenPort}/${p.targetHost}:${p.targetPort}`)}`);
   }
   return parts.join(' ');
 }

@@ -57,7 +57,8 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
+      const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
       const faults = opts.faults.split(',').map((f) => f.trim());
@@ -69,14 +70,17 @@ export function chaosCommand(): Command {
       if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new Error('invalid setting --parallel: expected 1 to 16');
-      const external = externalOptions(opts);
+      const external = externalOptions(opts, given('killTargets'));
+      if (external !== undefined && opts.keep === true) throw new Error('invalid settings: --keep keeps the directory of a system the run started; with --gateway there is none');
+      if (opts.eachFailpoint !== undefined && given('faults')) throw new Error('invalid settings: --each-failpoint runs with delays as the only other fault; leave out --faults');
       if (external !== undefined && parallel > 1) throw new Error('invalid setting --parallel: runs against one deployment cannot overlap');
       if (opts.eachFailpoint !== undefined && external !== undefined) throw new Error('invalid settings: --each-failpoint starts systems of its own (it must see the crash); leave out --gateway');
       if (opts.eachFailpoint !== undefined && runs > 1) throw new Error('invalid settings: --each-failpoint makes one run per failpoint; leave out --runs');
+      if (opts.report !== undefined && (runs > 1 || opts.eachFailpoint !== undefined)) throw new Error('invalid settings: --report names the report of one run; several runs write chaos-report-<seed or failpoint>.json each');
       const durationMs = parseDuration(opts.duration, '--duration');
       const recoveryBoundMs = parseDuration(opts.recoveryBound, '--recovery-bound');
       const { runChaos, writeReport } = await import('../chaos/run-chaos.js');
-      const totals = { runs: 0, failed: [] as string[], missed: [] as string[], operations: 0, acknowledged: 0, faults: 0, restarts: 0, violations: 0, longestInDoubtMs: 0 };
+      const totals = { runs: 0, failed: [] as string[], notRun: [] as string[], missed: [] as string[], crashed: 0, operations: 0, acknowledged: 0, faults: 0, restarts: 0, violations: 0, longestInDoubtMs: 0 };
       const campaignStarted = Date.now();
       const plan: PlannedRun[] =
         opts.eachFailpoint !== undefined
@@ -91,15 +95,13 @@ export function chaosCommand(): Command {
         try {
           r = await runChaos({ seed: planned.seed, durationMs, workers, recoveryBoundMs, faults: planned.faults, armAtStart: planned.armAtStart, keepDir: opts.keep === true, ...(external === undefined ? {} : { external }), say });
         } catch (err) {
-          // a run that could not even be carried out (the system did not start) counts as failed, and the others go on
-          console.log(`\n${planned.label}: run failed: ${err instanceof Error ? err.message : String(err)}`);
-          totals.runs += 1;
-          totals.violations += 1;
-          totals.failed.push(planned.label);
+          // a run that could not be carried out (its system did not start) fails the command, and the others go on
+          console.log(`\n${planned.label}: could not be carried out: ${err instanceof Error ? err.message : String(err)}`);
+          totals.notRun.push(planned.label);
           return;
         }
         const reportPath = opts.report ?? `chaos-report-${planned.crashes === undefined ? r.seed : planned.crashes.point}.json`;
-        await writeReport(reportPath, r);
+        await writeReport(reportPath, r).catch((err: unknown) => console.log(`${planned.label}: cannot write ${reportPath}: ${err instanceof Error ? err.message : String(err)}`));
         // a failpoint run proves something only if its process did crash there
         const missed = planned.crashes !== undefined && (r.restarts[planned.crashes.process] ?? 0) === 0;
         console.log(summary(r, reportPath) + (planned.crashes === undefined ? '' : `\ncrashed at      ${planned.crashes.point}: ${missed ? 'NO — the point was not reached' : `yes (${planned.crashes.process} restarted)`}`));
@@ -112,6 +114,7 @@ export function chaosCommand(): Command {
         totals.longestInDoubtMs = Math.max(totals.longestInDoubtMs, r.longestInDoubtMs);
         if (r.violations.length > 0) totals.failed.push(planned.label);
         if (missed) totals.missed.push(planned.label);
+        else if (planned.crashes !== undefined) totals.crashed += 1;
       };
       await Promise.all(
         Array.from({ length: Math.min(parallel, plan.length) }, async () => {
@@ -120,10 +123,10 @@ export function chaosCommand(): Command {
       );
       if (plan.length > 1) {
         console.log(
-          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${plan.length - totals.missed.length} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
-      process.exit(totals.violations > 0 || totals.missed.length > 0 ? 1 : 0);
+      process.exit(totals.violations > 0 || totals.missed.length > 0 || totals.notRun.length > 0 ? 1 : 0);
     });
 }
 
@@ -160,12 +163,15 @@ async function failpointRuns(seed: number, arm: string, prefix: string): Promise
 }
 
 /** The --gateway flags, checked; undefined when the run starts its own system. */
-function externalOptions(opts: ExternalFlags): ExternalOptions | undefined {
+function externalOptions(opts: ExternalFlags, killTargetsGiven: boolean): ExternalOptions | undefined {
   if (opts.gateway === undefined) {
     const stray = (['databaseUrl', 'killCommand', 'restartCommand'] as const).filter((k) => opts[k] !== undefined);
-    if (stray.length > 0 || opts.admin.length > 0 || opts.proxy.length > 0) throw new Error('invalid settings: --database-url, --admin, --kill-command, --restart-command and --proxy need --gateway');
+    if (stray.length > 0 || opts.admin.length > 0 || opts.proxy.length > 0 || killTargetsGiven) {
+      throw new Error('invalid settings: --database-url, --admin, --kill-command, --restart-command, --kill-targets and --proxy need --gateway');
+    }
     return undefined;
   }
+  if (opts.restartCommand !== undefined && opts.killCommand === undefined) throw new Error('invalid settings: --restart-command needs --kill-command');
   let url: URL;
   try {
     url = new URL(opts.gateway);
@@ -178,6 +184,7 @@ function externalOptions(opts: ExternalFlags): ExternalOptions | undefined {
   for (const item of opts.admin) {
     const m = /^([a-z]+)=(.+:\d+)$/.exec(item);
     if (m === null || !(adminProcesses as readonly string[]).includes(m[1] as string)) throw new Error(`invalid setting --admin: ${item}; expected NAME=HOST:PORT with NAME one of ${adminProcesses.join(', ')}`);
+    if (admin[m[1] as AdminProcess] !== undefined) throw new Error(`invalid setting --admin: ${m[1]} given twice`);
     admin[m[1] as AdminProcess] = m[2] as string;
   }
   const missing = adminProcesses.filter((p) => admin[p] === undefined);
@@ -220,12 +227,17 @@ function summary(r: ChaosReport, reportPath: string): string {
     `statuses        ${fmt(r.statuses)}`,
     `faults          ${fmt(r.faults)}`,
     `restarts        ${fmt(r.restarts)}`,
+    `links           ${Object.entries(r.links).map(([name, l]) => `${name} ${l.connections} connections, ${kib(l.bytesForward)} → ${kib(l.bytesBackward)} ←, ${kib(l.bytesDropped)} dropped`).join('; ') || 'none through a fault proxy'}`,
     `longest in doubt ${r.longestInDoubtMs} ms; recovered ${r.recoveredInMs} ms after healing`,
     `violations      ${r.violations.length}`,
     ...r.violations.map((v) => `  ${v.invariant}: ${v.detail}`),
     `report          ${reportPath}${r.dir === undefined ? '' : `; data and logs kept in ${r.dir}`}`,
     `replay          ${r.replay}`,
   ].join('\n');
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
 }
 
 function parseDuration(text: string, flag: string): number {

@@ -57,8 +57,11 @@ describe('twophase chaos --gateway (an existing deployment)', () => {
     expect(rep.target).toBe(sys.http);
     expect(rep.violations).toEqual([]);
     expect(rep.operations.acknowledged ?? 0).toBeGreaterThan(0);
-    // seed 5 draws kills and failpoints; network faults are left out without --proxy
+    // seed 5 draws kills and failpoints; network faults are left out without --proxy. A fault
+    // is recorded once carried out: the kill command ran, the Admin service took the failpoint
     expect(rep.faults.kill ?? 0).toBeGreaterThan(0);
+    expect(rep.faults.failpoint ?? 0).toBeGreaterThan(0);
+    expect(Object.values(rep.restarts).reduce((a, b) => a + b, 0)).toBe(rep.faults.kill);
     expect(rep.faultKinds).toEqual(['kill', 'failpoint']);
     expect(r.stdout).toContain(`--gateway ${sys.http}`);
     // what the workload wrote is there, under the run's own namespace
@@ -77,8 +80,10 @@ describe('twophase chaos --gateway (an existing deployment)', () => {
     expect(badProxy.stderr).toContain('invalid setting --proxy: metadata=127.0.0.1:1; expected LINK=LISTEN_HOST:PORT/TARGET_HOST:PORT');
     const stray = await chaos(['--kill-command', 'true']);
     expect(stray.stderr).toContain('need --gateway');
+    const twice = await chaos(['--gateway', sys.http, '--database-url', sys.databaseUrl, ...admins, '--admin', `blob=${sys.blob}`]);
+    expect(twice.stderr).toContain('invalid setting --admin: blob given twice');
     const noAdminService = await chaos([
-      '--duration', '1s', '--gateway', sys.http, '--database-url', sys.databaseUrl, ...admins, '--admin', 'coordinator=127.0.0.1:1',
+      '--duration', '1s', '--gateway', sys.http, '--database-url', sys.databaseUrl, ...admins.slice(2), '--admin', 'coordinator=127.0.0.1:1',
     ]);
     expect(noAdminService.code).not.toBe(0);
     expect(noAdminService.stdout + noAdminService.stderr).toContain('the Admin service of coordinator at 127.0.0.1:1 does not answer');
