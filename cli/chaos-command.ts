@@ -36,7 +36,7 @@ Examples:
 export function chaosCommand(): Command {
   return new Command('chaos')
     .description(
-      'Fault-injection run: start the whole system (every link through a fault proxy), run a concurrent upload workload while killing processes (PostgreSQL included), partitioning and delaying links and arming failpoints, all drawn from --seed; then heal, wait for recovery and check the invariants. Exits 1 on any violation.',
+      'Fault-injection run: against a system it starts itself (every link through a fault proxy) or an existing deployment (--gateway), run a concurrent upload workload while killing processes (PostgreSQL included), partitioning and delaying links and arming failpoints, all drawn from --seed; then heal, wait for recovery and check the invariants. Exits 1 on any violation, on a failpoint not reached, or on a run that could not be carried out.',
     )
     .addOption(new Option('--seed <n>', 'seed of every random choice').default(String(Date.now() % 1_000_000)))
     .addOption(new Option('--duration <time>', 'how long faults and workload run, e.g. 60s or 2m').default('60s'))
