@@ -56,9 +56,11 @@ describe('SIGKILL during 50 concurrent uploads, then recovery', () => {
         const content = randomBytes(4096 + i);
         return { path: `${victim}/${i}.bin`, content, sha256: sha(content), status: -1 };
       });
-      // spread over ~1.5 s: some finish before the kill, some are in flight at it, some start during the restart
+      // spread over ~2 s: some finish before the kill, some are in flight at it, some start during the restart.
+      // The kill comes once the first few are acknowledged, however slow the machine is.
       const running = uploads.map((u, i) => new Promise((r) => setTimeout(r, i * 40)).then(() => upload(u)));
-      await new Promise((r) => setTimeout(r, 700));
+      const acked = (): number => uploads.filter((u) => u.status === 200 || u.status === 201).length;
+      await eventually(() => Promise.resolve(acked() >= 3), 'three uploads acknowledged before the kill', 30_000);
       const restarted = sys.killAndAwaitRestart(victim);
       await Promise.all(running);
       await restarted;
