@@ -95,6 +95,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     const { ifMatch } = parseConditions({ 'if-match': request.headers['if-match'] });
     const result = await client.deleteFile({ namespace, path, ...(ifMatch === undefined ? {} : { ifMatch }) });
     void reply.header('etag', etagOf(result.revision));
+    if (result.pendingParticipants.length > 0) void reply.header('x-twophase-pending', result.pendingParticipants.join(','));
     return { namespace, path, revision: result.revision, deleted: true, txId: result.txId };
   });
 

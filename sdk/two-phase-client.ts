@@ -153,9 +153,9 @@ export class TwoPhaseClient {
   }
 
   /** Deletes a file (a tombstone revision), atomically; `ifMatch` makes it conditional. */
-  async deleteFile(req: { namespace: string; path: string; ifMatch?: number }): Promise<{ revision: number; txId: string }> {
+  async deleteFile(req: { namespace: string; path: string; ifMatch?: number }): Promise<{ revision: number; txId: string; pendingParticipants: readonly string[] }> {
     const r = await this.transaction(async (tx) => ({ ...(await tx.deleteFile(req)), txId: tx.txId }));
-    return { revision: r.revision, txId: r.txId };
+    return { revision: r.revision, txId: r.txId, pendingParticipants: r.commit.pendingParticipants };
   }
 
   /** The committed revision (latest, or the one named). NotFoundError if absent or deleted. */
