@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runChaos } from '../../chaos/run-chaos.js';
 
@@ -41,6 +42,8 @@ describe('fault-injection runs', () => {
       say: say(7),
     });
     console.log(JSON.stringify({ violations: report.violations }));
+    // a failing run keeps its directory for inspection; this one failed on purpose
+    if (report.dir !== undefined) await rm(report.dir, { recursive: true, force: true });
     expect(report.violations.some((v) => v.invariant === 'atomicity')).toBe(true);
   }, 240_000);
 });
