@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { httpStatusOf } from '../../gateway/http-status-of.js';
+import { ConflictError, PreconditionFailedError, TransactionAbortedError, UnavailableError } from '../../sdk/index.js';
+
+/** What an HTTP client is told, by cause: conflicts are 409, outages 503, both retryable. */
+describe('HTTP status of an SDK failure', () => {
+  const aborted = (reason: string) => httpStatusOf(new TransactionAbortedError('tx1', reason));
+
+  it('a write that waited past the lock timeout is a conflict', () => {
+    expect(httpStatusOf(new ConflictError('write conflict on a/b'))).toEqual({ status: 409, retryable: true });
+  });
+
+  it('aborts caused by an outage are 503, whatever their wording', () => {
+    for (const reason of [
+      // the reasons participants and the coordinator give, as they appear on the wire
+      'participant metadata voted no: the branch lost its work: its PostgreSQL session failed: terminating connection due to unexpected postmaster exit',
+      'participant blob voted no: no branch here: never worked on, or aborted (idle limit or restart)',
+      'participant metadata voted no: prepare failed: Connection terminated unexpectedly',
+      'participant blob unavailable: 14 UNAVAILABLE: No connection established',
+      'tx deadline passed',
+      'unknown to the coordinator (presumed abort)',
+    ]) {
+      expect(aborted(reason), reason).toEqual({ status: 503, retryable: true });
+    }
+  });
+
+  it('an abort whose reason names a conflict stays 409', () => {
+    expect(aborted('participant metadata voted no: prepare failed: could not serialize access due to concurrent update')).toEqual({ status: 409, retryable: true });
+  });
+
+  it('a failed condition is 412 and not retried; an unreachable service is 503', () => {
+    expect(httpStatusOf(new PreconditionFailedError('revision 3 is current', 3)).status).toBe(412);
+    expect(httpStatusOf(new UnavailableError('coordinator down'))).toEqual({ status: 503, retryable: true });
+  });
+});
