@@ -1,6 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { Prng } from '../lib/prng/prng.js';
-import { adminProcesses, linkNames, type AdminProcess, type ChaosTarget, type LinkName } from './chaos-target.js';
+import type { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
+import { adminProcesses, failpointPrefix, isUnsafeFailpoint, linkNames, type AdminProcess, type ChaosTarget, type LinkName } from './chaos-target.js';
 
 export const faultKinds = ['kill', 'partition', 'delay', 'drop', 'failpoint'] as const;
 export type FaultKind = (typeof faultKinds)[number];
@@ -13,7 +14,6 @@ export interface FaultRecord {
   readonly detail: string;
 }
 
-const failpointPrefix: Record<AdminProcess, string> = { coordinator: 'coordinator.', blob: 'participant.blob.', metadata: 'participant.metadata.' };
 
 /**
  * Injects faults drawn from the run's PRNG until `untilMs`: kills (PostgreSQL included),
@@ -72,9 +72,7 @@ export class ChaosFaults {
         return;
       }
       case 'partition': {
-        const link = this.rng.pick(this.links);
-        const proxy = this.system.proxies[link];
-        if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
+        const { link, proxy } = this.pickLink();
         const direction = this.rng.pick(['both', 'forward', 'backward'] as const);
         const durationMs = this.rng.int(1_000, 5_000);
         record(link, `${direction} for ${durationMs} ms`);
@@ -83,9 +81,7 @@ export class ChaosFaults {
         return;
       }
       case 'delay': {
-        const link = this.rng.pick(this.links);
-        const proxy = this.system.proxies[link];
-        if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
+        const { link, proxy } = this.pickLink();
         const delayMs = this.rng.int(20, 400);
         const durationMs = this.rng.int(2_000, 6_000);
         record(link, `${delayMs} ms for ${durationMs} ms`);
@@ -94,9 +90,7 @@ export class ChaosFaults {
         return;
       }
       case 'drop': {
-        const link = this.rng.pick(this.links);
-        const proxy = this.system.proxies[link];
-        if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
+        const { link, proxy } = this.pickLink();
         record(link, 'connections dropped');
         proxy.dropConnections();
         return;
@@ -118,11 +112,19 @@ export class ChaosFaults {
     }
   }
 
+  /** A link with a fault proxy, drawn from the seed. */
+  private pickLink(): { link: LinkName; proxy: FaultProxy } {
+    const link = this.rng.pick(this.links);
+    const proxy = this.system.proxies[link];
+    if (proxy === undefined) throw new Error(`link ${link} has no fault proxy`);
+    return { link, proxy };
+  }
+
   /** The failpoints a process defines (the UNSAFE switch left out), asked once it answers. */
   private async pointsOf(p: AdminProcess): Promise<string[]> {
     if (this.points[p].length === 0) {
       const all = await this.system.failpoints(p);
-      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !name.includes('unsafe'));
+      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !isUnsafeFailpoint(name));
     }
     return this.points[p];
   }

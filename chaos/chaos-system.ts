@@ -124,7 +124,6 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     }
   }
 
-
   /** Read from the blob store's own directory: the bytes on disk, not what a server says. */
   async objectState(sha256: string): Promise<ObjectState> {
     let bytes: Buffer;

@@ -9,6 +9,19 @@ export type LinkName = (typeof linkNames)[number];
 export const adminProcesses = ['coordinator', 'blob', 'metadata'] as const;
 export type AdminProcess = (typeof adminProcesses)[number];
 
+/** Where each process's failpoints are named: every name starts with its prefix. */
+export const failpointPrefix: Record<AdminProcess, string> = { coordinator: 'coordinator.', blob: 'participant.blob.', metadata: 'participant.metadata.' };
+
+/** The process a failpoint (or a `name=action` spec item) belongs to. */
+export function failpointProcess(name: string): AdminProcess | undefined {
+  return adminProcesses.find((p) => name.startsWith(failpointPrefix[p]));
+}
+
+/** The UNSAFE mutant switch breaks the protocol on purpose: never armed by chance. */
+export function isUnsafeFailpoint(name: string): boolean {
+  return name.includes('.unsafe.');
+}
+
 export type ObjectState = 'present' | 'absent' | 'corrupt';
 
 /**

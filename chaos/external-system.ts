@@ -6,7 +6,7 @@ import { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
 import { loadProto } from '../proto/load-proto.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import { ChaosControl } from './chaos-control.js';
-import type { AdminProcess, ChaosTarget, LinkName, ObjectState, ProcessName } from './chaos-target.js';
+import { adminProcesses, type AdminProcess, type ChaosTarget, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
 
 export interface ProxySpec {
   readonly link: LinkName;
@@ -79,7 +79,7 @@ export class ExternalSystem extends ChaosControl implements ChaosTarget {
       await system.query('SELECT 1 FROM revisions LIMIT 1').catch((err: unknown) => {
         throw new Error(`cannot read the revisions table at --database-url: ${err instanceof Error ? err.message : String(err)}`);
       });
-      for (const p of ['coordinator', 'blob', 'metadata'] as const) {
+      for (const p of adminProcesses) {
         await system.failpoints(p).catch((err: unknown) => {
           throw new Error(`the Admin service of ${p} at ${options.admin[p]} does not answer (was it started with --admin?): ${err instanceof Error ? err.message : String(err)}`);
         });
@@ -108,7 +108,6 @@ export class ExternalSystem extends ChaosControl implements ChaosTarget {
   heal(): void {
     for (const proxy of Object.values(this.proxies)) proxy.heal();
   }
-
 
   /** Streams the object from the BlobStore service and hashes it; retried while the store restarts. */
   async objectState(sha256: string): Promise<ObjectState> {

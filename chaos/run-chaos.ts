@@ -5,7 +5,7 @@ import { Prng } from '../lib/prng/prng.js';
 import { awaitRecovery, checkInvariants, type Violation } from './chaos-checker.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem } from './chaos-system.js';
-import { adminProcesses, processNames, type ChaosTarget } from './chaos-target.js';
+import { adminProcesses, failpointProcess, processNames, type ChaosTarget } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
 import { ExternalSystem, type ExternalOptions } from './external-system.js';
 
@@ -73,7 +73,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const system = await ExternalSystem.start(options.external);
     options.say(`driving the deployment behind ${system.http}`);
     try {
-      return await runAgainst(system, options, undefined);
+      return await runAgainst(system, options);
     } finally {
       await system.stop();
     }
@@ -87,7 +87,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;
   try {
-    const r = await runAgainst(system, options, dir);
+    const r = await runAgainst(system, options);
     if (r.violations.length > 0) keep = true;
     return { ...r, dir: keep ? dir : undefined };
   } catch (err) {
@@ -99,7 +99,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-async function runAgainst(system: ChaosTarget, options: ChaosOptions, dir: string | undefined): Promise<ChaosReport> {
+/** The run itself; its report names no directory (the caller that made one decides whether it is kept). */
+async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<ChaosReport> {
   // separate streams: the fault schedule must not depend on how many operations the workload managed
   const faultRng = new Prng(options.seed);
   const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
@@ -121,7 +122,7 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions, dir: strin
   try {
     if (options.armAtStart !== '') {
       for (const p of adminProcesses) {
-        const mine = options.armAtStart.split(',').filter((item) => item.startsWith(p === 'coordinator' ? 'coordinator.' : `participant.${p}.`));
+        const mine = options.armAtStart.split(',').filter((item) => failpointProcess(item) === p);
         if (mine.length > 0) await system.armFailpoints(p, mine.join(','));
       }
     }
@@ -134,7 +135,7 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions, dir: strin
     const recovery = await awaitRecovery(system, options.recoveryBoundMs);
     options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
     const violations = [...recovery.violations, ...(await checkInvariants(system, namespace, workload.ops))];
-    return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, dir);
+    return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined);
   } finally {
     clearInterval(watch);
     // a run that failed half-way leaves no partition and no armed failpoint behind (on a deployment, above all)

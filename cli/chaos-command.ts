@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ChaosReport } from '../chaos/run-chaos.js';
-import { adminProcesses, linkNames, processNames, type AdminProcess, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
+import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
+import { adminProcesses, failpointProcess, isUnsafeFailpoint, linkNames, processNames, type AdminProcess, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
 import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
 
 interface ExternalFlags {
@@ -15,7 +16,6 @@ interface ExternalFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-const allFaults = ['kill', 'partition', 'delay', 'drop', 'failpoint'] as const;
 const externalHelp = `
 Against an existing deployment (--gateway): every gRPC process must run with --admin;
 kills run --kill-command ({process} is coordinator, blob, metadata, gateway or postgres),
@@ -41,7 +41,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--seed <n>', 'seed of every random choice').default(String(Date.now() % 1_000_000)))
     .addOption(new Option('--duration <time>', 'how long faults and workload run, e.g. 60s or 2m').default('60s'))
     .addOption(new Option('--workers <n>', 'concurrent clients').default('8'))
-    .addOption(new Option('--faults <kinds>', `comma-separated subset of ${allFaults.join(',')}`).default(allFaults.join(',')))
+    .addOption(new Option('--faults <kinds>', `comma-separated subset of ${faultKinds.join(',')}`).default(faultKinds.join(',')))
     .addOption(new Option('--recovery-bound <time>', 'recovery must finish within this after healing').default('60s'))
     .addOption(new Option('--arm <spec>', 'failpoints armed at start (TWOPHASE_FAILPOINTS grammar), e.g. to check that the checker catches a broken variant').default(''))
     .addOption(new Option('--report <file>', 'write the JSON report here (default chaos-report-<seed>.json)'))
@@ -64,8 +64,8 @@ export function chaosCommand(): Command {
       const faults = opts.faults.split(',').map((f) => f.trim());
       if (!Number.isInteger(seed) || seed < 0) throw new Error(`invalid setting --seed: ${opts.seed} is not a whole number`);
       if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new Error('invalid setting --workers: expected 1 to 256');
-      const bad = faults.filter((f) => !(allFaults as readonly string[]).includes(f));
-      if (bad.length > 0 || faults.length === 0) throw new Error(`invalid setting --faults: ${bad.join(',') || 'empty'}; expected a subset of ${allFaults.join(',')}`);
+      const bad = faults.filter((f) => !(faultKinds as readonly string[]).includes(f));
+      if (bad.length > 0 || faults.length === 0) throw new Error(`invalid setting --faults: ${bad.join(',') || 'empty'}; expected a subset of ${faultKinds.join(',')}`);
       const runs = Number(opts.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
       const parallel = Number(opts.parallel);
@@ -85,7 +85,7 @@ export function chaosCommand(): Command {
       const plan: PlannedRun[] =
         opts.eachFailpoint !== undefined
           ? await failpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint)
-          : Array.from({ length: runs }, (_, i) => ({ seed: seed + i, armAtStart: opts.arm, faults: faults as (typeof allFaults)[number][], label: `seed ${seed + i}` }));
+          : Array.from({ length: runs }, (_, i) => ({ seed: seed + i, armAtStart: opts.arm, faults: faults as FaultKind[], label: `seed ${seed + i}` }));
       let next = 0;
       const one = async (planned: PlannedRun): Promise<void> => {
         const started = Date.now();
@@ -133,7 +133,7 @@ export function chaosCommand(): Command {
 interface PlannedRun {
   readonly seed: number;
   readonly armAtStart: string;
-  readonly faults: (typeof allFaults)[number][];
+  readonly faults: FaultKind[];
   readonly label: string;
   /** For a failpoint run: the point armed to crash, and the process it kills. */
   readonly crashes?: { readonly point: string; readonly process: string };
@@ -150,10 +150,11 @@ async function failpointRuns(seed: number, arm: string, prefix: string): Promise
   await import('./all-failpoints.js');
   const points = listFailpoints()
     .map((p) => p.name)
-    .filter((name) => !name.includes('.unsafe.') && name.startsWith(prefix));
+    .filter((name) => !isUnsafeFailpoint(name) && name.startsWith(prefix));
   if (points.length === 0) throw new Error(`invalid setting --each-failpoint: no failpoint starts with ${prefix} (see twophase failpoints)`);
   return points.map((point) => {
-    const process = point.startsWith('coordinator.') ? 'coordinator' : point.startsWith('participant.blob.') ? 'blob' : 'metadata';
+    const process = failpointProcess(point);
+    if (process === undefined) throw new Error(`failpoint ${point} belongs to no process a run starts`);
     const onAbortPath = /\.(abort|rollback)/.test(point);
     // the vote no comes from the other participant, or the blob one for coordinator points
     const voteNo = process === 'blob' ? 'participant.metadata.prepare.before-prepare-transaction=error%30' : 'participant.blob.prepare.before-fsync=error%30';

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/free-port/free-port.js';
 import type { ChaosReport } from '../../chaos/run-chaos.js';
-import { CliProcess } from '../support/cli-process.js';
+import { CliProcess, runCli } from '../support/cli-process.js';
 import { postgresFixture } from '../support/postgres-fixture.js';
 
 /**
@@ -15,7 +13,6 @@ import { postgresFixture } from '../support/postgres-fixture.js';
  * act on that link, and every invariant holds.
  */
 const postgres = postgresFixture();
-const run = promisify(execFile);
 const procs: CliProcess[] = [];
 let dir: string;
 let databaseUrl: string;
@@ -57,7 +54,7 @@ describe('twophase chaos --gateway --proxy', () => {
     await startDeployment();
     const report = join(dir, 'report.json');
     const args = [
-      '--import', 'tsx', join(import.meta.dirname, '..', '..', 'cli', 'main.ts'), 'chaos',
+      'chaos',
       '--seed', '3', '--duration', '10s', '--workers', '4', '--faults', 'partition,delay,drop',
       '--gateway', `http://127.0.0.1:${port.http}`,
       '--database-url', databaseUrl,
@@ -65,8 +62,9 @@ describe('twophase chaos --gateway --proxy', () => {
       '--proxy', `metadata=127.0.0.1:${port.viaMetadata}/127.0.0.1:${port.metadata}`,
       '--report', report,
     ];
-    const { stdout } = await run(process.execPath, args, { timeout: 180_000 });
-    console.log(stdout);
+    const { code, stdout, stderr } = await runCli(args);
+    console.log(stdout, stderr);
+    expect(code).toBe(0);
     const rep = JSON.parse(await readFile(report, 'utf8')) as ChaosReport;
     expect(rep.violations).toEqual([]);
     expect(rep.faultKinds).toEqual(['partition', 'delay', 'drop']);

@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChaosReport } from '../../chaos/run-chaos.js';
+import { runCli } from '../support/cli-process.js';
 import { DevSystem } from '../support/dev-system.js';
 
-const run = promisify(execFile);
-const cli = ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'cli', 'main.ts'), 'chaos'];
-
 /** `twophase chaos` run as a user would, against a deployment it did not start. */
-async function chaos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...cli, ...args], { timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const chaos = (args: string[]) => runCli(['chaos', ...args]);
 
 let sys: DevSystem;
 let out: string;
