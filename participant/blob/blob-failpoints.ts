@@ -6,7 +6,7 @@ import { defineFailpoint } from '../../lib/failpoints/failpoints.js';
  * voting, and between the steps of publishing, which must all be restartable.
  */
 export const blobFailpoints = {
-  prepareBeforeFsync: defineFailpoint('participant.blob.prepare.before-fsync', 'prepare: staged files written, not yet fsynced; no manifest'),
+  prepareBeforeFsync: defineFailpoint('participant.blob.prepare.before-fsync', 'prepare: staged files durable, no manifest written yet'),
   prepareAfterManifestSync: defineFailpoint(
     'participant.blob.prepare.after-manifest-sync',
     'prepare: the manifest is durable (the branch is prepared); yes not yet answered',

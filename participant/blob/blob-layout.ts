@@ -50,6 +50,11 @@ export class BlobLayout {
     return path.join(this.objectsRoot, sha256.slice(0, 2));
   }
 
+  /** All 256 object directories, `objects/00` … `objects/ff`. */
+  objectDirs(): string[] {
+    return Array.from({ length: 256 }, (_, i) => path.join(this.objectsRoot, i.toString(16).padStart(2, '0')));
+  }
+
   object(sha256: string): string {
     return path.join(this.objectDir(sha256), sha256);
   }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, opendir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, opendir, readFile, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assert, assertNever } from '../../lib/assert/assert.js';
+import { GroupSync } from '../../lib/group-sync/group-sync.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import { isValidTxId, txIdProblem } from '../../lib/tx-id/tx-id.js';
@@ -123,6 +124,13 @@ export class LocalBlobStore implements ResourceManager {
 
   private lifecycle: Lifecycle = { kind: 'new' };
   private readonly branches = new Map<string, OpenBranch>();
+  /**
+   * Every prepared branch's manifest, as on disk: loaded by recover, added by prepare,
+   * removed by commit and abort. Commit publishes from it without reading the file back.
+   */
+  private readonly prepared = new Map<string, BlobManifest>();
+  /** Directory fsyncs shared by concurrent prepares and commits (group commit per directory). */
+  private readonly dirSyncs = new GroupSync((dir) => this.syncDirNow(dir));
   private sweeping: Promise<void> | undefined;
 
   constructor(options: LocalBlobStoreOptions) {
@@ -149,17 +157,26 @@ export class LocalBlobStore implements ResourceManager {
     for (const dir of [this.layout.stagingRoot, this.layout.objectsRoot, this.layout.committedRoot]) {
       await mkdir(dir, { recursive: true });
     }
-    await this.syncDir(this.layout.root);
+    await this.dirSyncs.sync(this.layout.root);
+    // every object directory exists from here on, durably, so no commit creates or syncs one
+    let createdObjectDirs = false;
+    for (const dir of this.layout.objectDirs()) {
+      if ((await mkdir(dir, { recursive: true })) !== undefined) createdObjectDirs = true;
+    }
+    if (createdObjectDirs) await this.dirSyncs.sync(this.layout.objectsRoot);
 
     const prepared: { txId: string; preparedAtMs: number }[] = [];
     let abortedLeftovers = 0;
     for await (const entry of await opendir(this.layout.stagingRoot)) {
-      const manifest = isValidTxId(entry.name) ? await this.readManifest(entry.name) : undefined;
+      // a commit record wins over a manifest left in staging: commit moved the manifest
+      // and did not sync the removal of the staging directory
+      const finishing = isValidTxId(entry.name) && (await statOrUndefined(this.layout.committed(entry.name))) !== undefined;
+      const manifest = isValidTxId(entry.name) && !finishing ? await this.readManifest(entry.name) : undefined;
       if (manifest !== undefined) {
         prepared.push({ txId: entry.name, preparedAtMs: manifest.preparedAtMs });
+        this.prepared.set(entry.name, manifest);
         continue;
       }
-      const finishing = isValidTxId(entry.name) && (await statOrUndefined(this.layout.committed(entry.name))) !== undefined;
       await rm(path.join(this.layout.stagingRoot, entry.name), { recursive: true, force: true });
       if (finishing) {
         // a commit that crashed after moving its manifest: only the cleanup was left to do
@@ -169,7 +186,7 @@ export class LocalBlobStore implements ResourceManager {
         this.logger.info({ txId: entry.name }, 'aborted unprepared staged work left from before the restart');
       }
     }
-    await this.syncDir(this.layout.stagingRoot);
+    await this.dirSyncs.sync(this.layout.stagingRoot);
 
     // a participant that restarts more often than the interval must still sweep
     this.startSweep();
@@ -202,22 +219,21 @@ export class LocalBlobStore implements ResourceManager {
         throw new LimitExceededError(`an object of ${expected.size} bytes is over the limit of ${this.objectBytesMax}`);
       }
     }
-    const log = this.logger.child({ txId });
     await this.openBranch(txId);
     const file = `${randomBytes(16).toString('hex')}.data`;
     const staged = this.layout.stagedFile(txId, file);
-    // bytes land in a `.partial` file first, so a Put cut short can never be mistaken
-    // for a whole object, even if removing it fails
-    const partial = `${staged}.partial`;
+    // A Put cut short leaves at most a file no manifest names: only the objects listed in
+    // the manifest are ever published, and unprepared staging is deleted at recovery.
     let received: PutResult;
     try {
-      received = await this.receive(txId, partial, source, expected);
-      await rename(partial, staged);
+      received = await this.receive(txId, staged, source, expected);
     } catch (err) {
-      await rm(partial, { force: true }).catch((rmErr: unknown) => log.warn({ err: rmErr, partial }, 'could not remove a partial staged file'));
+      await rm(staged, { force: true }).catch((rmErr: unknown) =>
+        this.logger.warn({ err: rmErr, txId, staged }, 'could not remove a partial staged file'),
+      );
       if (err instanceof ChecksumMismatchError) {
         this.branches.set(txId, { kind: 'poisoned', reason: err.message.slice(0, limits.reasonLengthMax) });
-        log.warn({ err }, 'staged bytes do not match; the branch will vote no');
+        this.logger.warn({ err, txId }, 'staged bytes do not match; the branch will vote no');
       }
       throw err;
     }
@@ -228,87 +244,77 @@ export class LocalBlobStore implements ResourceManager {
       throw new TxNotActiveError(txId, 'the branch changed while the object was being received');
     }
     branch.objects.push({ file, ...received });
-    log.debug({ file, ...received }, 'staged an object');
     return received;
   }
 
   /**
-   * Syncs every staged file, then writes the manifest (tmp file, fsync, rename, fsync of
-   * the directories): the manifest on disk is the yes vote, so it is the last thing made
-   * durable and the answer comes after it.
+   * Writes the manifest (tmp file, fdatasync, rename, fsync of the directories): the
+   * manifest on disk is the yes vote, so it is the last thing made durable and the answer
+   * comes after it. The staged bytes were made durable as they were received (Put).
    */
   async prepare(txId: string): Promise<PrepareVote> {
     this.assertRecovered();
     checkTxId(txId);
-    const log = this.logger.child({ txId });
-    if ((await this.readManifest(txId)) !== undefined) return { vote: 'yes' };
+    if (this.prepared.has(txId)) return { vote: 'yes' };
     const branch = this.branches.get(txId);
     if (branch === undefined) {
-      return this.voteNo(txId, 'unknown branch: nothing is staged for this tx (never staged, aborted, or staged before a restart)', log);
+      return this.voteNo(txId, 'unknown branch: nothing is staged for this tx (never staged, aborted, or staged before a restart)');
     }
     switch (branch.kind) {
       case 'poisoned':
-        return this.voteNo(txId, branch.reason, log);
+        return this.voteNo(txId, branch.reason);
       case 'working':
         break;
       default:
         assertNever(branch);
     }
     const objects = [...branch.objects];
-    await mkdir(this.layout.stagingDir(txId), { recursive: true });
     await blobFailpoints.prepareBeforeFsync.hit();
-    for (const object of objects) {
-      const problem = await this.syncStaged(txId, object);
-      if (problem !== undefined) {
-        this.branches.set(txId, { kind: 'poisoned', reason: problem });
-        return this.voteNo(txId, problem, log);
-      }
-    }
     const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: this.nowMs(), objects };
     await this.writeManifest(txId, manifest);
     this.branches.delete(txId);
+    this.prepared.set(txId, manifest);
     await blobFailpoints.prepareAfterManifestSync.hit();
-    log.info({ objects: objects.length }, 'blob branch prepared');
+    this.logger.debug({ txId, objects: objects.length }, 'blob branch prepared');
     return { vote: 'yes' };
   }
 
   /**
    * Publishes a prepared branch: each staged object is renamed to `objects/<aa>/<sha256>`
-   * (or dropped when that object already exists), the object directories are fsynced, the
-   * manifest moves to `committed/` and the staging directory goes. Without a staged
-   * manifest, success is only reported when `committed/<txId>.json` shows the branch
-   * committed and every object it lists is published.
+   * (identical content already there is simply replaced by itself), the object directories
+   * are fsynced, the manifest moves to `committed/` and the staging directory goes. Without
+   * a prepared manifest, success is only reported when `committed/<txId>.json` shows the
+   * branch committed and every object it lists is published.
    */
   async commit(txId: string): Promise<{ readonly alreadyCommitted: boolean }> {
     this.assertRecovered();
     checkTxId(txId);
-    const log = this.logger.child({ txId });
-    const manifest = await this.readManifest(txId);
+    const manifest = this.prepared.get(txId);
     if (manifest === undefined) {
-      await this.verifyCommitted(txId, log);
+      await this.verifyCommitted(txId);
       return { alreadyCommitted: true };
     }
-    await this.publish(txId, manifest, log);
+    await this.publish(txId, manifest);
     return { alreadyCommitted: false };
   }
 
   async abort(txId: string): Promise<{ readonly alreadyAborted: boolean }> {
     this.assertRecovered();
     checkTxId(txId);
-    const log = this.logger.child({ txId });
     if ((await statOrUndefined(this.layout.committed(txId))) !== undefined) {
-      log.error('abort asked for a committed branch; refused');
+      this.logger.error({ txId }, 'abort asked for a committed branch; refused');
       throw new BranchAlreadyCommittedError(txId, this.participantId);
     }
     this.branches.delete(txId);
+    this.prepared.delete(txId);
     const stagingDir = this.layout.stagingDir(txId);
     if ((await statOrUndefined(stagingDir)) === undefined) return { alreadyAborted: true };
     await blobFailpoints.abortBeforeDelete.hit();
     await rm(stagingDir, { recursive: true, force: true });
     // not needed for safety (a staging dir that comes back is aborted again), but it
     // spares a restart an in-doubt branch it would have to ask about
-    await this.syncDir(this.layout.stagingRoot);
-    log.info('blob branch aborted');
+    await this.dirSyncs.sync(this.layout.stagingRoot);
+    this.logger.debug({ txId }, 'blob branch aborted');
     return { alreadyAborted: false };
   }
 
@@ -374,7 +380,8 @@ export class LocalBlobStore implements ResourceManager {
       if (!entry.name.endsWith('.json')) continue;
       const file = path.join(this.layout.committedRoot, entry.name);
       const found = await statOrUndefined(file);
-      if (found === undefined || found.mtimeMs >= cutoffMs) continue;
+      // the later of the commit's stamp and its rename (see publish)
+      if (found === undefined || Math.max(found.mtimeMs, found.ctimeMs) >= cutoffMs) continue;
       // no fsync: a record that comes back after a crash is merely swept again
       await rm(file, { force: true });
       removed++;
@@ -403,9 +410,7 @@ export class LocalBlobStore implements ResourceManager {
       if (this.branches.size >= limits.blobOpenBranchesMax) {
         throw new LimitExceededError(`${this.branches.size} blob branches are open; the limit is ${limits.blobOpenBranchesMax}`);
       }
-      if ((await statOrUndefined(this.layout.manifest(txId))) !== undefined) {
-        throw new TxNotActiveError(txId, 'the blob branch is prepared and takes no more work');
-      }
+      if (this.prepared.has(txId)) throw new TxNotActiveError(txId, 'the blob branch is prepared and takes no more work');
       if ((await statOrUndefined(this.layout.committed(txId))) !== undefined) {
         throw new TxNotActiveError(txId, 'the blob branch is committed');
       }
@@ -443,6 +448,8 @@ export class LocalBlobStore implements ResourceManager {
         hash.update(chunk);
         await writeAll(handle, chunk);
       }
+      // durable now, while the rest of the tx goes on, so that prepare only writes the manifest
+      await this.durable(file, () => handle.datasync());
     } catch (err) {
       if (isDiskFull(err)) throw new LimitExceededError('no space left on the blob store disk', { cause: err });
       throw err;
@@ -459,107 +466,82 @@ export class LocalBlobStore implements ResourceManager {
     return { sha256, size };
   }
 
-  /** Why the staged object cannot be voted for, or undefined once it is on stable storage. */
-  private async syncStaged(txId: string, object: StagedObject): Promise<string | undefined> {
-    const file = this.layout.stagedFile(txId, object.file);
-    let handle: FileHandle;
-    try {
-      handle = await open(file, 'r');
-    } catch (err) {
-      if (isMissing(err)) return `staged object ${object.file} (${object.sha256}) is gone`;
-      throw err;
-    }
-    try {
-      const { size } = await handle.stat();
-      if (size !== object.size) return `staged object ${object.file} has ${size} bytes, ${object.size} were received`;
-      await this.durable(file, () => handle.sync());
-      return undefined;
-    } finally {
-      await handle.close();
-    }
-  }
-
   private async writeManifest(txId: string, manifest: BlobManifest): Promise<void> {
     const tmp = this.layout.manifestTmp(txId);
     const handle = await open(tmp, 'w');
     try {
       await writeAll(handle, Buffer.from(JSON.stringify(manifest)));
-      await this.durable(tmp, () => handle.sync());
+      await this.durable(tmp, () => handle.datasync());
     } finally {
       await handle.close();
     }
     await rename(tmp, this.layout.manifest(txId));
-    await this.syncDir(this.layout.stagingDir(txId));
-    // the branch's own directory entry must be durable too, or the whole branch could vanish
-    await this.syncDir(this.layout.stagingRoot);
+    // the manifest's entry, and the branch's own directory entry (made by its first Put),
+    // or the whole branch could vanish; the second is shared with concurrent prepares
+    await Promise.all([this.dirSyncs.sync(this.layout.stagingDir(txId)), this.dirSyncs.sync(this.layout.stagingRoot)]);
   }
 
-  private async voteNo(txId: string, reason: string, log: Logger): Promise<PrepareVote> {
+  private async voteNo(txId: string, reason: string): Promise<PrepareVote> {
     // a no leaves nothing behind; a poisoned branch keeps its reason in memory for repeats
     await rm(this.layout.stagingDir(txId), { recursive: true, force: true });
-    log.info({ reason }, 'blob branch votes no');
+    this.logger.info({ txId, reason }, 'blob branch votes no');
     return { vote: 'no', reason };
   }
 
-  private async publish(txId: string, manifest: BlobManifest, log: Logger): Promise<void> {
+  private async publish(txId: string, manifest: BlobManifest): Promise<void> {
     const objectDirs = new Set<string>();
     for (const object of manifest.objects) {
-      const dir = this.layout.objectDir(object.sha256);
-      if (!objectDirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        objectDirs.add(dir);
-      }
       await blobFailpoints.commitBeforeRename.hit();
-      await this.publishObject(txId, object, log);
+      await this.publishObject(txId, object);
+      objectDirs.add(this.layout.objectDir(object.sha256));
       await blobFailpoints.commitAfterRename.hit();
     }
-    // always, not only when this call created them: a previous attempt may have died
-    // between creating a directory and syncing it
-    await this.syncDir(this.layout.objectsRoot);
-    for (const dir of objectDirs) await this.syncDir(dir);
+    // always, not only when this call renamed: a previous attempt may have died before syncing
+    await Promise.all([...objectDirs].map((dir) => this.dirSyncs.sync(dir)));
     await blobFailpoints.commitAfterPublish.hit();
 
     const manifestPath = this.layout.manifest(txId);
-    const handle = await open(manifestPath, 'r');
-    try {
-      // retention counts from the commit, not the prepare: a branch may sit in doubt for days
-      const now = new Date(this.nowMs());
-      await handle.utimes(now, now);
-      await this.durable(manifestPath, () => handle.sync());
-    } finally {
-      await handle.close();
-    }
+    // Retention counts from the commit, not the prepare (a branch may sit in doubt for
+    // days): the mtime is stamped with the store's clock, and the rename sets the ctime,
+    // which the sweep reads too, so a stamp lost in a crash still leaves the commit dated.
+    const now = new Date(this.nowMs());
+    await utimes(manifestPath, now, now);
     await rename(manifestPath, this.layout.committed(txId));
-    await this.syncDir(this.layout.committedRoot);
-    await rm(this.layout.stagingDir(txId), { recursive: true, force: true });
-    await this.syncDir(this.layout.stagingRoot);
+    await this.dirSyncs.sync(this.layout.committedRoot);
+    this.prepared.delete(txId);
     this.branches.delete(txId);
-    log.info({ objects: manifest.objects.length }, 'blob branch committed');
+    // no fsync: a staging directory that comes back after a crash is removed at recovery,
+    // which finds the commit record
+    await this.removeStagingDir(txId);
+    this.logger.debug({ txId, objects: manifest.objects.length }, 'blob branch committed');
   }
 
-  private async publishObject(txId: string, object: BlobManifest['objects'][number], log: Logger): Promise<void> {
+  private async publishObject(txId: string, object: BlobManifest['objects'][number]): Promise<void> {
     const staged = this.layout.stagedFile(txId, object.file);
     const target = this.layout.object(object.sha256);
-    const existing = await statOrUndefined(target);
-    if (existing?.size === object.size) {
-      // deduplicated, or published by an earlier attempt of this commit
-      await rm(staged, { force: true });
-      return;
-    }
     try {
+      // over an existing object of the same content, the rename just replaces it by itself
       await rename(staged, target);
     } catch (err) {
-      if (isMissing(err)) {
-        throw new BranchNotCommittedError(txId, this.participantId, `staged object ${object.file} (${object.sha256}) is gone and was never published`);
-      }
-      throw err;
-    }
-    if (existing !== undefined) {
-      log.warn({ sha256: object.sha256, size: existing.size, expectedSize: object.size }, 'replaced a published object of the wrong size');
+      if (!isMissing(err)) throw err;
+      // published by an earlier attempt of this commit
+      if ((await statOrUndefined(target))?.size === object.size) return;
+      throw new BranchNotCommittedError(txId, this.participantId, `staged object ${object.file} (${object.sha256}) is gone and was never published`);
     }
   }
 
-  private async verifyCommitted(txId: string, log: Logger): Promise<void> {
+  /** Removes a staging directory whose files were published or moved: empty, unless a cut-short Put left one. */
+  private async removeStagingDir(txId: string): Promise<void> {
+    const stagingDir = this.layout.stagingDir(txId);
+    try {
+      await rmdir(stagingDir);
+    } catch (err) {
+      if (isMissing(err)) return;
+      await rm(stagingDir, { recursive: true, force: true });
+    }
+  }
+
+  private async verifyCommitted(txId: string): Promise<void> {
     const recordPath = this.layout.committed(txId);
     const record = await this.readManifestFile(recordPath, txId);
     const stagingDir = this.layout.stagingDir(txId);
@@ -580,12 +562,12 @@ export class LocalBlobStore implements ResourceManager {
       }
     }
     // the commit that wrote the record may have died before syncing it; ack only what is durable
-    await this.syncDir(this.layout.committedRoot);
+    await this.dirSyncs.sync(this.layout.committedRoot);
     if ((await statOrUndefined(stagingDir)) !== undefined) {
       await rm(stagingDir, { recursive: true, force: true });
-      await this.syncDir(this.layout.stagingRoot);
+      await this.dirSyncs.sync(this.layout.stagingRoot);
     }
-    log.info({ objects: record.objects.length }, 'blob branch was already committed (verified)');
+    this.logger.info({ txId, objects: record.objects.length }, 'blob branch was already committed (verified)');
   }
 
   private readManifest(txId: string): Promise<BlobManifest | undefined> {
@@ -612,7 +594,7 @@ export class LocalBlobStore implements ResourceManager {
     return parsed.data;
   }
 
-  private async syncDir(dir: string): Promise<void> {
+  private async syncDirNow(dir: string): Promise<void> {
     const handle = await open(dir, 'r');
     try {
       await this.durable(dir, () => handle.sync());

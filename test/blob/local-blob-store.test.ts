@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { arm, disarmAll, FailpointError } from '../../lib/failpoints/failpoints.js';
@@ -248,9 +248,34 @@ describe('LocalBlobStore', () => {
     await mkdir(path.dirname(objectPath(dataDir, sha256)), { recursive: true });
     await rename(path.join(dataDir, 'staging', txId, object?.file ?? ''), objectPath(dataDir, sha256));
     await rename(path.join(dataDir, 'staging', txId, 'MANIFEST.json'), path.join(dataDir, 'committed', `${txId}.json`));
+    // the process died there: a restarted store finds the commit record
+    await store.close();
+    const { store: restarted, recovery } = await restartStore(dataDir);
 
-    expect(await store.commit(txId)).toEqual({ alreadyCommitted: true });
+    expect(recovery.prepared).toEqual([]);
+    expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
+  });
+
+  it('a manifest left in staging beside its commit record (the staging removal was not synced) is a finished commit at restart', async () => {
+    const dataDir = await makeBlobDir();
+    const store = await openTestStore({ dataDir });
+    const txId = newTxId();
+    const { sha256 } = await store.put(txId, chunked(contentOf(4_000)));
+    await store.prepare(txId);
+    const manifest = await readFile(path.join(dataDir, 'staging', txId, 'MANIFEST.json'));
+    await store.commit(txId);
+    await store.close();
+    // what a crash could leave if the rename out of staging were undone but the record kept
+    await mkdir(path.join(dataDir, 'staging', txId));
+    await writeFile(path.join(dataDir, 'staging', txId, 'MANIFEST.json'), manifest);
+
+    const { store: restarted, recovery } = await restartStore(dataDir);
+
+    expect(recovery).toEqual({ prepared: [], abortedLeftovers: 0 });
+    expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
+    expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
+    expect(await restarted.stat(sha256)).toEqual({ size: 4_000 });
   });
 
   it('a prepare failing before its manifest is durable votes nothing, and the branch is aborted at restart', async () => {
