@@ -12,7 +12,7 @@ export interface BenchOptions {
 }
 
 /** Concurrency above this would need more PostgreSQL connections than dev's cluster allows (100). */
-const concurrencyMax = 64;
+export const concurrencyMax = 64;
 
 /** Parses the command line of `npm run bench`; prints help and exits on --help or a bad setting. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -41,7 +41,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   return { ...opts, json: opts.json };
 }
 
-function positive(flag: string): (value: string) => number {
+/** A commander parser of a number of seconds in (0, 3600] for `flag`. */
+export function positive(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError(`${flag} must be a number of seconds in (0, 3600], not ${value}`);
@@ -49,7 +50,8 @@ function positive(flag: string): (value: string) => number {
   };
 }
 
-function nonNegative(flag: string): (value: string) => number {
+/** A commander parser of a number of seconds in [0, 3600] for `flag`. */
+export function nonNegative(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0 || n > 3600) throw new InvalidArgumentError(`${flag} must be a number of seconds in [0, 3600], not ${value}`);
@@ -57,7 +59,8 @@ function nonNegative(flag: string): (value: string) => number {
   };
 }
 
-function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+/** A commander parser of a whole number in [min, max] for `flag`. */
+export function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a whole number in [${min}, ${max}], not ${value}`);

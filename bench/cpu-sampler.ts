@@ -137,7 +137,7 @@ export class CpuSampler {
       [this.devPid, 'dev (supervisor)'],
     ]);
     for (const [name, pid] of Object.entries(readJson(this.pidsFile))) {
-      if (typeof pid === 'number') names.set(pid, name === 'postgres' ? 'dev postgres wrapper' : name);
+      if (typeof pid === 'number') names.set(pid, partOfDevChild(name));
     }
     if (postmasterPid !== undefined) names.set(postmasterPid, postgresPart);
     // a descendant takes its nearest named ancestor's name: backends are PostgreSQL, esbuild helpers are their node's
@@ -155,7 +155,13 @@ export class CpuSampler {
   }
 }
 
-const postgresPart = 'postgresql server';
+/** The part of CpuUsage.byPart that a child of dev (as dev-state.json names it) is counted in. */
+export function partOfDevChild(name: string): string {
+  return name === 'postgres' ? 'dev postgres wrapper' : name;
+}
+
+/** The part of CpuUsage.byPart that the PostgreSQL server (postmaster and backends) is counted in. */
+export const postgresPart = 'postgresql server';
 
 function readText(path: string): string | undefined {
   try {

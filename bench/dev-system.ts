@@ -14,6 +14,8 @@ export interface DevSystemOptions {
   readonly logLevel: string;
   /** How long the start may take (the first one runs initdb). */
   readonly startTimeoutMs: number;
+  /** Run every child of dev under `node --cpu-prof` (dev's `--cpu-prof-dir`), its profiles in `cpuProfDir/<child>/`. */
+  readonly cpuProfiles?: boolean;
 }
 
 /**
@@ -55,6 +57,8 @@ export class DevSystem {
       ...['--data-dir', dir, '--http-listen', `127.0.0.1:${httpPort}`],
       ...['--coordinator-port', String(coordinatorPort), '--blob-port', String(blobPort), '--metadata-port', String(metadataPort)],
       ...['--postgres-port', String(postgresPort), '--log-level', options.logLevel],
+      // a flag, not TWOPHASE_DEV_CPU_PROF_DIR: the environment's TWOPHASE_* settings are filtered out above
+      ...(options.cpuProfiles === true ? ['--cpu-prof-dir', cpuProfDirOf(dir)] : []),
     ];
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const system = new DevSystem(dir, `127.0.0.1:${coordinatorPort}`, postgresPort, child);
@@ -75,6 +79,11 @@ export class DevSystem {
   /** Child pids by name, as `dev` records them (JSON). */
   get pidsFile(): string {
     return join(this.dir, 'dev-state.json');
+  }
+
+  /** Where the children write their CPU profiles, one directory per child, when started with `cpuProfiles`. */
+  get cpuProfDir(): string {
+    return cpuProfDirOf(this.dir);
   }
 
   /** PostgreSQL's pid file: the postmaster's pid on its first line (the `postgres` child of dev is a Node wrapper around it). */
@@ -125,4 +134,8 @@ export class DevSystem {
       if (onData !== undefined) this.child.stdout?.off('data', onData);
     }
   }
+}
+
+function cpuProfDirOf(dir: string): string {
+  return join(dir, 'cpu-profiles');
 }

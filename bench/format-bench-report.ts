@@ -1,4 +1,5 @@
 import type { BenchReport } from './bench-report.js';
+import { textTable } from './text-table.js';
 
 /** The report as plain-text tables for a terminal. */
 export function formatBenchReport(report: BenchReport): string {
@@ -12,7 +13,7 @@ export function formatBenchReport(report: BenchReport): string {
     '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare both, log decision, commit both)',
     '  baseline = write file + fsync + fsync dir, then one autocommit INSERT (no coordinator, not atomic)',
     '',
-    table(
+    textTable(
       ['clients', 'twophase tx/s', 'p50 ms', 'p99 ms', 'baseline tx/s', 'p50 ms', 'p99 ms', 'ratio tx/s', 'errors 2pc/base'],
       report.levels.map((l) => [
         String(l.concurrency),
@@ -57,7 +58,7 @@ function cpuTable(report: BenchReport): string[] {
   ];
   return [
     `CPU during the measured window, % of one core (${report.machine.nproc} cores = ${100 * report.machine.nproc}%):`,
-    table(['process', 'idle', ...report.levels.flatMap((l) => [`2pc c=${l.concurrency}`, `base c=${l.concurrency}`])], rows),
+    textTable(['process', 'idle', ...report.levels.flatMap((l) => [`2pc c=${l.concurrency}`, `base c=${l.concurrency}`])], rows),
   ];
 }
 
@@ -70,12 +71,4 @@ function cpuMsPerUpload(byPart: Record<string, number> | undefined, txPerS: numb
 function ms(value: number): string {
   if (!Number.isFinite(value)) return '-';
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
-}
-
-/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

@@ -16,6 +16,7 @@ interface DevOptions {
   logLevel: string;
   maxUploadBytes: string;
   admin: boolean;
+  cpuProfDir: string | undefined;
 }
 
 /** `twophase dev` (what `npm start` runs): the whole system on this machine, supervised. */
@@ -31,6 +32,7 @@ export function devCommand(): Command {
     .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(5 * 1024 ** 3)))
     .addOption(new Option('--log-level <level>', 'log level of every process').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addOption(new Option('--admin', 'serve the Admin service (failpoints, counters) on every gRPC port, e.g. for `twophase chaos --gateway`').default(false))
+    .addOption(new Option('--cpu-prof-dir <dir>', 'run every child under node --cpu-prof: each writes <dir>/<child>/*.cpuprofile when it stops gracefully (a SIGKILLed child writes none)').env('TWOPHASE_DEV_CPU_PROF_DIR'))
     .action(async (opts: DevOptions) => {
       for (const [flag, value] of Object.entries({ '--coordinator-port': opts.coordinatorPort, '--blob-port': opts.blobPort, '--metadata-port': opts.metadataPort, '--postgres-port': opts.postgresPort })) {
         const n = Number(value);
@@ -59,10 +61,12 @@ async function runDev(opts: DevOptions): Promise<void> {
   const self = selfCommand();
   // children log to files, and their readiness is read from their info lines: never quieter than info
   const childLevel = ['fatal', 'error', 'warn', 'silent'].includes(opts.logLevel) ? 'info' : opts.logLevel;
+  // flags of the child's own node, one directory per child so its profiles are told apart (NODE_OPTIONS would reach grandchildren too)
+  const profile = (name: string): string[] => (opts.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(opts.cpuProfDir), name)}`]);
   const child = (name: string, args: string[], ready: RegExp): ChildSpec => ({
     name,
     command: self.command,
-    args: [...self.args, ...args, '--log-level', childLevel],
+    args: [...profile(name), ...self.args, ...args, '--log-level', childLevel],
     ready,
   });
   const host = '127.0.0.1';
