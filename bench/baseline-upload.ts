@@ -25,6 +25,8 @@ export class BaselineUpload {
   /** Creates the baseline's database and table (once per bench run) and returns the database's URL. */
   static async prepare(postgresUrl: (database: string) => string): Promise<string> {
     const admin = new pg.Client({ connectionString: postgresUrl('postgres') });
+    // a server that dies while this client is open emits 'error' as well as failing the statement; the rejection reports it
+    admin.on('error', () => undefined);
     await admin.connect();
     try {
       const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
@@ -34,6 +36,8 @@ export class BaselineUpload {
     }
     const url = postgresUrl(databaseName);
     const client = new pg.Client({ connectionString: url });
+    // a server that dies while this client is open emits 'error' as well as failing the statement; the rejection reports it
+    client.on('error', () => undefined);
     await client.connect();
     try {
       // the shape of twophase's own revisions table, so the INSERT costs the same
@@ -100,6 +104,8 @@ export class BaselineUpload {
 /** Polls until `needed` connections are free below max_connections (minus the superuser reserve), or throws after `waitMsMax`. */
 async function waitForFreeConnections(databaseUrl: string, needed: number, waitMsMax: number): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // a server that dies while this client is open emits 'error' as well as failing the statement; the rejection reports it
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const giveUpAt = Date.now() + waitMsMax;

@@ -257,6 +257,9 @@ export class EmbeddedPostgresServer {
       throw new EmbeddedPostgresError(this.dataDir, `database name ${JSON.stringify(databaseName)}: expected [A-Za-z_][A-Za-z0-9_]*, at most 63 characters`);
     }
     const client = new pg.Client({ connectionString: this.url() });
+    // a server killed meanwhile (a crash test's kill racing a database being created) emits
+    // 'error' on the client as well as failing the statement, and unheard that ends the process
+    client.on('error', (err) => this.logger.warn({ err }, 'an admin connection to embedded PostgreSQL failed'));
     await client.connect();
     try {
       return await use(client);

@@ -21,6 +21,10 @@ export async function applyMigrations(pool: pg.Pool, migrations: readonly Migrat
   const latest = migrations.at(-1)?.version ?? 0;
   for (const migration of migrations) {
     const client = await pool.connect();
+    // a session that dies mid-migration (a PostgreSQL restart) emits 'error' on the checked-out
+    // client as well as failing the statement, and unheard that ends the process
+    const onConnectionError = (err: Error): void => logger.warn({ err, version: migration.version }, 'the PostgreSQL session of a schema migration failed');
+    client.on('error', onConnectionError);
     let failure: unknown;
     try {
       await client.query('BEGIN');
@@ -45,6 +49,7 @@ export async function applyMigrations(pool: pg.Pool, migrations: readonly Migrat
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.removeListener('error', onConnectionError);
       // a connection that failed is not handed to the next user
       client.release(failure instanceof Error ? failure : undefined);
     }

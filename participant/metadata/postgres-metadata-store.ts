@@ -488,6 +488,11 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       this.branchesOpening -= 1;
       throw new MetadataUnavailableError(`cannot open a connection for transaction ${txId}: ${messageOf(err)}`, { cause: err });
     }
+    // a session that dies while the branch is being opened emits 'error' as well as failing
+    // the statement (which the catch below reports): unheard, the event would end the process
+    const onOpeningError = (err: Error): void =>
+      this.logger.child({ txId }).warn({ err }, 'the PostgreSQL session of a metadata branch being opened failed; the branch is lost');
+    client.on('error', onOpeningError);
     try {
       await client.query('BEGIN');
       // lock_timeout: a writer waits this long for a file's row, then gets a retryable conflict.
@@ -510,9 +515,11 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       this.branchesOpening -= 1;
       if (err instanceof TxNotActiveError) {
         await client.query('ROLLBACK').catch(() => undefined);
+        client.removeListener('error', onOpeningError);
         client.release();
         throw err;
       }
+      client.removeListener('error', onOpeningError);
       client.release(err instanceof Error ? err : true);
       throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(err)}`, { cause: err });
     }
@@ -521,6 +528,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       const current = this.branches.get(txId);
       if (current?.kind === 'open' && current.client === client) this.breakBranch(txId, current, err);
     };
+    client.removeListener('error', onOpeningError);
     client.on('error', onConnectionError);
     const branch = {
       kind: 'open',

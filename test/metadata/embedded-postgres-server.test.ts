@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { EmbeddedPostgresServer } from '../../lib/embedded-postgres/embedded-postgres-server.js';
 import { clusterProcesses } from '../../lib/embedded-postgres/cluster-processes.js';
 import { freePort } from '../../lib/free-port/free-port.js';
 import { makePostgresDir } from '../support/make-postgres-dir.js';
+import { recordUncaughtErrors } from '../support/record-uncaught-errors.js';
 import { spawnAbandonedPostgres } from '../support/spawn-abandoned-postgres.js';
 
 async function newServer(dataDir: string): Promise<EmbeddedPostgresServer> {
@@ -14,6 +16,8 @@ async function newServer(dataDir: string): Promise<EmbeddedPostgresServer> {
 
 async function query<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
+  // a server that dies while this client is open emits 'error' as well as failing the statement; the rejection reports it
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query<R>(sql)).rows;
@@ -51,6 +55,34 @@ describe('EmbeddedPostgresServer', () => {
     expect(await query(url, 'SELECT gid FROM pg_prepared_xacts')).toEqual([{ gid: 'survivor' }]);
     await query(url, "COMMIT PREPARED 'survivor'");
     expect(await query(url, 'SELECT x FROM t')).toEqual([{ x: 1 }]);
+  });
+
+  it('a kill while a database is being created fails the creation and raises no uncaught error', async () => {
+    const dir = await makePostgresDir({ initialised: true });
+    onTestFinished(dir.remove);
+    const server = await newServer(dir.dataDir);
+    await server.start();
+    // a session on the template keeps CREATE DATABASE waiting (up to 5 s) for it to leave
+    const onTemplate = new pg.Client({ connectionString: server.url('template1') });
+    onTemplate.on('error', () => undefined);
+    await onTemplate.connect();
+    onTestFinished(() => onTemplate.end().catch(() => undefined));
+    const creating = server.createDatabase('late');
+    creating.catch(() => undefined);
+    for (;;) {
+      const { rows } = await onTemplate.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'CREATE DATABASE%'");
+      if (rows[0]!.n > 0) break;
+      await sleep(10);
+    }
+
+    const uncaught = recordUncaughtErrors();
+    await server.kill();
+    await expect(creating).rejects.toThrow(/Connection terminated unexpectedly/);
+    // the socket's end reaches the client after the statement failed
+    await sleep(200);
+    expect(uncaught).toEqual([]);
+    await server.start();
+    expect(await query(await server.createDatabase('later'), 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 
   it('start stops a postmaster left running by an earlier run that was SIGKILLed', async () => {

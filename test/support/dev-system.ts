@@ -79,6 +79,8 @@ export class DevSystem {
 
   async query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
+    // a server that dies while this client is open emits 'error' as well as failing the statement; the rejection reports it
+    client.on('error', () => undefined);
     await client.connect();
     try {
       return (await client.query<T>(sql)).rows;
