@@ -57,4 +57,75 @@ export const metadataMigrations: readonly Migration[] = [
       CREATE INDEX tx_markers_by_prepared_at ON tx_markers (prepared_at);
     `,
   },
+  {
+    version: 2,
+    name: 'twophase_write: one round trip per staged write',
+    sql: `
+      -- One staged write (a new revision, or a tombstone when p_sha256 is NULL) of the
+      -- caller's transaction: creates and locks the file's row, checks If-Match /
+      -- If-None-Match against the locked row, inserts the revision and moves the file to it.
+      -- A failed check raises (the caller's savepoint undoes the write alone):
+      --   TP412 precondition failed (DETAIL: the current revision), TP404 no live file to delete.
+      CREATE FUNCTION twophase_write(
+        p_namespace text, p_path text, p_tx_id text,
+        p_sha256 text, p_size bigint, p_content_type text,
+        p_if_match bigint, p_if_none_match boolean
+      ) RETURNS TABLE (revision bigint, created boolean)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        cur_rev bigint;
+        was_deleted boolean;
+        live boolean;
+        next_rev bigint;
+      BEGIN
+        IF p_sha256 IS NOT NULL THEN
+          -- the row must exist to be locked: a new path gets one, which this write then fills
+          -- (and a rolled-back write takes with it); DO UPDATE locks an existing row, waiting
+          -- for a concurrent writer (or creator) of the path first
+          INSERT INTO files AS f (namespace, path, current_revision, deleted) VALUES (p_namespace, p_path, 0, true)
+            ON CONFLICT (namespace, path) DO UPDATE SET current_revision = f.current_revision
+            RETURNING f.current_revision, f.deleted INTO cur_rev, was_deleted;
+        ELSE
+          SELECT f.current_revision, f.deleted INTO cur_rev, was_deleted
+            FROM files f WHERE f.namespace = p_namespace AND f.path = p_path FOR UPDATE;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'TP404', MESSAGE = 'no file to delete';
+          END IF;
+        END IF;
+        live := cur_rev > 0 AND NOT was_deleted;
+        IF p_sha256 IS NULL AND NOT live THEN
+          RAISE EXCEPTION USING ERRCODE = 'TP404', MESSAGE = 'no file to delete';
+        END IF;
+        IF p_if_match IS NOT NULL AND NOT (live AND cur_rev = p_if_match) THEN
+          RAISE EXCEPTION USING ERRCODE = 'TP412', DETAIL = cur_rev::text,
+            MESSAGE = CASE WHEN live THEN 'If-Match revision ' || p_if_match || ' is not the current revision'
+                           ELSE 'If-Match revision ' || p_if_match || ': the file does not exist' END;
+        END IF;
+        IF p_if_none_match AND live THEN
+          RAISE EXCEPTION USING ERRCODE = 'TP412', DETAIL = cur_rev::text, MESSAGE = 'If-None-Match: the file exists';
+        END IF;
+        next_rev := cur_rev + 1;
+        INSERT INTO revisions (namespace, path, revision, sha256, size, content_type, tx_id, deleted)
+          VALUES (p_namespace, p_path, next_rev, p_sha256, COALESCE(p_size, 0), COALESCE(p_content_type, ''), p_tx_id, p_sha256 IS NULL);
+        UPDATE files SET current_revision = next_rev, deleted = (p_sha256 IS NULL)
+          WHERE files.namespace = p_namespace AND files.path = p_path;
+        RETURN QUERY SELECT next_rev, NOT live;
+      END
+      $fn$;
+
+      -- Opens a branch: its marker row goes in with its first write. Raises TP409 when the
+      -- gid is prepared already or a marker shows the tx committed here: a second transaction
+      -- under such a tx id could never prepare under the same gid.
+      CREATE FUNCTION twophase_open_branch(p_tx_id text, p_participant_id text, p_gid text) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE gid = p_gid AND database = current_database())
+           OR EXISTS (SELECT 1 FROM tx_markers WHERE tx_id = p_tx_id AND participant_id = p_participant_id) THEN
+          RAISE EXCEPTION USING ERRCODE = 'TP409', MESSAGE = 'the branch is already prepared or committed';
+        END IF;
+        INSERT INTO tx_markers (tx_id, participant_id) VALUES (p_tx_id, p_participant_id);
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -48,13 +48,6 @@ interface FileKey {
   readonly path: string;
 }
 
-/** A file's row, locked: what a write checks its conditions against. */
-interface LockedFile {
-  /** 0 when no revision was ever committed (the row was just created by this write). */
-  readonly currentRevision: number;
-  /** Whether a live (not deleted) file is at the path. */
-  readonly live: boolean;
-}
 
 interface RevisionRow {
   readonly namespace: string;
@@ -291,50 +284,15 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const ifMatchRevision = metadataInput.ifMatchRevision(input.ifMatchRevision);
     const ifNoneMatch = input.ifNoneMatch === true;
     metadataInput.conditions(ifMatchRevision, ifNoneMatch);
-    return this.inBranch(txId, file, async (client) => {
-      // the row must exist to be locked: a new path gets one, which this write then fills
-      // (and a rolled-back write takes with it); a concurrent creator makes this wait
-      await client.query('INSERT INTO files (namespace, path, current_revision, deleted) VALUES ($1, $2, 0, true) ON CONFLICT DO NOTHING', [
-        file.namespace,
-        file.path,
-      ]);
-      const locked = await lockFile(client, file);
-      assert(locked !== undefined, `the row of ${file.namespace}/${file.path} exists: it was just inserted`);
-      if (ifMatchRevision !== undefined && !(locked.live && locked.currentRevision === ifMatchRevision)) {
-        const detail = locked.live ? `If-Match revision ${ifMatchRevision} is not the current revision` : `If-Match revision ${ifMatchRevision}: the file does not exist`;
-        throw new PreconditionFailedError(file.namespace, file.path, locked.currentRevision, detail);
-      }
-      if (ifNoneMatch && locked.live) throw new PreconditionFailedError(file.namespace, file.path, locked.currentRevision, 'If-None-Match: the file exists');
-      const revision = locked.currentRevision + 1;
-      await client.query(
-        `INSERT INTO revisions (namespace, path, revision, sha256, size, content_type, tx_id, deleted)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, false)`,
-        [file.namespace, file.path, revision, sha256, size, contentType, txId],
-      );
-      await client.query('UPDATE files SET current_revision = $3, deleted = false WHERE namespace = $1 AND path = $2', [file.namespace, file.path, revision]);
-      return { revision, created: !locked.live };
-    });
+    return this.inBranch(txId, file, writeCall(txId, file, { sha256, size, contentType }, ifMatchRevision, ifNoneMatch));
   }
 
   async deleteFile(txId: string, input: DeleteFileInput): Promise<{ readonly revision: number }> {
     metadataInput.txId(txId);
     const file = { namespace: metadataInput.namespace(input.namespace), path: metadataInput.path(input.path) };
     const ifMatchRevision = metadataInput.ifMatchRevision(input.ifMatchRevision);
-    return this.inBranch(txId, file, async (client) => {
-      const locked = await lockFile(client, file);
-      if (locked === undefined || !locked.live) throw new NotFoundError(`no file ${file.namespace}/${file.path} to delete`);
-      if (ifMatchRevision !== undefined && locked.currentRevision !== ifMatchRevision) {
-        throw new PreconditionFailedError(file.namespace, file.path, locked.currentRevision, `If-Match revision ${ifMatchRevision} is not the current revision`);
-      }
-      const revision = locked.currentRevision + 1;
-      await client.query(
-        `INSERT INTO revisions (namespace, path, revision, sha256, size, content_type, tx_id, deleted)
-         VALUES ($1, $2, $3, NULL, 0, '', $4, true)`,
-        [file.namespace, file.path, revision, txId],
-      );
-      await client.query('UPDATE files SET current_revision = $3, deleted = true WHERE namespace = $1 AND path = $2', [file.namespace, file.path, revision]);
-      return { revision };
-    });
+    const { revision } = await this.inBranch(txId, file, writeCall(txId, file, undefined, ifMatchRevision, false));
+    return { revision };
   }
 
   // ── MetadataStore: committed reads ─────────────────────────────────────────────────
@@ -442,41 +400,35 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     }
   }
 
-  /** Runs one write of the tx in its branch, inside a savepoint, so that a failed write undoes itself alone. */
-  private async inBranch<T>(txId: string, file: FileKey, write: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs one write of the tx in its branch, inside a savepoint, so that a failed write
+   * undoes itself alone. The first write of a tx also opens the branch: connection, BEGIN,
+   * session limits and the marker row, sent with the write as one simple-query string
+   * (one round trip; every value in it is a validated id or an escaped literal).
+   */
+  private async inBranch(txId: string, file: FileKey, call: string): Promise<{ readonly revision: number; readonly created: boolean }> {
     this.assertStarted();
-    const branch = await this.openBranch(txId);
-    if (branch.writes >= limits.metadataWritesPerBranchMax) {
-      throw new LimitExceededError(`transaction ${txId} already staged ${branch.writes} metadata writes, the limit`);
+    const existing = this.branches.get(txId);
+    if (existing?.kind === 'broken') throw new TxNotActiveError(txId, `its metadata branch lost its work: ${existing.reason}`);
+    if (existing !== undefined && existing.writes >= limits.metadataWritesPerBranchMax) {
+      throw new LimitExceededError(`transaction ${txId} already staged ${existing.writes} metadata writes, the limit`);
     }
-    const { client } = branch;
-    try {
-      await client.query('SAVEPOINT write');
-    } catch (err) {
-      throw this.breakBranch(txId, branch, err);
-    }
-    try {
-      const result = await write(client);
-      await client.query('RELEASE SAVEPOINT write');
-      if (this.branches.get(txId) === branch) this.branches.set(txId, { ...branch, writes: branch.writes + 1 });
-      return result;
-    } catch (err) {
+    const write = `SAVEPOINT write; ${call}; RELEASE SAVEPOINT write`;
+    if (existing !== undefined) {
+      let results: pg.QueryResult[];
       try {
-        // undoes this write's rows and the row locks it took; the branch's earlier writes stay
-        await client.query('ROLLBACK TO SAVEPOINT write');
-        await client.query('RELEASE SAVEPOINT write');
-      } catch (undoErr) {
-        throw this.breakBranch(txId, branch, undoErr);
+        results = asResults(await existing.client.query(write));
+      } catch (err) {
+        throw await this.undoWrite(txId, existing, err, file);
       }
-      throw this.writeFailure(err, file);
+      this.countWrite(txId, existing);
+      return writeResultOf(results, 1);
     }
+    return this.openBranchWith(txId, file, write);
   }
 
-  /** The open branch of `txId`, opened (connection, BEGIN, session limits) on its first write. */
-  private async openBranch(txId: string): Promise<Extract<MetadataBranch, { kind: 'open' }>> {
-    const existing = this.branches.get(txId);
-    if (existing?.kind === 'open') return existing;
-    if (existing?.kind === 'broken') throw new TxNotActiveError(txId, `its metadata branch lost its work: ${existing.reason}`);
+  /** Opens the branch of `txId` (connection, BEGIN, session limits, marker row) together with its first write. */
+  private async openBranchWith(txId: string, file: FileKey, write: string): Promise<{ readonly revision: number; readonly created: boolean }> {
     if (this.branches.size + this.branchesOpening >= this.branchesMax) {
       throw new LimitExceededError(`${this.branchesMax} metadata branches are open, the limit (each holds a PostgreSQL connection until it prepares); retry later`);
     }
@@ -488,47 +440,55 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       this.branchesOpening -= 1;
       throw new MetadataUnavailableError(`cannot open a connection for transaction ${txId}: ${messageOf(err)}`, { cause: err });
     }
-    // a session that dies while the branch is being opened emits 'error' as well as failing
-    // the statement (which the catch below reports): unheard, the event would end the process
-    const onOpeningError = (err: Error): void =>
-      this.logger.child({ txId }).warn({ err }, 'the PostgreSQL session of a metadata branch being opened failed; the branch is lost');
-    client.on('error', onOpeningError);
+    const gid = globalTransactionId.of(this.participantId, txId);
+    // lock_timeout: a writer waits this long for a file's row, then gets a retryable conflict.
+    // idle_in_transaction_session_timeout: a backstop, if this process stops driving the
+    // branch, releasing the row locks after the longest lifetime a tx may have.
+    // twophase_open_branch inserts the marker row (the proof of commit once PostgreSQL
+    // forgets the gid) and refuses a tx that already prepared or committed here; the
+    // participant runtime refuses such work first, this keeps the store safe on its own.
+    const open = `BEGIN;
+      SET LOCAL lock_timeout = '${this.lockTimeoutMs}ms';
+      SET LOCAL idle_in_transaction_session_timeout = '${limits.txTimeoutMsMax}ms';
+      SELECT twophase_open_branch(${pg.escapeLiteral(txId)}, ${pg.escapeLiteral(this.participantId)}, ${globalTransactionId.literal(gid)})`;
+    const opened = this.registerBranch(txId, client);
+    let results: pg.QueryResult[] | undefined;
+    let failure: unknown;
     try {
-      await client.query('BEGIN');
-      // lock_timeout: a writer waits this long for a file's row, then gets a retryable conflict.
-      // idle_in_transaction_session_timeout: a backstop, if this process stops driving the
-      // branch, releasing the row locks after the longest lifetime a tx may have.
-      await client.query("SELECT set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)", [
-        `${this.lockTimeoutMs}ms`,
-        `${limits.txTimeoutMsMax}ms`,
-      ]);
-      // a second transaction under a tx id that already prepared or committed here could
-      // never prepare under the same gid, and would break the promise of its yes vote; the
-      // participant runtime refuses such work first, this keeps the store safe on its own
-      const { rowCount } = await client.query(
-        `SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()
-         UNION ALL SELECT 1 FROM tx_markers WHERE tx_id = $2 AND participant_id = $3`,
-        [globalTransactionId.of(this.participantId, txId), txId, this.participantId],
-      );
-      if ((rowCount ?? 0) > 0) throw new TxNotActiveError(txId, 'its metadata branch is already prepared or committed');
+      results = asResults(await client.query(`${open}; ${write}`));
     } catch (err) {
-      this.branchesOpening -= 1;
-      if (err instanceof TxNotActiveError) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        client.removeListener('error', onOpeningError);
-        client.release();
-        throw err;
-      }
-      client.removeListener('error', onOpeningError);
-      client.release(err instanceof Error ? err : true);
-      throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(err)}`, { cause: err });
+      failure = err;
     }
+    if (results !== undefined) {
+      this.countWrite(txId, opened);
+      opened.logger.debug('metadata branch opened');
+      return writeResultOf(results, 5);
+    }
+    if (isWriteFailure(failure)) throw await this.undoWrite(txId, opened, failure, file);
+    // the branch could not be opened: nothing of it stays
+    this.branches.delete(txId);
+    if (isBranchEnded(failure)) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      opened.release();
+      throw new TxNotActiveError(txId, 'its metadata branch is already prepared or committed');
+    }
+    if (failure instanceof pg.DatabaseError && !sqlState.isConnectionFailure(failure)) {
+      // refused by the server, the session is fine: a statement of ours failed, a bug to see
+      await client.query('ROLLBACK').catch(() => undefined);
+      opened.release();
+      throw failure;
+    }
+    opened.release(failure instanceof Error ? failure : new Error(String(failure)));
+    throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(failure)}`, { cause: failure });
+  }
+
+  /** Enters an open branch on `client` (counted against branchesMax from here on). */
+  private registerBranch(txId: string, client: pg.PoolClient): Extract<MetadataBranch, { kind: 'open' }> {
     let released = false;
     const onConnectionError = (err: Error): void => {
       const current = this.branches.get(txId);
       if (current?.kind === 'open' && current.client === client) this.breakBranch(txId, current, err);
     };
-    client.removeListener('error', onOpeningError);
     client.on('error', onConnectionError);
     const branch = {
       kind: 'open',
@@ -544,15 +504,31 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     } as const;
     this.branchesOpening -= 1;
     this.branches.set(txId, branch);
-    branch.logger.debug('metadata branch opened');
     return branch;
+  }
+
+  private countWrite(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>): void {
+    const current = this.branches.get(txId);
+    if (current?.kind === 'open' && current.client === branch.client) this.branches.set(txId, { ...current, writes: current.writes + 1 });
+  }
+
+  /** After a failed write: back to the savepoint (the branch's earlier writes stay); returns the typed error to throw. */
+  private async undoWrite(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>, err: unknown, file: FileKey): Promise<unknown> {
+    if (!isWriteFailure(err)) return this.breakBranch(txId, branch, err);
+    try {
+      // undoes this write's rows and the row locks it took
+      await branch.client.query('ROLLBACK TO SAVEPOINT write; RELEASE SAVEPOINT write');
+    } catch (undoErr) {
+      return this.breakBranch(txId, branch, undoErr);
+    }
+    return this.writeFailure(err, file);
   }
 
   private async prepareOpenBranch(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>): Promise<PrepareVote> {
     const gid = globalTransactionId.of(this.participantId, txId);
     const { client, logger } = branch;
     try {
-      await client.query('INSERT INTO tx_markers (tx_id, participant_id) VALUES ($1, $2)', [txId, this.participantId]);
+      // the marker row went in with the branch's first write
       await metadataFailpoints.beforePrepareTransaction.hit();
       const result = await client.query(`PREPARE TRANSACTION ${globalTransactionId.literal(gid)}`);
       // PostgreSQL answers PREPARE of an already failed transaction with ROLLBACK, not with an error
@@ -625,6 +601,11 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   /** The typed error for a failed write: a lock wait past the timeout (or a deadlock) is a retryable conflict. */
   private writeFailure(err: unknown, file: FileKey): unknown {
     const code = sqlState.of(err);
+    if (code === sqlState.preconditionFailed) {
+      const current = Number((err as pg.DatabaseError).detail);
+      return new PreconditionFailedError(file.namespace, file.path, Number.isSafeInteger(current) ? current : 0, (err as pg.DatabaseError).message);
+    }
+    if (code === sqlState.noFileToDelete) return new NotFoundError(`no file ${file.namespace}/${file.path} to delete`);
     if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.lockTimeoutMs);
     if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
     return err;
@@ -661,16 +642,57 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   }
 }
 
-/** Locks the file's row for the rest of the tx; undefined when there is no row. */
-async function lockFile(client: pg.PoolClient, file: FileKey): Promise<LockedFile | undefined> {
-  const { rows } = await client.query<{ current_revision: string; deleted: boolean }>(
-    'SELECT current_revision, deleted FROM files WHERE namespace = $1 AND path = $2 FOR UPDATE',
-    [file.namespace, file.path],
-  );
-  const row = rows[0];
-  if (row === undefined) return undefined;
-  const currentRevision = Number(row.current_revision);
-  return { currentRevision, live: currentRevision > 0 && !row.deleted };
+/**
+ * The statement of one staged write (see twophase_write in the migrations): a new revision
+ * with `content`, or a tombstone without. Every value is validated, strings are escaped.
+ */
+function writeCall(
+  txId: string,
+  file: FileKey,
+  content: { readonly sha256: string; readonly size: number; readonly contentType: string } | undefined,
+  ifMatchRevision: number | undefined,
+  ifNoneMatch: boolean,
+): string {
+  const args = [
+    pg.escapeLiteral(file.namespace),
+    pg.escapeLiteral(file.path),
+    pg.escapeLiteral(txId),
+    content === undefined ? 'NULL' : pg.escapeLiteral(content.sha256),
+    content === undefined ? 'NULL' : sqlInteger(content.size),
+    content === undefined ? 'NULL' : pg.escapeLiteral(content.contentType),
+    ifMatchRevision === undefined ? 'NULL' : sqlInteger(ifMatchRevision),
+    ifNoneMatch ? 'true' : 'false',
+  ];
+  return `SELECT revision, created FROM twophase_write(${args.join(', ')})`;
+}
+
+function sqlInteger(n: number): string {
+  assert(Number.isSafeInteger(n) && n >= 0, `${n} was validated as a count before it is written into SQL`);
+  return String(n);
+}
+
+/** node-postgres answers a multi-statement simple query with one result per statement. */
+function asResults(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] {
+  return Array.isArray(result) ? result : [result];
+}
+
+/** The row twophase_write returned, from the results of the statement at `index`. */
+function writeResultOf(results: readonly pg.QueryResult[], index: number): { readonly revision: number; readonly created: boolean } {
+  const row = results[index]?.rows[0] as { revision: string; created: boolean } | undefined;
+  assert(row !== undefined, 'twophase_write returns one row');
+  return { revision: Number(row.revision), created: row.created };
+}
+
+/** Failures of the write itself, after its savepoint: the branch survives them. */
+function isWriteFailure(err: unknown): boolean {
+  const code = sqlState.of(err);
+  return code === sqlState.preconditionFailed || code === sqlState.noFileToDelete || code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected;
+}
+
+/** The tx's branch prepared or committed here already (or, racing that check, the marker's key is taken). */
+function isBranchEnded(err: unknown): boolean {
+  const code = sqlState.of(err);
+  return code === sqlState.branchEnded || (code === sqlState.uniqueViolation && (err as pg.DatabaseError).constraint === 'tx_markers_pkey');
 }
 
 function toRecord(row: RevisionRow): FileRevisionRecord {

@@ -8,6 +8,12 @@ export const sqlState = {
   /** COMMIT/ROLLBACK PREPARED: "prepared transaction with identifier … does not exist". */
   undefinedObject: '42704',
   uniqueViolation: '23505',
+  /** Raised by twophase_write: an If-Match / If-None-Match check failed (DETAIL: the current revision). */
+  preconditionFailed: 'TP412',
+  /** Raised by twophase_write: a delete found no live file. */
+  noFileToDelete: 'TP404',
+  /** Raised by twophase_open_branch: the tx's branch is already prepared or committed here. */
+  branchEnded: 'TP409',
 
   /** The SQLSTATE of a PostgreSQL error, or undefined for any other failure (e.g. a lost connection). */
   of(err: unknown): string | undefined {
