@@ -1,20 +1,30 @@
 /**
- * Deterministic simulation of the real protocol cores.
+ * Deterministic simulation of the real protocol cores (test/sim/README.md).
  *
  *   npm run sim                         1000 seeds, totals
  *   npm run sim -- --seeds 100000       a long run
  *   npm run sim -- --seed 42            replay one seed and print its trace
  *   npm run sim -- --mutant presumedCommit --seeds 2000
  *   npm run sim -- --from 5000 --seeds 100            seeds 5000..5099
- *   npm run sim -- --fence all                         step around every known, unfixed bug
- *   npm run sim -- --fence all --unfence replay-unsynced --seed 5   one of them alone
+ *   npm run sim -- --revert replay-unsynced --seeds 100   the old behaviour of a fixed bug
+ *   npm run sim -- --outcome-retention-ms 100 --rm-fail-rate 0.2   a coordinator that forgets fast, flaky storage
+ *   npm run sim -- --fence all --unfence <bug>        step around every known, unfixed bug but one (none is open)
  *
- * Known bugs (test/sim/README.md): replay-unsynced, presumed-abort-to-client,
- * reenlist-after-restart, phantom-in-doubt. A failing seed is printed with its first
- * violation; `--seed N` (with the same --fence/--mutant) replays it exactly.
+ * A failing seed is printed with its first violation; `--seed N` (with the same other
+ * flags) replays it exactly.
  */
 import { parseArgs } from 'node:util';
-import { fenced, knownBugNames, mutantNames, type KnownBug, type MutantName, type SimOptions } from './sim-options.js';
+import {
+  fenced,
+  fixedBugNames,
+  knownBugNames,
+  mutantNames,
+  reverted,
+  type FixedBug,
+  type KnownBug,
+  type MutantName,
+  type SimOptions,
+} from './sim-options.js';
 import { runSeeds } from './run-seeds.js';
 import { simulate } from './simulate.js';
 
@@ -26,6 +36,10 @@ const { values } = parseArgs({
     mutant: { type: 'string' },
     fence: { type: 'string' },
     unfence: { type: 'string' },
+    /** Bring back the old behaviour of fixed bugs (sim-options.ts `fixedBugs`): a name, a comma list, or all. */
+    revert: { type: 'string' },
+    'outcome-retention-ms': { type: 'string' },
+    'rm-fail-rate': { type: 'string' },
     /** Stop after this many failing seeds (default: run them all, print the first 20). */
     'max-failures': { type: 'string' },
     quiet: { type: 'boolean', default: false },
@@ -34,17 +48,27 @@ const { values } = parseArgs({
   },
 });
 
-function bugList(text: string | undefined): KnownBug[] {
+function nameList<Name extends string>(flag: string, text: string | undefined, known: readonly Name[]): Name[] {
   if (text === undefined || text === '') return [];
-  if (text === 'all') return [...knownBugNames];
+  if (text === 'all') return [...known];
   const names = text.split(',');
   for (const name of names) {
-    if (!(knownBugNames as readonly string[]).includes(name)) {
-      console.error(`unknown bug ${name}; one of: all, ${knownBugNames.join(', ')}`);
+    if (!(known as readonly string[]).includes(name)) {
+      console.error(`--${flag}: unknown bug ${name}; one of: all${known.length === 0 ? ' (none is open now)' : `, ${known.join(', ')}`}`);
       process.exit(2);
     }
   }
-  return names as KnownBug[];
+  return names as Name[];
+}
+
+function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`--${flag}: not a number ≥ 0: ${text}`);
+    process.exit(2);
+  }
+  return value;
 }
 
 const mutant = values.mutant as MutantName | undefined;
@@ -52,10 +76,27 @@ if (mutant !== undefined && !(mutantNames as readonly string[]).includes(mutant)
   console.error(`unknown mutant ${mutant}; one of: ${mutantNames.join(', ')}`);
   process.exit(2);
 }
-const unfenced = bugList(values.unfence);
-const fences = bugList(values.fence).filter((bug) => !unfenced.includes(bug));
-const common: Omit<SimOptions, 'seed'> = { ...fenced(fences), mutant, continueAfterViolation: values['keep-going'] };
-const label = `${mutant === undefined ? '' : ` mutant ${mutant}`}${fences.length === 0 ? '' : ` fenced ${fences.join(',')}`}`;
+const unfenced = nameList<KnownBug>('unfence', values.unfence, knownBugNames);
+const fences = nameList<KnownBug>('fence', values.fence, knownBugNames).filter((bug) => !unfenced.includes(bug));
+const reverts = nameList<FixedBug>('revert', values.revert, fixedBugNames);
+const outcomeRetentionMs = numberFlag('outcome-retention-ms', values['outcome-retention-ms']);
+const rmFailRate = numberFlag('rm-fail-rate', values['rm-fail-rate']);
+const fenceOptions = fenced(fences);
+const common: Omit<SimOptions, 'seed'> = {
+  ...fenceOptions,
+  ...reverted(reverts),
+  ...(outcomeRetentionMs === undefined ? {} : { outcomeRetentionMs }),
+  scenario: { ...fenceOptions.scenario, ...(rmFailRate === undefined ? {} : { rmFailRate }) },
+  mutant,
+  continueAfterViolation: values['keep-going'],
+};
+const label = [
+  mutant === undefined ? '' : ` mutant ${mutant}`,
+  fences.length === 0 ? '' : ` fenced ${fences.join(',')}`,
+  reverts.length === 0 ? '' : ` reverted ${reverts.join(',')}`,
+  outcomeRetentionMs === undefined ? '' : ` outcome retention ${outcomeRetentionMs} ms`,
+  rmFailRate === undefined ? '' : ` rm fail rate ${rmFailRate}`,
+].join('');
 
 if (values.seed !== undefined) {
   const seed = Number(values.seed);

@@ -9,6 +9,8 @@ export interface SimClientOptions {
   readonly participants: readonly { readonly name: string; readonly node: number }[];
   readonly opsPerParticipantMax: number;
   readonly callTimeoutMs: number;
+  /** How long after Begin a presumed abort is an answer; past it, "outcome unknown" (the SDK's presumedAbortTrustMs). */
+  readonly presumedAbortTrustMs: number;
   readonly nextOp: () => number;
 }
 
@@ -126,7 +128,7 @@ export class SimClient {
   }
 
   private settle(reply: Extract<Reply, { kind: 'outcome' }>): boolean {
-    if (reply.outcome === 'aborted' && reply.presumed && this.w.nowMs - this.beganAtMs > simPresumedAbortTrustMs) {
+    if (reply.outcome === 'aborted' && reply.presumed && this.w.nowMs - this.beganAtMs > this.o.presumedAbortTrustMs) {
       // the SDK trusts a presumed abort only within the coordinator's retention: past it, "forgotten"
       this.checker.outcomeUnknown(this.txId);
       return true;
@@ -150,6 +152,3 @@ export class SimClient {
 function replyOf(res: Response | undefined): Reply | undefined {
   return res?.k === 'reply' ? res.reply : undefined;
 }
-
-/** The SDK's presumedAbortTrustMs, scaled to the simulated coordinator's 30 s retention (9/10 of it). */
-const simPresumedAbortTrustMs = 27_000;

@@ -18,9 +18,6 @@ interface Segment {
   endedAtMs: number;
 }
 
-/** FileDecisionLog's reclaim delay: the coordinator's outcome retention (simulate.ts). */
-export const simReclaimDelayMs = 30_000;
-
 interface Pending {
   readonly record: LogRecord;
   readonly sync: boolean;
@@ -49,6 +46,8 @@ export class SimDecisionLog {
     private readonly w: SimWorld,
     private readonly checker: SimChecker,
     private readonly syncsOnOpen: boolean,
+    /** FileDecisionLog's `reclaimDelayMs`: a segment whose commits all ended is kept this long. */
+    private readonly reclaimDelayMs: number,
   ) {
     this.segmentRecordsMax = 3 + w.rng.below(10);
   }
@@ -199,7 +198,7 @@ export class SimDecisionLog {
 
   /** Deletes the oldest segments while all their commits ended, never the active one (unlink + directory sync: durable at once). */
   private reclaim(): void {
-    while (this.segments.length > 1 && this.segments[0]!.openCommits.size === 0 && this.w.nowMs - this.segments[0]!.endedAtMs >= simReclaimDelayMs) this.segments.shift();
+    while (this.segments.length > 1 && this.segments[0]!.openCommits.size === 0 && this.w.nowMs - this.segments[0]!.endedAtMs >= this.reclaimDelayMs) this.segments.shift();
   }
 }
 

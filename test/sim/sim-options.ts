@@ -55,6 +55,8 @@ export interface Scenario {
   readonly skewMsMax: number;
   /** Operations a client runs at one participant in one tx. */
   readonly opsPerParticipantMax: number;
+  /** Share of resource-manager commits and aborts that fail transiently (and are retried). */
+  readonly rmFailRate: number;
 }
 
 export interface SimOptions {
@@ -76,6 +78,33 @@ export interface SimOptions {
    * `false` treats a presumed answer as "outcome unknown" instead.
    */
   readonly presumedAbortIsAnswer?: boolean | undefined;
+  /**
+   * How long (simulated ms) the coordinator remembers the outcome of a finished tx
+   * (`finishedRetentionMs`). Default 30 s, longer than any run: only a restart makes it
+   * forget. A shorter one lets a run reach what happens after the coordinator forgot.
+   */
+  readonly outcomeRetentionMs?: number | undefined;
+  /**
+   * How long (simulated ms) the log keeps a segment after its last commit ended, as
+   * FileDecisionLog's `reclaimDelayMs` does. Default: the outcome retention.
+   */
+  readonly logReclaimDelayMs?: number | undefined;
+  /**
+   * How long after Begin the client trusts a presumed abort, as the SDK's
+   * `presumedAbortTrustMs` does. Default: 9/10 of the outcome retention.
+   */
+  readonly clientPresumedAbortTrustMs?: number | undefined;
+  /**
+   * Participants name their incarnation in Enlist, as ParticipantRuntime does, so the
+   * coordinator refuses a re-enlist by a restarted participant. Default `true`.
+   */
+  readonly enlistNamesIncarnation?: boolean | undefined;
+  /**
+   * A Commit of a branch the participant does not hold only verifies: a failure drops the
+   * branch (participant-step.ts `verifyOnly`). `false` rewrites the core's answer into the
+   * old one, where a failed verification left a prepared (in-doubt) branch. Default `true`.
+   */
+  readonly commitOfUnknownBranchVerifiesOnly?: boolean | undefined;
   /**
    * How resource managers answer Abort of a branch they committed. Default: `pb` answers
    * like the metadata participant (logs, "already aborted"), `pa` and `pc` refuse like the
@@ -103,6 +132,8 @@ export function swarmScenario(rng: Prng): Scenario {
     heuristicPerSec: some(0.2, 0.5, 3),
     skewMsMax: some(0.5, 0, 30),
     opsPerParticipantMax: 1 + rng.below(2),
+    // not drawn: a seed's stream stays what it was before this knob existed
+    rmFailRate: 0.01,
   };
 }
 
@@ -118,9 +149,39 @@ export const calmScenario: Partial<Scenario> = {
 };
 
 /**
- * The protocol bugs this simulator found that are not fixed yet (test/sim/README.md), and
- * for each the option that steps around it, so the rest of the protocol stays under test.
- * `known-bugs.test.ts` replays one seed of each with only that fence lifted.
+ * Protocol bugs this simulator found that are fixed (test/sim/README.md), each with the
+ * options that bring its old behaviour back. `known-bugs.test.ts` runs each fixed and
+ * reverted, so the simulator is shown to still catch it; `npm run sim -- --revert <bug>`
+ * does the same by hand.
+ */
+export const fixedBugs = {
+  /** FileDecisionLog.open did not sync an intact tail it replayed (fixed in a8e623e). */
+  'replay-unsynced': { logSyncsOnOpen: false },
+  /**
+   * The log reclaimed ended segments at once and the client trusted any presumed abort, so a
+   * client whose Commit reply was lost could be told aborted for a committed tx (22097e4).
+   */
+  'presumed-abort-to-client': { logReclaimDelayMs: 0, clientPresumedAbortTrustMs: Infinity },
+  /** Enlist did not carry the participant's incarnation: a restarted participant re-enlisted (911ae2e). */
+  'reenlist-after-restart': { enlistNamesIncarnation: false },
+  /** A failed verification of a Commit of a forgotten branch left a phantom in-doubt branch (a8e623e). */
+  'phantom-in-doubt': { commitOfUnknownBranchVerifiesOnly: false },
+} as const satisfies Record<string, Partial<SimOptions>>;
+
+export type FixedBug = keyof typeof fixedBugs;
+export const fixedBugNames = Object.keys(fixedBugs) as FixedBug[];
+
+/** The options that bring back the old behaviour of every bug in `bugs`. */
+export function reverted(bugs: readonly FixedBug[]): Partial<SimOptions> {
+  let options: Partial<SimOptions> = {};
+  for (const bug of bugs) options = { ...options, ...fixedBugs[bug] };
+  return options;
+}
+
+/**
+ * The protocol bugs this simulator found that are not fixed yet (none now), and for each
+ * the option that steps around it, so the rest of the protocol stays under test. A new one
+ * gets an `it.fails` in `known-bugs.test.ts` that lifts only its fence.
  */
 export const knownBugs = {
 } as const satisfies Record<string, Partial<SimOptions>>;

@@ -17,6 +17,10 @@ export interface SimParticipantOptions {
   readonly skewMs: number;
   readonly coordinatorNode: number;
   readonly mutant: MutantName | undefined;
+  /** Enlist names this incarnation (ParticipantRuntime does); `false` is the Enlist before 911ae2e. */
+  readonly enlistNamesIncarnation: boolean;
+  /** `false` turns the core's verify-only Commit of an unknown branch back into the pre-a8e623e one. */
+  readonly commitOfUnknownBranchVerifiesOnly: boolean;
   readonly afterStep: () => void;
 }
 
@@ -131,7 +135,7 @@ export class SimParticipant implements Endpoint {
         return;
       }
       const incarnation = this.incarnation;
-      this.net.call(this.node, this.o.coordinatorNode, { k: 'enlist', tx: txId, p: this.name, incarnation: String(this.incarnation) }, this.o.coordinatorCallTimeoutMs, (res) => {
+      this.net.call(this.node, this.o.coordinatorNode, { k: 'enlist', tx: txId, p: this.name, incarnation: this.o.enlistNamesIncarnation ? String(this.incarnation) : '' }, this.o.coordinatorCallTimeoutMs, (res) => {
         if (incarnation !== this.incarnation) return;
         proceed(this.single(this.feed(enlistResultOf(txId, res))));
       });
@@ -186,8 +190,10 @@ export class SimParticipant implements Endpoint {
   private feed(input: ParticipantInput): ParticipantEffect[] {
     const w = this.w;
     if (w.tracing && input.kind !== 'tick') w.trace(`${this.name}< ${describeParticipantInput(input)}`);
+    const unknownBefore = input.kind === 'commitRequested' && !this.state!.branches.has(input.txId);
     const { state, effects } = participantStep(this.state!, input);
     this.state = state;
+    if (unknownBefore && !this.o.commitOfUnknownBranchVerifiesOnly) this.forgetVerifyOnly(input.txId);
     w.stats.participantSteps++;
     const answers: ParticipantEffect[] = [];
     for (const effect of effects) {
@@ -205,6 +211,15 @@ export class SimParticipant implements Endpoint {
     }
     this.o.afterStep();
     return answers;
+  }
+
+  /**
+   * The old core (before a8e623e): a Commit of an unknown branch made an ordinary
+   * `committing` branch, which a failed verification turned into a prepared, in-doubt one.
+   */
+  private forgetVerifyOnly(txId: string): void {
+    const b = this.state!.branches.get(txId);
+    if (b?.kind === 'committing') this.state!.branches.set(txId, { ...b, verifyOnly: false });
   }
 
   private single(effects: ParticipantEffect[]): ParticipantEffect {

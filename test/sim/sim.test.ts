@@ -5,9 +5,9 @@ import { simulate } from './simulate.js';
 
 /**
  * The real coordinator and participant cores under a simulated network, disks and clock
- * (test/sim/README.md). The known, unfixed bugs are fenced (known-bugs.test.ts shows each);
- * everything else must hold on every seed. A failure names its seed:
- * `npm run sim -- --fence all --seed N` replays it with a trace.
+ * (test/sim/README.md). Known, unfixed bugs would be fenced (none is open now); everything
+ * must hold on every seed. A failure names its seed: `npm run sim -- --seed N` replays it
+ * with a trace.
  */
 describe('simulation of the real protocol cores', () => {
   it('keeps atomicity, durability, no orphans and liveness over 3000 seeds of crashes, power losses, loss, duplication, reordering and partitions', () => {

@@ -32,8 +32,10 @@ const coordinatorSimConfig = coordinatorConfig({
   retryBackoffMsBase: 10,
   retryBackoffMsMax: 200,
   abortRetryForMs: 3_000,
-  finishedRetentionMs: 30_000,
 });
+
+/** Production's 10 min outcome retention, scaled: longer than any run, so only a restart can make the coordinator forget. */
+const outcomeRetentionMsDefault = 30_000;
 
 const participantSimConfig = participantConfig({
   branchIdleMsMax: 900,
@@ -76,10 +78,12 @@ export function simulate(options: SimOptions): SimResult {
     w.soon(() => node.incarnation === incarnation && node.up && crash(node));
   };
 
+  // as in production, the log keeps ended commits and the SDK trusts a presumed abort for (9/10 of) the outcome retention
+  const outcomeRetentionMs = options.outcomeRetentionMs ?? outcomeRetentionMsDefault;
   const participantNodes = new Map<string, number>();
-  const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? true);
+  const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? true, options.logReclaimDelayMs ?? outcomeRetentionMs);
   const coordinatorOptions = {
-    config: coordinatorSimConfig,
+    config: { ...coordinatorSimConfig, finishedRetentionMs: outcomeRetentionMs },
     tickMs: coordinatorTickMs,
     phase2CallTimeoutMs: 100,
     skewMs: skew(),
@@ -95,7 +99,7 @@ export function simulate(options: SimOptions): SimResult {
   const participants: SimParticipant[] = [];
   for (const id of participantIds) {
     const rm = new SimResourceManager(w, id, checker, mutant);
-    rm.failRate = 0.01;
+    rm.failRate = scenario.rmFailRate;
     rm.noRate = 0.02;
     const abortOfCommitted = options.abortOfCommitted ?? 'mixed';
     rm.abortOfCommitted = abortOfCommitted === 'mixed' ? (id === 'pb' ? 'succeed' : 'refuse') : abortOfCommitted;
@@ -107,6 +111,8 @@ export function simulate(options: SimOptions): SimResult {
       skewMs: skew(),
       coordinatorNode: coordinator.node,
       mutant,
+      enlistNamesIncarnation: options.enlistNamesIncarnation ?? true,
+      commitOfUnknownBranchVerifiesOnly: options.commitOfUnknownBranchVerifiesOnly ?? true,
       afterStep: () => {},
     };
     const p = new SimParticipant(w, net, rm, checker, participantOptions);
@@ -177,6 +183,7 @@ export function simulate(options: SimOptions): SimResult {
       participants: participants.map((p) => ({ name: p.name, node: p.node })),
       opsPerParticipantMax: scenario.opsPerParticipantMax,
       callTimeoutMs: 150,
+      presumedAbortTrustMs: options.clientPresumedAbortTrustMs ?? outcomeRetentionMs * 0.9,
       nextOp: () => ++nextOp,
     });
     w.at(rng.range(0, scenario.workloadMs), () => client.start());
