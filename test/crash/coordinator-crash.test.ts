@@ -87,14 +87,19 @@ describe('coordinator crash and recovery (real processes, real gRPC)', () => {
     expect([...metadata.prepared]).toEqual([txId]);
 
     const second = await startCoordinator();
+    // the participants restart too: the real ParticipantRuntime finds each branch in doubt,
+    // asks the restarted coordinator GetOutcome and applies the answer
+    const coordinatorAddress = `127.0.0.1:${await second.proc.grpcPort()}`;
+    await Promise.all([blob.recoverInDoubt(coordinatorAddress), metadata.recoverInDoubt(coordinatorAddress)]);
     for (const participant of [blob, metadata]) {
-      // what a restarted participant does with an in-doubt branch: ask, then apply the answer
-      const answer = await second.client.getOutcome(txId, participant.participantId);
-      expect(answer).toMatchObject({ outcome: 'OUTCOME_ABORTED', presumed: true });
-      participant.aborted.add(txId);
-      participant.prepared.delete(txId);
+      expect(participant.outcomesLearned).toEqual([{ txId, outcome: 'aborted' }]);
+      expect([...participant.aborted]).toEqual([txId]);
+      expect(participant.prepared.size).toBe(0);
+      expect(participant.committed.size).toBe(0);
+      // learned by asking: nothing was logged, so the restarted coordinator never sends an Abort
+      expect(participant.calls.filter((c) => c.method !== 'Prepare')).toEqual([]);
     }
-    expect(blob.committed.size + metadata.committed.size).toBe(0);
+    expect(await second.client.getOutcome(txId)).toMatchObject({ outcome: 'OUTCOME_ABORTED', presumed: true });
     const commitAgain = await second.client.commit(txId);
     expect(commitAgain).toMatchObject({ outcome: 'OUTCOME_ABORTED' });
   });

@@ -1,4 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
+import { silentLogger } from '../../lib/logger/logger.js';
+import type { CoordinatorLink } from '../../participant/coordinator-link.js';
+import { GrpcCoordinatorLink } from '../../participant/grpc/grpc-coordinator-link.js';
+import { BranchNotCommittedError } from '../../participant/participant-errors.js';
+import { ParticipantRuntime } from '../../participant/participant-runtime.js';
+import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { ParticipantHandlers } from '../../proto/gen/twophase/v1/Participant.js';
 
@@ -7,13 +14,21 @@ export interface ParticipantCall {
   readonly txId: string;
 }
 
+/** An answer this participant's recovery got from the coordinator's GetOutcome. */
+export interface OutcomeLearned {
+  readonly txId: string;
+  readonly outcome: Awaited<ReturnType<CoordinatorLink['getOutcome']>>;
+}
+
 /**
  * A participant served over real gRPC that records what the coordinator asks of it.
  * It votes as `vote(txId)` says, and remembers what it prepared, so a test can play
- * an in-doubt participant.
+ * an in-doubt participant; `recoverInDoubt` plays its restart with the real runtime.
  */
 export class FakeParticipant {
   readonly calls: ParticipantCall[] = [];
+  /** What `recoverInDoubt` heard from the coordinator, in order. */
+  readonly outcomesLearned: OutcomeLearned[] = [];
   readonly prepared = new Set<string>();
   readonly committed = new Set<string>();
   readonly aborted = new Set<string>();
@@ -80,6 +95,64 @@ export class FakeParticipant {
         },
       });
     });
+  }
+
+  /**
+   * Plays a restart of this participant: the real ParticipantRuntime recovers the branches
+   * this fake prepared (its durable state), holds them in doubt, asks the coordinator at
+   * `coordinatorAddress` GetOutcome over gRPC and applies the answer to this fake's sets,
+   * exactly as a restarted participant process does. Resolves once nothing is in doubt;
+   * rejects if a branch is still in doubt after `timeoutMs`.
+   */
+  async recoverInDoubt(coordinatorAddress: string, timeoutMs = 20_000): Promise<void> {
+    const grpcLink = new GrpcCoordinatorLink(coordinatorAddress);
+    const coordinator: CoordinatorLink = {
+      enlist: (txId, participantId, incarnation) => grpcLink.enlist(txId, participantId, incarnation),
+      getOutcome: async (txId, participantId) => {
+        const outcome = await grpcLink.getOutcome(txId, participantId);
+        this.outcomesLearned.push({ txId, outcome });
+        return outcome;
+      },
+      close: () => grpcLink.close(),
+    };
+    const runtime = new ParticipantRuntime({ rm: this.resourceManager(), coordinator, logger: silentLogger() });
+    try {
+      await runtime.start();
+      const giveUpAtMs = Date.now() + timeoutMs;
+      while (runtime.branchCount() > 0) {
+        if (Date.now() > giveUpAtMs) throw new Error(`${this.participantId}: still in doubt after ${timeoutMs} ms: ${runtime.inDoubt().map((b) => b.txId).join(', ')}`);
+        await sleep(20);
+      }
+    } finally {
+      await runtime.stop();
+    }
+  }
+
+  /** This fake's branch sets as the resource manager a restarted runtime drives. */
+  private resourceManager(): ResourceManager {
+    const { participantId, prepared, committed, aborted } = this;
+    return {
+      participantId,
+      recover: async (): Promise<RecoveryResult> => ({
+        prepared: [...prepared].filter((txId) => !committed.has(txId) && !aborted.has(txId)).map((txId) => ({ txId, preparedAtMs: Date.now() })),
+        abortedLeftovers: 0,
+      }),
+      prepare: async (txId): Promise<PrepareVote> => (prepared.has(txId) ? { vote: 'yes' } : { vote: 'no', reason: 'unknown branch' }),
+      commit: async (txId) => {
+        const already = committed.has(txId);
+        if (!already && !prepared.has(txId)) throw new BranchNotCommittedError(txId, participantId, 'no such branch');
+        committed.add(txId);
+        prepared.delete(txId);
+        return { alreadyCommitted: already };
+      },
+      abort: async (txId) => {
+        const already = aborted.has(txId);
+        aborted.add(txId);
+        prepared.delete(txId);
+        return { alreadyAborted: already };
+      },
+      close: async () => undefined,
+    };
   }
 
   async stop(): Promise<void> {
