@@ -202,7 +202,7 @@ export class CoordinatorRuntime {
     // the commit point: nothing is sent to any participant until this resolves
     await this.options.log.append(effect.record, { sync: true });
     await fp.commitAfterSync.hit();
-    this.txLogger(txId).debug({ participants: effect.record.participants }, 'commit decision durable');
+    this.options.logger.debug({ txId, participants: effect.record.participants }, 'commit decision durable');
     this.later({ kind: 'decisionSynced', txId });
   }
 

@@ -185,7 +185,7 @@ export class ParticipantRuntime implements BranchWork {
     try {
       const result = await this.options.rm.abort(txId);
       this.feed({ kind: 'abortDone', txId, ok: true });
-      this.txLogger(txId).debug({ reason }, 'branch aborted');
+      this.options.logger.debug({ txId, reason }, 'branch aborted');
       return result;
     } catch (err) {
       this.feed({ kind: 'abortDone', txId, ok: false });

@@ -7,6 +7,12 @@ import { loadProto } from '../../proto/load-proto.js';
 import type { CoordinatorHandlers } from '../../proto/gen/twophase/v1/Coordinator.js';
 import type { Outcome__Output } from '../../proto/gen/twophase/v1/Outcome.js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
+import { linkHandler } from '../../lib/grpc-link/link-server.js';
+import type { AbortRequest__Output } from '../../proto/gen/twophase/v1/AbortRequest.js';
+import type { BeginRequest__Output } from '../../proto/gen/twophase/v1/BeginRequest.js';
+import type { CommitRequest__Output } from '../../proto/gen/twophase/v1/CommitRequest.js';
+import type { EnlistRequest__Output } from '../../proto/gen/twophase/v1/EnlistRequest.js';
+import type { GetOutcomeRequest__Output } from '../../proto/gen/twophase/v1/GetOutcomeRequest.js';
 import type { Outcome, Reply } from '../protocol/coordinator-effect.js';
 import type { CoordinatorRuntime } from '../coordinator-runtime.js';
 
@@ -20,43 +26,53 @@ const outcomeNames: Record<Outcome, Outcome__Output> = {
 /** The twophase.v1.Coordinator service over a runtime: validation, proto ⇄ core types, status codes. */
 export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger): GrpcServiceBinding {
   const onUnexpected = (err: unknown): void => logger.error({ err }, 'coordinator call failed unexpectedly');
-  const handlers: CoordinatorHandlers = {
-    Begin: unaryHandler(async (req) => {
+  const methods = {
+    begin: async (req: BeginRequest__Output) => {
       if (req.timeoutMs > limits.txTimeoutMsMax) {
         throw serviceError('INVALID_ARGUMENT', `timeout_ms ${req.timeoutMs} exceeds the maximum of ${limits.txTimeoutMsMax}`);
       }
       const r = expect(await runtime.begin(req.timeoutMs), 'begun');
       return { txId: r.txId, deadlineUnixMs: String(r.deadlineMs) };
-    }, onUnexpected),
-    Enlist: unaryHandler(async (req) => {
+    },
+    enlist: async (req: EnlistRequest__Output) => {
       validTxId(req.txId);
       const problem = participantIdProblem(req.participantId);
       if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
       const r = expect(await runtime.enlist(req.txId, req.participantId, req.incarnation.slice(0, 64)), 'enlisted');
       return { deadlineUnixMs: String(r.deadlineMs) };
-    }, onUnexpected),
-    Commit: unaryHandler(async (req) => {
+    },
+    commit: async (req: CommitRequest__Output) => {
       validTxId(req.txId);
       const r = expect(await runtime.commit(req.txId), 'outcome');
       return { outcome: outcomeNames[r.outcome], reason: r.reason, pendingParticipants: [...r.pending], presumed: r.presumed };
-    }, onUnexpected),
-    Abort: unaryHandler(async (req) => {
+    },
+    abort: async (req: AbortRequest__Output) => {
       validTxId(req.txId);
       const reason = req.reason.slice(0, limits.reasonLengthMax);
       const r = expect(await runtime.abort(req.txId, reason), 'outcome');
       return { outcome: outcomeNames[r.outcome], reason: r.reason, presumed: r.presumed };
-    }, onUnexpected),
-    GetOutcome: unaryHandler(async (req) => {
+    },
+    getOutcome: async (req: GetOutcomeRequest__Output) => {
       validTxId(req.txId);
       const r = expect(await runtime.getOutcome(req.txId), 'outcome');
       return { outcome: outcomeNames[r.outcome], reason: r.reason, presumed: r.presumed, participants: [...r.participants] };
-    }, onUnexpected),
+    },
+  };
+  const link = linkHandler(methods, onUnexpected);
+  const handlers: CoordinatorHandlers = {
+    Begin: unaryHandler(methods.begin, onUnexpected),
+    Enlist: unaryHandler(methods.enlist, onUnexpected),
+    Commit: unaryHandler(methods.commit, onUnexpected),
+    Abort: unaryHandler(methods.abort, onUnexpected),
+    GetOutcome: unaryHandler(methods.getOutcome, onUnexpected),
     ListParticipants: unaryHandler(async () => ({ participants: [...runtime.participants()] }), onUnexpected),
+    Link: link.handle as CoordinatorHandlers['Link'],
   };
   return {
     name: 'twophase.v1.Coordinator',
     definition: loadProto().twophase.v1.Coordinator.service,
     implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+    onShutdown: link.close,
   };
 }
 

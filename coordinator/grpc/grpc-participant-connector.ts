@@ -2,6 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { clientOptions } from '../../lib/grpc/client-options.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { ParticipantClient } from '../../proto/gen/twophase/v1/Participant.js';
+import type { ParticipantAbortRequest } from '../../proto/gen/twophase/v1/ParticipantAbortRequest.js';
+import type { ParticipantCommitRequest } from '../../proto/gen/twophase/v1/ParticipantCommitRequest.js';
+import type { PrepareRequest } from '../../proto/gen/twophase/v1/PrepareRequest.js';
+import type { PrepareResponse__Output } from '../../proto/gen/twophase/v1/PrepareResponse.js';
+import { LinkClient, type LinkStream, type UnaryFallback } from '../../lib/grpc-link/link-client.js';
 import type { ParticipantConnector } from '../participant-connector.js';
 
 export interface GrpcParticipantConnectorOptions {
@@ -11,38 +16,35 @@ export interface GrpcParticipantConnectorOptions {
   readonly phase2CallTimeoutMs: number;
 }
 
-/** Reaches participants over gRPC, one channel each. */
+/**
+ * Reaches participants over gRPC, one channel each, with Prepare/Commit/Abort multiplexed
+ * on a Participant.Link stream (unary calls to a participant without one).
+ */
 export class GrpcParticipantConnector implements ParticipantConnector {
   private readonly clients = new Map<string, ParticipantClient>();
+  private readonly links = new Map<string, LinkClient>();
 
   constructor(private readonly options: GrpcParticipantConnectorOptions) {
     const { Participant } = loadProto().twophase.v1;
     for (const [id, address] of options.participants) {
-      this.clients.set(id, new Participant(address, grpc.credentials.createInsecure(), clientOptions));
+      const client = new Participant(address, grpc.credentials.createInsecure(), clientOptions);
+      this.clients.set(id, client);
+      this.links.set(id, new LinkClient(() => client.Link() as unknown as LinkStream, unaryFallback(client)));
     }
   }
 
   async prepare(participantId: string, txId: string, deadlineMs: number): Promise<{ vote: 'yes' | 'no'; reason: string }> {
-    const client = this.client(participantId);
-    const res = await new Promise<{ vote: string; reason: string }>((resolve, reject) =>
-      client.Prepare({ txId }, { deadline: new Date(deadlineMs) }, (err, r) => (err || r === undefined ? reject(err ?? new Error('empty reply')) : resolve(r))),
-    );
+    const res = await this.link(participantId).call<PrepareResponse__Output>('prepare', { txId }, new Date(deadlineMs));
     if (res.vote === 'VOTE_YES') return { vote: 'yes', reason: '' };
     return { vote: 'no', reason: res.reason === '' ? `participant answered ${res.vote}` : res.reason };
   }
 
   async commit(participantId: string, txId: string): Promise<void> {
-    const client = this.client(participantId);
-    await new Promise<void>((resolve, reject) =>
-      client.Commit({ txId }, { deadline: this.phase2Deadline() }, (err) => (err ? reject(err) : resolve())),
-    );
+    await this.link(participantId).call('commit', { txId }, this.phase2Deadline());
   }
 
   async abort(participantId: string, txId: string, reason: string): Promise<void> {
-    const client = this.client(participantId);
-    await new Promise<void>((resolve, reject) =>
-      client.Abort({ txId, reason }, { deadline: this.phase2Deadline() }, (err) => (err ? reject(err) : resolve())),
-    );
+    await this.link(participantId).call('abort', { txId, reason }, this.phase2Deadline());
   }
 
   list(): readonly { participantId: string; address: string }[] {
@@ -50,17 +52,39 @@ export class GrpcParticipantConnector implements ParticipantConnector {
   }
 
   close(): void {
+    for (const link of this.links.values()) link.close();
     for (const client of this.clients.values()) client.close();
   }
 
-  private client(participantId: string): ParticipantClient {
-    const client = this.clients.get(participantId);
+  private link(participantId: string): LinkClient {
+    const link = this.links.get(participantId);
     // the core refuses to enlist unknown participants, so this is a configuration change across a restart
-    if (client === undefined) throw new Error(`participant ${participantId} is not configured at this coordinator`);
-    return client;
+    if (link === undefined) throw new Error(`participant ${participantId} is not configured at this coordinator`);
+    return link;
   }
 
   private phase2Deadline(): Date {
     return new Date(Date.now() + this.options.phase2CallTimeoutMs);
   }
+}
+
+/** The unary Participant methods, for a participant that serves no Link. */
+function unaryFallback(client: ParticipantClient): UnaryFallback {
+  return (kind, request, deadline) =>
+    new Promise((resolve, reject) => {
+      const done = (err: grpc.ServiceError | null, res?: unknown): void => (err !== null ? reject(err) : resolve(res));
+      switch (kind) {
+        case 'prepare':
+          client.Prepare(request as PrepareRequest, { deadline }, done);
+          return;
+        case 'commit':
+          client.Commit(request as ParticipantCommitRequest, { deadline }, done);
+          return;
+        case 'abort':
+          client.Abort(request as ParticipantAbortRequest, { deadline }, done);
+          return;
+        default:
+          reject(new Error(`no unary Participant method for ${kind}`));
+      }
+    });
 }

@@ -7,6 +7,8 @@ export interface GrpcServiceBinding {
   readonly name: string;
   readonly definition: grpc.ServiceDefinition;
   readonly implementation: grpc.UntypedServiceImplementation;
+  /** Called when the server starts shutting down: ends long-lived streams, which would hold the drain. */
+  readonly onShutdown?: () => void;
 }
 
 export interface RunningGrpcServer {
@@ -46,6 +48,7 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
     async shutdown(graceMs = 5_000) {
       health.setStatus('', 'NOT_SERVING');
       for (const s of services) health.setStatus(s.name, 'NOT_SERVING');
+      for (const s of services) s.onShutdown?.();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();

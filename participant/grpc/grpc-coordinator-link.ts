@@ -2,6 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import { clientOptions } from '../../lib/grpc/client-options.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { CoordinatorClient } from '../../proto/gen/twophase/v1/Coordinator.js';
+import type { EnlistResponse__Output } from '../../proto/gen/twophase/v1/EnlistResponse.js';
+import type { GetOutcomeResponse__Output } from '../../proto/gen/twophase/v1/GetOutcomeResponse.js';
+import { LinkClient, type LinkStream } from '../../lib/grpc-link/link-client.js';
+import { coordinatorUnaryFallback } from '../../lib/grpc-link/coordinator-unary-fallback.js';
 import type { CoordinatorLink } from '../coordinator-link.js';
 import { CoordinatorUnavailableError, InvalidInputError, TxNotActiveError } from '../participant-errors.js';
 
@@ -12,48 +16,49 @@ const outcomes = {
   OUTCOME_ABORTED: 'aborted',
 } as const;
 
-/** The participant's calls to the coordinator over gRPC. */
+/** The participant's calls to the coordinator over gRPC, multiplexed on a Coordinator.Link stream. */
 export class GrpcCoordinatorLink implements CoordinatorLink {
   private readonly client: CoordinatorClient;
+  private readonly link: LinkClient;
 
   constructor(
     address: string,
     private readonly callTimeoutMs = 5_000,
   ) {
     const { Coordinator } = loadProto().twophase.v1;
-    this.client = new Coordinator(address, grpc.credentials.createInsecure(), clientOptions);
+    const client = new Coordinator(address, grpc.credentials.createInsecure(), clientOptions);
+    this.client = client;
+    this.link = new LinkClient(() => client.Link() as unknown as LinkStream, coordinatorUnaryFallback(client));
   }
 
-  enlist(txId: string, participantId: string, incarnation: string): Promise<{ txDeadlineMs: number }> {
-    return new Promise((resolve, reject) => {
-      this.client.Enlist({ txId, participantId, incarnation }, { deadline: this.deadline() }, (err, res) => {
-        if (err === null && res !== undefined) {
-          resolve({ txDeadlineMs: Number(res.deadlineUnixMs) });
-          return;
-        }
-        const code = err?.code;
-        if (code === grpc.status.FAILED_PRECONDITION || code === grpc.status.NOT_FOUND) reject(new TxNotActiveError(txId, err?.details ?? 'refused'));
-        else if (code === grpc.status.INVALID_ARGUMENT || code === grpc.status.RESOURCE_EXHAUSTED) reject(new InvalidInputError('enlist', err?.details ?? 'refused'));
-        else reject(new CoordinatorUnavailableError(txId, { cause: err }));
-      });
-    });
+  async enlist(txId: string, participantId: string, incarnation: string): Promise<{ txDeadlineMs: number }> {
+    let res: EnlistResponse__Output;
+    try {
+      res = await this.link.call<EnlistResponse__Output>('enlist', { txId, participantId, incarnation }, this.deadline());
+    } catch (err) {
+      const code = (err as Partial<grpc.ServiceError>).code;
+      const details = (err as Partial<grpc.ServiceError>).details ?? 'refused';
+      if (code === grpc.status.FAILED_PRECONDITION || code === grpc.status.NOT_FOUND) throw new TxNotActiveError(txId, details);
+      if (code === grpc.status.INVALID_ARGUMENT || code === grpc.status.RESOURCE_EXHAUSTED) throw new InvalidInputError('enlist', details);
+      throw new CoordinatorUnavailableError(txId, { cause: err });
+    }
+    return { txDeadlineMs: Number(res.deadlineUnixMs) };
   }
 
-  getOutcome(txId: string, participantId: string): Promise<'active' | 'preparing' | 'committed' | 'aborted'> {
-    return new Promise((resolve, reject) => {
-      this.client.GetOutcome({ txId, participantId }, { deadline: this.deadline() }, (err, res) => {
-        if (err !== null || res === undefined) {
-          reject(new CoordinatorUnavailableError(txId, { cause: err }));
-          return;
-        }
-        const outcome = outcomes[res.outcome as keyof typeof outcomes];
-        if (outcome === undefined) reject(new Error(`coordinator answered an unknown outcome ${res.outcome}`));
-        else resolve(outcome);
-      });
-    });
+  async getOutcome(txId: string, participantId: string): Promise<'active' | 'preparing' | 'committed' | 'aborted'> {
+    let res: GetOutcomeResponse__Output;
+    try {
+      res = await this.link.call<GetOutcomeResponse__Output>('getOutcome', { txId, participantId }, this.deadline());
+    } catch (err) {
+      throw new CoordinatorUnavailableError(txId, { cause: err });
+    }
+    const outcome = outcomes[res.outcome as keyof typeof outcomes];
+    if (outcome === undefined) throw new Error(`coordinator answered an unknown outcome ${res.outcome}`);
+    return outcome;
   }
 
   close(): void {
+    this.link.close();
     this.client.close();
   }
 

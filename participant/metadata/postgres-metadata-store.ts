@@ -218,14 +218,13 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       throw new BranchNotCommittedError(txId, this.participantId, detail);
     }
     const gid = globalTransactionId.of(this.participantId, txId);
-    const logger = this.logger.child({ txId });
     await metadataFailpoints.beforeCommitPrepared.hit();
     try {
       await this.query(`COMMIT PREPARED ${globalTransactionId.literal(gid)}`);
     } catch (err) {
       if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
       if (await this.hasMarker(txId)) {
-        logger.info({ gid }, 'commit repeated: the marker shows the branch committed');
+        this.logger.info({ txId, gid }, 'commit repeated: the marker shows the branch committed');
         return { alreadyCommitted: true };
       }
       throw new BranchNotCommittedError(
@@ -235,7 +234,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       );
     }
     await metadataFailpoints.afterCommitPrepared.hit();
-    logger.info({ gid }, 'branch committed (commitPrepared)');
+    this.logger.debug({ txId, gid }, 'branch committed (commitPrepared)');
     return { alreadyCommitted: false };
   }
 
@@ -249,18 +248,17 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       return { alreadyAborted: false };
     }
     const gid = globalTransactionId.of(this.participantId, txId);
-    const logger = this.logger.child({ txId });
     await metadataFailpoints.beforeRollbackPrepared.hit();
     try {
       await this.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`);
     } catch (err) {
       if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
       // nothing can be undone any more; the error log is the alarm (a lost decision log, a protocol bug)
-      if (await this.hasMarker(txId)) logger.error({ gid }, 'abort asked for a branch that committed: atomicity is broken for this tx');
+      if (await this.hasMarker(txId)) this.logger.error({ txId, gid }, 'abort asked for a branch that committed: atomicity is broken for this tx');
       return { alreadyAborted: true };
     }
     await metadataFailpoints.afterRollbackPrepared.hit();
-    logger.info({ gid }, 'branch aborted (rollbackPrepared)');
+    this.logger.debug({ txId, gid }, 'branch aborted (rollbackPrepared)');
     return { alreadyAborted: false };
   }
 
@@ -548,7 +546,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.branches.delete(txId);
     branch.release();
     await metadataFailpoints.afterPrepareTransaction.hit();
-    logger.info({ gid, writes: branch.writes }, 'metadata branch prepared: voting yes');
+    logger.debug({ gid, writes: branch.writes }, 'metadata branch prepared: voting yes');
     return { vote: 'yes' };
   }
 
@@ -574,7 +572,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
           // the transaction ends with the connection all the same
           branch.release(err instanceof Error ? err : new Error(String(err)));
         }
-        branch.logger.info('metadata branch aborted (rollback)');
+        branch.logger.debug('metadata branch aborted (rollback)');
         return;
       default:
         assertNever(branch);

@@ -8,10 +8,13 @@ import type { BeginResponse as _twophase_v1_BeginResponse, BeginResponse__Output
 import type { CommitRequest as _twophase_v1_CommitRequest, CommitRequest__Output as _twophase_v1_CommitRequest__Output } from './twophase/v1/CommitRequest.js';
 import type { CommitResponse as _twophase_v1_CommitResponse, CommitResponse__Output as _twophase_v1_CommitResponse__Output } from './twophase/v1/CommitResponse.js';
 import type { CoordinatorClient as _twophase_v1_CoordinatorClient, CoordinatorDefinition as _twophase_v1_CoordinatorDefinition } from './twophase/v1/Coordinator.js';
+import type { CoordinatorLinkRequest as _twophase_v1_CoordinatorLinkRequest, CoordinatorLinkRequest__Output as _twophase_v1_CoordinatorLinkRequest__Output } from './twophase/v1/CoordinatorLinkRequest.js';
+import type { CoordinatorLinkResponse as _twophase_v1_CoordinatorLinkResponse, CoordinatorLinkResponse__Output as _twophase_v1_CoordinatorLinkResponse__Output } from './twophase/v1/CoordinatorLinkResponse.js';
 import type { EnlistRequest as _twophase_v1_EnlistRequest, EnlistRequest__Output as _twophase_v1_EnlistRequest__Output } from './twophase/v1/EnlistRequest.js';
 import type { EnlistResponse as _twophase_v1_EnlistResponse, EnlistResponse__Output as _twophase_v1_EnlistResponse__Output } from './twophase/v1/EnlistResponse.js';
 import type { GetOutcomeRequest as _twophase_v1_GetOutcomeRequest, GetOutcomeRequest__Output as _twophase_v1_GetOutcomeRequest__Output } from './twophase/v1/GetOutcomeRequest.js';
 import type { GetOutcomeResponse as _twophase_v1_GetOutcomeResponse, GetOutcomeResponse__Output as _twophase_v1_GetOutcomeResponse__Output } from './twophase/v1/GetOutcomeResponse.js';
+import type { LinkError as _twophase_v1_LinkError, LinkError__Output as _twophase_v1_LinkError__Output } from './twophase/v1/LinkError.js';
 import type { ListParticipantsRequest as _twophase_v1_ListParticipantsRequest, ListParticipantsRequest__Output as _twophase_v1_ListParticipantsRequest__Output } from './twophase/v1/ListParticipantsRequest.js';
 import type { ListParticipantsResponse as _twophase_v1_ListParticipantsResponse, ListParticipantsResponse__Output as _twophase_v1_ListParticipantsResponse__Output } from './twophase/v1/ListParticipantsResponse.js';
 import type { ParticipantInfo as _twophase_v1_ParticipantInfo, ParticipantInfo__Output as _twophase_v1_ParticipantInfo__Output } from './twophase/v1/ParticipantInfo.js';
@@ -34,11 +37,14 @@ export interface ProtoGrpcType {
        * for outcomes after a restart.
        */
       Coordinator: SubtypeConstructor<typeof grpc.Client, _twophase_v1_CoordinatorClient> & { service: _twophase_v1_CoordinatorDefinition }
+      CoordinatorLinkRequest: MessageTypeDefinition<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkRequest__Output>
+      CoordinatorLinkResponse: MessageTypeDefinition<_twophase_v1_CoordinatorLinkResponse, _twophase_v1_CoordinatorLinkResponse__Output>
       Decision: EnumTypeDefinition
       EnlistRequest: MessageTypeDefinition<_twophase_v1_EnlistRequest, _twophase_v1_EnlistRequest__Output>
       EnlistResponse: MessageTypeDefinition<_twophase_v1_EnlistResponse, _twophase_v1_EnlistResponse__Output>
       GetOutcomeRequest: MessageTypeDefinition<_twophase_v1_GetOutcomeRequest, _twophase_v1_GetOutcomeRequest__Output>
       GetOutcomeResponse: MessageTypeDefinition<_twophase_v1_GetOutcomeResponse, _twophase_v1_GetOutcomeResponse__Output>
+      LinkError: MessageTypeDefinition<_twophase_v1_LinkError, _twophase_v1_LinkError__Output>
       ListParticipantsRequest: MessageTypeDefinition<_twophase_v1_ListParticipantsRequest, _twophase_v1_ListParticipantsRequest__Output>
       ListParticipantsResponse: MessageTypeDefinition<_twophase_v1_ListParticipantsResponse, _twophase_v1_ListParticipantsResponse__Output>
       Outcome: EnumTypeDefinition

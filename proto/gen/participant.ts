@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { InDoubtBranch as _twophase_v1_InDoubtBranch, InDoubtBranch__Output as _twophase_v1_InDoubtBranch__Output } from './twophase/v1/InDoubtBranch.js';
+import type { LinkError as _twophase_v1_LinkError, LinkError__Output as _twophase_v1_LinkError__Output } from './twophase/v1/LinkError.js';
 import type { ListInDoubtRequest as _twophase_v1_ListInDoubtRequest, ListInDoubtRequest__Output as _twophase_v1_ListInDoubtRequest__Output } from './twophase/v1/ListInDoubtRequest.js';
 import type { ListInDoubtResponse as _twophase_v1_ListInDoubtResponse, ListInDoubtResponse__Output as _twophase_v1_ListInDoubtResponse__Output } from './twophase/v1/ListInDoubtResponse.js';
 import type { ParticipantClient as _twophase_v1_ParticipantClient, ParticipantDefinition as _twophase_v1_ParticipantDefinition } from './twophase/v1/Participant.js';
@@ -9,6 +10,8 @@ import type { ParticipantAbortRequest as _twophase_v1_ParticipantAbortRequest, P
 import type { ParticipantAbortResponse as _twophase_v1_ParticipantAbortResponse, ParticipantAbortResponse__Output as _twophase_v1_ParticipantAbortResponse__Output } from './twophase/v1/ParticipantAbortResponse.js';
 import type { ParticipantCommitRequest as _twophase_v1_ParticipantCommitRequest, ParticipantCommitRequest__Output as _twophase_v1_ParticipantCommitRequest__Output } from './twophase/v1/ParticipantCommitRequest.js';
 import type { ParticipantCommitResponse as _twophase_v1_ParticipantCommitResponse, ParticipantCommitResponse__Output as _twophase_v1_ParticipantCommitResponse__Output } from './twophase/v1/ParticipantCommitResponse.js';
+import type { ParticipantLinkRequest as _twophase_v1_ParticipantLinkRequest, ParticipantLinkRequest__Output as _twophase_v1_ParticipantLinkRequest__Output } from './twophase/v1/ParticipantLinkRequest.js';
+import type { ParticipantLinkResponse as _twophase_v1_ParticipantLinkResponse, ParticipantLinkResponse__Output as _twophase_v1_ParticipantLinkResponse__Output } from './twophase/v1/ParticipantLinkResponse.js';
 import type { PrepareRequest as _twophase_v1_PrepareRequest, PrepareRequest__Output as _twophase_v1_PrepareRequest__Output } from './twophase/v1/PrepareRequest.js';
 import type { PrepareResponse as _twophase_v1_PrepareResponse, PrepareResponse__Output as _twophase_v1_PrepareResponse__Output } from './twophase/v1/PrepareResponse.js';
 
@@ -21,6 +24,7 @@ export interface ProtoGrpcType {
     v1: {
       Decision: EnumTypeDefinition
       InDoubtBranch: MessageTypeDefinition<_twophase_v1_InDoubtBranch, _twophase_v1_InDoubtBranch__Output>
+      LinkError: MessageTypeDefinition<_twophase_v1_LinkError, _twophase_v1_LinkError__Output>
       ListInDoubtRequest: MessageTypeDefinition<_twophase_v1_ListInDoubtRequest, _twophase_v1_ListInDoubtRequest__Output>
       ListInDoubtResponse: MessageTypeDefinition<_twophase_v1_ListInDoubtResponse, _twophase_v1_ListInDoubtResponse__Output>
       Outcome: EnumTypeDefinition
@@ -32,6 +36,8 @@ export interface ProtoGrpcType {
       ParticipantAbortResponse: MessageTypeDefinition<_twophase_v1_ParticipantAbortResponse, _twophase_v1_ParticipantAbortResponse__Output>
       ParticipantCommitRequest: MessageTypeDefinition<_twophase_v1_ParticipantCommitRequest, _twophase_v1_ParticipantCommitRequest__Output>
       ParticipantCommitResponse: MessageTypeDefinition<_twophase_v1_ParticipantCommitResponse, _twophase_v1_ParticipantCommitResponse__Output>
+      ParticipantLinkRequest: MessageTypeDefinition<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkRequest__Output>
+      ParticipantLinkResponse: MessageTypeDefinition<_twophase_v1_ParticipantLinkResponse, _twophase_v1_ParticipantLinkResponse__Output>
       PrepareRequest: MessageTypeDefinition<_twophase_v1_PrepareRequest, _twophase_v1_PrepareRequest__Output>
       PrepareResponse: MessageTypeDefinition<_twophase_v1_PrepareResponse, _twophase_v1_PrepareResponse__Output>
       Vote: EnumTypeDefinition

@@ -1,0 +1,131 @@
+import * as grpc from '@grpc/grpc-js';
+
+/** A message of a Link answer stream: the call id and the answer or error, named by its oneof case. */
+export interface LinkResponseMessage {
+  readonly callId: string;
+  /** The oneof case set: the answer's field, or `error`. */
+  readonly result?: string;
+  readonly error?: { readonly code: number; readonly message: string } | null;
+  readonly [field: string]: unknown;
+}
+
+/** A Link stream as the generated clients open it (their typed streams are cast to this). */
+export type LinkStream = grpc.ClientDuplexStream<object, LinkResponseMessage>;
+
+/** The same call as a unary RPC: used when the server has no Link method. */
+export type UnaryFallback = (kind: string, request: object, deadline: Date) => Promise<unknown>;
+
+interface PendingCall {
+  readonly kind: string;
+  readonly request: object;
+  readonly deadline: Date;
+  readonly resolve: (response: unknown) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * The client half of a Link stream (see Coordinator.Link): unary calls multiplexed over one
+ * long-lived bidirectional stream, opened on first use and again after it breaks. Each call
+ * keeps its own deadline and fails as the unary call would, with a gRPC status error
+ * (`code`, `details`), so callers handle both alike. A call in flight when the stream
+ * breaks fails with UNAVAILABLE: its fate is unknown, as when a unary call's connection
+ * breaks. A server without the Link method (UNIMPLEMENTED) is called unary from then on.
+ */
+export class LinkClient {
+  private stream: LinkStream | undefined;
+  private readonly pending = new Map<string, PendingCall>();
+  private nextCallId = 1;
+  private unaryOnly = false;
+  private closed = false;
+
+  constructor(
+    private readonly openStream: () => LinkStream,
+    private readonly unary: UnaryFallback,
+  ) {}
+
+  /** Runs the call named `kind` (the request's oneof field) and resolves with its answer. */
+  call<Res>(kind: string, request: object, deadline: Date): Promise<Res> {
+    if (this.unaryOnly || this.closed) return this.unary(kind, request, deadline) as Promise<Res>;
+    return new Promise<Res>((resolve, reject) => {
+      const callId = String(this.nextCallId++);
+      const timer = setTimeout(() => {
+        this.pending.delete(callId);
+        reject(statusError(grpc.status.DEADLINE_EXCEEDED, `${kind}: deadline exceeded`));
+      }, Math.max(0, deadline.getTime() - Date.now()));
+      this.pending.set(callId, { kind, request, deadline, resolve: resolve as (r: unknown) => void, reject, timer });
+      this.activeStream().write({ callId, [kind]: request });
+    });
+  }
+
+  /** Ends the stream; calls still in flight fail with UNAVAILABLE. */
+  close(): void {
+    this.closed = true;
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.end();
+    this.failPending(statusError(grpc.status.UNAVAILABLE, 'the link was closed'));
+  }
+
+  private activeStream(): LinkStream {
+    if (this.stream !== undefined) return this.stream;
+    const stream = this.openStream();
+    this.stream = stream;
+    stream.on('data', (message: LinkResponseMessage) => this.answer(message));
+    const broken = (err: grpc.ServiceError | undefined): void => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      if (err?.code === grpc.status.UNIMPLEMENTED) {
+        this.unaryOnly = true;
+        this.retryUnary();
+        return;
+      }
+      this.failPending(statusError(grpc.status.UNAVAILABLE, `the link broke: ${err?.details ?? 'the stream ended'}`));
+    };
+    stream.on('error', (err: grpc.ServiceError) => broken(err));
+    stream.on('end', () => broken(undefined));
+    return stream;
+  }
+
+  private answer(message: LinkResponseMessage): void {
+    const call = this.pending.get(message.callId);
+    // a late answer to a call past its deadline
+    if (call === undefined) return;
+    this.pending.delete(message.callId);
+    clearTimeout(call.timer);
+    if (message.result === 'error' || message.result === undefined) {
+      const error = message.error;
+      call.reject(statusError(error?.code ?? grpc.status.UNKNOWN, error?.message ?? 'the link answered nothing'));
+      return;
+    }
+    call.resolve(message[message.result]);
+  }
+
+  private failPending(err: Error): void {
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    for (const call of calls) {
+      clearTimeout(call.timer);
+      call.reject(err);
+    }
+  }
+
+  /** Nothing reached a server that lacks the method: its calls are safe to send again, unary. */
+  private retryUnary(): void {
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    for (const call of calls) {
+      clearTimeout(call.timer);
+      this.unary(call.kind, call.request, call.deadline).then(call.resolve, call.reject);
+    }
+  }
+}
+
+/** An error shaped as grpc-js reports a failed call. */
+export function statusError(code: grpc.status, message: string): grpc.ServiceError {
+  const err = new Error(`${code} ${grpc.status[code]}: ${message}`) as grpc.ServiceError;
+  err.code = code;
+  err.details = message;
+  err.metadata = new grpc.Metadata();
+  return err;
+}

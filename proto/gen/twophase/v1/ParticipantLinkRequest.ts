@@ -1,0 +1,28 @@
+// Original file: proto/twophase/v1/participant.proto
+
+import type { PrepareRequest as _twophase_v1_PrepareRequest, PrepareRequest__Output as _twophase_v1_PrepareRequest__Output } from '../../twophase/v1/PrepareRequest.js';
+import type { ParticipantCommitRequest as _twophase_v1_ParticipantCommitRequest, ParticipantCommitRequest__Output as _twophase_v1_ParticipantCommitRequest__Output } from '../../twophase/v1/ParticipantCommitRequest.js';
+import type { ParticipantAbortRequest as _twophase_v1_ParticipantAbortRequest, ParticipantAbortRequest__Output as _twophase_v1_ParticipantAbortRequest__Output } from '../../twophase/v1/ParticipantAbortRequest.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface ParticipantLinkRequest {
+  /**
+   * Chosen by the client, unique among its calls in flight on this stream; echoed in the answer.
+   */
+  'callId'?: (number | string | Long);
+  'prepare'?: (_twophase_v1_PrepareRequest | null);
+  'commit'?: (_twophase_v1_ParticipantCommitRequest | null);
+  'abort'?: (_twophase_v1_ParticipantAbortRequest | null);
+  'call'?: "prepare"|"commit"|"abort";
+}
+
+export interface ParticipantLinkRequest__Output {
+  /**
+   * Chosen by the client, unique among its calls in flight on this stream; echoed in the answer.
+   */
+  'callId': (string);
+  'prepare'?: (_twophase_v1_PrepareRequest__Output | null);
+  'commit'?: (_twophase_v1_ParticipantCommitRequest__Output | null);
+  'abort'?: (_twophase_v1_ParticipantAbortRequest__Output | null);
+  'call'?: "prepare"|"commit"|"abort";
+}
