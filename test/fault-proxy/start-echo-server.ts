@@ -4,6 +4,8 @@ export interface EchoServer {
   readonly port: number;
   /** Bytes the server has read, over every connection. */
   bytesReceived(): number;
+  /** Everything the server has read, over every connection, in the order it arrived (latin1). */
+  arrivals(): string;
   /** Connections the server has accepted. */
   connectionsAccepted(): number;
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface EchoServerOptions {
 export async function startEchoServer(options: EchoServerOptions = {}): Promise<EchoServer> {
   const sockets = new Set<net.Socket>();
   let bytesReceived = 0;
+  let arrivals = '';
   let connectionsAccepted = 0;
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     connectionsAccepted += 1;
@@ -26,6 +29,7 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
     socket.on('close', () => sockets.delete(socket));
     socket.on('data', (chunk: Buffer) => {
       bytesReceived += chunk.length;
+      arrivals += chunk.toString('latin1');
     });
     socket.pipe(socket, { end: options.endOnEnd ?? true });
   });
@@ -38,6 +42,7 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
   return {
     port: address.port,
     bytesReceived: () => bytesReceived,
+    arrivals: () => arrivals,
     connectionsAccepted: () => connectionsAccepted,
     close: async () => {
       for (const socket of sockets) socket.destroy();
