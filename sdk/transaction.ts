@@ -10,7 +10,8 @@ import type { CommitResponse__Output } from '../proto/gen/twophase/v1/CommitResp
 import type { DeleteFileResponse__Output } from '../proto/gen/twophase/v1/DeleteFileResponse.js';
 import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
 import type { StageRevisionResponse__Output } from '../proto/gen/twophase/v1/StageRevisionResponse.js';
-import { unaryCall, type CallPolicy } from './unary-call.js';
+import type { LinkClient } from '../lib/grpc-link/link-client.js';
+import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 
 /** Bytes to upload: a whole buffer, or a stream read in constant memory. */
 export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
@@ -18,6 +19,8 @@ export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
 /** The ways a Transaction reaches the services and how patient it is. */
 export interface TransactionContext {
   readonly coordinator: CoordinatorClient;
+  /** The coordinator's Link stream, which carries Commit, Abort and GetOutcome. */
+  readonly coordinatorLink: LinkClient;
   readonly blob: () => BlobStoreClient;
   readonly metadata: () => MetadataClient;
   readonly callTimeoutMs: number;
@@ -141,10 +144,9 @@ export class Transaction {
    * OutcomeUnknownError — it never guesses.
    */
   async commit(): Promise<CommitResult> {
-    const c = this.ctx.coordinator;
     let res;
     try {
-      res = await unaryCall<CommitResponse__Output>(c.Commit.bind(c), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+      res = await unaryCall<CommitResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
     } catch (err) {
       if (!(err instanceof TwoPhaseError) || (err.code !== 'UNAVAILABLE' && err.code !== 'DEADLINE_EXCEEDED' && err.code !== 'INTERNAL')) throw err;
       return this.learnOutcome(err);
@@ -155,8 +157,7 @@ export class Transaction {
   /** Aborts (idempotent). Resolves once the coordinator decided abort; throws if it had committed. */
   async abort(reason = 'aborted by the client'): Promise<void> {
     if (this.ended === 'aborted') return;
-    const c = this.ctx.coordinator;
-    const res = await unaryCall<AbortResponse__Output>(c.Abort.bind(c), { txId: this.txId, reason }, this.policy(3), `abort ${this.txId}`);
+    const res = await unaryCall<AbortResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'abort'), { txId: this.txId, reason }, this.policy(3), `abort ${this.txId}`);
     if (res.outcome === 'OUTCOME_COMMITTED') throw new TwoPhaseError(`transaction ${this.txId} had already committed`, 'FAILED_PRECONDITION');
     this.ended = 'aborted';
   }
@@ -176,14 +177,13 @@ export class Transaction {
 
   /** One GetOutcome (and a re-sent Commit if ours never arrived); undefined while the outcome is not known. */
   private async askOutcomeOnce(): Promise<{ outcome: string; reason: string; pending: readonly string[] } | undefined> {
-    const c = this.ctx.coordinator;
     try {
-      const o = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
+      const o = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'getOutcome'), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
       if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > presumedAbortTrustMs) return undefined;
       if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, pending: [] };
       if (o.outcome !== 'OUTCOME_ACTIVE') return undefined;
       // our Commit never arrived: sending it again is safe, Commit is idempotent
-      const again = await unaryCall<CommitResponse__Output>(c.Commit.bind(c), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+      const again = await unaryCall<CommitResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
       return { outcome: again.outcome, reason: again.reason, pending: again.pendingParticipants };
     } catch {
       // unreachable for now: the caller asks again until it gives up

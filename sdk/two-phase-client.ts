@@ -14,7 +14,9 @@ import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOut
 import type { ListFilesResponse__Output } from '../proto/gen/twophase/v1/ListFilesResponse.js';
 import type { ListParticipantsResponse__Output } from '../proto/gen/twophase/v1/ListParticipantsResponse.js';
 import type { ListRevisionsResponse__Output } from '../proto/gen/twophase/v1/ListRevisionsResponse.js';
-import { unaryCall, type CallPolicy } from './unary-call.js';
+import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
+import { LinkClient, type LinkStream } from '../lib/grpc-link/link-client.js';
+import { coordinatorUnaryFallback } from '../lib/grpc-link/coordinator-unary-fallback.js';
 
 export interface TwoPhaseClientOptions {
   /** host:port of the coordinator. */
@@ -72,6 +74,7 @@ export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
  */
 export class TwoPhaseClient {
   private readonly coordinator: CoordinatorClient;
+  private readonly coordinatorLink: LinkClient;
   private blobClient: BlobStoreClient | undefined;
   private metadataClient: MetadataClient | undefined;
   private discovered: Promise<void> | undefined;
@@ -81,6 +84,8 @@ export class TwoPhaseClient {
   constructor(private readonly options: TwoPhaseClientOptions) {
     const { Coordinator } = loadProto().twophase.v1;
     this.coordinator = new Coordinator(options.coordinator, grpc.credentials.createInsecure(), clientOptions);
+    const coordinator = this.coordinator;
+    this.coordinatorLink = new LinkClient(() => coordinator.Link() as unknown as LinkStream, coordinatorUnaryFallback(coordinator));
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.streamTimeoutMs = options.streamTimeoutMs ?? 10 * 60_000;
   }
@@ -97,8 +102,7 @@ export class TwoPhaseClient {
   /** Begins a tx; its work is done through the returned Transaction. */
   async begin(options: { timeoutMs?: number } = {}): Promise<Transaction> {
     await this.connect();
-    const c = this.coordinator;
-    const res = await unaryCall<BeginResponse__Output>(c.Begin.bind(c), { timeoutMs: options.timeoutMs ?? 0 }, this.policy(1), 'begin');
+    const res = await unaryCall<BeginResponse__Output>(linkMethod(this.coordinatorLink, 'begin'), { timeoutMs: options.timeoutMs ?? 0 }, this.policy(1), 'begin');
     return new Transaction(res.txId, new Date(Number(res.deadlineUnixMs)), this.transactionContext());
   }
 
@@ -207,8 +211,7 @@ export class TwoPhaseClient {
 
   /** The coordinator's outcome of a tx; `presumed` when it is unknown and presumed aborted. */
   async getOutcome(txId: string): Promise<{ outcome: Outcome; reason: string; presumed: boolean }> {
-    const c = this.coordinator;
-    const res = await unaryCall<GetOutcomeResponse__Output>(c.GetOutcome.bind(c), { txId, participantId: '' }, this.policy(3), `outcome of ${txId}`);
+    const res = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.coordinatorLink, 'getOutcome'), { txId, participantId: '' }, this.policy(3), `outcome of ${txId}`);
     const outcome = ({ OUTCOME_ACTIVE: 'active', OUTCOME_PREPARING: 'preparing', OUTCOME_COMMITTED: 'committed', OUTCOME_ABORTED: 'aborted' } as const)[
       res.outcome as 'OUTCOME_ACTIVE'
     ];
@@ -217,6 +220,7 @@ export class TwoPhaseClient {
   }
 
   close(): void {
+    this.coordinatorLink.close();
     this.coordinator.close();
     this.blobClient?.close();
     this.metadataClient?.close();
@@ -304,6 +308,7 @@ export class TwoPhaseClient {
   private transactionContext(): TransactionContext {
     return {
       coordinator: this.coordinator,
+      coordinatorLink: this.coordinatorLink,
       blob: () => this.blobClient as BlobStoreClient,
       metadata: () => this.metadataClient as MetadataClient,
       callTimeoutMs: this.callTimeoutMs,

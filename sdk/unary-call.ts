@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { LinkClient } from '../lib/grpc-link/link-client.js';
 import { fromGrpcError } from './sdk-errors.js';
 
 type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
@@ -34,4 +35,15 @@ export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, poli
       delay = Math.min(delay * 2, 2_000);
     }
   }
+}
+
+/** A method of a Link stream (see Coordinator.Link) seen as a generated unary method, for unaryCall. */
+export function linkMethod<Res>(link: LinkClient, kind: string): UnaryMethod<Res> {
+  return ((req: object, _metadata: grpc.Metadata, options: grpc.CallOptions, cb: Callback<Res>) => {
+    const deadline = options.deadline instanceof Date ? options.deadline : new Date(Number(options.deadline ?? Date.now() + 10_000));
+    link.call<Res>(kind, req, deadline).then(
+      (res) => cb(null, res),
+      (err: unknown) => cb(err as grpc.ServiceError),
+    );
+  }) as unknown as UnaryMethod<Res>;
 }
