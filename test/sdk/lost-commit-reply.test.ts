@@ -42,6 +42,8 @@ async function coordinator(outcomes: Scripted[], commits: Scripted[] = []): Prom
       else cb(null, { outcome, reason: outcome === 'OUTCOME_ABORTED' ? 'unknown transaction: presumed aborted' : '', presumed: outcome === 'OUTCOME_ABORTED' });
     },
     ListParticipants: (_call, cb) => cb(null, { participants: [] }),
+    // no stream: the SDK falls back to unary calls, which are what this script answers
+    Link: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'the scripted coordinator has no Link' }),
   };
   server = new grpc.Server();
   server.addService(loadProto().twophase.v1.Coordinator.service, handlers as unknown as grpc.UntypedServiceImplementation);

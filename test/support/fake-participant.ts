@@ -68,6 +68,8 @@ export class FakeParticipant {
         cb(null, { alreadyAborted: already });
       },
       ListInDoubt: (_call, cb) => cb(null, { branches: [...this.prepared].filter((t) => !this.committed.has(t)).map((txId) => ({ txId })) }),
+      // no stream: the coordinator falls back to unary calls, which are what this fake records
+      Link: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'the fake participant has no Link' }),
     };
     server.addService(loadProto().twophase.v1.Participant.service, handlers as unknown as grpc.UntypedServiceImplementation);
     this.port = await new Promise<number>((resolve, reject) =>
