@@ -8,33 +8,22 @@ import type { GetOutcomeRequest } from '../../proto/gen/twophase/v1/GetOutcomeRe
 import type { UnaryFallback } from './link-client.js';
 
 /** The unary Coordinator methods, for a coordinator that serves no Link. */
-export function coordinatorUnaryFallback(client: CoordinatorClient, metadata?: () => grpc.Metadata): UnaryFallback {
+export function coordinatorUnaryFallback(client: CoordinatorClient): UnaryFallback {
   return (kind, request, deadline) =>
     new Promise((resolve, reject) => {
       const done = (err: grpc.ServiceError | null, res?: unknown): void => (err !== null ? reject(err) : resolve(res));
-      const m = metadata?.();
       const options = { deadline };
       switch (kind) {
         case 'begin':
-          if (m === undefined) client.Begin(request as BeginRequest, options, done);
-          else client.Begin(request as BeginRequest, m, options, done);
-          return;
+          return void client.Begin(request as BeginRequest, options, done);
         case 'enlist':
-          if (m === undefined) client.Enlist(request as EnlistRequest, options, done);
-          else client.Enlist(request as EnlistRequest, m, options, done);
-          return;
+          return void client.Enlist(request as EnlistRequest, options, done);
         case 'commit':
-          if (m === undefined) client.Commit(request as CommitRequest, options, done);
-          else client.Commit(request as CommitRequest, m, options, done);
-          return;
+          return void client.Commit(request as CommitRequest, options, done);
         case 'abort':
-          if (m === undefined) client.Abort(request as AbortRequest, options, done);
-          else client.Abort(request as AbortRequest, m, options, done);
-          return;
+          return void client.Abort(request as AbortRequest, options, done);
         case 'getOutcome':
-          if (m === undefined) client.GetOutcome(request as GetOutcomeRequest, options, done);
-          else client.GetOutcome(request as GetOutcomeRequest, m, options, done);
-          return;
+          return void client.GetOutcome(request as GetOutcomeRequest, options, done);
         default:
           reject(new Error(`no unary Coordinator method for ${kind}`));
       }
