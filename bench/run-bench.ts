@@ -4,8 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BaselineUpload } from './baseline-upload.js';
@@ -18,20 +17,14 @@ import { machineInfo } from './machine-info.js';
 import { measureFsyncLatency } from './measure-fsync-latency.js';
 import { measureRun } from './measure-run.js';
 import { readDecisionLogStats } from './read-decision-log-stats.js';
+import { benchRun } from './bench-run.js';
 import { TwophaseUpload } from './twophase-upload.js';
 
-const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const namespace = 'bench';
-/** Failed uploads tolerated per run before the bench stops: a few are reported, many mean a broken system. */
-const errorsMax = 100;
-/** How long uploads in flight may take after a window closes (the SDK's own call deadline is 10 s). */
-const drainMsMax = 60_000;
+const { repoDir, namespace, errorsMax, drainMsMax, startTimeoutMs } = benchRun;
 /** The window that measures the system's CPU use at rest, before any load. */
 const idleWindowMs = 2_000;
 /** CPU of other programs (% of one core) in a window above which the report warns. */
 const othersPercentNoted = 10;
-/** How long `twophase dev` may take to start (the first start runs initdb). */
-const startTimeoutMs = 120_000;
 
 const progress = (text: string): void => void process.stderr.write(`[bench] ${text}\n`);
 

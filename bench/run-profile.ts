@@ -4,8 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { SystemRun } from './bench-report.js';
 import { CpuSampler, partOfDevChild } from './cpu-sampler.js';
 import { DevSystem } from './dev-system.js';
@@ -16,18 +15,12 @@ import type { ProcessProfile, ProfileReport } from './profile-report.js';
 import { parseProfileOptions, type ProfileOptions } from './profile-options.js';
 import { parseCpuProfile, summarizeCpuProfiles, type MonotonicWindowUs } from './summarize-cpu-profiles.js';
 import { TsxSourceLines } from './tsx-source-lines.js';
+import { benchRun } from './bench-run.js';
 import { TwophaseUpload } from './twophase-upload.js';
 
-const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const namespace = 'bench';
-/** Failed uploads tolerated before the run stops: a few are reported, many mean a broken system. */
-const errorsMax = 100;
-/** How long uploads in flight may take after the window closes (the SDK's own call deadline is 10 s). */
-const drainMsMax = 60_000;
+const { repoDir, namespace, errorsMax, drainMsMax, startTimeoutMs } = benchRun;
 /** Uploads started at most, warm-up included: bounds disk use if uploads get very fast. */
 const opsMax = 1_000_000;
-/** How long `twophase dev` may take to start (the first start runs initdb). */
-const startTimeoutMs = 120_000;
 /** How long dev may take to stop after SIGINT: it gives each child 10 s after SIGTERM, and a profiled child writes its profile on the way out. */
 const stopTimeoutMs = 90_000;
 

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import type * as grpc from '@grpc/grpc-js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
-import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
 import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import type { PutResponse__Output } from '../proto/gen/twophase/v1/PutResponse.js';
 import { fromGrpcError, OutcomeUnknownError, TransactionAbortedError, TwoPhaseError } from './sdk-errors.js';
@@ -18,7 +17,6 @@ export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
 
 /** The ways a Transaction reaches the services and how patient it is. */
 export interface TransactionContext {
-  readonly coordinator: CoordinatorClient;
   /** The coordinator's Link stream, which carries Commit, Abort and GetOutcome. */
   readonly coordinatorLink: LinkClient;
   readonly blob: () => BlobStoreClient;

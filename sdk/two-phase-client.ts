@@ -307,7 +307,6 @@ export class TwoPhaseClient {
 
   private transactionContext(): TransactionContext {
     return {
-      coordinator: this.coordinator,
       coordinatorLink: this.coordinatorLink,
       blob: () => this.blobClient as BlobStoreClient,
       metadata: () => this.metadataClient as MetadataClient,
