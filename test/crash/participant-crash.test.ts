@@ -183,18 +183,23 @@ describe('participant crash and recovery (real processes, real PostgreSQL)', () 
   });
 
   it('PostgreSQL killed while a branch is prepared: after its restart the branch is committed', async () => {
-    // the metadata participant holds the prepared branch for 3 s before COMMIT PREPARED; PostgreSQL dies meanwhile
-    startMetadata('participant.metadata.commit.before-commit-prepared=delay(3000)@1');
+    // the metadata participant holds the prepared branch for 6 s before COMMIT PREPARED; PostgreSQL dies meanwhile
+    startMetadata('participant.metadata.commit.before-commit-prepared=delay(6000)@1');
     startBlob();
     await Promise.all([sys.metadata.grpcPort(), sys.blob.grpcPort()]);
     const content = randomBytes(500);
     const result = await sys.client.uploadFile({ namespace: 'crash', path: 'e.bin', content });
     expect(result.pendingParticipants).toEqual(['metadata']);
+    // frozen (SIGSTOP), the participant cannot send COMMIT PREPARED until it is let go: what the
+    // restarted server shows is what survived its crash, whatever the restart took
+    sys.metadata.kill('SIGSTOP');
     expect((await preparedGids()).length).toBe(1);
     await postgres.server.kill();
     await postgres.server.start();
     // prepared transactions survive a crash of the server
     expect((await preparedGids()).length).toBe(1);
+    // the live participant, let go, commits on the restarted server (its connections reopened)
+    sys.metadata.kill('SIGCONT');
     await eventually(async () => (await preparedGids()).length === 0, 'the prepared branch is committed after the restart');
     const { body } = await sys.client.download({ namespace: 'crash', path: 'e.bin' });
     expect(sha(Buffer.concat(await body.toArray()))).toBe(sha(content));
