@@ -29,6 +29,11 @@ function blobCommand(): Command {
     { listen: '127.0.0.1:7071', participantId: 'blob' },
   )
     .addOption(new Option('--data-dir <dir>', 'directory of staging/, objects/ and committed/').env('TWOPHASE_DATA_DIR').default('.twophase/blob'))
+    .addOption(
+      new Option('--put-stall-ms <ms>', 'end a Put that receives nothing for this long (DEADLINE_EXCEEDED), dropping its staged bytes')
+        .env('TWOPHASE_PUT_STALL_MS')
+        .default(String(limits.blobPutStallMsDefault)),
+    )
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(blobSettingsSchema, withAdmin(opts), participantSettingNames);
       startFailpoints();
@@ -41,7 +46,7 @@ function blobCommand(): Command {
       const store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
       const running = await runParticipant({
         rm: store,
-        services: (work) => [blobStoreService(store, work, logger)],
+        services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs })],
         listen: settings.listen,
         coordinatorAddress: settings.coordinator,
         logger,

@@ -18,7 +18,7 @@ const common = {
   admin: z.boolean(),
 };
 
-export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath });
+export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath, putStallMs: durationMs(100, 60 * 60_000) });
 
 export const metadataSettingsSchema = z.object({
   ...common,
@@ -40,6 +40,7 @@ export const participantSettingNames: Record<string, SettingName> = {
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
   admin: { flag: '--admin', env: 'TWOPHASE_ADMIN' },
   dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
+  putStallMs: { flag: '--put-stall-ms', env: 'TWOPHASE_PUT_STALL_MS' },
   databaseUrl: { flag: '--database-url', env: 'TWOPHASE_DATABASE_URL' },
   lockTimeoutMs: { flag: '--lock-timeout-ms', env: 'TWOPHASE_LOCK_TIMEOUT_MS' },
   branchesMax: { flag: '--branches-max', env: 'TWOPHASE_BRANCHES_MAX' },

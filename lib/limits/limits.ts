@@ -100,6 +100,11 @@ export const limits = {
    * 1 MiB chunks), so this bounds the blob participant's upload buffers to 512 MiB.
    */
   blobPutsInFlightMax: 32,
+  /**
+   * A Put that receives no message for this long is ended (DEADLINE_EXCEEDED) and its
+   * staged bytes dropped, so a live but silent client cannot hold a Put slot for ever.
+   */
+  blobPutStallMsDefault: 30_000,
   /** Get calls served at once; each buffers up to 16 chunks of `blobGetChunkBytesMax` (4 MiB). */
   blobGetsInFlightMax: 128,
 } as const;

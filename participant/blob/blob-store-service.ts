@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type * as grpc from '@grpc/grpc-js';
+import { assert } from '../../lib/assert/assert.js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
 import { serviceError } from '../../lib/grpc/service-error.js';
 import { limits } from '../../lib/limits/limits.js';
@@ -25,6 +26,11 @@ export interface BlobStoreServiceOptions {
   readonly putsInFlightMax?: number;
   /** Default `limits.blobGetsInFlightMax`. */
   readonly getsInFlightMax?: number;
+  /**
+   * A Put that receives no message for this long ends with DEADLINE_EXCEEDED, and its
+   * staged bytes are dropped. Default `limits.blobPutStallMsDefault`.
+   */
+  readonly putStallMs?: number;
 }
 
 /**
@@ -47,10 +53,12 @@ export function blobStoreService(
   };
   const puts = new InFlight('Put', options.putsInFlightMax ?? limits.blobPutsInFlightMax);
   const gets = new InFlight('Get', options.getsInFlightMax ?? limits.blobGetsInFlightMax);
+  const putStallMs = options.putStallMs ?? limits.blobPutStallMsDefault;
+  assert(Number.isSafeInteger(putStallMs) && putStallMs > 0, `putStallMs ${putStallMs} is a positive whole number`);
 
   const handlers: BlobStoreHandlers = {
     Put: (call, callback) => {
-      puts.run(() => receivePut(call, store, work)).then(
+      puts.run(() => receivePut(call, store, work, putStallMs)).then(
         (result) => callback(null, { sha256: result.sha256, size: String(result.size) }),
         (err: unknown) => callback(failure(err, 'Put')),
       );
@@ -79,8 +87,8 @@ export function blobStoreService(
   };
 }
 
-async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork): Promise<{ sha256: string; size: number }> {
-  const messages = call[Symbol.asyncIterator]() as AsyncIterator<PutRequest__Output>;
+async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork, stallMs: number): Promise<{ sha256: string; size: number }> {
+  const messages = stallGuarded(call[Symbol.asyncIterator]() as AsyncIterator<PutRequest__Output>, stallMs);
   const first = await messages.next();
   const header = first.done === true ? undefined : first.value.header;
   if (first.done === true || first.value.part !== 'header' || header === undefined || header === null) {
@@ -128,6 +136,32 @@ async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Outp
     }
     yield chunk;
   }
+}
+
+/**
+ * `messages`, failing with DEADLINE_EXCEEDED when the next one takes longer than
+ * `stallMs`. A client that is alive but silent (its connection keeps answering HTTP/2
+ * pings, it never ends or cancels the call) would otherwise hold one of the Put slots,
+ * and the tx's lock, for ever: the branch never becomes idle while its Put is in flight.
+ * The throw reaches the store through the chunk iterator, which drops the staged object.
+ */
+function stallGuarded<T>(messages: AsyncIterator<T>, stallMs: number): AsyncIterator<T> {
+  return {
+    next: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(serviceError('DEADLINE_EXCEEDED', `no Put message for ${stallMs} ms: the upload stalled (the staged bytes are dropped)`)),
+          stallMs,
+        );
+      });
+      try {
+        return await Promise.race([messages.next(), stalled]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 function putExpectation(sha256: string, size: string): PutExpectation {

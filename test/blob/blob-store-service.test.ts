@@ -234,6 +234,35 @@ describe('BlobStore service', () => {
     await until(async () => answered !== undefined);
     expect(await put(client, putOf(newTxId(), Buffer.from('third'), 5))).toMatchObject({ size: '5' });
   });
+
+  it('a Put whose client goes silent ends with DEADLINE_EXCEEDED after the stall timeout, frees its slot and keeps nothing of its bytes', async () => {
+    const { store, client } = await startService(passThrough, { putsInFlightMax: 1, putStallMs: 300 });
+    const txId = newTxId();
+    let failure: grpc.ServiceError | undefined;
+    // a live client that stops sending: the call is never ended, cancelled or timed out by it
+    const silent = client.Put((err) => (failure = err ?? undefined));
+    silent.write({ header: { txId, expectedSha256: '', expectedSize: '-1' } });
+    silent.write({ chunk: contentOf(100_000) });
+    await until(async () => (await stagedFiles(store, txId)).length === 1);
+
+    await until(async () => failure !== undefined);
+    expect(failure).toMatchObject(code('DEADLINE_EXCEEDED'));
+    expect(failure?.details).toMatch(/no Put message for 300 ms/);
+    await until(async () => (await stagedFiles(store, txId)).length === 0);
+    // the one slot is free again
+    expect(await put(client, putOf(newTxId(), Buffer.from('next'), 4))).toMatchObject({ size: '4' });
+    silent.end();
+  });
+
+  it('a Put whose client sends nothing after opening it, not even the header, ends after the stall timeout', async () => {
+    const { client } = await startService(passThrough, { putsInFlightMax: 1, putStallMs: 300 });
+    let failure: grpc.ServiceError | undefined;
+    const silent = client.Put((err) => (failure = err ?? undefined));
+    await until(async () => failure !== undefined);
+    expect(failure).toMatchObject(code('DEADLINE_EXCEEDED'));
+    expect(await put(client, putOf(newTxId(), Buffer.from('next'), 4))).toMatchObject({ size: '4' });
+    silent.end();
+  });
 });
 
 /** How many descriptors of this process have a file named `name` open. */
