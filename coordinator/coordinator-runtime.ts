@@ -12,6 +12,7 @@ import { coordinatorFailpoints as fp } from './coordinator-failpoints.js';
 import type { ParticipantConnector } from './participant-connector.js';
 import { CoordinatorStoppedError } from './coordinator-stopped-error.js';
 import { FailpointError } from '../lib/failpoints/failpoints.js';
+import { LogQueueFullError, LogRecordTooLargeError } from './log/log-errors.js';
 
 export interface CoordinatorRuntimeOptions {
   readonly config: CoordinatorConfig;
@@ -141,9 +142,15 @@ export class CoordinatorRuntime {
     if (!this.stopped) this.feed(input);
   }
 
+  /**
+   * Keeps an effect's work for `stop` to wait on. Each effect handles the failures it can
+   * meet; one that still escapes is a bug, logged here rather than left to crash the
+   * process as an unhandled rejection.
+   */
   private track(work: Promise<void>): void {
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
+    const settled = work.catch((err: unknown) => this.options.logger.error({ err: errorText(err) }, 'coordinator effect failed unexpectedly'));
+    this.inflight.add(settled);
+    void settled.finally(() => this.inflight.delete(settled));
   }
 
   private execute(effect: CoordinatorEffect): void {
@@ -199,8 +206,17 @@ export class CoordinatorRuntime {
       await Promise.allSettled(effect.record.participants.map((to) => this.options.connector.commit(to, txId)));
     }
     await fp.commitBeforeAppend.hit();
-    // the commit point: nothing is sent to any participant until this resolves
-    await this.options.log.append(effect.record, { sync: true });
+    try {
+      // the commit point: nothing is sent to any participant until this resolves
+      await this.options.log.append(effect.record, { sync: true });
+    } catch (err) {
+      if (!isRefusedAppend(err)) throw err;
+      // nothing of the record was written, so abort is still a safe decision; any other
+      // failure may have left it on disk, and only a restart's replay can tell
+      this.txLogger(txId).warn({ err: errorText(err) }, 'decision log refused the commit record; aborting');
+      this.later({ kind: 'decisionRefused', txId, reason: errorText(err) });
+      return;
+    }
     await fp.commitAfterSync.hit();
     this.options.logger.debug({ txId, participants: effect.record.participants }, 'commit decision durable');
     this.later({ kind: 'decisionSynced', txId });
@@ -229,13 +245,27 @@ export class CoordinatorRuntime {
 
   private async appendEnd(txId: string): Promise<void> {
     await fp.endBeforeAppend.hit();
-    await this.options.log.append({ kind: 'end', txId }, { sync: false });
+    try {
+      await this.options.log.append({ kind: 'end', txId }, { sync: false });
+    } catch (err) {
+      if (!(err instanceof LogQueueFullError)) throw err;
+      // a lost end costs a re-drive after a restart, but it also pins the commit's segment
+      // until then: append it again once the disk has caught up
+      this.txLogger(txId).warn({ err: errorText(err) }, 'decision log refused the end record; appending it again later');
+      if (!this.stopped) setTimeout(() => this.stopped || this.track(this.appendEnd(txId)), this.options.config.retryBackoffMsMax).unref();
+      return;
+    }
     await fp.endAfterAppend.hit();
   }
 
   private txLogger(txId: string): Logger {
     return this.options.logger.child({ txId });
   }
+}
+
+/** The log's refusals that guarantee nothing of the record was written (DecisionLog.append). */
+function isRefusedAppend(err: unknown): boolean {
+  return err instanceof LogQueueFullError || err instanceof LogRecordTooLargeError;
 }
 
 /** True when a failpoint armed with `error` fires (mutant switches); other actions act as usual. */

@@ -73,7 +73,9 @@ export interface DecisionLog {
   /**
    * Appends a record. Concurrent appends are group-committed: they share one write
    * and, if any of them asked for `sync`, one fdatasync. Records become durable in
-   * append order. Rejects with `LogClosedError` after `close`. A failed write or
+   * append order. Rejects with `LogClosedError` after `close`, and without writing any of
+   * the record with `LogQueueFullError` (too many bytes wait for the disk; retryable) or
+   * `LogRecordTooLargeError`: after these two the caller may act as if it never asked. A failed write or
    * fdatasync is fatal: the log calls its `onFatal` handler (default: log and exit the
    * process) and never retries, because after a failed fsync the page cache may
    * already have dropped the dirty pages (fsyncgate).

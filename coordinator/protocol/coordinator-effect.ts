@@ -28,7 +28,7 @@ export type Reply =
 export type CoordinatorEffect =
   | { readonly kind: 'reply'; readonly requestId: number; readonly reply: Reply }
   | { readonly kind: 'sendPrepare'; readonly txId: string; readonly to: string }
-  /** Append and sync; then feed `decisionSynced`. */
+  /** Append and sync; then feed `decisionSynced`, or `decisionRefused` if the log refused it and wrote nothing. */
   | { readonly kind: 'appendCommit'; readonly record: CommitRecord }
   /** Deliver the decision; then feed `ack` or `sendFailed`. */
   | { readonly kind: 'sendDecision'; readonly txId: string; readonly to: string; readonly decision: 'commit' | 'abort' }

@@ -27,6 +27,11 @@ export type CoordinatorInput =
     }
   /** The commit record appended by an `appendCommit` effect is on stable storage. */
   | { readonly kind: 'decisionSynced'; readonly txId: string }
+  /**
+   * The decision log refused the commit record of an `appendCommit` effect and wrote
+   * nothing of it (its queue is full, or the record is too large): no commit point exists.
+   */
+  | { readonly kind: 'decisionRefused'; readonly txId: string; readonly reason: string }
   /** A participant acked a phase-2 Commit or Abort. */
   | { readonly kind: 'ack'; readonly txId: string; readonly from: string; readonly decision: 'commit' | 'abort' }
   /** A phase-2 send failed (unreachable, error): retry with backoff. */

@@ -46,6 +46,9 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
     case 'decisionSynced':
       onDecisionSynced(ctx, input.txId);
       break;
+    case 'decisionRefused':
+      onDecisionRefused(ctx, input.txId, input.reason);
+      break;
     case 'ack':
       onAck(ctx, input.txId, input.from, input.decision);
       break;
@@ -258,9 +261,9 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
 
 /** Decision abort: tell every enlisted participant, answer every waiter. Nothing is logged. */
 function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly number[]): void {
-  assert(tx.kind === 'active' || tx.kind === 'preparing', `abort decided for a ${tx.kind} transaction`);
+  assert(tx.kind === 'active' || tx.kind === 'preparing' || tx.kind === 'deciding', `abort decided for a ${tx.kind} transaction`);
   ctx.s.decided.aborts += 1;
-  const waiters = tx.kind === 'preparing' ? [...tx.waiters, ...extraWaiters] : extraWaiters;
+  const waiters = tx.kind === 'active' ? extraWaiters : [...tx.waiters, ...extraWaiters];
   for (const w of waiters) reply(ctx, w, outcomeReply('aborted', tx.participants, reason));
   if (tx.participants.length === 0) {
     finish(ctx, tx.txId, 'aborted', reason, []);
@@ -307,6 +310,21 @@ function onDecisionSynced(ctx: Ctx, txId: string): void {
   assert(tx !== undefined && tx.kind === 'deciding', `decisionSynced for ${txId} in state ${tx?.kind ?? 'unknown'}`);
   ctx.s.decided.commits += 1;
   startCommit(ctx, txId, tx.participants, tx.waiters, ctx.s.nowMs);
+}
+
+/**
+ * The commit record never reached the log, so there is no commit point and abort is still
+ * free to decide: presumed abort stays true after any crash. The callers hear
+ * RESOURCE_EXHAUSTED (the coordinator is overloaded; a new tx may succeed), and the
+ * branches are rolled back as for any abort instead of staying prepared.
+ */
+function onDecisionRefused(ctx: Ctx, txId: string, reason: string): void {
+  const tx = ctx.s.live.get(txId);
+  assert(tx !== undefined && tx.kind === 'deciding', `decisionRefused for ${txId} in state ${tx?.kind ?? 'unknown'}`);
+  for (const w of tx.waiters) {
+    refuse(ctx, w, 'RESOURCE_EXHAUSTED', `transaction ${txId} is aborted, nothing committed: the decision log refused its commit record (${reason}); retry the transaction`);
+  }
+  startAbort(ctx, { ...tx, waiters: [] }, `the decision log refused the commit record: ${reason}`, []);
 }
 
 /** The decision is durable: deliver Commit to every participant. */

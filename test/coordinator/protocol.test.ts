@@ -232,6 +232,18 @@ describe('coordinator protocol core', () => {
     expect(end).toContainEqual({ kind: 'appendEnd', record: { kind: 'end', txId: TX } });
   });
 
+  it('a commit record the log refused aborts the tx: no Commit is sent, the caller hears RESOURCE_EXHAUSTED', () => {
+    const d = new ProtocolDriver();
+    const commitId = preparing(d);
+    d.feed({ kind: 'vote', txId: TX, from: 'blob', vote: 'yes', reason: '' });
+    d.feed({ kind: 'vote', txId: TX, from: 'metadata', vote: 'yes', reason: '' });
+    const effects = d.feed({ kind: 'decisionRefused', txId: TX, reason: 'queue full' });
+    expect(replyIn(effects, commitId)).toMatchObject({ kind: 'refused', code: 'RESOURCE_EXHAUSTED' });
+    expect(decisionsSent(effects, 'abort').sort()).toEqual(['blob', 'metadata']);
+    expect(decisionsSent(d.allEffects(), 'commit')).toEqual([]);
+    expect(replyIn(d.request({ kind: 'getOutcome', txId: TX }).effects)).toMatchObject({ outcome: 'aborted', presumed: false });
+  });
+
   it('finished outcomes are forgotten after their retention, and then presumed aborted', () => {
     const d = new ProtocolDriver({ finishedRetentionMs: 1_000 });
     d.begin(TX);

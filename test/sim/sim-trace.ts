@@ -38,6 +38,8 @@ export function describeCoordinatorInput(i: CoordinatorInput): string {
       return `vote ${i.txId} ${i.from} ${i.vote}${i.reason === '' ? '' : ` (${i.reason})`}`;
     case 'decisionSynced':
       return `decisionSynced ${i.txId}`;
+    case 'decisionRefused':
+      return `decisionRefused ${i.txId} (${i.reason})`;
     case 'ack':
       return `ack ${i.txId} ${i.from} ${i.decision}`;
     case 'sendFailed':

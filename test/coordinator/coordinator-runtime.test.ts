@@ -1,0 +1,83 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CoordinatorRuntime } from '../../coordinator/coordinator-runtime.js';
+import type { DecisionLog, LogRecord } from '../../coordinator/log/decision-log.js';
+import { LogQueueFullError } from '../../coordinator/log/log-errors.js';
+import type { ParticipantConnector } from '../../coordinator/participant-connector.js';
+import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
+import { silentLogger } from '../../lib/logger/logger.js';
+
+/** A decision log whose commit appends are refused as a full queue would refuse them: nothing written. */
+class RefusingLog implements DecisionLog {
+  readonly appended: LogRecord[] = [];
+
+  async open() {
+    return { records: [], truncatedBytes: 0 };
+  }
+
+  async append(record: LogRecord): Promise<void> {
+    if (record.kind === 'commit') throw new LogQueueFullError('/log', 17 * 1024 * 1024, 16 * 1024 * 1024);
+    this.appended.push(record);
+  }
+
+  stats() {
+    return { appends: 0, syncedCommits: 0, syncs: 0, writes: 0, segments: 0, segmentsDeleted: 0 };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Participants that vote yes and ack everything, recording what they were told. */
+class YesConnector implements ParticipantConnector {
+  readonly sent: string[] = [];
+
+  async prepare(): Promise<{ vote: 'yes' | 'no'; reason: string }> {
+    return { vote: 'yes', reason: '' };
+  }
+
+  async commit(participantId: string, txId: string): Promise<void> {
+    this.sent.push(`commit ${participantId} ${txId}`);
+  }
+
+  async abort(participantId: string, txId: string): Promise<void> {
+    this.sent.push(`abort ${participantId} ${txId}`);
+  }
+
+  list() {
+    return [];
+  }
+
+  close(): void {}
+}
+
+function recordUnhandledRejections(): unknown[] {
+  const errors: unknown[] = [];
+  const record = (err: unknown): void => void errors.push(err);
+  process.on('unhandledRejection', record);
+  onTestFinished(() => void process.removeListener('unhandledRejection', record));
+  return errors;
+}
+
+describe('coordinator runtime', () => {
+  it('a commit record the decision log refuses (queue full) answers RESOURCE_EXHAUSTED and aborts the tx, with no unhandled rejection', async () => {
+    const unhandled = recordUnhandledRejections();
+    const connector = new YesConnector();
+    const runtime = new CoordinatorRuntime({ config: coordinatorConfig(), log: new RefusingLog(), connector, logger: silentLogger(), tickIntervalMs: 5 });
+    await runtime.start();
+    onTestFinished(() => runtime.stop(100));
+    const begun = await runtime.begin(0);
+    if (begun.kind !== 'begun') throw new Error(`begin: ${JSON.stringify(begun)}`);
+    const { txId } = begun;
+    expect(await runtime.enlist(txId, 'blob')).toMatchObject({ kind: 'enlisted' });
+    expect(await runtime.enlist(txId, 'metadata')).toMatchObject({ kind: 'enlisted' });
+
+    const commit = await Promise.race([runtime.commit(txId), new Promise((resolve) => setTimeout(() => resolve('no answer'), 2_000))]);
+    expect(commit).toMatchObject({ kind: 'refused', code: 'RESOURCE_EXHAUSTED' });
+
+    // not stuck deciding: the decision is abort, told to every participant, and GetOutcome says so
+    expect(await runtime.getOutcome(txId)).toMatchObject({ kind: 'outcome', outcome: 'aborted', presumed: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connector.sent.sort()).toEqual([`abort blob ${txId}`, `abort metadata ${txId}`]);
+    expect(runtime.stats().live).toBe(0);
+    expect(unhandled).toEqual([]);
+  });
+});
