@@ -128,4 +128,20 @@ export const metadataMigrations: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 3,
+    name: 'tx markers: retention counts from commit',
+    sql: `
+      -- When the sweep first saw the marker committed. prepared_at is the branch's first
+      -- write, and a branch may stay in doubt for longer than the retention: counted from
+      -- there, a marker could be swept right after COMMIT PREPARED, and the Commit re-sent
+      -- after a lost ack would then find neither the prepared transaction nor the marker.
+      -- A marker of a branch still prepared is uncommitted, so no sweep sees it until then.
+      ALTER TABLE tx_markers ADD COLUMN committed_at timestamptz;
+      -- the markers the next sweep stamps
+      CREATE INDEX tx_markers_unstamped ON tx_markers (participant_id) WHERE committed_at IS NULL;
+      CREATE INDEX tx_markers_by_committed_at ON tx_markers (committed_at) WHERE committed_at IS NOT NULL;
+      DROP INDEX tx_markers_by_prepared_at;
+    `,
+  },
 ];

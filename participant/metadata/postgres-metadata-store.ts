@@ -35,7 +35,7 @@ export interface PostgresMetadataStoreOptions {
   readonly lockTimeoutMs?: number;
   /** Open (unprepared) branches, each holding a connection; past it a write fails with LimitExceededError. Default limits.metadataBranchesMax. */
   readonly branchesMax?: number;
-  /** How long a marker row is kept. Default limits.metadataMarkerRetentionMs. */
+  /** How long a marker row is kept after its branch committed. Default limits.metadataMarkerRetentionMs. */
   readonly markerRetentionMs?: number;
   /** How often expired markers are deleted. Default limits.metadataMarkerSweepIntervalMs. */
   readonly markerSweepIntervalMs?: number;
@@ -357,21 +357,38 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   // ── housekeeping ───────────────────────────────────────────────────────────────────
 
   /**
-   * Deletes marker rows older than the retention; returns how many. A marker answers a
-   * Commit that PostgreSQL no longer has a prepared transaction for: one re-sent after
-   * a lost ack, or after a restart of either side. The coordinator re-sends only until
-   * the ack arrives, so after days nobody asks any more, and without a sweep the table
-   * would grow by a row per tx forever. Markers of branches still prepared are
-   * uncommitted, hence invisible here and kept. Bounded per call (batches × batch size);
-   * the next sweep goes on where this one stopped.
+   * Deletes marker rows committed longer ago than the retention; returns how many. A
+   * marker answers a Commit that PostgreSQL no longer has a prepared transaction for: one
+   * re-sent after a lost ack, or after a restart of either side. The coordinator re-sends
+   * only until the ack arrives, so after days nobody asks any more, and without a sweep
+   * the table would grow by a row per tx forever.
+   *
+   * The retention counts from commit, not from the marker's insert (the branch's first
+   * write, maybe days before a long doubt ends): each sweep first stamps `committed_at` on
+   * the markers it sees for the first time, and deletes only markers stamped longer ago
+   * than the retention. A marker of a branch still prepared is uncommitted, hence
+   * invisible to both statements, so it is stamped only once COMMIT PREPARED made it
+   * visible: every marker stays at least the retention after its commit (and at most one
+   * sweep interval more). Bounded per call (batches × batch size); the next sweep goes on
+   * where this one stopped.
    */
   async sweepExpiredMarkers(): Promise<number> {
+    for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
+      const result = await this.query(
+        `UPDATE tx_markers SET committed_at = clock_timestamp() WHERE (tx_id, participant_id) IN (
+           SELECT tx_id, participant_id FROM tx_markers
+           WHERE participant_id = $1 AND committed_at IS NULL
+           LIMIT $2)`,
+        [this.participantId, limits.metadataMarkerSweepBatchMax],
+      );
+      if ((result.rowCount ?? 0) < limits.metadataMarkerSweepBatchMax) break;
+    }
     let deleted = 0;
     for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
       const result = await this.query(
         `DELETE FROM tx_markers WHERE (tx_id, participant_id) IN (
            SELECT tx_id, participant_id FROM tx_markers
-           WHERE participant_id = $1 AND prepared_at < clock_timestamp() - $2 * interval '1 millisecond'
+           WHERE participant_id = $1 AND committed_at < clock_timestamp() - $2 * interval '1 millisecond'
            LIMIT $3)`,
         [this.participantId, this.markerRetentionMs, limits.metadataMarkerSweepBatchMax],
       );

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
@@ -280,16 +281,42 @@ describe('PostgresMetadataStore two-phase commit', () => {
     expect(await db.counts()).toMatchObject({ files: 0, prepared: 0 });
   });
 
-  it('expired markers are swept; recent ones and those of other participants are kept', async () => {
+  it('markers committed longer ago than the retention are swept; recent ones, unstamped ones and those of other participants are kept', async () => {
     const url = await postgres.freshDatabase();
     const store = await startStore(url, { markerRetentionMs: 60_000 });
     const db = await inspectDatabase(url);
-    await db.rows(`INSERT INTO tx_markers (tx_id, participant_id, prepared_at) VALUES
-      ('old', 'metadata', now() - interval '2 minutes'),
-      ('recent', 'metadata', now()),
-      ('old-other', 'metadata2', now() - interval '2 minutes')`);
+    await db.rows(`INSERT INTO tx_markers (tx_id, participant_id, prepared_at, committed_at) VALUES
+      ('old', 'metadata', now() - interval '3 minutes', now() - interval '2 minutes'),
+      ('recent', 'metadata', now() - interval '3 minutes', now()),
+      ('unseen', 'metadata', now() - interval '3 minutes', NULL),
+      ('old-other', 'metadata2', now() - interval '3 minutes', now() - interval '2 minutes')`);
     expect(await store.sweepExpiredMarkers()).toBe(1);
-    expect((await db.rows<{ tx_id: string }>('SELECT tx_id FROM tx_markers ORDER BY tx_id')).map((r) => r.tx_id)).toEqual(['old-other', 'recent']);
+    expect((await db.rows<{ tx_id: string }>('SELECT tx_id FROM tx_markers ORDER BY tx_id')).map((r) => r.tx_id)).toEqual(['old-other', 'recent', 'unseen']);
+    // a marker seen for the first time is stamped, its retention starting now
+    expect(await db.rows("SELECT committed_at > now() - interval '1 minute' AS fresh FROM tx_markers WHERE tx_id = 'unseen'")).toEqual([{ fresh: true }]);
+  });
+
+  it('marker retention counts from commit: a branch in doubt for longer than the retention still answers a repeated Commit after the sweep', async () => {
+    const retentionMs = 300;
+    const url = await postgres.freshDatabase();
+    const store = await startStore(url, { markerRetentionMs: retentionMs, markerSweepIntervalMs: 3_600_000 });
+    const db = await inspectDatabase(url);
+    const txId = newTxId();
+    await store.stageRevision(txId, { namespace: ns, path: 'a', ...hello });
+    expect(await store.prepare(txId)).toEqual({ vote: 'yes' });
+    // in doubt for longer than the retention: the marker row was written before that
+    await sleep(2 * retentionMs);
+    expect(await store.commit(txId)).toEqual({ alreadyCommitted: false });
+
+    // the sweep right after the commit keeps the marker, so the Commit re-sent after a lost ack is verified
+    expect(await store.sweepExpiredMarkers()).toBe(0);
+    expect(await store.commit(txId)).toEqual({ alreadyCommitted: true });
+    expect(await db.counts()).toEqual({ files: 1, revisions: 1, markers: 1, prepared: 0 });
+
+    // and it does not stay for ever: the retention, counted from commit, ends it
+    await sleep(2 * retentionMs);
+    expect(await store.sweepExpiredMarkers()).toBe(1);
+    await expect(store.commit(txId)).rejects.toBeInstanceOf(BranchNotCommittedError);
   });
 
   it('two stores starting at once on a fresh database migrate it once', async () => {
