@@ -214,7 +214,9 @@ export class CoordinatorRuntime {
       // nothing of the record was written, so abort is still a safe decision; any other
       // failure may have left it on disk, and only a restart's replay can tell
       this.txLogger(txId).warn({ err: errorText(err) }, 'decision log refused the commit record; aborting');
-      this.later({ kind: 'decisionRefused', txId, reason: errorText(err) });
+      // the gateway reads 'bytes' or 'size' in a RESOURCE_EXHAUSTED as 413: the reason names neither
+      const reason = err instanceof LogQueueFullError ? 'its queue to the disk is full' : 'the record is over its limit';
+      this.later({ kind: 'decisionRefused', txId, reason });
       return;
     }
     await fp.commitAfterSync.hit();

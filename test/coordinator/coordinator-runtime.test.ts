@@ -4,7 +4,10 @@ import type { DecisionLog, LogRecord } from '../../coordinator/log/decision-log.
 import { LogQueueFullError } from '../../coordinator/log/log-errors.js';
 import type { ParticipantConnector } from '../../coordinator/participant-connector.js';
 import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
+import { httpStatusOf } from '../../gateway/http-status-of.js';
+import { serviceError } from '../../lib/grpc/service-error.js';
 import { silentLogger } from '../../lib/logger/logger.js';
+import { fromGrpcError } from '../../sdk/sdk-errors.js';
 
 /** A decision log whose commit appends are refused as a full queue would refuse them: nothing written. */
 class RefusingLog implements DecisionLog {
@@ -72,6 +75,9 @@ describe('coordinator runtime', () => {
 
     const commit = await Promise.race([runtime.commit(txId), new Promise((resolve) => setTimeout(() => resolve('no answer'), 2_000))]);
     expect(commit).toMatchObject({ kind: 'refused', code: 'RESOURCE_EXHAUSTED' });
+    // an outage to retry at the gateway, not a 413
+    const { message } = commit as { message: string };
+    expect(httpStatusOf(fromGrpcError(serviceError('RESOURCE_EXHAUSTED', message), 'commit'))).toEqual({ status: 503, retryable: true });
 
     // not stuck deciding: the decision is abort, told to every participant, and GetOutcome says so
     expect(await runtime.getOutcome(txId)).toMatchObject({ kind: 'outcome', outcome: 'aborted', presumed: false });
