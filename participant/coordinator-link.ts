@@ -2,8 +2,10 @@
 export interface CoordinatorLink {
   /**
    * Enlists `participantId` (this process: `incarnation`) in `txId`. Resolves with the tx deadline (Unix ms). Rejects
-   * with `TxNotActiveError` when the coordinator refuses (tx unknown, preparing or ended)
-   * and with `CoordinatorUnavailableError` when it cannot be reached.
+   * with `TxNotActiveError` when the coordinator refuses (tx unknown, preparing or ended),
+   * with `InvalidInputError` when it does not know this participant, with
+   * `LimitExceededError` when it is at a limit (retryable), and with
+   * `CoordinatorUnavailableError` when it cannot be reached.
    */
   enlist(txId: string, participantId: string, incarnation: string): Promise<{ txDeadlineMs: number }>;
 

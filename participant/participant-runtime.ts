@@ -201,6 +201,7 @@ export class ParticipantRuntime implements BranchWork {
     } catch (err) {
       if (err instanceof TxNotActiveError) return { kind: 'enlistResult', txId, result: 'refused', txDeadlineMs: 0, reason: err.message };
       if (err instanceof InvalidInputError) return { kind: 'enlistResult', txId, result: 'refused', txDeadlineMs: 0, reason: err.message };
+      if (err instanceof LimitExceededError) return { kind: 'enlistResult', txId, result: 'exhausted', txDeadlineMs: 0, reason: err.message };
       this.txLogger(txId).warn({ err: errorText(err) }, 'enlist failed: coordinator unavailable');
       return { kind: 'enlistResult', txId, result: 'unavailable', txDeadlineMs: 0, reason: `coordinator unavailable: ${errorText(err)}` };
     }

@@ -7,7 +7,7 @@ import type { GetOutcomeResponse__Output } from '../../proto/gen/twophase/v1/Get
 import { LinkClient, type LinkStream } from '../../lib/grpc-link/link-client.js';
 import { coordinatorUnaryFallback } from '../../lib/grpc-link/coordinator-unary-fallback.js';
 import type { CoordinatorLink } from '../coordinator-link.js';
-import { CoordinatorUnavailableError, InvalidInputError, TxNotActiveError } from '../participant-errors.js';
+import { CoordinatorUnavailableError, InvalidInputError, LimitExceededError, TxNotActiveError } from '../participant-errors.js';
 
 const outcomes = {
   OUTCOME_ACTIVE: 'active',
@@ -39,7 +39,9 @@ export class GrpcCoordinatorLink implements CoordinatorLink {
       const code = (err as Partial<grpc.ServiceError>).code;
       const details = (err as Partial<grpc.ServiceError>).details ?? 'refused';
       if (code === grpc.status.FAILED_PRECONDITION || code === grpc.status.NOT_FOUND) throw new TxNotActiveError(txId, details);
-      if (code === grpc.status.INVALID_ARGUMENT || code === grpc.status.RESOURCE_EXHAUSTED) throw new InvalidInputError('enlist', details);
+      if (code === grpc.status.INVALID_ARGUMENT) throw new InvalidInputError('enlist', details);
+      // the coordinator is at a limit: retryable, so it must not read as a tx that is no longer active
+      if (code === grpc.status.RESOURCE_EXHAUSTED) throw new LimitExceededError(`coordinator refused the enlist: ${details}`);
       throw new CoordinatorUnavailableError(txId, { cause: err });
     }
     return { txDeadlineMs: Number(res.deadlineUnixMs) };

@@ -11,7 +11,8 @@ export type ParticipantInput =
   | {
       readonly kind: 'enlistResult';
       readonly txId: string;
-      readonly result: 'enlisted' | 'refused' | 'unavailable';
+      /** `exhausted`: the coordinator is at a limit (retryable); `refused`: the tx is not active there. */
+      readonly result: 'enlisted' | 'refused' | 'exhausted' | 'unavailable';
       readonly txDeadlineMs: number;
       readonly reason: string;
     }

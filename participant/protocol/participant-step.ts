@@ -95,7 +95,8 @@ function onEnlistResult(s: ParticipantState, out: ParticipantEffect[], input: Ex
     return;
   }
   s.branches.delete(input.txId);
-  out.push({ kind: 'refuseWork', txId: input.txId, code: input.result === 'refused' ? 'notActive' : 'unavailable', reason: input.reason });
+  const code = input.result === 'refused' ? 'notActive' : input.result === 'exhausted' ? 'exhausted' : 'unavailable';
+  out.push({ kind: 'refuseWork', txId: input.txId, code, reason: input.reason });
 }
 
 function onPrepareRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {

@@ -282,7 +282,8 @@ function enlistResultOf(txId: string, res: Response | undefined): ParticipantInp
   if (res?.k === 'reply') {
     const r = res.reply;
     if (r.kind === 'enlisted') return { kind: 'enlistResult', txId, result: 'enlisted', txDeadlineMs: r.deadlineMs, reason: '' };
-    // GrpcCoordinatorLink: FAILED_PRECONDITION / NOT_FOUND / INVALID_ARGUMENT / RESOURCE_EXHAUSTED refuse; anything else is unavailability
+    // GrpcCoordinatorLink: RESOURCE_EXHAUSTED is a retryable limit; FAILED_PRECONDITION / NOT_FOUND / INVALID_ARGUMENT refuse; anything else is unavailability
+    if (r.kind === 'refused' && r.code === 'RESOURCE_EXHAUSTED') return { kind: 'enlistResult', txId, result: 'exhausted', txDeadlineMs: 0, reason: r.message };
     if (r.kind === 'refused' && r.code !== 'ALREADY_EXISTS') return { kind: 'enlistResult', txId, result: 'refused', txDeadlineMs: 0, reason: r.message };
   }
   return { kind: 'enlistResult', txId, result: 'unavailable', txDeadlineMs: 0, reason: 'coordinator unavailable' };
