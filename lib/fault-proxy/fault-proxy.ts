@@ -40,7 +40,8 @@ type Lifecycle =
 
 /**
  * A TCP proxy for one link (say coordinator → blob participant) that injects network
- * faults on command: delay, dropped connections, full and one-way partitions. It works
+ * faults on command: delay, dropped connections, full and one-way partitions, and a
+ * blackhole (traffic swallowed both ways without a reset). It works
  * on bytes, so it serves gRPC, HTTP/2 or anything else over TCP, and every fault can be
  * changed while connections are open.
  *
@@ -58,6 +59,9 @@ export class FaultProxy {
   private readonly connections = new Set<ProxiedConnection>();
   private delayMs = 0;
   private partitioned: Partition | 'none' = 'none';
+  private blackholed = false;
+  /** Connections accepted while blackholed: held open, never joined to the target, reset at heal. */
+  private readonly swallowed = new Set<net.Socket>();
   private connectionsAccepted = 0;
   private connectionsRefused = 0;
   private upstreamConnectFailures = 0;
@@ -152,12 +156,29 @@ export class FaultProxy {
   }
 
   /**
-   * Removes the delay and any partition. A connection whose stream lost bytes to a
-   * one-way partition is reset rather than resumed with a hole in it.
+   * Blackholes the link: bytes vanish both ways, and nobody is told, as on a link whose
+   * packets are dropped by a firewall or a dead route. Open connections stay open, with
+   * no FIN or reset passed on from either side; new connections are accepted and what
+   * they send is swallowed, the target never hearing of them. Only the peers' own
+   * timeouts (query and call deadlines, keepalives) can end such a connection. `heal`
+   * lifts it; a partition `both` still refuses new connections.
+   */
+  blackhole(): void {
+    this.blackholed = true;
+    for (const connection of [...this.connections]) connection.setBlackhole(true);
+  }
+
+  /**
+   * Removes the delay, any partition and the blackhole. A connection whose stream lost
+   * bytes to a one-way partition or a blackhole is reset rather than resumed with a hole
+   * in it, and so is every connection accepted while blackholed.
    */
   heal(): void {
     this.delayMs = 0;
     this.partitioned = 'none';
+    this.blackholed = false;
+    for (const connection of [...this.connections]) connection.setBlackhole(false);
+    this.resetSwallowed();
     this.applyPartition();
   }
 
@@ -167,7 +188,7 @@ export class FaultProxy {
       connectionsAccepted: this.connectionsAccepted,
       connectionsRefused: this.connectionsRefused,
       upstreamConnectFailures: this.upstreamConnectFailures,
-      connectionsOpen: this.connections.size,
+      connectionsOpen: this.connections.size + this.swallowed.size,
       forward: { ...this.forward },
       backward: { ...this.backward },
       queuedBytes: this.gauge.bytes,
@@ -204,6 +225,7 @@ export class FaultProxy {
     });
     // server.close waits for every accepted socket, so none may stay open, half-open or not
     for (const connection of [...this.connections]) connection.reset('fault proxy stopped');
+    this.resetSwallowed();
     await closed;
   }
 
@@ -215,6 +237,10 @@ export class FaultProxy {
       this.connectionsRefused += 1;
       this.logger.debug({ reason: refusal }, 'fault proxy refuses a connection');
       resetSocket(client);
+      return;
+    }
+    if (this.blackholed) {
+      this.swallow(client);
       return;
     }
     const upstream = net.connect({ host: this.options.targetHost, port: this.options.targetPort, allowHalfOpen: true });
@@ -235,6 +261,21 @@ export class FaultProxy {
       onClosed: (closed) => this.connections.delete(closed),
     });
     this.connections.add(connection);
+  }
+
+  /** Holds `client` open and discards what it sends, without a connection to the target. */
+  private swallow(client: net.Socket): void {
+    this.swallowed.add(client);
+    client.on('data', (chunk: Buffer) => {
+      this.forward.bytesReceived += chunk.length;
+      this.forward.bytesDropped += chunk.length;
+    });
+    client.on('close', () => this.swallowed.delete(client));
+  }
+
+  private resetSwallowed(): void {
+    for (const client of [...this.swallowed]) resetSocket(client);
+    this.swallowed.clear();
   }
 
   private refusal(): string | undefined {

@@ -40,9 +40,15 @@ export class ProxiedConnection {
   private readonly upstreamSide: SideState = { ended: false, closed: false };
   private upstreamConnected = false;
   private finished = false;
+  /** The cuts the proxy's partition asks for; a blackhole cuts both ways on top of them. */
+  private partitionCut: { forward: boolean; backward: boolean };
+  private blackholed = false;
+  /** A socket failed or closed while blackholed: its peer is told once the blackhole lifts. */
+  private sideLostInBlackhole = false;
 
   constructor(private readonly options: ProxiedConnectionOptions) {
     const { client, upstream } = options;
+    this.partitionCut = { forward: options.forwardCut, backward: options.backwardCut };
     const common = { gauge: options.gauge, queuedBytesMax: options.queuedBytesMax, delayMs: options.delayMs };
     this.forward = new DelayedPipe({
       ...common,
@@ -82,8 +88,29 @@ export class ProxiedConnection {
    * such a connection is reset rather than handed corrupt framing.
    */
   setCut(forwardCut: boolean, backwardCut: boolean): void {
-    const forwardHole = this.forward.setCut(forwardCut);
-    const backwardHole = this.backward.setCut(backwardCut);
+    this.partitionCut = { forward: forwardCut, backward: backwardCut };
+    this.applyCuts();
+  }
+
+  /**
+   * A blackhole cuts both directions and also swallows what would tell a peer that the
+   * other one is gone (a FIN, a reset, a failed socket), as a link whose packets vanish
+   * does: each side learns only through its own timeouts. Once lifted, a connection that
+   * lost bytes or a socket is reset, as a peer's next packet would be answered by a reset.
+   */
+  setBlackhole(blackholed: boolean): void {
+    if (blackholed === this.blackholed) return;
+    this.blackholed = blackholed;
+    if (!blackholed && this.sideLostInBlackhole) {
+      this.reset('blackhole lifted over a connection that lost a socket');
+      return;
+    }
+    this.applyCuts();
+  }
+
+  private applyCuts(): void {
+    const forwardHole = this.forward.setCut(this.blackholed || this.partitionCut.forward);
+    const backwardHole = this.backward.setCut(this.blackholed || this.partitionCut.backward);
     if (forwardHole || backwardHole) this.reset('partition healed over a stream that lost bytes');
   }
 
@@ -104,6 +131,12 @@ export class ProxiedConnection {
     if (which === 'upstream' && !this.upstreamConnected && !this.finished) this.options.onUpstreamConnectFailure();
     // resets and refusals are the faults this proxy exists to cause or pass on
     this.options.logger.debug({ err, socket: which }, 'fault proxy socket error');
+    if (this.blackholed) {
+      // the other side must not hear of it through the blackhole
+      this.sideLostInBlackhole = true;
+      (which === 'client' ? this.options.client : this.options.upstream).destroy();
+      return;
+    }
     this.reset(`${which} socket failed`);
   }
 
@@ -117,6 +150,10 @@ export class ProxiedConnection {
     side.closed = true;
     if (this.clientSide.closed && this.upstreamSide.closed) {
       this.finish();
+      return;
+    }
+    if (this.blackholed) {
+      this.sideLostInBlackhole = true;
       return;
     }
     if (!side.ended || pipeTowardSide.hasQueued()) this.reset('one side closed before its stream ended');

@@ -192,6 +192,59 @@ describe('FaultProxy', () => {
     expect(proxy.stats().connectionsAccepted).toBe(1);
   });
 
+  it('a blackhole swallows bytes both ways on open connections without a reset, and passes on no close', async () => {
+    const { proxy, client, echo } = await setup();
+    const [talker, leaver] = [await client(), await client()];
+    await roundTripMs(talker, Buffer.from('hi'));
+    await roundTripMs(leaver, Buffer.from('yo'));
+    proxy.blackhole();
+    talker.socket.write('into the void');
+    leaver.socket.destroy();
+    await waitUntil('the bytes were swallowed', () => proxy.stats().forward.bytesDropped === 'into the void'.length);
+    await sleep(200);
+    // nobody heard anything: no bytes, no FIN, no reset, either way
+    expect(echo.bytesReceived()).toBe(4);
+    expect(talker.received().length).toBe(2);
+    expect(talker.socket.destroyed).toBe(false);
+    expect(echo.connectionsOpen()).toBe(2);
+
+    proxy.heal();
+    // the streams lost bytes (and one its client): once healed, each is reset rather than resumed with a hole
+    expect(await talker.closed).toMatchObject({ code: 'ECONNRESET' });
+    await waitUntil('the target saw both connections end', () => echo.connectionsOpen() === 0);
+    await roundTripMs(await client(), Buffer.from('back'));
+  });
+
+  it('a blackhole accepts new connections and swallows what they send, without reaching the target, until heal', async () => {
+    const { proxy, client, echo } = await setup();
+    proxy.blackhole();
+    const c = await client();
+    expect(c.socket.destroyed).toBe(false);
+    c.socket.write('anyone?');
+    await waitUntil('the bytes were swallowed', () => proxy.stats().forward.bytesDropped === 'anyone?'.length);
+    await sleep(200);
+    expect(c.received().length).toBe(0);
+    expect(c.socket.destroyed).toBe(false);
+    expect(echo.connectionsAccepted()).toBe(0);
+    expect(proxy.stats()).toMatchObject({ connectionsAccepted: 1, connectionsRefused: 0, connectionsOpen: 1 });
+
+    proxy.heal();
+    expect(await c.closed).toMatchObject({ code: 'ECONNRESET' });
+    await roundTripMs(await client(), Buffer.from('back'));
+    expect(echo.connectionsAccepted()).toBe(1);
+  });
+
+  it('stop resets blackholed connections too', async () => {
+    const { proxy, client } = await setup();
+    const before = await client();
+    await roundTripMs(before, Buffer.from('hi'));
+    proxy.blackhole();
+    const during = await client();
+    await proxy.stop();
+    expect(await before.closed).toMatchObject({ code: 'ECONNRESET' });
+    expect(await during.closed).toMatchObject({ code: 'ECONNRESET' });
+  });
+
   it('forwards a FIN after the bytes before it, and closes once both sides ended', async () => {
     const { proxy, client } = await setup();
     const c = await client();

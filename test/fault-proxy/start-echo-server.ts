@@ -8,6 +8,8 @@ export interface EchoServer {
   arrivals(): string;
   /** Connections the server has accepted. */
   connectionsAccepted(): number;
+  /** Connections the server has accepted and not yet seen close. */
+  connectionsOpen(): number;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
     bytesReceived: () => bytesReceived,
     arrivals: () => arrivals,
     connectionsAccepted: () => connectionsAccepted,
+    connectionsOpen: () => sockets.size,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
