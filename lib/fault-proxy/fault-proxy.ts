@@ -7,11 +7,13 @@ import { faultProxyLimits } from './fault-proxy-limits.js';
 import { FaultProxyListenError } from './fault-proxy-listen-error.js';
 import type { FaultProxyStats } from './fault-proxy-stats.js';
 import type { Partition } from './partition.js';
+import type { BlackholeDirection, BlackholeOptions } from './blackhole.js';
 import { ProxiedConnection } from './proxied-connection.js';
 import { resetSocket } from './reset-socket.js';
 
 export type { FaultProxyStats, DirectionStats } from './fault-proxy-stats.js';
 export type { Partition } from './partition.js';
+export type { BlackholeDirection, BlackholeOptions } from './blackhole.js';
 export { FaultProxyListenError } from './fault-proxy-listen-error.js';
 
 export interface FaultProxyOptions {
@@ -59,7 +61,8 @@ export class FaultProxy {
   private readonly connections = new Set<ProxiedConnection>();
   private delayMs = 0;
   private partitioned: Partition | 'none' = 'none';
-  private blackholed = false;
+  /** The blackhole a new connection starts in. */
+  private blackholeNew: BlackholeDirection | 'none' = 'none';
   /** Connections accepted while blackholed: held open, never joined to the target, reset at heal. */
   private readonly swallowed = new Set<net.Socket>();
   private connectionsAccepted = 0;
@@ -156,16 +159,15 @@ export class FaultProxy {
   }
 
   /**
-   * Blackholes the link: bytes vanish both ways, and nobody is told, as on a link whose
-   * packets are dropped by a firewall or a dead route. Open connections stay open, with
-   * no FIN or reset passed on from either side; new connections are accepted and what
-   * they send is swallowed, the target never hearing of them. Only the peers' own
-   * timeouts (query and call deadlines, keepalives) can end such a connection. `heal`
+   * Blackholes the link (see `BlackholeOptions`): bytes vanish, and nobody is told, as on
+   * a link whose packets a firewall or a dead route drops. Open connections stay open, with
+   * no FIN or reset passed on from either side. Replaces an earlier blackhole; `heal`
    * lifts it; a partition `both` still refuses new connections.
    */
-  blackhole(): void {
-    this.blackholed = true;
-    for (const connection of [...this.connections]) connection.setBlackhole(true);
+  blackhole(options: BlackholeOptions = {}): void {
+    const direction = options.direction ?? 'both';
+    this.blackholeNew = (options.scope ?? 'all') === 'all' ? direction : 'none';
+    for (const connection of [...this.connections]) connection.setBlackhole(direction);
   }
 
   /**
@@ -176,8 +178,8 @@ export class FaultProxy {
   heal(): void {
     this.delayMs = 0;
     this.partitioned = 'none';
-    this.blackholed = false;
-    for (const connection of [...this.connections]) connection.setBlackhole(false);
+    this.blackholeNew = 'none';
+    for (const connection of [...this.connections]) connection.setBlackhole('none');
     this.resetSwallowed();
     this.applyPartition();
   }
@@ -239,7 +241,7 @@ export class FaultProxy {
       resetSocket(client);
       return;
     }
-    if (this.blackholed) {
+    if (this.blackholeNew === 'both') {
       this.swallow(client);
       return;
     }
@@ -254,6 +256,7 @@ export class FaultProxy {
       delayMs: () => this.delayMs,
       forwardCut: this.partitioned === 'forward',
       backwardCut: this.partitioned === 'backward',
+      blackhole: this.blackholeNew,
       logger: this.logger,
       onUpstreamConnectFailure: () => {
         this.upstreamConnectFailures += 1;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { BlackholeDirection } from './blackhole.js';
 import { DelayedPipe, type DirectionCounters, type QueueGauge } from './delayed-pipe.js';
 import { resetSocket } from './reset-socket.js';
 
@@ -15,6 +16,8 @@ export interface ProxiedConnectionOptions {
   readonly delayMs: () => number;
   readonly forwardCut: boolean;
   readonly backwardCut: boolean;
+  /** The blackhole the connection starts in. */
+  readonly blackhole: BlackholeDirection | 'none';
   readonly logger: Logger;
   /** The target refused or could not be reached. */
   readonly onUpstreamConnectFailure: () => void;
@@ -42,20 +45,21 @@ export class ProxiedConnection {
   private finished = false;
   /** The cuts the proxy's partition asks for; a blackhole cuts both ways on top of them. */
   private partitionCut: { forward: boolean; backward: boolean };
-  private blackholed = false;
+  private blackhole: BlackholeDirection | 'none' = 'none';
   /** A socket failed or closed while blackholed: its peer is told once the blackhole lifts. */
   private sideLostInBlackhole = false;
 
   constructor(private readonly options: ProxiedConnectionOptions) {
     const { client, upstream } = options;
     this.partitionCut = { forward: options.forwardCut, backward: options.backwardCut };
+    this.blackhole = options.blackhole;
     const common = { gauge: options.gauge, queuedBytesMax: options.queuedBytesMax, delayMs: options.delayMs };
     this.forward = new DelayedPipe({
       ...common,
       source: client,
       sink: upstream,
       counters: options.forward,
-      cut: options.forwardCut,
+      cut: options.forwardCut || options.blackhole === 'both',
       onSinkGone: () => this.reset('target closed while the client still sends'),
     });
     this.backward = new DelayedPipe({
@@ -63,7 +67,7 @@ export class ProxiedConnection {
       source: upstream,
       sink: client,
       counters: options.backward,
-      cut: options.backwardCut,
+      cut: options.backwardCut || options.blackhole !== 'none',
       onSinkGone: () => this.reset('client closed while the target still sends'),
     });
     // the proxy must not add Nagle's coalescing delay on top of the configured one
@@ -98,10 +102,10 @@ export class ProxiedConnection {
    * does: each side learns only through its own timeouts. Once lifted, a connection that
    * lost bytes or a socket is reset, as a peer's next packet would be answered by a reset.
    */
-  setBlackhole(blackholed: boolean): void {
-    if (blackholed === this.blackholed) return;
-    this.blackholed = blackholed;
-    if (!blackholed && this.sideLostInBlackhole) {
+  setBlackhole(blackhole: BlackholeDirection | 'none'): void {
+    if (blackhole === this.blackhole) return;
+    this.blackhole = blackhole;
+    if (blackhole === 'none' && this.sideLostInBlackhole) {
       this.reset('blackhole lifted over a connection that lost a socket');
       return;
     }
@@ -109,8 +113,8 @@ export class ProxiedConnection {
   }
 
   private applyCuts(): void {
-    const forwardHole = this.forward.setCut(this.blackholed || this.partitionCut.forward);
-    const backwardHole = this.backward.setCut(this.blackholed || this.partitionCut.backward);
+    const forwardHole = this.forward.setCut(this.blackhole === 'both' || this.partitionCut.forward);
+    const backwardHole = this.backward.setCut(this.blackhole !== 'none' || this.partitionCut.backward);
     if (forwardHole || backwardHole) this.reset('partition healed over a stream that lost bytes');
   }
 
@@ -131,7 +135,7 @@ export class ProxiedConnection {
     if (which === 'upstream' && !this.upstreamConnected && !this.finished) this.options.onUpstreamConnectFailure();
     // resets and refusals are the faults this proxy exists to cause or pass on
     this.options.logger.debug({ err, socket: which }, 'fault proxy socket error');
-    if (this.blackholed) {
+    if (this.blackhole !== 'none') {
       // the other side must not hear of it through the blackhole
       this.sideLostInBlackhole = true;
       (which === 'client' ? this.options.client : this.options.upstream).destroy();
@@ -152,7 +156,7 @@ export class ProxiedConnection {
       this.finish();
       return;
     }
-    if (this.blackholed) {
+    if (this.blackhole !== 'none') {
       this.sideLostInBlackhole = true;
       return;
     }

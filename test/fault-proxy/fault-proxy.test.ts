@@ -234,6 +234,23 @@ describe('FaultProxy', () => {
     expect(echo.connectionsAccepted()).toBe(1);
   });
 
+  it('a backward blackhole of the open connections lets the target hear the client, loses its answers, and lets new connections through', async () => {
+    const { proxy, client, echo } = await setup();
+    const open = await client();
+    await roundTripMs(open, Buffer.from('hi'));
+    proxy.blackhole({ direction: 'backward', scope: 'open' });
+    open.socket.write('heard, never answered');
+    await waitUntil('the target heard the client', () => echo.bytesReceived() === 2 + 'heard, never answered'.length);
+    await sleep(200);
+    expect(open.received().length).toBe(2);
+    expect(open.socket.destroyed).toBe(false);
+    // a new connection is not blackholed
+    await roundTripMs(await client(), Buffer.from('fresh'));
+
+    proxy.heal();
+    expect(await open.closed).toMatchObject({ code: 'ECONNRESET' });
+  });
+
   it('stop resets blackholed connections too', async () => {
     const { proxy, client } = await setup();
     const before = await client();
