@@ -17,6 +17,11 @@ export interface LevelReport {
     readonly pendingCommits: number;
     /** Attempts refused with RESOURCE_EXHAUSTED and retried (warm-up included). */
     readonly resourceExhaustedRetries: number;
+    /**
+     * Each process's own counters (calls served and sent, fsyncs, SQL round trips) over the
+     * measured window, per upload completed in it; undefined when they could not be read.
+     */
+    readonly countsPerUpload: Record<string, Record<string, number>> | undefined;
   };
   readonly baseline: SystemRun;
   /** twophase tx/s ÷ baseline tx/s. */

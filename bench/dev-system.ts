@@ -29,6 +29,8 @@ export class DevSystem {
   private constructor(
     readonly dir: string,
     readonly coordinator: string,
+    readonly blob: string,
+    readonly metadata: string,
     readonly postgresPort: number,
     private readonly child: ChildProcess,
   ) {
@@ -57,11 +59,13 @@ export class DevSystem {
       ...['--data-dir', dir, '--http-listen', `127.0.0.1:${httpPort}`],
       ...['--coordinator-port', String(coordinatorPort), '--blob-port', String(blobPort), '--metadata-port', String(metadataPort)],
       ...['--postgres-port', String(postgresPort), '--log-level', options.logLevel],
+      // the Admin service on every gRPC port: the bench reads each process's counters
+      '--admin',
       // a flag, not TWOPHASE_DEV_CPU_PROF_DIR: the environment's TWOPHASE_* settings are filtered out above
       ...(options.cpuProfiles === true ? ['--cpu-prof-dir', cpuProfDirOf(dir)] : []),
     ];
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const system = new DevSystem(dir, `127.0.0.1:${coordinatorPort}`, postgresPort, child);
+    const system = new DevSystem(dir, `127.0.0.1:${coordinatorPort}`, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`, postgresPort, child);
     await system.waitUntilRunning(options.startTimeoutMs);
     return system;
   }

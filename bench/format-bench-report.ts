@@ -35,7 +35,7 @@ export function formatBenchReport(report: BenchReport): string {
       ? 'decision log: no `decision log stats` line found (see notes)'
       : `decision log (whole run, warm-ups included): ${d.syncedCommits} commits in ${d.syncs} fdatasyncs = ${d.commitsPerSync.toFixed(2)} committed txs per fdatasync  [${d.source}]`,
   );
-  out.push('', ...cpuTable(report));
+  out.push('', ...cpuTable(report), ...countsTable(report));
   if (report.notes.length > 0) out.push('', 'notes:', ...report.notes.map((n) => `  - ${n}`));
   out.push('', `total bench time ${report.totalS.toFixed(0)} s`);
   return out.join('\n');
@@ -59,6 +59,27 @@ function cpuTable(report: BenchReport): string[] {
   return [
     `CPU during the measured window, % of one core (${report.machine.nproc} cores = ${100 * report.machine.nproc}%):`,
     textTable(['process', 'idle', ...report.levels.flatMap((l) => [`2pc c=${l.concurrency}`, `base c=${l.concurrency}`])], rows),
+  ];
+}
+
+/** Per upload, what each process counted itself (Admin.GetStats over the measured window). */
+function countsTable(report: BenchReport): string[] {
+  const keys = new Set<string>();
+  for (const l of report.levels) {
+    for (const [process, counts] of Object.entries(l.twophase.countsPerUpload ?? {})) for (const key of Object.keys(counts)) keys.add(`${process} ${key}`);
+  }
+  if (keys.size === 0) return [];
+  const rows = [...keys].sort().map((row) => {
+    const [process = '', key = ''] = row.split(' ');
+    return [`${process} ${key.replace(/^twophase_/, '').replace('_total', '')}`, ...report.levels.map((l) => {
+      const v = l.twophase.countsPerUpload?.[process]?.[key];
+      return v === undefined ? '-' : v.toFixed(2);
+    })];
+  });
+  return [
+    '',
+    "per twophase upload, from each process's own counters (Admin.GetStats, measured window):",
+    textTable(['process counter', ...report.levels.map((l) => `c=${l.concurrency}`)], rows),
   ];
 }
 

@@ -19,6 +19,8 @@ import { measureRun } from './measure-run.js';
 import { readDecisionLogStats } from './read-decision-log-stats.js';
 import { benchRun } from './bench-run.js';
 import { TwophaseUpload } from './twophase-upload.js';
+import { ProcessCounters, type CountersByProcess } from './process-counters.js';
+import type { LoadOptions } from './run-load.js';
 
 const { repoDir, namespace, errorsMax, drainMsMax, startTimeoutMs } = benchRun;
 /** The window that measures the system's CPU use at rest, before any load. */
@@ -103,12 +105,14 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
   const baselineUrl = await BaselineUpload.prepare((database) => dev.postgresUrl(database));
   const twophase = await TwophaseUpload.connect(dev.coordinator);
   const sampler = new CpuSampler(dev.pid, dev.pidsFile, dev.postmasterPidFile);
+  const counters = new ProcessCounters({ coordinator: dev.coordinator, blob: dev.blob, metadata: dev.metadata });
   // what the system burns doing nothing (timers, health checks): part of every per-upload cost below
   const idleFrom = sampler.sample();
   await sleep(idleWindowMs);
   const idleCpu = CpuSampler.usage(idleFrom, sampler.sample());
-  const run = (concurrency: number, op: (worker: number, seq: number) => Promise<void>) =>
+  const run = (concurrency: number, op: (worker: number, seq: number) => Promise<void>, hooks: Pick<LoadOptions, 'onWindowOpen' | 'onWindowClose'> = {}) =>
     measureRun(sampler, {
+      ...hooks,
       concurrency,
       warmupMs: options.warmupS * 1000,
       durationMs: options.durationS * 1000,
@@ -132,7 +136,14 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
       progress(`c=${concurrency}: twophase…`);
       const pendingBefore = twophase.pendingCommits;
       const retriesBefore = twophase.resourceExhaustedRetries;
-      const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(namespace, pathOf('twophase', w, seq), randomBytes(options.uploadBytes)));
+      // read as the window opens and closes (a few ms late: GetStats is a call)
+      let countersFrom: Promise<CountersByProcess> | undefined;
+      let countersTo: Promise<CountersByProcess> | undefined;
+      const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(namespace, pathOf('twophase', w, seq), randomBytes(options.uploadBytes)), {
+        onWindowOpen: () => (countersFrom = counters.read()),
+        onWindowClose: () => (countersTo = counters.read()),
+      });
+      const countsPerUpload = await countsOf(countersFrom, countersTo, twophaseRun.ops);
 
       const level: LevelReport = {
         concurrency,
@@ -140,6 +151,7 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
           ...twophaseRun,
           pendingCommits: twophase.pendingCommits - pendingBefore,
           resourceExhaustedRetries: twophase.resourceExhaustedRetries - retriesBefore,
+          countsPerUpload,
         },
         baseline,
         txPerSRatio: baseline.txPerS > 0 ? twophaseRun.txPerS / baseline.txPerS : NaN,
@@ -152,8 +164,19 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
     }
   } finally {
     twophase.close();
+    counters.close();
   }
   return { levels, idleCpu };
+}
+
+async function countsOf(from: Promise<CountersByProcess> | undefined, to: Promise<CountersByProcess> | undefined, uploads: number): Promise<LevelReport['twophase']['countsPerUpload']> {
+  if (from === undefined || to === undefined) return undefined;
+  try {
+    return ProcessCounters.perUpload(await from, await to, uploads);
+  } catch (err) {
+    progress(`could not read the processes' counters: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { logLimits } from './log-limits.js';
 import { limits } from '../../lib/limits/limits.js';
 import { readFrames } from './read-frames.js';
 import { logFailpoints } from './log-failpoints.js';
+import { fsyncs } from '../../lib/metrics/metrics.js';
 
 /** How the log opens files and directories. Tests substitute handles whose I/O fails. */
 export type OpenFile = (filePath: string, flags: 'r' | 'r+' | 'wx') => Promise<FileHandle>;
@@ -416,6 +417,7 @@ export class FileDecisionLog implements DecisionLog {
 
   private async datasync(active: ActiveSegment): Promise<void> {
     this.syncs++;
+    fsyncs.labels('log').inc();
     await this.io('datasync', active.segment.path, () => active.handle.datasync());
     active.unsynced = false;
   }

@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { armFailpoints, disarmAll, FailpointSpecError, listFailpoints, parseFailpointSpec } from '../failpoints/failpoints.js';
+import { countersSnapshot } from '../metrics/metrics.js';
 import type { Logger } from '../logger/logger.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { AdminHandlers } from '../../proto/gen/twophase/v1/Admin.js';
@@ -8,7 +9,7 @@ import { serviceError, unaryHandler } from './service-error.js';
 
 /**
  * twophase.v1.Admin: failpoints armed at run time (for fault-injection runs against a
- * live deployment) and the process's counters. Served only with --admin.
+ * live deployment) and the process's counters (its own, and those of lib/metrics). Served only with --admin.
  */
 export function adminService(stats: () => Record<string, number>, logger: Logger): GrpcServiceBinding {
   const onUnexpected = (err: unknown): void => logger.error({ err }, 'admin call failed unexpectedly');
@@ -34,7 +35,7 @@ export function adminService(stats: () => Record<string, number>, logger: Logger
       logger.info('failpoints disarmed through the admin service');
       return {};
     }, onUnexpected),
-    GetStats: unaryHandler(async () => ({ stats: stats() }), onUnexpected),
+    GetStats: unaryHandler(async () => ({ stats: { ...(await countersSnapshot()), ...stats() } }), onUnexpected),
   };
   return {
     name: 'twophase.v1.Admin',

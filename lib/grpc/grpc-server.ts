@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logger/logger.js';
+import { rpcServed } from '../metrics/metrics.js';
 
 export interface GrpcServiceBinding {
   /** Fully qualified service name, e.g. `twophase.v1.Coordinator`, for health checking. */
@@ -33,7 +34,7 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
   const server = new grpc.Server(serverOptions);
   const health = new HealthImplementation({ '': 'SERVING' });
   for (const s of services) {
-    server.addService(s.definition, s.implementation);
+    server.addService(s.definition, counted(s.definition, s.implementation));
     health.setStatus(s.name, 'SERVING');
   }
   health.addToServer(server);
@@ -62,4 +63,18 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
       });
     },
   };
+}
+
+/** The same handlers, each counting its calls in `twophase_rpc_served_total`. */
+function counted(definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): grpc.UntypedServiceImplementation {
+  const out: grpc.UntypedServiceImplementation = {};
+  for (const [name, handler] of Object.entries(implementation)) {
+    const method = definition[name]?.path ?? name;
+    const served = rpcServed.labels(method);
+    out[name] = ((...args: unknown[]) => {
+      served.inc();
+      return (handler as (...a: unknown[]) => unknown)(...args);
+    }) as grpc.UntypedHandleCall;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { assert, assertNever } from '../../lib/assert/assert.js';
 import { GroupSync } from '../../lib/group-sync/group-sync.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
+import { fsyncs } from '../../lib/metrics/metrics.js';
 import { isValidTxId, txIdProblem } from '../../lib/tx-id/tx-id.js';
 import {
   BranchNotCommittedError,
@@ -449,7 +450,7 @@ export class LocalBlobStore implements ResourceManager {
         await writeAll(handle, chunk);
       }
       // durable now, while the rest of the tx goes on, so that prepare only writes the manifest
-      await this.durable(file, () => handle.datasync());
+      await this.durable('blob-data', file, () => handle.datasync());
     } catch (err) {
       if (isDiskFull(err)) throw new LimitExceededError('no space left on the blob store disk', { cause: err });
       throw err;
@@ -471,7 +472,7 @@ export class LocalBlobStore implements ResourceManager {
     const handle = await open(tmp, 'w');
     try {
       await writeAll(handle, Buffer.from(JSON.stringify(manifest)));
-      await this.durable(tmp, () => handle.datasync());
+      await this.durable('blob-manifest', tmp, () => handle.datasync());
     } finally {
       await handle.close();
     }
@@ -597,14 +598,15 @@ export class LocalBlobStore implements ResourceManager {
   private async syncDirNow(dir: string): Promise<void> {
     const handle = await open(dir, 'r');
     try {
-      await this.durable(dir, () => handle.sync());
+      await this.durable('blob-dir', dir, () => handle.sync());
     } finally {
       await handle.close();
     }
   }
 
   /** Runs an fsync; a failure is fatal (see BlobStoreFatalError), never retried. */
-  private async durable(target: string, sync: () => Promise<void>): Promise<void> {
+  private async durable(what: 'blob-data' | 'blob-manifest' | 'blob-dir', target: string, sync: () => Promise<void>): Promise<void> {
+    fsyncs.labels(what).inc();
     try {
       await sync();
     } catch (cause) {

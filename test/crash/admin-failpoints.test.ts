@@ -56,6 +56,9 @@ describe('failpoints armed at run time through the Admin service', () => {
     expect(await client.commit(txId)).toMatchObject({ outcome: 'OUTCOME_COMMITTED' });
     const stats = await unary<object, { stats: Record<string, number> }>(admin.GetStats.bind(admin), {});
     expect(stats.stats).toMatchObject({ commits: 1, live_txs: 0 });
+    // the work counters: the calls it served, its log's fdatasyncs
+    expect(stats.stats['twophase_rpc_served_total{method="/twophase.v1.Coordinator/Begin"}']).toBe(1);
+    expect(stats.stats['twophase_fsyncs_total{target="log"}']).toBeGreaterThanOrEqual(1);
   });
 
   it('without --admin the Admin service is not served', async () => {
