@@ -1,6 +1,7 @@
 import { assertNever } from '../lib/assert/assert.js';
 import { errorText } from '../lib/error-text/error-text.js';
-import { KeyedMutex } from '../lib/keyed-mutex/keyed-mutex.js';
+import { KeyedMutex, type WaitScope } from '../lib/keyed-mutex/keyed-mutex.js';
+import { KeyQueueFullError } from '../lib/keyed-mutex/key-queue-full-error.js';
 import { limits } from '../lib/limits/limits.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { newTxId, txIdProblem } from '../lib/tx-id/tx-id.js';
@@ -21,6 +22,8 @@ export interface ParticipantRuntimeOptions {
   readonly tickIntervalMs?: number;
   /** How often the in-doubt summary is logged while branches are in doubt. */
   readonly inDoubtReportMs?: number;
+  /** Calls of one tx that may wait for its lock (default `limits.branchCallsWaitingMax`). */
+  readonly callsWaitingPerTxMax?: number;
 }
 
 export function participantConfig(overrides: Partial<ParticipantConfig> = {}): ParticipantConfig {
@@ -37,11 +40,13 @@ export function participantConfig(overrides: Partial<ParticipantConfig> = {}): P
 /**
  * Runs the pure branch state machine against a resource manager and the coordinator.
  * Every call of one tx (client work, Prepare, Commit, Abort, in-doubt resolution) runs
- * under that tx's lock, so a resource manager never sees two at once for one tx.
+ * under that tx's lock, so a resource manager never sees two at once for one tx. A call
+ * given a `WaitScope` stops waiting for the lock when its caller gives up, and a tx with
+ * `callsWaitingPerTxMax` calls waiting refuses more (LimitExceededError).
  */
 export class ParticipantRuntime implements BranchWork {
   private state: ParticipantState;
-  private readonly locks = new KeyedMutex();
+  private readonly locks: KeyedMutex;
   private readonly clock: () => number;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
@@ -51,6 +56,7 @@ export class ParticipantRuntime implements BranchWork {
 
   constructor(private readonly options: ParticipantRuntimeOptions) {
     this.clock = options.clock ?? Date.now;
+    this.locks = new KeyedMutex(options.callsWaitingPerTxMax ?? limits.branchCallsWaitingMax, this.clock);
     this.state = initialParticipantState(participantConfig(options.config), this.clock());
   }
 
@@ -77,9 +83,9 @@ export class ParticipantRuntime implements BranchWork {
   }
 
   /** BranchWork: enlists on the first operation of a tx, then runs `operation` under the tx's lock. */
-  run<T>(txId: string, operation: () => Promise<T>): Promise<T> {
+  run<T>(txId: string, operation: () => Promise<T>, scope?: WaitScope): Promise<T> {
     validTxId(txId);
-    return this.locks.run(txId, async () => {
+    return this.locked(txId, scope, async () => {
       let effect = this.single(this.feed({ kind: 'workRequested', txId }));
       if (effect.kind === 'enlist') effect = this.single(this.feed(await this.enlist(txId)));
       if (effect.kind === 'refuseWork') {
@@ -102,9 +108,9 @@ export class ParticipantRuntime implements BranchWork {
     });
   }
 
-  prepare(txId: string): Promise<PrepareVote> {
+  prepare(txId: string, scope?: WaitScope): Promise<PrepareVote> {
     validTxId(txId);
-    return this.locks.run(txId, async () => {
+    return this.locked(txId, scope, async () => {
       const effect = this.single(this.feed({ kind: 'prepareRequested', txId }));
       if (effect.kind === 'vote') return voteOf(effect);
       if (effect.kind !== 'runPrepare') throw new Error(`unexpected ${effect.kind} for prepare`);
@@ -127,14 +133,19 @@ export class ParticipantRuntime implements BranchWork {
     });
   }
 
-  commit(txId: string): Promise<{ alreadyCommitted: boolean }> {
+  commit(txId: string, scope?: WaitScope): Promise<{ alreadyCommitted: boolean }> {
     validTxId(txId);
-    return this.locks.run(txId, () => this.commitLocked(txId));
+    return this.locked(txId, scope, () => this.commitLocked(txId));
   }
 
-  abort(txId: string, reason: string): Promise<{ alreadyAborted: boolean }> {
+  abort(txId: string, reason: string, scope?: WaitScope): Promise<{ alreadyAborted: boolean }> {
     validTxId(txId);
-    return this.locks.run(txId, () => this.abortLocked(txId, reason));
+    return this.locked(txId, scope, () => this.abortLocked(txId, reason));
+  }
+
+  /** Calls of `txId` waiting for its lock now, for tests and metrics. */
+  callsWaiting(txId: string): number {
+    return this.locks.waiting(txId);
   }
 
   /** Branches that voted yes and do not know the decision, oldest first. */
@@ -160,6 +171,16 @@ export class ParticipantRuntime implements BranchWork {
     await Promise.allSettled([...this.background]);
     this.options.coordinator.close();
     await this.options.rm.close();
+  }
+
+  /** Runs `section` under the tx's lock; a full queue is a limit (RESOURCE_EXHAUSTED), retryable. */
+  private async locked<T>(txId: string, scope: WaitScope | undefined, section: () => Promise<T>): Promise<T> {
+    try {
+      return await this.locks.run(txId, section, scope);
+    } catch (err) {
+      if (err instanceof KeyQueueFullError) throw new LimitExceededError(`transaction ${txId}: ${err.message}`);
+      throw err;
+    }
   }
 
   private async commitLocked(txId: string): Promise<{ alreadyCommitted: boolean }> {
@@ -262,7 +283,7 @@ export class ParticipantRuntime implements BranchWork {
 
   private async resolve(txId: string, decision: 'commit' | 'abort', reason: string): Promise<void> {
     try {
-      await this.locks.run<unknown>(txId, () => (decision === 'commit' ? this.commitLocked(txId) : this.abortLocked(txId, reason)));
+      await this.locked<unknown>(txId, undefined, () => (decision === 'commit' ? this.commitLocked(txId) : this.abortLocked(txId, reason)));
       this.txLogger(txId).info({ decision, reason }, 'branch resolved');
     } catch {
       // logged where it failed; the state machine retries

@@ -57,8 +57,10 @@ export interface RecoveryResult {
  * on the first operation of the tx (no work is ever done for a tx the coordinator does
  * not know), serializes it with every other call of that tx, and records activity for
  * the idle limit. It throws `TxNotActiveError` (→ FAILED_PRECONDITION) when the
- * coordinator refuses the enlist or the branch is already preparing or ended, and
- * `CoordinatorUnavailableError` (→ UNAVAILABLE) when the coordinator cannot be reached.
+ * coordinator refuses the enlist or the branch is already preparing or ended,
+ * `CoordinatorUnavailableError` (→ UNAVAILABLE) when the coordinator cannot be reached,
+ * and `LimitExceededError` (→ RESOURCE_EXHAUSTED) when the coordinator is at a limit or
+ * too many calls of the tx already wait here.
  */
 export interface BranchWork {
   run<T>(txId: string, operation: () => Promise<T>): Promise<T>;

@@ -54,7 +54,7 @@ export class LinkClient {
         reject(statusError(grpc.status.DEADLINE_EXCEEDED, `${kind}: deadline exceeded`));
       }, Math.max(0, deadline.getTime() - Date.now()));
       this.pending.set(callId, { kind, request, deadline, resolve: resolve as (r: unknown) => void, reject, timer });
-      this.activeStream().write({ callId, [kind]: request });
+      this.activeStream().write({ callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()) });
     });
   }
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import { isServiceError, serviceError } from '../grpc/service-error.js';
 
@@ -9,8 +10,17 @@ export interface LinkRequestMessage {
   readonly [field: string]: unknown;
 }
 
+/**
+ * When a Link call's caller stops waiting: its deadline (as the client sent it) and the
+ * stream's end. The unary methods build the same from their call.
+ */
+export interface LinkCallScope {
+  readonly deadlineMs?: number;
+  readonly signal: AbortSignal;
+}
+
 /** One method of a Link: the same function the unary method runs. */
-export type LinkMethod = (request: never) => Promise<object>;
+export type LinkMethod = (request: never, scope: LinkCallScope) => Promise<object>;
 
 /** A Link method's handler, and a way to end every stream it serves (a server shutting down). */
 export interface LinkHandler {
@@ -26,9 +36,13 @@ export interface LinkHandler {
  * ends when the client ends it (or `close` is called); answers still running then are dropped.
  */
 export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUnexpected: (err: unknown) => void): LinkHandler {
-  const open = new Set<grpc.ServerDuplexStream<LinkRequestMessage, object>>();
+  /** Each open stream, with what aborts the scope of its calls once nobody reads their answers. */
+  const open = new Map<grpc.ServerDuplexStream<LinkRequestMessage, object>, AbortController>();
   const handle: grpc.handleBidiStreamingCall<LinkRequestMessage, object> = (call) => {
-    open.add(call);
+    const gone = new AbortController();
+    // every call of the stream that waits listens to it: many at once are normal
+    setMaxListeners(0, gone.signal);
+    open.set(call, gone);
     const answer = (message: object): void => {
       if (!open.has(call) || call.cancelled) return;
       call.write(message);
@@ -42,7 +56,9 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
         answer({ callId, error: { code: unknown.code, message: unknown.details } });
         return;
       }
-      method(message[kind] as never).then(
+      const deadlineMs = Number(message.deadlineUnixMs ?? 0);
+      const scope: LinkCallScope = deadlineMs > 0 ? { deadlineMs, signal: gone.signal } : { signal: gone.signal };
+      method(message[kind] as never, scope).then(
         (response) => answer({ callId, [kind]: response }),
         (err: unknown) => {
           if (isServiceError(err)) {
@@ -56,17 +72,23 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
       );
     });
     const ended = (): void => {
+      gone.abort();
       if (open.delete(call)) call.end();
     };
     call.on('end', ended);
-    // a client that went away: nothing to answer
-    call.on('error', () => open.delete(call));
-    call.on('cancelled', () => open.delete(call));
+    // a client that went away: nothing to answer, and its calls still waiting stop waiting
+    const lost = (): void => {
+      gone.abort();
+      open.delete(call);
+    };
+    call.on('error', lost);
+    call.on('cancelled', lost);
   };
   return {
     handle,
     close: () => {
-      for (const call of [...open]) {
+      for (const [call, gone] of [...open]) {
+        gone.abort();
         open.delete(call);
         call.end();
       }

@@ -43,6 +43,12 @@ export const limits = {
   outcomeRetryMsMax: 5_000,
   /** Branches one participant holds at once (open or prepared). */
   branchesMax: 10_000,
+  /**
+   * Calls of one tx waiting at a participant for that tx's lock behind the running one. A
+   * tx has a few callers at once (the client's operations, Prepare, Commit, in-doubt
+   * resolution); more means a hung call and its retries, refused with RESOURCE_EXHAUSTED.
+   */
+  branchCallsWaitingMax: 16,
   /** Length of an abort reason kept in memory and sent on the wire. */
   reasonLengthMax: 512,
   /** Characters of a namespace ([A-Za-z0-9._-]). */

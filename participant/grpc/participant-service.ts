@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../lib/logger/logger.js';
 import { unaryHandler } from '../../lib/grpc/service-error.js';
+import { callWaitScope } from '../../lib/grpc/call-wait-scope.js';
+import type { WaitScope } from '../../lib/keyed-mutex/keyed-mutex.js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
 import { linkHandler } from '../../lib/grpc-link/link-server.js';
 import { loadProto } from '../../proto/load-proto.js';
@@ -11,10 +13,10 @@ import { isExpectedFailure, toServiceError } from './to-service-error.js';
 /** twophase.v1.Participant over any resource manager's runtime: what the coordinator calls. */
 export function participantService(runtime: ParticipantRuntime, logger: Logger): GrpcServiceBinding {
   const mapped =
-    <Req, Res>(handle: (req: Req) => Promise<Res>) =>
-    async (req: Req): Promise<Res> => {
+    <Req, Res>(handle: (req: Req, scope: WaitScope) => Promise<Res>) =>
+    async (req: Req, scope: WaitScope = {}): Promise<Res> => {
       try {
-        return await handle(req);
+        return await handle(req, scope);
       } catch (err) {
         if (!isExpectedFailure(err)) logger.error({ err }, 'participant call failed');
         throw toServiceError(err);
@@ -22,18 +24,23 @@ export function participantService(runtime: ParticipantRuntime, logger: Logger):
     };
   const onUnexpected = (err: unknown): void => logger.error({ err }, 'participant call failed unexpectedly');
   const methods = {
-    prepare: mapped(async (req: { txId: string }) => {
-      const vote = await runtime.prepare(req.txId);
+    prepare: mapped(async (req: { txId: string }, scope) => {
+      const vote = await runtime.prepare(req.txId, scope);
       return vote.vote === 'yes' ? { vote: 'VOTE_YES' as const, reason: '' } : { vote: 'VOTE_NO' as const, reason: vote.reason };
     }),
-    commit: mapped(async (req: { txId: string }) => runtime.commit(req.txId)),
-    abort: mapped(async (req: { txId: string; reason: string }) => runtime.abort(req.txId, req.reason)),
+    commit: mapped(async (req: { txId: string }, scope) => runtime.commit(req.txId, scope)),
+    abort: mapped(async (req: { txId: string; reason: string }, scope) => runtime.abort(req.txId, req.reason, scope)),
   };
+  // a unary call's scope comes from the call itself; a Link call's from its message and stream
+  const scoped =
+    <Req, Res>(handle: (req: Req, scope: WaitScope) => Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    (call, callback) =>
+      unaryHandler((req: Req) => handle(req, callWaitScope(call as grpc.ServerUnaryCall<unknown, unknown>)), onUnexpected)(call, callback);
   const link = linkHandler(methods, onUnexpected);
   const handlers: ParticipantHandlers = {
-    Prepare: unaryHandler(methods.prepare, onUnexpected),
-    Commit: unaryHandler(methods.commit, onUnexpected),
-    Abort: unaryHandler(methods.abort, onUnexpected),
+    Prepare: scoped(methods.prepare),
+    Commit: scoped(methods.commit),
+    Abort: scoped(methods.abort),
     ListInDoubt: unaryHandler(
       mapped(async () => ({
         branches: runtime.inDoubt().map((b) => ({ txId: b.txId, preparedUnixMs: String(b.preparedAtMs) })),

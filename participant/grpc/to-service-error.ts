@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { isServiceError, serviceError, type StatusName } from '../../lib/grpc/service-error.js';
+import { KeyWaitAbandonedError } from '../../lib/keyed-mutex/key-wait-abandoned-error.js';
 import { BranchAlreadyCommittedError } from '../blob/branch-already-committed-error.js';
 import { MetadataUnavailableError } from '../metadata/metadata-unavailable-error.js';
 import {
@@ -36,6 +37,8 @@ const codes: readonly [new (...args: never[]) => Error, StatusName][] = [
  */
 export function toServiceError(err: unknown): grpc.ServiceError {
   if (isServiceError(err)) return err;
+  // nobody waits for this answer any more; say why, as gRPC would have
+  if (err instanceof KeyWaitAbandonedError) return serviceError(err.why === 'deadline' ? 'DEADLINE_EXCEEDED' : 'CANCELLED', err.message);
   for (const [type, code] of codes) {
     if (err instanceof type) {
       const e = serviceError(code, err.message);
@@ -47,5 +50,5 @@ export function toServiceError(err: unknown): grpc.ServiceError {
 }
 
 export function isExpectedFailure(err: unknown): boolean {
-  return isServiceError(err) || codes.some(([type]) => err instanceof type);
+  return isServiceError(err) || err instanceof KeyWaitAbandonedError || codes.some(([type]) => err instanceof type);
 }

@@ -17,6 +17,10 @@ export interface CoordinatorLinkRequest {
   'commit'?: (_twophase_v1_CommitRequest | null);
   'abort'?: (_twophase_v1_AbortRequest | null);
   'getOutcome'?: (_twophase_v1_GetOutcomeRequest | null);
+  /**
+   * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
+   */
+  'deadlineUnixMs'?: (number | string | Long);
   'call'?: "begin"|"enlist"|"commit"|"abort"|"getOutcome";
 }
 
@@ -30,5 +34,9 @@ export interface CoordinatorLinkRequest__Output {
   'commit'?: (_twophase_v1_CommitRequest__Output | null);
   'abort'?: (_twophase_v1_AbortRequest__Output | null);
   'getOutcome'?: (_twophase_v1_GetOutcomeRequest__Output | null);
+  /**
+   * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
+   */
+  'deadlineUnixMs': (string);
   'call'?: "begin"|"enlist"|"commit"|"abort"|"getOutcome";
 }

@@ -13,6 +13,11 @@ export interface ParticipantLinkRequest {
   'prepare'?: (_twophase_v1_PrepareRequest | null);
   'commit'?: (_twophase_v1_ParticipantCommitRequest | null);
   'abort'?: (_twophase_v1_ParticipantAbortRequest | null);
+  /**
+   * The call's deadline (Unix ms; 0 = none), as a unary call would carry it: past it the
+   * server stops waiting to run the call (e.g. behind a hung call of the same tx).
+   */
+  'deadlineUnixMs'?: (number | string | Long);
   'call'?: "prepare"|"commit"|"abort";
 }
 
@@ -24,5 +29,10 @@ export interface ParticipantLinkRequest__Output {
   'prepare'?: (_twophase_v1_PrepareRequest__Output | null);
   'commit'?: (_twophase_v1_ParticipantCommitRequest__Output | null);
   'abort'?: (_twophase_v1_ParticipantAbortRequest__Output | null);
+  /**
+   * The call's deadline (Unix ms; 0 = none), as a unary call would carry it: past it the
+   * server stops waiting to run the call (e.g. behind a hung call of the same tx).
+   */
+  'deadlineUnixMs': (string);
   'call'?: "prepare"|"commit"|"abort";
 }
