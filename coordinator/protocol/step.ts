@@ -126,6 +126,19 @@ function onBegin(ctx: Ctx, requestId: number, txId: string, timeoutMs: number): 
     refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `the coordinator holds its maximum of ${s.config.txInFlightMax} unfinished transactions`);
     return;
   }
+  forgetExpired(s);
+  // every live tx will need a place among the remembered outcomes when it finishes; one is
+  // never made by forgetting an outcome early, as a forgotten commit would read as a
+  // presumed abort to a client that asks within the retention window
+  if (s.live.size + s.finished.size >= s.config.finishedTxMax) {
+    refuse(
+      ctx,
+      requestId,
+      'RESOURCE_EXHAUSTED',
+      `the coordinator remembers its maximum of ${s.config.finishedTxMax} outcomes for ${s.config.finishedRetentionMs} ms each; retry once older ones expire`,
+    );
+    return;
+  }
   const lifetimeMs = timeoutMs <= 0 ? s.config.txTimeoutMsDefault : Math.min(timeoutMs, s.config.txTimeoutMsMax);
   const deadlineMs = s.nowMs + lifetimeMs;
   s.live.set(txId, { kind: 'active', txId, deadlineMs, participants: [], incarnations: {} });
@@ -387,12 +400,17 @@ function finish(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted', reason
   s.live.delete(txId);
   const done: FinishedTx = { kind: 'finished', txId, outcome, reason, participants, forgetAtMs: s.nowMs + s.config.finishedRetentionMs };
   s.finished.delete(txId);
+  // bounded by Begin, which admits a tx only while live and finished txs together stay
+  // under finishedTxMax; only a recovery of a longer log can go past it, and then Begin
+  // refuses until the surplus expires
   s.finished.set(txId, done);
-  // bounded: the oldest outcomes go first; presumed abort still answers for aborted ones
-  while (s.finished.size > s.config.finishedTxMax) {
-    const oldest = s.finished.keys().next();
-    if (oldest.done === true) break;
-    s.finished.delete(oldest.value);
+}
+
+/** Forgets the outcomes whose retention ended; the oldest is first (forgetAtMs never decreases). */
+function forgetExpired(s: CoordinatorState): void {
+  for (const done of s.finished.values()) {
+    if (done.forgetAtMs > s.nowMs) break;
+    s.finished.delete(done.txId);
   }
 }
 
@@ -421,10 +439,7 @@ function onTick(ctx: Ctx): void {
         assertNever(tx);
     }
   }
-  for (const done of s.finished.values()) {
-    if (done.forgetAtMs > now) break;
-    s.finished.delete(done.txId);
-  }
+  forgetExpired(s);
 }
 
 function retryDue(ctx: Ctx, tx: LiveTx & { kind: 'committing' | 'aborting' }, decision: 'commit' | 'abort'): void {

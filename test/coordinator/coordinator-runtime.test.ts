@@ -29,6 +29,13 @@ class RefusingLog implements DecisionLog {
   async close(): Promise<void> {}
 }
 
+/** A decision log that takes every record (durability is not what these tests look at). */
+class AcceptingLog extends RefusingLog {
+  override async append(record: LogRecord): Promise<void> {
+    this.appended.push(record);
+  }
+}
+
 /** Participants that vote yes and ack everything, recording what they were told. */
 class YesConnector implements ParticipantConnector {
   readonly sent: string[] = [];
@@ -85,5 +92,28 @@ describe('coordinator runtime', () => {
     expect(connector.sent.sort()).toEqual([`abort blob ${txId}`, `abort metadata ${txId}`]);
     expect(runtime.stats().live).toBe(0);
     expect(unhandled).toEqual([]);
+  });
+
+  it('every tx committed inside one retention window answers committed via GetOutcome, though more than finishedTxMax were driven through it', async () => {
+    const finishedTxMax = 4;
+    const config = coordinatorConfig({ finishedTxMax, finishedRetentionMs: 60_000 });
+    const runtime = new CoordinatorRuntime({ config, log: new AcceptingLog(), connector: new YesConnector(), logger: silentLogger(), tickIntervalMs: 5 });
+    await runtime.start();
+    onTestFinished(() => runtime.stop(100));
+    const committed: string[] = [];
+    const refusals: string[] = [];
+    for (let i = 0; i < 3 * finishedTxMax; i += 1) {
+      const begun = await runtime.begin(0);
+      if (begun.kind !== 'begun') {
+        refusals.push(begun.kind === 'refused' ? begun.code : begun.kind);
+        continue;
+      }
+      await runtime.enlist(begun.txId, 'blob');
+      expect(await runtime.commit(begun.txId)).toMatchObject({ kind: 'outcome', outcome: 'committed' });
+      committed.push(begun.txId);
+    }
+    expect(committed.length + refusals.length).toBe(3 * finishedTxMax);
+    expect(refusals.every((code) => code === 'RESOURCE_EXHAUSTED')).toBe(true);
+    for (const txId of committed) expect(await runtime.getOutcome(txId), txId).toMatchObject({ kind: 'outcome', outcome: 'committed', presumed: false });
   });
 });

@@ -244,6 +244,41 @@ describe('coordinator protocol core', () => {
     expect(replyIn(d.request({ kind: 'getOutcome', txId: TX }).effects)).toMatchObject({ outcome: 'aborted', presumed: false });
   });
 
+  it('no committed outcome is forgotten inside its retention window: past finishedTxMax remembered outcomes, Begin is refused instead', () => {
+    const finishedTxMax = 5;
+    const d = new ProtocolDriver({ finishedTxMax, finishedRetentionMs: 60_000 });
+    const committed: string[] = [];
+    const refused: string[] = [];
+    // more txs than the coordinator may remember, all inside one retention window
+    for (let i = 0; i < 3 * finishedTxMax; i += 1) {
+      const txId = `tx_window${String(i).padStart(15, '0')}`;
+      const { requestId, effects } = d.request({ kind: 'begin', txId, timeoutMs: 0 });
+      const begun = replyIn(effects, requestId);
+      if (begun?.kind === 'refused') {
+        expect(begun.code).toBe('RESOURCE_EXHAUSTED');
+        refused.push(txId);
+        continue;
+      }
+      d.enlist(txId, 'blob');
+      const commitId = d.request({ kind: 'commit', txId }).requestId;
+      d.feed({ kind: 'vote', txId, from: 'blob', vote: 'yes', reason: '' });
+      d.feed({ kind: 'decisionSynced', txId });
+      d.feed({ kind: 'ack', txId, from: 'blob', decision: 'commit' });
+      expect(d.repliesTo(commitId)).toMatchObject([{ kind: 'outcome', outcome: 'committed' }]);
+      committed.push(txId);
+      d.tick(d.state.nowMs + 100);
+    }
+    expect(committed.length).toBeGreaterThan(0);
+    expect(committed.length + refused.length).toBeGreaterThan(finishedTxMax);
+    for (const txId of committed) {
+      expect(replyIn(d.request({ kind: 'getOutcome', txId }).effects), txId).toMatchObject({ outcome: 'committed', presumed: false });
+    }
+    // once the window has passed, the outcomes are forgotten and new txs are admitted again
+    d.tick(d.state.nowMs + 60_000);
+    const { requestId, effects } = d.request({ kind: 'begin', txId: 'tx_afterthewindow000000', timeoutMs: 0 });
+    expect(replyIn(effects, requestId)).toMatchObject({ kind: 'begun' });
+  });
+
   it('finished outcomes are forgotten after their retention, and then presumed aborted', () => {
     const d = new ProtocolDriver({ finishedRetentionMs: 1_000 });
     d.begin(TX);

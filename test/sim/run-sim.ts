@@ -8,6 +8,7 @@
  *   npm run sim -- --from 5000 --seeds 100            seeds 5000..5099
  *   npm run sim -- --revert replay-unsynced --seeds 100   the old behaviour of a fixed bug
  *   npm run sim -- --outcome-retention-ms 100 --rm-fail-rate 0.2   a coordinator that forgets fast, flaky storage
+ *   npm run sim -- --finished-tx-max 10                          a coordinator that may remember only a few outcomes
  *   npm run sim -- --fence all --unfence <bug>        step around every known, unfixed bug but one (none is open)
  *
  * A failing seed is printed with its first violation; `--seed N` (with the same other
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     /** Bring back the old behaviour of fixed bugs (sim-options.ts `fixedBugs`): a name, a comma list, or all. */
     revert: { type: 'string' },
     'outcome-retention-ms': { type: 'string' },
+    'finished-tx-max': { type: 'string' },
     'rm-fail-rate': { type: 'string' },
     /** Stop after this many failing seeds (default: run them all, print the first 20). */
     'max-failures': { type: 'string' },
@@ -81,11 +83,13 @@ const fences = nameList<KnownBug>('fence', values.fence, knownBugNames).filter((
 const reverts = nameList<FixedBug>('revert', values.revert, fixedBugNames);
 const outcomeRetentionMs = numberFlag('outcome-retention-ms', values['outcome-retention-ms']);
 const rmFailRate = numberFlag('rm-fail-rate', values['rm-fail-rate']);
+const finishedTxMax = numberFlag('finished-tx-max', values['finished-tx-max']);
 const fenceOptions = fenced(fences);
 const common: Omit<SimOptions, 'seed'> = {
   ...fenceOptions,
   ...reverted(reverts),
   ...(outcomeRetentionMs === undefined ? {} : { outcomeRetentionMs }),
+  ...(finishedTxMax === undefined ? {} : { finishedTxMax }),
   scenario: { ...fenceOptions.scenario, ...(rmFailRate === undefined ? {} : { rmFailRate }) },
   mutant,
   continueAfterViolation: values['keep-going'],
@@ -96,6 +100,7 @@ const label = [
   reverts.length === 0 ? '' : ` reverted ${reverts.join(',')}`,
   outcomeRetentionMs === undefined ? '' : ` outcome retention ${outcomeRetentionMs} ms`,
   rmFailRate === undefined ? '' : ` rm fail rate ${rmFailRate}`,
+  finishedTxMax === undefined ? '' : ` finished tx max ${finishedTxMax}`,
 ].join('');
 
 if (values.seed !== undefined) {

@@ -85,6 +85,12 @@ export interface SimOptions {
    */
   readonly outcomeRetentionMs?: number | undefined;
   /**
+   * How many finished outcomes (plus unfinished txs) the coordinator remembers at once
+   * (`finishedTxMax`). Default production's 1 000 000, never reached; a small one makes Begin
+   * refuse with RESOURCE_EXHAUSTED rather than forget a committed tx inside its retention.
+   */
+  readonly finishedTxMax?: number | undefined;
+  /**
    * How long (simulated ms) the log keeps a segment after its last commit ended, as
    * FileDecisionLog's `reclaimDelayMs` does. Default: the outcome retention.
    */

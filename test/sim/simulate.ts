@@ -83,7 +83,7 @@ export function simulate(options: SimOptions): SimResult {
   const participantNodes = new Map<string, number>();
   const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? true, options.logReclaimDelayMs ?? outcomeRetentionMs);
   const coordinatorOptions = {
-    config: { ...coordinatorSimConfig, finishedRetentionMs: outcomeRetentionMs },
+    config: { ...coordinatorSimConfig, finishedRetentionMs: outcomeRetentionMs, ...(options.finishedTxMax === undefined ? {} : { finishedTxMax: options.finishedTxMax }) },
     tickMs: coordinatorTickMs,
     phase2CallTimeoutMs: 100,
     skewMs: skew(),
