@@ -6,16 +6,16 @@ import { defineFailpoint } from '../../lib/failpoints/failpoints.js';
  * voting, and between the steps of publishing, which must all be restartable.
  */
 export const blobFailpoints = {
-  prepareBeforeFsync: defineFailpoint('participant.blob.prepare.before-fsync', 'prepare: staged files durable, no manifest written yet'),
+  prepareBeforeFsync: defineFailpoint('participant.blob.prepare.before-fsync', 'prepare: staged files durable, the marker not yet written'),
   prepareAfterManifestSync: defineFailpoint(
     'participant.blob.prepare.after-manifest-sync',
-    'prepare: the manifest is durable (the branch is prepared); yes not yet answered',
+    'prepare: the marker and the staged names are durable (the branch is prepared); yes not yet answered',
   ),
   commitBeforeRename: defineFailpoint('participant.blob.commit.before-rename', 'commit: one staged object is about to be renamed into objects/'),
-  commitAfterRename: defineFailpoint('participant.blob.commit.after-rename', 'commit: one staged object was renamed into objects/ (dir not yet fsynced)'),
+  commitAfterRename: defineFailpoint('participant.blob.commit.after-rename', 'commit: one staged object was renamed into objects/ (not fsynced)'),
   commitAfterPublish: defineFailpoint(
     'participant.blob.commit.after-publish',
-    'commit: every object is published and its directory fsynced; manifest not yet moved, staging not yet removed',
+    'commit: every object is renamed into objects/; the marker not yet moved to committed/',
   ),
-  abortBeforeDelete: defineFailpoint('participant.blob.abort.before-delete', 'abort: the staging directory is about to be deleted'),
+  abortBeforeDelete: defineFailpoint('participant.blob.abort.before-delete', "abort: the branch's staged files and marker are about to be deleted"),
 } as const;

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { limits } from '../../lib/limits/limits.js';
 
 /**
- * What a prepared blob branch consists of: written to `staging/<txId>/MANIFEST.json` by
- * prepare (its presence is the yes vote on disk), moved to `committed/<txId>.json` by
- * commit. The file names are checked because commit builds paths from them.
+ * What a prepared blob branch consists of: written into its marker `staging/<txId>.prepared`
+ * by prepare (without fsync: the durable names of the staged files are what recovery
+ * trusts), moved with it to `committed/<txId>.json` by commit, where it lets a repeated
+ * Commit be checked against the published objects. The file names are checked because
+ * paths are built from them.
  */
 export const blobManifestSchema = z.object({
   version: z.literal(1),
@@ -14,7 +16,7 @@ export const blobManifestSchema = z.object({
   objects: z
     .array(
       z.object({
-        /** Name of the staged file inside `staging/<txId>/`. */
+        /** The staged file's id, `<32 hex>.data` (see BlobLayout.stagedObject). */
         file: z.string().regex(/^[0-9a-f]{32}\.data$/),
         sha256: z.string().regex(/^[0-9a-f]{64}$/),
         size: z.number().int().nonnegative(),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, opendir, readFile, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, opendir, readFile, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assert, assertNever } from '../../lib/assert/assert.js';
@@ -8,7 +8,7 @@ import { GroupSync } from '../../lib/group-sync/group-sync.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import { fsyncs } from '../../lib/metrics/metrics.js';
-import { isValidTxId, txIdProblem } from '../../lib/tx-id/tx-id.js';
+import { txIdProblem } from '../../lib/tx-id/tx-id.js';
 import {
   BranchNotCommittedError,
   ChecksumMismatchError,
@@ -20,7 +20,7 @@ import {
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../resource-manager.js';
 import { BranchAlreadyCommittedError } from './branch-already-committed-error.js';
 import { blobFailpoints } from './blob-failpoints.js';
-import { BlobLayout } from './blob-layout.js';
+import { BlobLayout, type StagedObjectName } from './blob-layout.js';
 import { type BlobManifest, blobManifestSchema } from './blob-manifest.js';
 import { BlobStoreFatalError } from './blob-store-fatal-error.js';
 import { isSha256Hex } from './is-sha256-hex.js';
@@ -79,20 +79,17 @@ export interface BlobRead {
   readonly chunks: Readable;
 }
 
-interface StagedObject {
-  readonly file: string;
-  readonly sha256: string;
-  readonly size: number;
-}
+type StagedObject = StagedObjectName;
 
 /**
  * An unprepared branch, in memory only: unprepared work does not survive a restart (recover
- * deletes it, since the coordinator presumes it aborted), so neither need this.
+ * deletes it, since the coordinator presumes it aborted), so neither need this. `objects`
+ * are the staged files it holds, which a no vote or an abort deletes.
  */
 type OpenBranch =
   | { readonly kind: 'working'; readonly objects: StagedObject[] }
   /** A Put of this branch failed its checksum; the branch can only vote no. */
-  | { readonly kind: 'poisoned'; readonly reason: string };
+  | { readonly kind: 'poisoned'; readonly reason: string; readonly objects: StagedObject[] };
 
 type Lifecycle =
   | { readonly kind: 'new' }
@@ -103,15 +100,20 @@ type Lifecycle =
 const manifestVersion = 1;
 
 /**
- * The blob participant's resource manager over a local directory. Bytes are staged per tx,
- * made durable with a manifest on prepare, and published by rename into a content-addressed
- * tree on commit; reads only ever see published objects.
+ * The blob participant's resource manager over a local directory (layout: BlobLayout).
+ * A Put's bytes are made durable as they finish arriving (fdatasync) and the file is then
+ * named by its size and digest; prepare adds the branch's marker, and one fsync of the
+ * staging directory, shared by every tx preparing meanwhile, makes names and marker
+ * durable: that is the yes vote. Commit publishes by rename into a content-addressed tree
+ * and moves the marker to `committed/`; reads only ever see published objects.
  *
- * Every step of commit is restartable: a crash between any two renames leaves the manifest
- * in staging, recovery reports the branch as prepared, and the repeated commit skips what
- * was already published. The manifest then moves to `committed/`, where it is kept for
- * `committedRetentionMs` so a repeated Commit for a branch that is gone from staging (its
- * first ack was lost) is verified against the published objects rather than trusted.
+ * Every step of commit is restartable. Until its record is in `committed/`, a branch whose
+ * marker is in staging is prepared at restart, and the repeated commit skips what was
+ * already published. The object renames are not fsynced: a crash may put a renamed file
+ * back in staging, and recovery, finding the branch's commit record, publishes it again.
+ * The record is kept for `committedRetentionMs`, so a repeated Commit for a branch that is
+ * gone from staging (its first ack was lost) is verified against the published objects
+ * rather than trusted; before records are swept, every object directory is fsynced.
  */
 export class LocalBlobStore implements ResourceManager {
   readonly participantId: string;
@@ -166,35 +168,68 @@ export class LocalBlobStore implements ResourceManager {
     }
     if (createdObjectDirs) await this.dirSyncs.sync(this.layout.objectsRoot);
 
-    const prepared: { txId: string; preparedAtMs: number }[] = [];
-    let abortedLeftovers = 0;
+    await this.migrateLegacyStaging();
+    const found = new Map<string, { marker: boolean; objects: StagedObject[]; leftovers: string[] }>();
+    const of = (txId: string) => {
+      let tx = found.get(txId);
+      if (tx === undefined) found.set(txId, (tx = { marker: false, objects: [], leftovers: [] }));
+      return tx;
+    };
     for await (const entry of await opendir(this.layout.stagingRoot)) {
-      // a commit record wins over a manifest left in staging: commit moved the manifest
-      // and did not sync the removal of the staging directory
-      const finishing = isValidTxId(entry.name) && (await statOrUndefined(this.layout.committed(entry.name))) !== undefined;
-      const manifest = isValidTxId(entry.name) && !finishing ? await this.readManifest(entry.name) : undefined;
-      if (manifest !== undefined) {
-        prepared.push({ txId: entry.name, preparedAtMs: manifest.preparedAtMs });
-        this.prepared.set(entry.name, manifest);
-        continue;
-      }
-      await rm(path.join(this.layout.stagingRoot, entry.name), { recursive: true, force: true });
-      if (finishing) {
-        // a commit that crashed after moving its manifest: only the cleanup was left to do
-        this.logger.info({ txId: entry.name }, 'removed the staging left by an interrupted commit');
-      } else {
-        abortedLeftovers++;
-        this.logger.info({ txId: entry.name }, 'aborted unprepared staged work left from before the restart');
+      const parsed = BlobLayout.parseStagingEntry(entry.name, entry.isDirectory());
+      const file = path.join(this.layout.stagingRoot, entry.name);
+      switch (parsed.kind) {
+        case 'object':
+          of(parsed.txId).objects.push(parsed.object);
+          break;
+        case 'prepared':
+          of(parsed.txId).marker = true;
+          break;
+        case 'receiving':
+          of(parsed.txId).leftovers.push(file);
+          break;
+        case 'legacy-dir':
+        case 'unknown':
+          this.logger.warn({ file }, 'removed an entry of staging/ that no blob store version writes');
+          await rm(file, { recursive: true, force: true });
+          break;
+        default:
+          assertNever(parsed);
       }
     }
+
+    const prepared: { txId: string; preparedAtMs: number }[] = [];
+    let abortedLeftovers = 0;
+    let finishedCommits = 0;
+    for (const [txId, tx] of found) {
+      for (const leftover of tx.leftovers) await rm(leftover, { force: true });
+      const record = await statOrUndefined(this.layout.committed(txId));
+      if (record !== undefined) {
+        // committed: what is still in staging is a rename a crash undid, or one not yet done
+        for (const object of tx.objects) await this.publishObject(txId, object);
+        if (tx.marker) await rm(this.layout.prepared(txId), { force: true });
+        finishedCommits++;
+        continue;
+      }
+      if (tx.marker) {
+        const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: await this.preparedAtOf(txId), objects: tx.objects };
+        prepared.push({ txId, preparedAtMs: manifest.preparedAtMs });
+        this.prepared.set(txId, manifest);
+        continue;
+      }
+      for (const object of tx.objects) await rm(this.layout.stagedObject(txId, object), { force: true });
+      abortedLeftovers++;
+      this.logger.info({ txId }, 'aborted unprepared staged work left from before the restart');
+    }
     await this.dirSyncs.sync(this.layout.stagingRoot);
+    await this.syncObjectDirs();
 
     // a participant that restarts more often than the interval must still sweep
     this.startSweep();
     const sweeper = setInterval(() => this.startSweep(), this.sweepIntervalMs);
     sweeper.unref();
     this.lifecycle = { kind: 'ready', sweeper };
-    this.logger.info({ prepared: prepared.length, abortedLeftovers }, 'blob store recovered');
+    this.logger.info({ prepared: prepared.length, abortedLeftovers, finishedCommits }, 'blob store recovered');
     return { prepared, abortedLeftovers };
   }
 
@@ -222,36 +257,43 @@ export class LocalBlobStore implements ResourceManager {
     }
     await this.openBranch(txId);
     const file = `${randomBytes(16).toString('hex')}.data`;
-    const staged = this.layout.stagedFile(txId, file);
-    // A Put cut short leaves at most a file no manifest names: only the objects listed in
-    // the manifest are ever published, and unprepared staging is deleted at recovery.
+    const receiving = this.layout.receiving(txId, file);
+    // A Put cut short leaves at most a `.partial` file, which nothing publishes and
+    // recovery deletes; only a complete, durable object gets the name that says what it is.
     let received: PutResult;
     try {
-      received = await this.receive(txId, staged, source, expected);
+      received = await this.receive(txId, receiving, source, expected);
     } catch (err) {
-      await rm(staged, { force: true }).catch((rmErr: unknown) =>
-        this.logger.warn({ err: rmErr, txId, staged }, 'could not remove a partial staged file'),
+      await rm(receiving, { force: true }).catch((rmErr: unknown) =>
+        this.logger.warn({ err: rmErr, txId, receiving }, 'could not remove a partial staged file'),
       );
       if (err instanceof ChecksumMismatchError) {
-        this.branches.set(txId, { kind: 'poisoned', reason: err.message.slice(0, limits.reasonLengthMax) });
+        const before = this.branches.get(txId);
+        this.branches.set(txId, { kind: 'poisoned', reason: err.message.slice(0, limits.reasonLengthMax), objects: before?.objects ?? [] });
         this.logger.warn({ err, txId }, 'staged bytes do not match; the branch will vote no');
       }
       throw err;
     }
+    const object: StagedObject = { file, ...received };
+    const staged = this.layout.stagedObject(txId, object);
+    // not fsynced here: prepare's fsync of the staging directory makes the name durable
+    await rename(receiving, staged);
     const branch = this.branches.get(txId);
     if (branch?.kind !== 'working' || branch.objects.length >= limits.blobObjectsPerTxMax) {
       // aborted, poisoned or filled by another call while these bytes were arriving
       await rm(staged, { force: true });
       throw new TxNotActiveError(txId, 'the branch changed while the object was being received');
     }
-    branch.objects.push({ file, ...received });
+    branch.objects.push(object);
     return received;
   }
 
   /**
-   * Writes the manifest (tmp file, fdatasync, rename, fsync of the directories): the
-   * manifest on disk is the yes vote, so it is the last thing made durable and the answer
-   * comes after it. The staged bytes were made durable as they were received (Put).
+   * Writes the branch's marker and fsyncs the staging directory: the marker and the names
+   * of the branch's objects, durable, are the yes vote, and the answer comes after them.
+   * The staged bytes were made durable as they were received (Put). The marker holds the
+   * manifest, not fsynced: what recovery publishes comes from the durable names alone,
+   * and the manifest serves only to check a repeated Commit against (see verifyCommitted).
    */
   async prepare(txId: string): Promise<PrepareVote> {
     this.assertRecovered();
@@ -272,7 +314,9 @@ export class LocalBlobStore implements ResourceManager {
     const objects = [...branch.objects];
     await blobFailpoints.prepareBeforeFsync.hit();
     const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: this.nowMs(), objects };
-    await this.writeManifest(txId, manifest);
+    await writeFileUnsynced(this.layout.prepared(txId), JSON.stringify(manifest));
+    // shared by every prepare (and Put rename) since the last one began
+    await this.dirSyncs.sync(this.layout.stagingRoot);
     this.branches.delete(txId);
     this.prepared.set(txId, manifest);
     await blobFailpoints.prepareAfterManifestSync.hit();
@@ -306,14 +350,21 @@ export class LocalBlobStore implements ResourceManager {
       this.logger.error({ txId }, 'abort asked for a committed branch; refused');
       throw new BranchAlreadyCommittedError(txId, this.participantId);
     }
+    const branch = this.branches.get(txId);
+    const objects = this.prepared.get(txId)?.objects ?? branch?.objects;
+    // unknown, or a no vote already deleted everything (the branch stays only for its reason)
+    if (objects === undefined || (branch?.kind === 'poisoned' && objects.length === 0)) {
+      this.branches.delete(txId);
+      return { alreadyAborted: true };
+    }
+    await blobFailpoints.abortBeforeDelete.hit();
     this.branches.delete(txId);
     this.prepared.delete(txId);
-    const stagingDir = this.layout.stagingDir(txId);
-    if ((await statOrUndefined(stagingDir)) === undefined) return { alreadyAborted: true };
-    await blobFailpoints.abortBeforeDelete.hit();
-    await rm(stagingDir, { recursive: true, force: true });
-    // not needed for safety (a staging dir that comes back is aborted again), but it
-    // spares a restart an in-doubt branch it would have to ask about
+    // the marker last: until it goes, a restart finds the branch in doubt and asks again
+    for (const object of objects) await rm(this.layout.stagedObject(txId, object), { force: true });
+    await rm(this.layout.prepared(txId), { force: true });
+    // not needed for safety (a marker that comes back is aborted again), but it spares a
+    // restart an in-doubt branch it would have to ask about
     await this.dirSyncs.sync(this.layout.stagingRoot);
     this.logger.debug({ txId }, 'blob branch aborted');
     return { alreadyAborted: false };
@@ -376,13 +427,20 @@ export class LocalBlobStore implements ResourceManager {
    */
   async sweepCommitted(): Promise<number> {
     const cutoffMs = this.nowMs() - this.committedRetentionMs;
-    let removed = 0;
+    const expired: string[] = [];
     for await (const entry of await opendir(this.layout.committedRoot)) {
       if (!entry.name.endsWith('.json')) continue;
       const file = path.join(this.layout.committedRoot, entry.name);
       const found = await statOrUndefined(file);
       // the later of the commit's stamp and its rename (see publish)
-      if (found === undefined || Math.max(found.mtimeMs, found.ctimeMs) >= cutoffMs) continue;
+      if (found !== undefined && Math.max(found.mtimeMs, found.ctimeMs) < cutoffMs) expired.push(file);
+    }
+    if (expired.length === 0) return 0;
+    // A record is what republishes an object whose rename a crash undid: its objects'
+    // renames, older than the record, are made durable before it goes.
+    await this.syncObjectDirs();
+    let removed = 0;
+    for (const file of expired) {
       // no fsync: a record that comes back after a crash is merely swept again
       await rm(file, { force: true });
       removed++;
@@ -415,7 +473,6 @@ export class LocalBlobStore implements ResourceManager {
       if ((await statOrUndefined(this.layout.committed(txId))) !== undefined) {
         throw new TxNotActiveError(txId, 'the blob branch is committed');
       }
-      await mkdir(this.layout.stagingDir(txId), { recursive: true });
       // another call of the tx may have opened it meanwhile; keep what it staged
       if (!this.branches.has(txId)) this.branches.set(txId, { kind: 'working', objects: [] });
     }
@@ -467,58 +524,42 @@ export class LocalBlobStore implements ResourceManager {
     return { sha256, size };
   }
 
-  private async writeManifest(txId: string, manifest: BlobManifest): Promise<void> {
-    const tmp = this.layout.manifestTmp(txId);
-    const handle = await open(tmp, 'w');
-    try {
-      await writeAll(handle, Buffer.from(JSON.stringify(manifest)));
-      await this.durable('blob-manifest', tmp, () => handle.datasync());
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.layout.manifest(txId));
-    // the manifest's entry, and the branch's own directory entry (made by its first Put),
-    // or the whole branch could vanish; the second is shared with concurrent prepares
-    await Promise.all([this.dirSyncs.sync(this.layout.stagingDir(txId)), this.dirSyncs.sync(this.layout.stagingRoot)]);
-  }
-
   private async voteNo(txId: string, reason: string): Promise<PrepareVote> {
     // a no leaves nothing behind; a poisoned branch keeps its reason in memory for repeats
-    await rm(this.layout.stagingDir(txId), { recursive: true, force: true });
+    const branch = this.branches.get(txId);
+    if (branch !== undefined && branch.objects.length > 0) {
+      for (const object of branch.objects) await rm(this.layout.stagedObject(txId, object), { force: true });
+      this.branches.set(txId, { kind: 'poisoned', reason, objects: [] });
+    }
     this.logger.info({ txId, reason }, 'blob branch votes no');
     return { vote: 'no', reason };
   }
 
   private async publish(txId: string, manifest: BlobManifest): Promise<void> {
-    const objectDirs = new Set<string>();
     for (const object of manifest.objects) {
       await blobFailpoints.commitBeforeRename.hit();
       await this.publishObject(txId, object);
-      objectDirs.add(this.layout.objectDir(object.sha256));
       await blobFailpoints.commitAfterRename.hit();
     }
-    // always, not only when this call renamed: a previous attempt may have died before syncing
-    await Promise.all([...objectDirs].map((dir) => this.dirSyncs.sync(dir)));
+    // The renames are not fsynced: until the record below is durable the marker keeps the
+    // branch prepared, and after it a crash that undoes a rename is repaired by recovery.
     await blobFailpoints.commitAfterPublish.hit();
 
-    const manifestPath = this.layout.manifest(txId);
+    const marker = this.layout.prepared(txId);
     // Retention counts from the commit, not the prepare (a branch may sit in doubt for
     // days): the mtime is stamped with the store's clock, and the rename sets the ctime,
     // which the sweep reads too, so a stamp lost in a crash still leaves the commit dated.
     const now = new Date(this.nowMs());
-    await utimes(manifestPath, now, now);
-    await rename(manifestPath, this.layout.committed(txId));
+    await utimes(marker, now, now);
+    await rename(marker, this.layout.committed(txId));
     await this.dirSyncs.sync(this.layout.committedRoot);
     this.prepared.delete(txId);
     this.branches.delete(txId);
-    // no fsync: a staging directory that comes back after a crash is removed at recovery,
-    // which finds the commit record
-    await this.removeStagingDir(txId);
     this.logger.debug({ txId, objects: manifest.objects.length }, 'blob branch committed');
   }
 
-  private async publishObject(txId: string, object: BlobManifest['objects'][number]): Promise<void> {
-    const staged = this.layout.stagedFile(txId, object.file);
+  private async publishObject(txId: string, object: StagedObject): Promise<void> {
+    const staged = this.layout.stagedObject(txId, object);
     const target = this.layout.object(object.sha256);
     try {
       // over an existing object of the same content, the rename just replaces it by itself
@@ -531,32 +572,70 @@ export class LocalBlobStore implements ResourceManager {
     }
   }
 
-  /** Removes a staging directory whose files were published or moved: empty, unless a cut-short Put left one. */
-  private async removeStagingDir(txId: string): Promise<void> {
-    const stagingDir = this.layout.stagingDir(txId);
-    try {
-      await rmdir(stagingDir);
-    } catch (err) {
-      if (isMissing(err)) return;
-      await rm(stagingDir, { recursive: true, force: true });
+  /** Fsyncs every object directory (they are few and fixed): each rename into them before this call is durable after it. */
+  private async syncObjectDirs(): Promise<void> {
+    await Promise.all(this.layout.objectDirs().map((dir) => this.dirSyncs.sync(dir)));
+  }
+
+  /** When a recovered marker was written: from the manifest it holds, else from its mtime. */
+  private async preparedAtOf(txId: string): Promise<number> {
+    const manifest = await this.readManifestLenient(this.layout.prepared(txId), txId);
+    if (manifest !== undefined) return manifest.preparedAtMs;
+    return Math.trunc((await stat(this.layout.prepared(txId))).mtimeMs);
+  }
+
+  /**
+   * Moves the branches of the earlier layout (`staging/<txId>/` with `MANIFEST.json` once
+   * prepared) into the flat one, restartably: each file is renamed to its flat name, then
+   * the marker is written and fsynced with the directory, then the old directory goes.
+   * Without a manifest the directory is unprepared work and is deleted; beside a commit
+   * record it is a commit that had not finished, and its objects are published.
+   */
+  private async migrateLegacyStaging(): Promise<void> {
+    for await (const entry of await opendir(this.layout.stagingRoot)) {
+      const parsed = BlobLayout.parseStagingEntry(entry.name, entry.isDirectory());
+      if (parsed.kind !== 'legacy-dir') continue;
+      const { txId } = parsed;
+      const dir = this.layout.legacyStagingDir(txId);
+      const manifest =
+        (await this.readManifestFile(path.join(dir, 'MANIFEST.json'), txId)) ??
+        (await this.readManifestLenient(this.layout.committed(txId), txId));
+      if (manifest !== undefined) {
+        for (const object of manifest.objects) {
+          try {
+            await rename(path.join(dir, object.file), this.layout.stagedObject(txId, object));
+          } catch (err) {
+            // moved by an earlier, interrupted migration (or published)
+            if (!isMissing(err)) throw err;
+          }
+        }
+        const committed = (await statOrUndefined(this.layout.committed(txId))) !== undefined;
+        if (!committed) await writeFileUnsynced(this.layout.prepared(txId), JSON.stringify(manifest));
+        await this.dirSyncs.sync(this.layout.stagingRoot);
+        this.logger.info({ txId, committed }, 'moved a branch of the earlier staging layout to the flat one');
+      }
+      await rm(dir, { recursive: true, force: true });
     }
   }
 
   private async verifyCommitted(txId: string): Promise<void> {
     const recordPath = this.layout.committed(txId);
-    const record = await this.readManifestFile(recordPath, txId);
-    const stagingDir = this.layout.stagingDir(txId);
-    if (record === undefined) {
-      const staged = (await statOrUndefined(stagingDir)) !== undefined;
+    if ((await statOrUndefined(recordPath)) === undefined) {
+      const staged = this.branches.has(txId);
       throw new BranchNotCommittedError(
         txId,
         this.participantId,
         staged
-          ? 'the branch never prepared (staged work without a manifest)'
+          ? 'the branch never prepared (staged work without a marker)'
           : 'no staged work and no commit record (never prepared, aborted, or the record passed its retention)',
       );
     }
-    for (const object of record.objects) {
+    const record = await this.readManifestLenient(recordPath, txId);
+    if (record === undefined) {
+      // the manifest in a record is written without fsync: a crash may have emptied it
+      this.logger.warn({ txId, recordPath }, 'commit record without a readable manifest; its objects cannot be checked');
+    }
+    for (const object of record?.objects ?? []) {
       const found = await statOrUndefined(this.layout.object(object.sha256));
       if (found?.size !== object.size) {
         throw new BranchNotCommittedError(txId, this.participantId, `object ${object.sha256} listed in ${recordPath} is not published`);
@@ -564,15 +643,17 @@ export class LocalBlobStore implements ResourceManager {
     }
     // the commit that wrote the record may have died before syncing it; ack only what is durable
     await this.dirSyncs.sync(this.layout.committedRoot);
-    if ((await statOrUndefined(stagingDir)) !== undefined) {
-      await rm(stagingDir, { recursive: true, force: true });
-      await this.dirSyncs.sync(this.layout.stagingRoot);
-    }
-    this.logger.info({ txId, objects: record.objects.length }, 'blob branch was already committed (verified)');
+    this.logger.info({ txId, objects: record?.objects.length }, 'blob branch was already committed (verified)');
   }
 
-  private readManifest(txId: string): Promise<BlobManifest | undefined> {
-    return this.readManifestFile(this.layout.manifest(txId), txId);
+  /** A manifest written without fsync: undefined when missing, empty, torn or not this tx's. */
+  private async readManifestLenient(file: string, txId: string): Promise<BlobManifest | undefined> {
+    try {
+      return await this.readManifestFile(file, txId);
+    } catch (err) {
+      if (err instanceof ManifestCorruptError) return undefined;
+      throw err;
+    }
   }
 
   private async readManifestFile(file: string, txId: string): Promise<BlobManifest | undefined> {
@@ -605,7 +686,7 @@ export class LocalBlobStore implements ResourceManager {
   }
 
   /** Runs an fsync; a failure is fatal (see BlobStoreFatalError), never retried. */
-  private async durable(what: 'blob-data' | 'blob-manifest' | 'blob-dir', target: string, sync: () => Promise<void>): Promise<void> {
+  private async durable(what: 'blob-data' | 'blob-dir', target: string, sync: () => Promise<void>): Promise<void> {
     fsyncs.labels(what).inc();
     try {
       await sync();
@@ -632,6 +713,16 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
     assert(bytesWritten > 0, 'a write to a regular file makes progress');
     offset += bytesWritten;
+  }
+}
+
+/** Creates or replaces `file` with `text`, without fsync (the caller syncs the directory when the name matters). */
+async function writeFileUnsynced(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    await writeAll(handle, Buffer.from(text));
+  } finally {
+    await handle.close();
   }
 }
 

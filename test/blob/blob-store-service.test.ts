@@ -276,8 +276,8 @@ async function openFilesNamed(name: string): Promise<number> {
 }
 
 async function stagedFiles(store: LocalBlobStore, txId: string): Promise<string[]> {
-  const dir = path.join((store as unknown as { layout: { stagingRoot: string } }).layout.stagingRoot, txId);
-  return readdir(dir).catch(() => []);
+  const dir = (store as unknown as { layout: { stagingRoot: string } }).layout.stagingRoot;
+  return (await readdir(dir).catch(() => [])).filter((name) => name.startsWith(`${txId}.`));
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {

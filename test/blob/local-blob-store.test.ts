@@ -41,7 +41,17 @@ async function readAll(store: LocalBlobStore, sha256: string, range?: { offset?:
 }
 
 async function readManifest(dataDir: string, txId: string): Promise<BlobManifest> {
-  return JSON.parse(await readFile(path.join(dataDir, 'staging', txId, 'MANIFEST.json'), 'utf8')) as BlobManifest;
+  return JSON.parse(await readFile(path.join(dataDir, 'staging', `${txId}.prepared`), 'utf8')) as BlobManifest;
+}
+
+/** Where a staged object of `txId` lies (see BlobLayout). */
+function stagedPath(dataDir: string, txId: string, object: BlobManifest['objects'][number]): string {
+  return path.join(dataDir, 'staging', `${txId}.${object.file.slice(0, 32)}.${object.size}.${object.sha256}.data`);
+}
+
+/** The entries of staging/ that belong to `txId`. */
+async function stagedOf(dataDir: string, txId: string): Promise<string[]> {
+  return (await readdir(path.join(dataDir, 'staging'))).filter((name) => name.startsWith(`${txId}.`));
 }
 
 describe('LocalBlobStore', () => {
@@ -64,7 +74,6 @@ describe('LocalBlobStore', () => {
     expect(await store.stat(put.sha256)).toEqual({ size: bytes.length });
     expect((await readAll(store, put.sha256)).equals(bytes)).toBe(true);
     expect(await filesUnder(path.join(dataDir, 'staging'))).toEqual([]);
-    expect(await exists(path.join(dataDir, 'staging', txId))).toBe(false);
     expect(await exists(path.join(dataDir, 'committed', `${txId}.json`))).toBe(true);
   });
 
@@ -98,7 +107,7 @@ describe('LocalBlobStore', () => {
     expect(failure).toBeInstanceOf(ChecksumMismatchError);
     const message = (failure as Error).message;
     // only the earlier, good object is left
-    expect(await filesUnder(path.join(dataDir, 'staging', txId))).toHaveLength(1);
+    expect(await stagedOf(dataDir, txId)).toHaveLength(1);
 
     expect(await store.prepare(txId)).toEqual({ vote: 'no', reason: message });
     expect(await store.prepare(txId)).toEqual({ vote: 'no', reason: message });
@@ -187,7 +196,8 @@ describe('LocalBlobStore', () => {
     const { store: after, recovery } = await restartStore(dataDir);
 
     expect(recovery).toEqual({ prepared: [{ txId: prepared, preparedAtMs: 1_700_000_000_000 }], abortedLeftovers: 1 });
-    expect(await readdir(path.join(dataDir, 'staging'))).toEqual([prepared]);
+    expect((await stagedOf(dataDir, prepared)).sort()).toEqual([expect.stringMatching(/\.data$/), `${prepared}.prepared`]);
+    expect(await stagedOf(dataDir, unprepared)).toEqual([]);
     expect(await after.prepare(unprepared)).toMatchObject({ vote: 'no' });
     expect(await after.commit(prepared)).toEqual({ alreadyCommitted: false });
     expect(await after.stat(sha256)).toEqual({ size: 3_000 });
@@ -204,7 +214,7 @@ describe('LocalBlobStore', () => {
     const first = manifest.objects.find((o) => o.sha256 === a.sha256);
     expect(first).toBeDefined();
     await mkdir(path.dirname(objectPath(dataDir, a.sha256)), { recursive: true });
-    await rename(path.join(dataDir, 'staging', txId, first?.file ?? ''), objectPath(dataDir, a.sha256));
+    await rename(stagedPath(dataDir, txId, first as BlobManifest['objects'][number]), objectPath(dataDir, a.sha256));
 
     expect(await store.commit(txId)).toEqual({ alreadyCommitted: false });
 
@@ -246,8 +256,8 @@ describe('LocalBlobStore', () => {
     const manifest = await readManifest(dataDir, txId);
     const [object] = manifest.objects;
     await mkdir(path.dirname(objectPath(dataDir, sha256)), { recursive: true });
-    await rename(path.join(dataDir, 'staging', txId, object?.file ?? ''), objectPath(dataDir, sha256));
-    await rename(path.join(dataDir, 'staging', txId, 'MANIFEST.json'), path.join(dataDir, 'committed', `${txId}.json`));
+    await rename(stagedPath(dataDir, txId, object as BlobManifest['objects'][number]), objectPath(dataDir, sha256));
+    await rename(path.join(dataDir, 'staging', `${txId}.prepared`), path.join(dataDir, 'committed', `${txId}.json`));
     // the process died there: a restarted store finds the commit record
     await store.close();
     const { store: restarted, recovery } = await restartStore(dataDir);
@@ -257,18 +267,17 @@ describe('LocalBlobStore', () => {
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
   });
 
-  it('a manifest left in staging beside its commit record (the staging removal was not synced) is a finished commit at restart', async () => {
+  it('a marker left in staging beside its commit record (the staging removal was not synced) is a finished commit at restart', async () => {
     const dataDir = await makeBlobDir();
     const store = await openTestStore({ dataDir });
     const txId = newTxId();
     const { sha256 } = await store.put(txId, chunked(contentOf(4_000)));
     await store.prepare(txId);
-    const manifest = await readFile(path.join(dataDir, 'staging', txId, 'MANIFEST.json'));
+    const manifest = await readFile(path.join(dataDir, 'staging', `${txId}.prepared`));
     await store.commit(txId);
     await store.close();
     // what a crash could leave if the rename out of staging were undone but the record kept
-    await mkdir(path.join(dataDir, 'staging', txId));
-    await writeFile(path.join(dataDir, 'staging', txId, 'MANIFEST.json'), manifest);
+    await writeFile(path.join(dataDir, 'staging', `${txId}.prepared`), manifest);
 
     const { store: restarted, recovery } = await restartStore(dataDir);
 
@@ -276,6 +285,73 @@ describe('LocalBlobStore', () => {
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
     expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
     expect(await restarted.stat(sha256)).toEqual({ size: 4_000 });
+  });
+
+  it('an object rename a crash undid (the object is back in staging) is published again at restart, from the commit record', async () => {
+    const dataDir = await makeBlobDir();
+    const store = await openTestStore({ dataDir });
+    const txId = newTxId();
+    const { sha256 } = await store.put(txId, chunked(contentOf(4_000)));
+    await store.prepare(txId);
+    const [object] = (await readManifest(dataDir, txId)).objects;
+    await store.commit(txId);
+    await store.close();
+    // the renames into objects/ are not fsynced: after a power loss the file may be back in staging
+    await rename(objectPath(dataDir, sha256), stagedPath(dataDir, txId, object as BlobManifest['objects'][number]));
+
+    const { store: restarted, recovery } = await restartStore(dataDir);
+
+    expect(recovery).toEqual({ prepared: [], abortedLeftovers: 0 });
+    expect(await restarted.stat(sha256)).toEqual({ size: 4_000 });
+    expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
+    expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
+  });
+
+  it('a commit record whose manifest a crash emptied (it is written without fsync) still verifies a repeated commit', async () => {
+    const dataDir = await makeBlobDir();
+    const store = await openTestStore({ dataDir });
+    const txId = newTxId();
+    await store.put(txId, chunked(contentOf(4_000)));
+    await store.prepare(txId);
+    await store.commit(txId);
+    await store.close();
+    await writeFile(path.join(dataDir, 'committed', `${txId}.json`), '');
+
+    const { store: restarted } = await restartStore(dataDir);
+    expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
+  });
+
+  it('branches of the earlier layout (staging/<txId>/MANIFEST.json) are moved to the flat one at restart: prepared stays prepared, unprepared is aborted', async () => {
+    const dataDir = await makeBlobDir();
+    const store = await openTestStore({ dataDir, nowMs: () => 1_700_000_000_000 });
+    const [prepared, unprepared, committing] = [newTxId(), newTxId(), newTxId()];
+    const bytes = { prepared: contentOf(3_000, 4), committing: contentOf(3_000, 5) };
+    const put = { prepared: await store.put(prepared, chunked(bytes.prepared)), committing: await store.put(committing, chunked(bytes.committing)) };
+    await store.put(unprepared, chunked(contentOf(3_000, 6)));
+    for (const txId of [prepared, committing]) await store.prepare(txId);
+    await store.close();
+    // rewrite what the store left into the earlier layout: one directory per branch
+    for (const txId of [prepared, unprepared, committing]) {
+      await mkdir(path.join(dataDir, 'staging', txId));
+      for (const name of await stagedOf(dataDir, txId)) {
+        if (name.endsWith('.prepared')) {
+          const target = txId === committing ? path.join(dataDir, 'committed', `${txId}.json`) : path.join(dataDir, 'staging', txId, 'MANIFEST.json');
+          await rename(path.join(dataDir, 'staging', name), target);
+        } else {
+          await rename(path.join(dataDir, 'staging', name), path.join(dataDir, 'staging', txId, `${name.split('.')[1]}.data`));
+        }
+      }
+    }
+    expect((await readdir(path.join(dataDir, 'staging'))).sort()).toEqual([prepared, unprepared, committing].sort());
+
+    const { store: restarted, recovery } = await restartStore(dataDir);
+
+    expect(recovery).toEqual({ prepared: [{ txId: prepared, preparedAtMs: 1_700_000_000_000 }], abortedLeftovers: 0 });
+    // the commit that had moved its manifest is finished; the prepared branch commits from its new place
+    expect(await restarted.stat(put.committing.sha256)).toEqual({ size: 3_000 });
+    expect(await restarted.commit(prepared)).toEqual({ alreadyCommitted: false });
+    expect((await readAll(restarted, put.prepared.sha256)).equals(bytes.prepared)).toBe(true);
+    expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
   });
 
   it('a prepare failing before its manifest is durable votes nothing, and the branch is aborted at restart', async () => {

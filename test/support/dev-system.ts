@@ -89,9 +89,10 @@ export class DevSystem {
     }
   }
 
-  /** Staging directories left at the blob participant. */
+  /** Txs with staged files left at the blob participant (each staging entry is named <txId>.…). */
   async stagedTxs(): Promise<string[]> {
-    return readdir(join(this.dir, 'blob', 'staging')).catch(() => []);
+    const staged = await readdir(join(this.dir, 'blob', 'staging')).catch(() => []);
+    return [...new Set(staged.map((name) => name.split('.')[0] ?? name))];
   }
 
   async objectExists(sha256: string): Promise<boolean> {
