@@ -35,7 +35,8 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     super(admin, databaseUrl);
   }
 
-  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn'): Promise<ChaosSystem> {
+  /** `unsafeFailpoints`: start the coordinator with --unsafe-failpoints, for a run that arms the mutant switch. */
+  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn', unsafeFailpoints = false): Promise<ChaosSystem> {
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
     const proxies = {} as Record<LinkName, FaultProxy>;
@@ -71,7 +72,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
         supervisor.start(
           spec(
             'coordinator',
-            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000'],
+            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000', ...(unsafeFailpoints ? ['--unsafe-failpoints'] : [])],
             grpcReady,
           ),
         ),

@@ -17,7 +17,11 @@ export function failpointProcess(name: string): AdminProcess | undefined {
   return adminProcesses.find((p) => name.startsWith(failpointPrefix[p]));
 }
 
-/** The UNSAFE mutant switch breaks the protocol on purpose: never armed by chance. */
+/**
+ * The UNSAFE mutant switch breaks the protocol on purpose: never armed by chance, and
+ * armable only in a coordinator started with --unsafe-failpoints (a run that arms it at
+ * start starts its coordinator so; a deployment must have been started so by its owner).
+ */
 export function isUnsafeFailpoint(name: string): boolean {
   return name.includes('.unsafe.');
 }

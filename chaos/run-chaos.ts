@@ -5,7 +5,7 @@ import { Prng } from '../lib/prng/prng.js';
 import { awaitRecovery, checkInvariants, type Violation } from './chaos-checker.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem } from './chaos-system.js';
-import { adminProcesses, failpointProcess, processNames, type ChaosTarget } from './chaos-target.js';
+import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
 import { ExternalSystem, type ExternalOptions } from './external-system.js';
 
@@ -82,7 +82,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // the embedded PostgreSQL runs as the postgres user when we are root
   await chmod(dir, 0o755);
   await mkdir(join(dir, 'logs'), { recursive: true });
-  const system = await ChaosSystem.start(dir, { say: options.say });
+  // arming the mutant switch needs a coordinator started to allow it; no other run gets one
+  const unsafe = options.armAtStart.split(',').some((item) => isUnsafeFailpoint(item.split('=')[0]?.trim() ?? ''));
+  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe);
   options.say(`system up in ${dir}`);
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;

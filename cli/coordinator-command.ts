@@ -26,15 +26,22 @@ export function coordinatorCommand(): Command {
     .addOption(new Option('--phase2-wait-ms <ms>', 'how long Commit waits for every ack once the decision is durable').env('TWOPHASE_PHASE2_WAIT_MS').default(String(limits.phase2WaitMs)))
     .addOption(new Option('--phase2-call-timeout-ms <ms>', 'deadline of one phase-2 call to a participant').env('TWOPHASE_PHASE2_CALL_TIMEOUT_MS').default('5000'))
     .addOption(new Option('--admin', 'serve twophase.v1.Admin (arm failpoints at run time, read counters)').env('TWOPHASE_ADMIN').default(false))
+    // a flag only, no variable: a deployment's environment must not be able to turn it on
+    .addOption(
+      new Option(
+        '--unsafe-failpoints',
+        'allow failpoints that break a guarantee on purpose (coordinator.unsafe.*, for testing the checkers) to be armed by TWOPHASE_FAILPOINTS or Admin; never in production',
+      ).default(false),
+    )
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addHelpText(
       'after',
-      '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`).\n\nExample:\n  twophase coordinator --listen 127.0.0.1:7070 --data-dir ./data/coordinator \\\n    --participant blob=127.0.0.1:7071 --participant metadata=127.0.0.1:7072\n',
+      '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`). The UNSAFE ones\n(coordinator.unsafe.*) break a guarantee on purpose and are refused unless --unsafe-failpoints is given.\n\nExample:\n  twophase coordinator --listen 127.0.0.1:7070 --data-dir ./data/coordinator \\\n    --participant blob=127.0.0.1:7071 --participant metadata=127.0.0.1:7072\n',
     )
     .action(async (opts: Record<string, unknown>) => {
       const raw = { ...withAdmin(opts), participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };
       const settings = parseSettings(coordinatorSettingsSchema, raw, coordinatorSettingNames);
-      startFailpoints();
+      startFailpoints({ unsafe: opts.unsafeFailpoints === true });
       const running = await runCoordinator(settings);
       runUntilSignal('coordinator', () => running.stop());
     });

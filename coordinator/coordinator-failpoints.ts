@@ -15,7 +15,12 @@ export const coordinatorFailpoints = {
   /**
    * UNSAFE, for checking the checkers only: armed with `error`, the coordinator delivers
    * Commit to every participant before making its decision durable (the classic 2PC bug).
+   * Armable only in a coordinator started with --unsafe-failpoints.
    */
-  unsafeCommitBeforeSync: defineFailpoint('coordinator.unsafe.commit-before-sync', 'UNSAFE mutant: armed with error, Commit is delivered before the decision is synced'),
+  unsafeCommitBeforeSync: defineFailpoint(
+    'coordinator.unsafe.commit-before-sync',
+    'UNSAFE mutant: armed with error, Commit is delivered before the decision is synced (needs --unsafe-failpoints)',
+    { unsafe: true },
+  ),
   replyBeforeSend: defineFailpoint('coordinator.reply.before', 'an answer to a client call (Commit, Abort, …) is about to be sent'),
 } as const;

@@ -11,6 +11,7 @@ import { FailpointError } from './failpoint-error.js';
 import { failpointNameLengthMax, failpointNamePattern } from './failpoint-grammar.js';
 import { checkFailpointSpec, type FailpointSpec, parseFailpointSpec } from './failpoint-spec.js';
 import { UnknownFailpointError } from './unknown-failpoint-error.js';
+import { UnsafeFailpointError } from './unsafe-failpoint-error.js';
 
 /** The variable `armFromEnv` reads. */
 export const failpointsEnvVar = 'TWOPHASE_FAILPOINTS';
@@ -22,6 +23,16 @@ export interface FailpointRegistryOptions {
    * when and whether a crash fires can be tested without dying.
    */
   readonly crash?: () => void;
+}
+
+export interface DefineOptions {
+  /**
+   * The failpoint breaks a guarantee on purpose (a mutant that proves the checkers can
+   * fail), instead of only delaying, crashing or failing an operation as real faults do.
+   * It is armed only in a registry that `allowUnsafe` was called on, and its name contains
+   * `.unsafe.` so that tools can leave it out by name.
+   */
+  readonly unsafe?: boolean;
 }
 
 export interface ArmOptions {
@@ -46,6 +57,7 @@ export class FailpointRegistry {
   readonly #defined = new Map<string, DefinedFailpoint>();
   /** Armed specs by name, defined or not yet: arming may precede definition. */
   readonly #armed = new Map<string, { readonly action: FailpointAction; readonly random: () => number }>();
+  #unsafeAllowed = false;
 
   constructor(options: FailpointRegistryOptions = {}) {
     this.#crash = options.crash ?? killSelf;
@@ -55,17 +67,30 @@ export class FailpointRegistry {
    * Defines a failpoint; call once per name, at module load. Defining a name twice
    * is a bug (two places would share one fault) and fails an assertion.
    */
-  define(name: string, description: string): Failpoint {
+  define(name: string, description: string, options: DefineOptions = {}): Failpoint {
     assert(
       name.length <= failpointNameLengthMax && failpointNamePattern.test(name),
       `failpoint name ${JSON.stringify(name)} is lowercase words joined by "." and "-"`,
     );
     assert(!this.#defined.has(name), `failpoint ${name} is defined once`);
-    const failpoint = new DefinedFailpoint(name, description, this.#crash);
+    const unsafe = options.unsafe === true;
+    assert(unsafe === name.includes('.unsafe.'), `failpoint ${name}: a name contains ".unsafe." exactly when the failpoint is unsafe`);
+    const failpoint = new DefinedFailpoint(name, description, unsafe, this.#crash);
     this.#defined.set(name, failpoint);
     const armed = this.#armed.get(name);
-    if (armed !== undefined) failpoint.arm(armed.action, armed.random);
+    // an unsafe one armed early stays inert unless allowed; validateArmed reports it
+    if (armed !== undefined && (!unsafe || this.#unsafeAllowed)) failpoint.arm(armed.action, armed.random);
     return failpoint;
+  }
+
+  /**
+   * Lets unsafe failpoints be armed in this registry from now on. A process calls it only
+   * when started with `--unsafe-failpoints`, so no environment variable or Admin call can
+   * make a production process break its guarantees.
+   */
+  allowUnsafe(): void {
+    this.#unsafeAllowed = true;
+    for (const [name, armed] of this.#armed) this.#defined.get(name)?.arm(armed.action, armed.random);
   }
 
   /** Every defined failpoint, sorted by name. */
@@ -78,10 +103,13 @@ export class FailpointRegistry {
   /**
    * Arms (or, with `off`, disarms) one failpoint, replacing what it was armed with
    * and restarting its hit count. The name need not be defined yet; see
-   * `validateArmed`. Throws `FailpointSpecError` for a bad name or action.
+   * `validateArmed`. Throws `FailpointSpecError` for a bad name or action, and
+   * `UnsafeFailpointError` for a defined unsafe failpoint (unless `allowUnsafe`; `off` is
+   * always allowed).
    */
   arm(name: string, action: FailpointAction, options: ArmOptions = {}): void {
     checkFailpointSpec({ name, action });
+    this.#checkSafe([{ name, action }]);
     const random = options.random ?? Math.random;
     this.#armed.set(name, { action, random });
     this.#defined.get(name)?.arm(action, random);
@@ -94,6 +122,7 @@ export class FailpointRegistry {
    */
   armSpec(text: string, options: ArmOptions = {}): readonly FailpointSpec[] {
     const specs = parseFailpointSpec(text);
+    this.#checkSafe(specs);
     for (const { name, action } of specs) this.arm(name, action, options);
     return specs;
   }
@@ -116,6 +145,17 @@ export class FailpointRegistry {
   validateArmed(): void {
     const unknown = [...this.#armed.keys()].filter((name) => !this.#defined.has(name)).sort();
     if (unknown.length > 0) throw new UnknownFailpointError(unknown);
+    if (!this.#unsafeAllowed) {
+      const unsafe = [...this.#armed].filter(([name, { action }]) => action.kind !== 'off' && this.#defined.get(name)?.unsafe === true).map(([name]) => name);
+      if (unsafe.length > 0) throw new UnsafeFailpointError(unsafe.sort());
+    }
+  }
+
+  /** All or nothing: refuses the whole spec when it would arm a defined unsafe failpoint without `allowUnsafe`. */
+  #checkSafe(specs: readonly FailpointSpec[]): void {
+    if (this.#unsafeAllowed) return;
+    const unsafe = specs.filter((s) => s.action.kind !== 'off' && this.#defined.get(s.name)?.unsafe === true).map((s) => s.name);
+    if (unsafe.length > 0) throw new UnsafeFailpointError([...new Set(unsafe)].sort());
   }
 }
 
@@ -127,6 +167,7 @@ class DefinedFailpoint implements Failpoint {
   constructor(
     readonly name: string,
     readonly description: string,
+    readonly unsafe: boolean,
     crash: () => void,
   ) {
     this.#crash = crash;

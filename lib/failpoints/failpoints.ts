@@ -10,6 +10,9 @@
  *
  * Tests and operators arm them with `TWOPHASE_FAILPOINTS` (read by `armFromEnv`,
  * then `validateArmed` once all modules have loaded) or with `arm`/`armFailpoints`.
+ * A failpoint defined `unsafe` (it breaks a guarantee on purpose) is refused with
+ * `UnsafeFailpointError` unless the process called `allowUnsafeFailpoints`, which only
+ * the `--unsafe-failpoints` start flag does.
  *
  * Grammar of a spec (also in every `FailpointSpecError` message):
  *
@@ -32,7 +35,7 @@
  */
 import type { Failpoint } from './failpoint.js';
 import type { FailpointAction } from './failpoint-action.js';
-import { type ArmOptions, FailpointRegistry } from './failpoint-registry.js';
+import { type ArmOptions, type DefineOptions, FailpointRegistry } from './failpoint-registry.js';
 import type { FailpointSpec } from './failpoint-spec.js';
 
 export type { Failpoint } from './failpoint.js';
@@ -41,6 +44,7 @@ export { FailpointError } from './failpoint-error.js';
 export { failpointGrammar } from './failpoint-grammar.js';
 export {
   type ArmOptions,
+  type DefineOptions,
   FailpointRegistry,
   type FailpointRegistryOptions,
   failpointsEnvVar,
@@ -48,17 +52,23 @@ export {
 export { type FailpointSpec, formatFailpointSpec, parseFailpointSpec } from './failpoint-spec.js';
 export { FailpointSpecError } from './failpoint-spec-error.js';
 export { UnknownFailpointError } from './unknown-failpoint-error.js';
+export { UnsafeFailpointError } from './unsafe-failpoint-error.js';
 
 const registry = new FailpointRegistry();
 
 /** Defines a failpoint of this process; defining a name twice fails an assertion. */
-export function defineFailpoint(name: string, description: string): Failpoint {
-  return registry.define(name, description);
+export function defineFailpoint(name: string, description: string, options?: DefineOptions): Failpoint {
+  return registry.define(name, description, options);
 }
 
 /** Every defined failpoint of this process, sorted by name. */
 export function listFailpoints(): readonly { readonly name: string; readonly description: string }[] {
   return registry.list();
+}
+
+/** Lets this process arm unsafe failpoints (`--unsafe-failpoints` only): see FailpointRegistry.allowUnsafe. */
+export function allowUnsafeFailpoints(): void {
+  registry.allowUnsafe();
 }
 
 /** Arms one failpoint (defined or not yet); `off` disarms it. Restarts its hit count. */

@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { armFailpoints, disarmAll, FailpointSpecError, listFailpoints, parseFailpointSpec } from '../failpoints/failpoints.js';
+import { armFailpoints, disarmAll, FailpointSpecError, listFailpoints, parseFailpointSpec, UnsafeFailpointError } from '../failpoints/failpoints.js';
 import { countersSnapshot } from '../metrics/metrics.js';
 import type { Logger } from '../logger/logger.js';
 import { loadProto } from '../../proto/load-proto.js';
@@ -26,7 +26,14 @@ export function adminService(stats: () => Record<string, number>, logger: Logger
       const defined = new Set(listFailpoints().map((f) => f.name));
       const unknown = specs.filter((s) => !defined.has(s.name)).map((s) => s.name);
       if (unknown.length > 0) throw serviceError('INVALID_ARGUMENT', `this process defines no failpoint ${unknown.join(', ')}`);
-      const armed = armFailpoints(req.spec);
+      let armed;
+      try {
+        armed = armFailpoints(req.spec);
+      } catch (err) {
+        // the process was not started with --unsafe-failpoints: refused, nothing armed
+        if (err instanceof UnsafeFailpointError) throw serviceError('FAILED_PRECONDITION', err.message);
+        throw err;
+      }
       logger.warn({ spec: req.spec }, 'failpoints armed through the admin service');
       return { names: armed.map((s) => s.name) };
     }, onUnexpected),
