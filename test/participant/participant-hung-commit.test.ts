@@ -9,6 +9,7 @@ import { ParticipantRuntime } from '../../participant/participant-runtime.js';
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { ParticipantClient } from '../../proto/gen/twophase/v1/Participant.js';
+import { waitUntil } from '../fault-proxy/wait-until.js';
 
 const TX = 'tx_hungcommithungcommith';
 
@@ -84,25 +85,25 @@ describe('a participant whose Commit hangs', () => {
       expect(await first).toBe('DEADLINE_EXCEEDED');
       // the coordinator retries, each call timing out behind the hung one
       for (let i = 0; i < 10; i += 1) expect(await commit().catch(codeOf)).toBe('DEADLINE_EXCEEDED');
-      await sleep(50);
-      expect(runtime.callsWaiting(TX)).toBe(0);
-      rm.release();
-      await sleep(100);
-      // only the hung call ran: the abandoned retries did not pile up behind it
+      await waitUntil('the last retry left the queue', () => runtime.callsWaiting(TX) === 0);
       expect(rm.commits).toBe(1);
-      expect(runtime.branchCount()).toBe(0);
+      rm.release();
+      await waitUntil('the hung commit ended', () => runtime.branchCount() === 0);
+      // give anything still queued its turn: none is, so only the hung call ever ran
+      await sleep(100);
+      expect(rm.commits).toBe(1);
     });
   }
 
   it('a tx with callsWaitingPerTxMax calls waiting refuses more with RESOURCE_EXHAUSTED (retryable), at once', async () => {
     const { rm, runtime, address } = await preparedParticipant(4);
-    const commit = linkCommitter(address, 2_000);
+    const commit = linkCommitter(address, 5_000);
     const hungCall = commit().catch(codeOf);
-    await sleep(50);
+    await waitUntil('the first Commit reached the resource manager', () => rm.commits === 1);
     const answeredWhileHung: string[] = [];
     const calls = Array.from({ length: 10 }, () => commit().then(() => 'OK', codeOf).then((code) => (answeredWhileHung.push(code), code)));
-    await sleep(200);
     // refused at once, while the first Commit still hangs; the others wait their turn
+    await waitUntil('six calls were answered', () => answeredWhileHung.length >= 6, 4_000);
     expect(answeredWhileHung).toEqual(Array(6).fill('RESOURCE_EXHAUSTED'));
     expect(runtime.callsWaiting(TX)).toBe(4);
     rm.release();
