@@ -69,6 +69,16 @@ function metadataCommand(): Command {
   )
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL (max_prepared_transactions must be > 0)').env('TWOPHASE_DATABASE_URL'))
     .addOption(new Option('--lock-timeout-ms <ms>', 'how long a write waits for a file held by another tx').env('TWOPHASE_LOCK_TIMEOUT_MS').default('2000'))
+    .addOption(
+      new Option('--statement-timeout-ms <ms>', 'PostgreSQL ends a statement of ours running this long (statement_timeout; above the lock timeout)')
+        .env('TWOPHASE_STATEMENT_TIMEOUT_MS')
+        .default(String(limits.metadataStatementTimeoutMsDefault)),
+    )
+    .addOption(
+      new Option('--query-timeout-ms <ms>', 'give up on an answer from PostgreSQL after this long and close the session (at least the statement timeout)')
+        .env('TWOPHASE_QUERY_TIMEOUT_MS')
+        .default(String(limits.metadataQueryTimeoutMsDefault)),
+    )
     .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default('64'))
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(metadataSettingsSchema, withAdmin(opts), participantSettingNames);
@@ -81,6 +91,9 @@ function metadataCommand(): Command {
         logger,
         participantId: settings.participantId,
         lockTimeoutMs: settings.lockTimeoutMs,
+        statementTimeoutMs: settings.statementTimeoutMs,
+        queryTimeoutMs: settings.queryTimeoutMs,
+        branchIdleMs: settings.branchIdleMs,
         branchesMax: settings.branchesMax,
       });
       await store.start();

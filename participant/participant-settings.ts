@@ -26,7 +26,17 @@ export const metadataSettingsSchema = z.object({
     .string({ error: 'a PostgreSQL URL is required, e.g. postgres://user:password@127.0.0.1:5432/twophase' })
     .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database'),
   lockTimeoutMs: durationMs(1, 10 * 60_000),
+  statementTimeoutMs: durationMs(2, 60 * 60_000),
+  queryTimeoutMs: durationMs(2, 60 * 60_000),
   branchesMax: z.coerce.number().int().min(1).max(limits.branchesMax),
+}).superRefine((s, ctx) => {
+  // a lock wait must end as a conflict before the statement ends, and a live server must answer before the client gives up
+  if (s.statementTimeoutMs <= s.lockTimeoutMs) {
+    ctx.addIssue({ code: 'custom', path: ['statementTimeoutMs'], message: `must be above the lock timeout (${s.lockTimeoutMs} ms)` });
+  }
+  if (s.queryTimeoutMs < s.statementTimeoutMs) {
+    ctx.addIssue({ code: 'custom', path: ['queryTimeoutMs'], message: `must be at least the statement timeout (${s.statementTimeoutMs} ms)` });
+  }
 });
 
 export type BlobSettings = z.infer<typeof blobSettingsSchema>;
@@ -43,5 +53,7 @@ export const participantSettingNames: Record<string, SettingName> = {
   putStallMs: { flag: '--put-stall-ms', env: 'TWOPHASE_PUT_STALL_MS' },
   databaseUrl: { flag: '--database-url', env: 'TWOPHASE_DATABASE_URL' },
   lockTimeoutMs: { flag: '--lock-timeout-ms', env: 'TWOPHASE_LOCK_TIMEOUT_MS' },
+  statementTimeoutMs: { flag: '--statement-timeout-ms', env: 'TWOPHASE_STATEMENT_TIMEOUT_MS' },
+  queryTimeoutMs: { flag: '--query-timeout-ms', env: 'TWOPHASE_QUERY_TIMEOUT_MS' },
   branchesMax: { flag: '--branches-max', env: 'TWOPHASE_BRANCHES_MAX' },
 };

@@ -78,6 +78,31 @@ export const limits = {
   metadataConnectionWaitMsMax: 10_000,
   /** Default wait for a file's row lock before a write fails as a retryable conflict. */
   metadataLockTimeoutMsDefault: 2_000,
+  /**
+   * Default server-side limit of one statement of the metadata participant
+   * (`statement_timeout`): above the lock timeout, so a lock wait ends as a conflict first.
+   */
+  metadataStatementTimeoutMsDefault: 10_000,
+  /**
+   * Default client-side limit of one round trip to PostgreSQL (node-postgres
+   * `query_timeout`): above the statement timeout, so a live server always answers first;
+   * past it the link or the server is gone, and the session is closed.
+   */
+  metadataQueryTimeoutMsDefault: 15_000,
+  /**
+   * TCP keepalive of the metadata participant's PostgreSQL connections, both ends: the
+   * first probe after this long idle, then every interval, the peer declared dead after
+   * the count unanswered (the OS default would wait two hours).
+   */
+  metadataKeepAliveIdleMs: 10_000,
+  metadataKeepAliveIntervalMs: 5_000,
+  metadataKeepAliveProbesMax: 3,
+  /**
+   * An open branch's session ends on the server (`idle_in_transaction_session_timeout`)
+   * this long after the participant's own idle abort (`--branch-idle-ms`) should have
+   * ended it: a backstop that releases the row locks if the participant cannot.
+   */
+  metadataIdleInTransactionMarginMs: 5_000,
   /** How long a marker row of a prepared-then-committed tx is kept to answer repeated Commits. */
   metadataMarkerRetentionMs: 7 * 24 * 60 * 60_000,
   /** How often expired marker rows are deleted, and how many per statement and per sweep. */

@@ -39,6 +39,28 @@ export interface PostgresMetadataStoreOptions {
   readonly markerRetentionMs?: number;
   /** How often expired markers are deleted. Default limits.metadataMarkerSweepIntervalMs. */
   readonly markerSweepIntervalMs?: number;
+  /**
+   * Server-side limit of one statement (`statement_timeout` of every session); above
+   * `lockTimeoutMs`. Default limits.metadataStatementTimeoutMsDefault, or twice the lock
+   * timeout when that is more.
+   */
+  readonly statementTimeoutMs?: number;
+  /**
+   * Client-side limit of one round trip (node-postgres `query_timeout`); at least
+   * `statementTimeoutMs`. Past it the session is closed and the call fails with
+   * MetadataUnavailableError; a COMMIT/ROLLBACK PREPARED or PREPARE TRANSACTION whose answer
+   * was lost so is resolved on a fresh connection. Default limits.metadataQueryTimeoutMsDefault,
+   * or the statement timeout plus the same margin when that is more.
+   */
+  readonly queryTimeoutMs?: number;
+  /** Longest wait for a connection, from the pool or a new one. Default limits.metadataConnectionWaitMsMax. */
+  readonly connectionWaitMs?: number;
+  /**
+   * The participant's idle abort of an unprepared branch (`--branch-idle-ms`); the server
+   * ends a branch's session idle this long plus limits.metadataIdleInTransactionMarginMs.
+   * Default limits.branchIdleMsMax.
+   */
+  readonly branchIdleMs?: number;
 }
 
 type StoreState = { readonly kind: 'new' } | { readonly kind: 'started'; readonly sweepTimer: NodeJS.Timeout } | { readonly kind: 'closed' };
@@ -61,6 +83,9 @@ interface RevisionRow {
   readonly deleted: boolean;
 }
 
+/** How a COMMIT/ROLLBACK PREPARED ended; see PostgresMetadataStore.endPrepared. */
+type Ending = { readonly kind: 'done' } | { readonly kind: 'absent' } | { readonly kind: 'endedUnanswered'; readonly committed: boolean };
+
 const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.content_type, r.created_at, r.tx_id, r.deleted';
 
 /**
@@ -81,6 +106,18 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly branchesMax: number;
   private readonly markerRetentionMs: number;
   private readonly markerSweepIntervalMs: number;
+  private readonly statementTimeoutMs: number;
+  private readonly queryTimeoutMs: number;
+  private readonly idleInTransactionMs: number;
+  private readonly connectionWaitMs: number;
+  private readonly applicationName: string;
+  /** Settings of every connection, the pools' and the fresh ones that settle what a lost answer did. */
+  private readonly connectionOptions: pg.ClientConfig;
+  /**
+   * Server sessions (backend pids) whose PREPARE TRANSACTION lost its answer and could not
+   * be ended yet: until one is, its PREPARE may still land, so the tx's abort ends it first.
+   */
+  private readonly unresolvedPrepares = new Map<string, number>();
   /** Connections held by open branches: at most branchesMax, so the count below is the only queue. */
   private readonly branchPool: pg.Pool;
   /** Connections for reads, commitPrepared, rollbackPrepared and housekeeping. */
@@ -99,18 +136,53 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.branchesMax = options.branchesMax ?? limits.metadataBranchesMax;
     this.markerRetentionMs = options.markerRetentionMs ?? limits.metadataMarkerRetentionMs;
     this.markerSweepIntervalMs = options.markerSweepIntervalMs ?? limits.metadataMarkerSweepIntervalMs;
+    // left out, each is at least its default and above the limit it must exceed
+    this.statementTimeoutMs = options.statementTimeoutMs ?? Math.max(limits.metadataStatementTimeoutMsDefault, 2 * this.lockTimeoutMs);
+    this.queryTimeoutMs =
+      options.queryTimeoutMs ??
+      Math.max(limits.metadataQueryTimeoutMsDefault, this.statementTimeoutMs + (limits.metadataQueryTimeoutMsDefault - limits.metadataStatementTimeoutMsDefault));
+    const connectionWaitMs = options.connectionWaitMs ?? limits.metadataConnectionWaitMsMax;
+    this.connectionWaitMs = connectionWaitMs;
+    const branchIdleMs = options.branchIdleMs ?? limits.branchIdleMsMax;
+    this.idleInTransactionMs = branchIdleMs + limits.metadataIdleInTransactionMarginMs;
     assert(Number.isSafeInteger(this.lockTimeoutMs) && this.lockTimeoutMs > 0, `lockTimeoutMs ${this.lockTimeoutMs} is a positive whole number`);
     assert(Number.isSafeInteger(this.branchesMax) && this.branchesMax > 0, `branchesMax ${this.branchesMax} is a positive whole number`);
     assert(this.markerRetentionMs > 0 && this.markerSweepIntervalMs > 0, 'marker retention and sweep interval are positive');
+    assert(
+      Number.isSafeInteger(this.statementTimeoutMs) && this.statementTimeoutMs > this.lockTimeoutMs,
+      `statementTimeoutMs ${this.statementTimeoutMs} is a whole number above lockTimeoutMs ${this.lockTimeoutMs}`,
+    );
+    assert(
+      Number.isSafeInteger(this.queryTimeoutMs) && this.queryTimeoutMs >= this.statementTimeoutMs,
+      `queryTimeoutMs ${this.queryTimeoutMs} is a whole number, at least statementTimeoutMs ${this.statementTimeoutMs}`,
+    );
+    assert(Number.isSafeInteger(connectionWaitMs) && connectionWaitMs > 0, `connectionWaitMs ${connectionWaitMs} is a positive whole number`);
+    assert(Number.isSafeInteger(branchIdleMs) && branchIdleMs > 0, `branchIdleMs ${branchIdleMs} is a positive whole number`);
     this.databaseUrl = options.databaseUrl;
     this.logger = options.logger.child({ participantId: this.participantId });
+    this.applicationName = `twophase-${this.participantId}`;
+    const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
     const poolOptions: pg.PoolConfig = {
       connectionString: options.databaseUrl,
-      application_name: `twophase-${this.participantId}`,
-      connectionTimeoutMillis: limits.metadataConnectionWaitMsMax,
-      // finds a dead peer of an idle connection (a branch waiting for its next write)
+      application_name: this.applicationName,
+      connectionTimeoutMillis: connectionWaitMs,
+      // a statement the server cannot finish ends there (the lock timeout, set per branch, is shorter)
+      statement_timeout: this.statementTimeoutMs,
+      // an answer that never comes (a link that drops packets, a frozen server) ends here:
+      // without it a COMMIT PREPARED or a read waited for ever, holding row locks
+      query_timeout: this.queryTimeoutMs,
+      // finds a dead peer of an idle connection (a branch waiting for its next write) in
+      // seconds, not after the OS default of two hours; the server probes its end the same
+      // way (a connection string's own `options` wins over these)
       keepAlive: true,
+      keepAliveInitialDelayMillis: limits.metadataKeepAliveIdleMs,
+      options: [
+        `-c tcp_keepalives_idle=${seconds(limits.metadataKeepAliveIdleMs)}`,
+        `-c tcp_keepalives_interval=${seconds(limits.metadataKeepAliveIntervalMs)}`,
+        `-c tcp_keepalives_count=${limits.metadataKeepAliveProbesMax}`,
+      ].join(' '),
     };
+    this.connectionOptions = poolOptions;
     this.branchPool = new pg.Pool({ ...poolOptions, max: this.branchesMax });
     this.sharedPool = new pg.Pool({ ...poolOptions, max: limits.metadataSharedConnectionsMax });
     // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
@@ -146,7 +218,16 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     sweepTimer.unref();
     this.state = { kind: 'started', sweepTimer };
     void this.sweepInBackground();
-    this.logger.info({ lockTimeoutMs: this.lockTimeoutMs, branchesMax: this.branchesMax }, 'metadata store started');
+    this.logger.info(
+      {
+        lockTimeoutMs: this.lockTimeoutMs,
+        statementTimeoutMs: this.statementTimeoutMs,
+        queryTimeoutMs: this.queryTimeoutMs,
+        idleInTransactionMs: this.idleInTransactionMs,
+        branchesMax: this.branchesMax,
+      },
+      'metadata store started',
+    );
   }
 
   // ── ResourceManager ────────────────────────────────────────────────────────────────
@@ -207,7 +288,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   /**
    * COMMIT PREPARED. When PostgreSQL no longer has the prepared transaction, the commit
    * is verified through the marker row, which exists only if that transaction committed
-   * (an earlier ack that was lost); without it BranchNotCommittedError, never a success.
+   * (an earlier ack that was lost, or this call's own COMMIT PREPARED whose answer was
+   * lost); without it BranchNotCommittedError, never a success.
    */
   async commit(txId: string): Promise<{ readonly alreadyCommitted: boolean }> {
     this.assertStarted();
@@ -217,15 +299,15 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       const detail = branch.kind === 'open' ? 'the branch never prepared (its transaction is still open)' : `the branch never prepared: ${branch.reason}`;
       throw new BranchNotCommittedError(txId, this.participantId, detail);
     }
+    await this.resolveUnresolvedPrepare(txId);
     const gid = globalTransactionId.of(this.participantId, txId);
     await metadataFailpoints.beforeCommitPrepared.hit();
-    try {
-      await this.query(`COMMIT PREPARED ${globalTransactionId.literal(gid)}`);
-    } catch (err) {
-      if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
-      if (await this.hasMarker(txId)) {
-        this.logger.info({ txId, gid }, 'commit repeated: the marker shows the branch committed');
-        return { alreadyCommitted: true };
+    const ended = await this.endPrepared(`COMMIT PREPARED ${globalTransactionId.literal(gid)}`, txId);
+    if (ended.kind !== 'done') {
+      if (ended.kind === 'endedUnanswered' ? ended.committed : await this.hasMarker(txId)) {
+        if (ended.kind === 'absent') this.logger.info({ txId, gid }, 'commit repeated: the marker shows the branch committed');
+        else this.logger.warn({ txId, gid }, 'the answer to COMMIT PREPARED was lost; its session was ended, and the marker shows the branch committed');
+        return { alreadyCommitted: ended.kind === 'absent' };
       }
       throw new BranchNotCommittedError(
         txId,
@@ -247,15 +329,16 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       await this.rollbackBranch(txId, branch);
       return { alreadyAborted: false };
     }
+    await this.resolveUnresolvedPrepare(txId);
     const gid = globalTransactionId.of(this.participantId, txId);
     await metadataFailpoints.beforeRollbackPrepared.hit();
-    try {
-      await this.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`);
-    } catch (err) {
-      if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
+    const ended = await this.endPrepared(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`, txId);
+    if (ended.kind !== 'done') {
       // nothing can be undone any more; the error log is the alarm (a lost decision log, a protocol bug)
-      if (await this.hasMarker(txId)) this.logger.error({ txId, gid }, 'abort asked for a branch that committed: atomicity is broken for this tx');
-      return { alreadyAborted: true };
+      if (ended.kind === 'endedUnanswered' ? ended.committed : await this.hasMarker(txId)) {
+        this.logger.error({ txId, gid }, 'abort asked for a branch that committed: atomicity is broken for this tx');
+      }
+      return { alreadyAborted: ended.kind === 'absent' };
     }
     await metadataFailpoints.afterRollbackPrepared.hit();
     this.logger.debug({ txId, gid }, 'branch aborted (rollbackPrepared)');
@@ -458,13 +541,14 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const gid = globalTransactionId.of(this.participantId, txId);
     // lock_timeout: a writer waits this long for a file's row, then gets a retryable conflict.
     // idle_in_transaction_session_timeout: a backstop, if this process stops driving the
-    // branch, releasing the row locks after the longest lifetime a tx may have.
+    // branch (or cannot reach the server to end it), releasing the row locks a little
+    // after the participant's own idle abort should have.
     // twophase_open_branch inserts the marker row (the proof of commit once PostgreSQL
     // forgets the gid) and refuses a tx that already prepared or committed here; the
     // participant runtime refuses such work first, this keeps the store safe on its own.
     const open = `BEGIN;
       SET LOCAL lock_timeout = '${this.lockTimeoutMs}ms';
-      SET LOCAL idle_in_transaction_session_timeout = '${limits.txTimeoutMsMax}ms';
+      SET LOCAL idle_in_transaction_session_timeout = '${this.idleInTransactionMs}ms';
       SELECT twophase_open_branch(${pg.escapeLiteral(txId)}, ${pg.escapeLiteral(this.participantId)}, ${globalTransactionId.literal(gid)})`;
     const opened = this.registerBranch(txId, client);
     let results: pg.QueryResult[] | undefined;
@@ -493,8 +577,10 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       opened.release();
       throw failure;
     }
+    const pid = backendPidOf(client);
     opened.release(failure instanceof Error ? failure : new Error(String(failure)));
-    throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(failure)}`, { cause: failure });
+    if (sqlState.isConnectionFailure(failure)) this.endSessionInBackground(pid, opened.logger);
+    throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(this.unavailable(failure))}`, { cause: failure });
   }
 
   /** Enters an open branch on `client` (counted against branchesMax from here on). */
@@ -550,15 +636,23 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       if (result.command !== 'PREPARE') throw new Error(`PREPARE TRANSACTION answered ${result.command}: the transaction was rolled back`);
     } catch (err) {
       this.branches.delete(txId);
-      await client.query('ROLLBACK').catch(() => undefined);
+      const pid = backendPidOf(client);
+      const answerLost = sqlState.isConnectionFailure(err);
+      // a session whose answer was lost takes no more statements: a ROLLBACK would only wait out another timeout
+      if (!answerLost) await client.query('ROLLBACK').catch(() => undefined);
       branch.release(err instanceof Error ? err : new Error(String(err)));
       if (err instanceof AssertionError) throw err;
-      // a lost answer may hide a PREPARE that was carried out: a no vote must leave nothing behind
-      await this.rollbackPreparedIfPresent(gid).catch((cleanupErr: unknown) =>
-        logger.warn({ err: cleanupErr, gid }, 'could not check for a prepared transaction after a failed prepare; the abort will'),
-      );
+      if (answerLost) {
+        // the PREPARE may have been carried out, or may still be: a no vote must leave nothing behind
+        await this.settleLostPrepare(txId, gid, pid, logger);
+      } else {
+        // a refused PREPARE leaves no prepared transaction; this only makes sure of it
+        await this.rollbackPreparedIfPresent(gid).catch((cleanupErr: unknown) =>
+          logger.warn({ err: cleanupErr, gid }, 'could not check for a prepared transaction after a failed prepare; the abort will'),
+        );
+      }
       logger.warn({ err }, 'prepare failed: voting no');
-      return { vote: 'no', reason: `PREPARE TRANSACTION failed: ${messageOf(err)}` };
+      return { vote: 'no', reason: `PREPARE TRANSACTION failed: ${messageOf(answerLost ? this.unavailable(err) : err)}` };
     }
     this.branches.delete(txId);
     branch.release();
@@ -568,6 +662,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   }
 
   private async voteWithoutBranch(txId: string): Promise<PrepareVote> {
+    // a PREPARE whose answer was lost may yet land: that branch already voted no
+    if (this.unresolvedPrepares.has(txId)) return { vote: 'no', reason: 'an earlier PREPARE TRANSACTION of this branch lost its answer' };
     if (await this.isPrepared(txId)) {
       this.logger.child({ txId }).info('prepare repeated: the branch is already prepared');
       return { vote: 'yes' };
@@ -606,11 +702,172 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
 
   /** Marks the branch as having lost its transaction, closes its connection, and returns the error to throw. */
   private breakBranch(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>, err: unknown): Error {
-    const reason = `its PostgreSQL session failed: ${messageOf(err)}`;
+    const reason = `its PostgreSQL session failed: ${messageOf(this.unavailable(err))}`;
     if (this.branches.get(txId) === branch) this.branches.set(txId, { kind: 'broken', logger: branch.logger, reason });
+    const pid = backendPidOf(branch.client);
     branch.release(err instanceof Error ? err : new Error(String(err)));
+    // the server may not know the session is gone (a blackholed link): its transaction
+    // would hold the branch's row locks until idle_in_transaction_session_timeout
+    if (sqlState.isConnectionFailure(err)) this.endSessionInBackground(pid, branch.logger);
     branch.logger.warn({ err }, 'metadata branch lost its PostgreSQL session; it can only vote no');
     return sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(reason, { cause: err }) : new TxNotActiveError(txId, reason);
+  }
+
+  /**
+   * Runs COMMIT PREPARED or ROLLBACK PREPARED of `txId`'s gid on a shared connection:
+   * `done`, or `absent` when PostgreSQL has no such prepared transaction. When the answer
+   * is lost (a query timeout, a broken connection) the statement may have been carried
+   * out, or may still be running: on a fresh connection (the pool's idle ones may share
+   * the failed path), that session is ended and waited for, then pg_prepared_xacts tells.
+   * Still prepared: the statement runs again there (`done`). Gone: `endedUnanswered`, with
+   * whether the marker shows the branch committed. Whatever cannot be settled so is
+   * MetadataUnavailableError, and the caller's retry (phase 2 is retried until acked)
+   * begins again.
+   */
+  private async endPrepared(statement: string, txId: string): Promise<Ending> {
+    const gid = globalTransactionId.of(this.participantId, txId);
+    const client = await this.sharedClient();
+    const pid = backendPidOf(client);
+    try {
+      await client.query(statement);
+      client.release();
+      return { kind: 'done' };
+    } catch (err) {
+      if (!sqlState.isConnectionFailure(err)) {
+        client.release();
+        if (sqlState.of(err) === sqlState.undefinedObject) return { kind: 'absent' };
+        if (sqlState.of(err) === sqlState.objectNotInPrerequisiteState) {
+          // another session (an earlier call whose answer was lost) is ending it right now
+          throw new MetadataUnavailableError(`prepared transaction ${gid} is being ended by another session: ${messageOf(err)}`, { cause: err });
+        }
+        throw err;
+      }
+      client.release(err instanceof Error ? err : new Error(String(err)));
+      this.logger.warn({ err, gid, pid }, 'no answer to an ending statement; ending its session to see what it did');
+      return this.onFreshConnection(async (fresh): Promise<Ending> => {
+        await this.endSession(pid, err, fresh);
+        const prepared = await fresh.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
+        if ((prepared.rowCount ?? 0) > 0) {
+          await fresh.query(statement);
+          return { kind: 'done' };
+        }
+        const marker = await fresh.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.participantId]);
+        return { kind: 'endedUnanswered', committed: (marker.rowCount ?? 0) > 0 };
+      });
+    }
+  }
+
+  /** A connection of the shared pool, with a listener for the 'error' a checked-out client emits when its session fails. */
+  private async sharedClient(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.sharedPool.connect();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+    const onError = (err: Error): void => this.logger.debug({ err }, 'a PostgreSQL session in use failed');
+    client.on('error', onError);
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      client.removeListener('error', onError);
+      release(err);
+    };
+    return client;
+  }
+
+  /**
+   * Ends the server session `pid` of this participant, if it is still there, and waits
+   * until it is gone: whatever it was doing (a PREPARE, a COMMIT PREPARED) is then done or
+   * undone for good. An unknown pid (the session never finished its startup) ran nothing.
+   * MetadataUnavailableError when that cannot be done now.
+   */
+  private async endSession(pid: number | undefined, cause?: unknown, connection?: pg.Client): Promise<void> {
+    if (pid === undefined) return;
+    if (connection === undefined) {
+      await this.onFreshConnection((fresh) => this.endSession(pid, cause, fresh));
+      return;
+    }
+    const waitMs = Math.max(1, Math.floor(this.statementTimeoutMs / 2));
+    const { rows } = await connection.query<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid, $3) AS ended FROM pg_stat_activity
+       WHERE pid = $1 AND application_name = $2 AND datname = current_database()`,
+      [pid, this.applicationName, waitMs],
+    );
+    if (rows[0]?.ended === false) {
+      throw new MetadataUnavailableError(`PostgreSQL session ${pid}, whose answer was lost, did not end within ${waitMs} ms`, { cause });
+    }
+  }
+
+  /**
+   * Runs `use` on a new connection of its own, closed afterwards. The pools' idle
+   * connections may share the path that just lost an answer, so what that answer would
+   * have said is asked on a fresh one. Failures are MetadataUnavailableError.
+   */
+  private async onFreshConnection<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client(this.connectionOptions);
+    client.on('error', (err) => this.logger.debug({ err }, 'a fresh PostgreSQL session failed'));
+    try {
+      await client.connect();
+      return await use(client);
+    } catch (err) {
+      throw this.unavailable(err);
+    } finally {
+      await closeWithin(client, this.queryTimeoutMs);
+    }
+  }
+
+  /**
+   * After a PREPARE TRANSACTION lost its answer: on a fresh connection, ends its session
+   * (so the PREPARE cannot land later) and rolls back the prepared transaction if it was
+   * carried out. When that cannot be done now, the session is remembered and the tx's
+   * abort (which always follows a no vote) does it first.
+   */
+  private async settleLostPrepare(txId: string, gid: string, pid: number | undefined, logger: Logger): Promise<void> {
+    try {
+      await this.onFreshConnection(async (fresh) => {
+        await this.endSession(pid, undefined, fresh);
+        const { rowCount } = await fresh.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
+        if ((rowCount ?? 0) > 0) await fresh.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`);
+      });
+    } catch (err) {
+      logger.warn({ err, pid }, 'could not settle a prepare whose answer was lost; the abort will, ending its session first');
+      if (pid !== undefined && this.unresolvedPrepares.size < this.branchesMax) this.unresolvedPrepares.set(txId, pid);
+    }
+  }
+
+  /** Before a commit or an abort of `txId`: a session whose PREPARE lost its answer is ended first, so that PREPARE cannot land later. */
+  private async resolveUnresolvedPrepare(txId: string): Promise<void> {
+    const pid = this.unresolvedPrepares.get(txId);
+    if (pid === undefined) return;
+    await this.endSession(pid);
+    this.unresolvedPrepares.delete(txId);
+  }
+
+  private endSessionInBackground(pid: number | undefined, logger: Logger): void {
+    this.endSession(pid).catch((err: unknown) =>
+      logger.warn({ err, pid }, 'could not end the PostgreSQL session of a failed branch; the server ends it after idle_in_transaction_session_timeout'),
+    );
+  }
+
+  /** A connection-level failure as MetadataUnavailableError, saying what a query timeout means; anything else unchanged. */
+  private unavailable(err: unknown): unknown {
+    if (err instanceof MetadataUnavailableError) return err;
+    if (sqlState.isQueryTimeout(err)) {
+      return new MetadataUnavailableError(
+        `no answer from PostgreSQL within the query timeout of ${this.queryTimeoutMs} ms (the link or the server is down or stalled); the session was closed`,
+        { cause: err },
+      );
+    }
+    if (err instanceof Error && /^timeout expired$|timeout exceeded when trying to connect/.test(err.message)) {
+      return new MetadataUnavailableError(`no connection to PostgreSQL within ${this.connectionWaitMs} ms (the link or the server is down, stalled or busy)`, {
+        cause: err,
+      });
+    }
+    if (sqlState.of(err) === sqlState.queryCanceled) {
+      return new MetadataUnavailableError(`PostgreSQL ended the statement at the statement timeout of ${this.statementTimeoutMs} ms: ${messageOf(err)}`, { cause: err });
+    }
+    if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
+    return err;
   }
 
   /** The typed error for a failed write: a lock wait past the timeout (or a deadlock) is a retryable conflict. */
@@ -638,13 +895,16 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     return (rowCount ?? 0) > 0;
   }
 
-  /** A statement on the shared pool; an unreachable server becomes MetadataUnavailableError. */
+  /**
+   * A statement on the shared pool; an unreachable server, a lost answer or the statement
+   * timeout becomes MetadataUnavailableError (retryable). The pool closes a session whose
+   * statement failed so, rather than reuse it.
+   */
   private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     try {
       return await this.sharedPool.query<R>(text, values);
     } catch (err) {
-      if (sqlState.isConnectionFailure(err)) throw new MetadataUnavailableError(messageOf(err), { cause: err });
-      throw err;
+      throw this.unavailable(err);
     }
   }
 
@@ -722,6 +982,23 @@ function toRecord(row: RevisionRow): FileRevisionRecord {
     txId: row.tx_id,
     deleted: row.deleted,
   };
+}
+
+/** Ends `client` politely, or drops its socket when the server does not answer within `waitMs` (a link that lost answers). */
+async function closeWithin(client: pg.Client, waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  await Promise.race([client.end().catch(() => undefined), late]);
+  clearTimeout(timer);
+  client.connection.stream.destroy();
+}
+
+/** The server process of a connection (node-postgres learns it at startup; the types leave it out). */
+function backendPidOf(client: pg.ClientBase): number | undefined {
+  const pid = (client as unknown as { processID?: number | null }).processID;
+  return typeof pid === 'number' && pid > 0 ? pid : undefined;
 }
 
 function messageOf(err: unknown): string {

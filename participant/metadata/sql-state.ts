@@ -8,6 +8,10 @@ export const sqlState = {
   /** COMMIT/ROLLBACK PREPARED: "prepared transaction with identifier … does not exist". */
   undefinedObject: '42704',
   uniqueViolation: '23505',
+  /** statement_timeout (or a cancel request) ended the statement. */
+  queryCanceled: '57014',
+  /** COMMIT/ROLLBACK PREPARED: "prepared transaction with identifier … is busy" (another session is ending it). */
+  objectNotInPrerequisiteState: '55000',
   /** Raised by twophase_write: an If-Match / If-None-Match check failed (DETAIL: the current revision). */
   preconditionFailed: 'TP412',
   /** Raised by twophase_write: a delete found no live file. */
@@ -21,6 +25,14 @@ export const sqlState = {
   },
 
   /**
+   * Whether node-postgres gave up waiting for the answer to a statement (`query_timeout`).
+   * The statement may have been carried out, may still be running, or never arrived.
+   */
+  isQueryTimeout(err: unknown): boolean {
+    return err instanceof Error && !(err instanceof pg.DatabaseError) && err.message === 'Query read timeout';
+  },
+
+  /**
    * Whether `err` says the server could not be reached or the session ended, rather than
    * that a statement was refused: such failures are worth retrying elsewhere or later.
    */
@@ -29,9 +41,10 @@ export const sqlState = {
     // class 08: connection exception; 57P01–57P03: admin/crash shutdown, cannot connect now
     if (code !== undefined) return code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code);
     if (!(err instanceof Error)) return false;
+    if (sqlState.isQueryTimeout(err)) return true;
     const errno = (err as NodeJS.ErrnoException).code;
     if (errno !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(errno)) return true;
     // node-postgres reports a closed socket and a pool wait past its timeout only in the message
-    return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
+    return /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
   },
 } as const;
