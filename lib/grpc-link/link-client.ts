@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { linkCallsSent } from '../metrics/metrics.js';
 
 /** A message of a Link answer stream: the call id and the answer or error, named by its oneof case. */
 export interface LinkResponseMessage {
@@ -46,6 +47,7 @@ export class LinkClient {
 
   /** Runs the call named `kind` (the request's oneof field) and resolves with its answer. */
   call<Res>(kind: string, request: object, deadline: Date): Promise<Res> {
+    linkCallsSent.labels(kind).inc();
     if (this.unaryOnly || this.closed) return this.unary(kind, request, deadline) as Promise<Res>;
     return new Promise<Res>((resolve, reject) => {
       const callId = String(this.nextCallId++);

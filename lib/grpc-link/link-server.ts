@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
+import { linkCallsServed } from '../metrics/metrics.js';
 import { isServiceError, serviceError } from '../grpc/service-error.js';
 
 /** A message of a Link request stream: a call id and one request, named by its oneof case. */
@@ -56,6 +57,7 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
         answer({ callId, error: { code: unknown.code, message: unknown.details } });
         return;
       }
+      linkCallsServed.labels(kind).inc();
       const deadlineMs = Number(message.deadlineUnixMs ?? 0);
       const scope: LinkCallScope = deadlineMs > 0 ? { deadlineMs, signal: gone.signal } : { signal: gone.signal };
       method(message[kind] as never, scope).then(

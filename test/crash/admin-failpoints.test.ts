@@ -56,8 +56,10 @@ describe('failpoints armed at run time through the Admin service', () => {
     expect(await client.commit(txId)).toMatchObject({ outcome: 'OUTCOME_COMMITTED' });
     const stats = await unary<object, { stats: Record<string, number> }>(admin.GetStats.bind(admin), {});
     expect(stats.stats).toMatchObject({ commits: 1, live_txs: 0 });
-    // the work counters: the calls it served, its log's fdatasyncs
+    // the work counters: the calls it served, what it sent the participant, its log's fdatasyncs
     expect(stats.stats['twophase_rpc_served_total{method="/twophase.v1.Coordinator/Begin"}']).toBe(1);
+    expect(stats.stats['twophase_link_calls_sent_total{kind="prepare"}']).toBe(1);
+    expect(stats.stats['twophase_link_calls_sent_total{kind="commit"}']).toBe(1);
     expect(stats.stats['twophase_fsyncs_total{target="log"}']).toBeGreaterThanOrEqual(1);
   });
 
