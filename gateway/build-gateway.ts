@@ -48,6 +48,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
       contentType: contentType.slice(0, 255),
       ...conditions,
       ...(expectedSha256 === undefined ? {} : { expectedSha256: expectedSha256.toLowerCase() }),
+      // a body shorter or longer than declared is refused by the blob participant, and with
+      // X-Content-SHA256 too the revision is staged while the bytes travel
+      ...(declared === undefined ? {} : { expectedSize: Number(declared) }),
     });
     void reply.code(result.created ? 201 : 200).header('etag', etagOf(result.revision));
     if (result.pendingParticipants.length > 0) void reply.header('x-twophase-pending', result.pendingParticipants.join(','));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '../proto/load-proto.js';
@@ -127,20 +128,31 @@ export class TwoPhaseClient {
   async uploadFile(req: UploadFileRequest): Promise<UploadFileResult> {
     const result = await this.transaction(
       async (tx) => {
-        const blob = await tx.putBlob(req.content, {
+        const expected = {
           ...(req.expectedSha256 === undefined ? {} : { sha256: req.expectedSha256 }),
           ...(req.expectedSize === undefined ? {} : { size: req.expectedSize }),
-        });
-        const staged = await tx.stageRevision({
-          namespace: req.namespace,
-          path: req.path,
-          sha256: blob.sha256,
-          size: blob.size,
-          ...(req.contentType === undefined ? {} : { contentType: req.contentType }),
-          ...(req.ifMatch === undefined ? {} : { ifMatch: req.ifMatch }),
-          ...(req.ifNoneMatch === undefined ? {} : { ifNoneMatch: req.ifNoneMatch }),
-        });
-        return { ...blob, ...staged, txId: tx.txId };
+        };
+        const stage = (blob: { sha256: string; size: number }) =>
+          tx.stageRevision({
+            namespace: req.namespace,
+            path: req.path,
+            sha256: blob.sha256,
+            size: blob.size,
+            ...(req.contentType === undefined ? {} : { contentType: req.contentType }),
+            ...(req.ifMatch === undefined ? {} : { ifMatch: req.ifMatch }),
+            ...(req.ifNoneMatch === undefined ? {} : { ifNoneMatch: req.ifNoneMatch }),
+          });
+        const known = knownDigest(req.content, expected);
+        if (known === undefined) {
+          const blob = await tx.putBlob(req.content, expected);
+          return { ...blob, ...(await stage(blob)), txId: tx.txId };
+        }
+        // What the bytes are is known before they are sent: the revision is staged while
+        // they travel. The blob participant checks them against it (a mismatch aborts).
+        const [put, staged] = await Promise.allSettled([tx.putBlob(req.content, { ...expected, ...known }), stage(known)]);
+        if (put.status === 'rejected') throw put.reason;
+        if (staged.status === 'rejected') throw staged.reason;
+        return { ...put.value, ...staged.value, txId: tx.txId };
       },
       req.timeoutMs === undefined ? {} : { timeoutMs: req.timeoutMs },
     );
@@ -319,4 +331,17 @@ export class TwoPhaseClient {
   private policy(attempts: number): CallPolicy {
     return { timeoutMs: this.callTimeoutMs, attempts };
   }
+}
+
+/**
+ * The SHA-256 and size of content whose bytes are in memory (computed), or that the caller
+ * declared both of; undefined for a stream of unknown bytes. A declared value that the
+ * bytes contradict is kept, so the blob participant refuses the Put as it would otherwise.
+ */
+function knownDigest(content: Content, expected: { sha256?: string; size?: number }): { sha256: string; size: number } | undefined {
+  if (content instanceof Uint8Array) {
+    return { sha256: expected.sha256 ?? createHash('sha256').update(content).digest('hex'), size: expected.size ?? content.byteLength };
+  }
+  if (expected.sha256 !== undefined && expected.size !== undefined) return { sha256: expected.sha256, size: expected.size };
+  return undefined;
 }
