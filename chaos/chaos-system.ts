@@ -138,7 +138,9 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
 
   async leftoverStaging(): Promise<string> {
     const staged = await readdir(join(this.dir, 'blob', 'staging')).catch(() => []);
-    return staged.length > 0 ? `${staged.length} staged blob branches` : '';
+    // each entry is named <txId>.…
+    const txs = new Set(staged.map((name) => name.split('.')[0]));
+    return staged.length > 0 ? `${txs.size} staged blob branches (${staged.length} files)` : '';
   }
 
   heal(): void {

@@ -17,5 +17,9 @@ export const blobFailpoints = {
     'participant.blob.commit.after-publish',
     'commit: every object is renamed into objects/; the marker not yet moved to committed/',
   ),
+  beforeRetire: defineFailpoint(
+    'participant.blob.commit.before-retire',
+    'after commit answered: the object directories of a batch of committed objects are about to be fsynced and their staged names unlinked',
+  ),
   abortBeforeDelete: defineFailpoint('participant.blob.abort.before-delete', "abort: the branch's staged files and marker are about to be deleted"),
 } as const;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, opendir, readFile, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, opendir, readFile, rename, rm, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assert, assertNever } from '../../lib/assert/assert.js';
@@ -107,13 +107,21 @@ const manifestVersion = 1;
  * durable: that is the yes vote. Commit publishes by rename into a content-addressed tree
  * and moves the marker to `committed/`; reads only ever see published objects.
  *
+ * Publishing adds names and removes none until the new ones are durable, because other
+ * txs fsync `staging/` at any moment: a rename out of it could become durable at the
+ * source and not at the destination. So commit hard-links each staged file into
+ * `objects/<aa>/` and its marker into `committed/`, fsyncs only `committed/` (shared),
+ * and answers; the marker's name goes at once (the record is durable), each staged
+ * object's name only after an fsync of its object directory that began after its link,
+ * done in the background for every tx committed meanwhile. A crash before that leaves the
+ * staged names beside a commit record, and recovery links them again.
+ *
  * Every step of commit is restartable. Until its record is in `committed/`, a branch whose
  * marker is in staging is prepared at restart, and the repeated commit skips what was
- * already published. The object renames are not fsynced: a crash may put a renamed file
- * back in staging, and recovery, finding the branch's commit record, publishes it again.
- * The record is kept for `committedRetentionMs`, so a repeated Commit for a branch that is
- * gone from staging (its first ack was lost) is verified against the published objects
- * rather than trusted; before records are swept, every object directory is fsynced.
+ * already published. The record is kept for `committedRetentionMs`, so a repeated Commit
+ * for a branch that is gone from staging (its first ack was lost) is verified against the
+ * published objects rather than trusted; before records are swept, every object directory
+ * and `staging/` are fsynced, so no staged name or marker they vouch for can come back.
  */
 export class LocalBlobStore implements ResourceManager {
   readonly participantId: string;
@@ -135,6 +143,9 @@ export class LocalBlobStore implements ResourceManager {
   /** Directory fsyncs shared by concurrent prepares and commits (group commit per directory). */
   private readonly dirSyncs = new GroupSync((dir) => this.syncDirNow(dir));
   private sweeping: Promise<void> | undefined;
+  /** Staged names of committed objects, unlinked once an fsync of their object directory began after the link. */
+  private retireQueue: { readonly txId: string; readonly object: StagedObject }[] = [];
+  private retiring: Promise<void> | undefined;
 
   constructor(options: LocalBlobStoreOptions) {
     this.participantId = options.participantId ?? 'blob';
@@ -190,29 +201,37 @@ export class LocalBlobStore implements ResourceManager {
           break;
         case 'legacy-dir':
         case 'unknown':
-          this.logger.warn({ file }, 'removed an entry of staging/ that no blob store version writes');
-          await rm(file, { recursive: true, force: true });
+          // another version's, or an operator's: not ours to delete
+          this.logger.warn({ file }, 'left alone an entry of staging/ that this version does not write');
           break;
         default:
           assertNever(parsed);
       }
     }
 
+    // A record seen now may be one a killed commit never fsynced: durable before anything
+    // it vouches for (a marker, a staged name) is removed.
+    await this.dirSyncs.sync(this.layout.committedRoot);
     const prepared: { txId: string; preparedAtMs: number }[] = [];
+    const committedNames: string[] = [];
     let abortedLeftovers = 0;
     let finishedCommits = 0;
     for (const [txId, tx] of found) {
       for (const leftover of tx.leftovers) await rm(leftover, { force: true });
       const record = await statOrUndefined(this.layout.committed(txId));
       if (record !== undefined) {
-        // committed: what is still in staging is a rename a crash undid, or one not yet done
-        for (const object of tx.objects) await this.publishObject(txId, object);
-        if (tx.marker) await rm(this.layout.prepared(txId), { force: true });
+        // committed: a staged name left is a link not yet retired, or one a crash undid
+        for (const object of tx.objects) {
+          await this.linkObject(txId, object);
+          committedNames.push(this.layout.stagedObject(txId, object));
+        }
+        if (tx.marker) committedNames.push(this.layout.prepared(txId));
         finishedCommits++;
         continue;
       }
       if (tx.marker) {
         const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: await this.preparedAtOf(txId), objects: tx.objects };
+        await this.checkPreparedObjects(txId, tx.objects);
         prepared.push({ txId, preparedAtMs: manifest.preparedAtMs });
         this.prepared.set(txId, manifest);
         continue;
@@ -221,8 +240,10 @@ export class LocalBlobStore implements ResourceManager {
       abortedLeftovers++;
       this.logger.info({ txId }, 'aborted unprepared staged work left from before the restart');
     }
-    await this.dirSyncs.sync(this.layout.stagingRoot);
+    // the links durable first, then the names they replace may go
     await this.syncObjectDirs();
+    for (const name of committedNames) await rm(name, { force: true });
+    await this.dirSyncs.sync(this.layout.stagingRoot);
 
     // a participant that restarts more often than the interval must still sweep
     this.startSweep();
@@ -361,6 +382,7 @@ export class LocalBlobStore implements ResourceManager {
     this.branches.delete(txId);
     this.prepared.delete(txId);
     // the marker last: until it goes, a restart finds the branch in doubt and asks again
+    // (which is safe because abort runs only after the coordinator decided abort)
     for (const object of objects) await rm(this.layout.stagedObject(txId, object), { force: true });
     await rm(this.layout.prepared(txId), { force: true });
     // not needed for safety (a marker that comes back is aborted again), but it spares a
@@ -375,6 +397,12 @@ export class LocalBlobStore implements ResourceManager {
     if (this.lifecycle.kind === 'ready') clearInterval(this.lifecycle.sweeper);
     this.lifecycle = { kind: 'closed' };
     await this.sweeping;
+    await this.retired();
+  }
+
+  /** Resolves once every committed object's staged name queued so far is retired (see the class comment). */
+  async retired(): Promise<void> {
+    while (this.retiring !== undefined) await this.retiring;
   }
 
   /** Size of a published object. `NotFoundError` if it is not published. */
@@ -436,9 +464,12 @@ export class LocalBlobStore implements ResourceManager {
       if (found !== undefined && Math.max(found.mtimeMs, found.ctimeMs) < cutoffMs) expired.push(file);
     }
     if (expired.length === 0) return 0;
-    // A record is what republishes an object whose rename a crash undid: its objects'
-    // renames, older than the record, are made durable before it goes.
+    // A record is what makes a staged name or marker left after a crash read as committed:
+    // the links into objects/ and the removals from staging/ it vouches for, all older
+    // than the record, are made durable before it goes.
+    await this.retired();
     await this.syncObjectDirs();
+    await this.dirSyncs.sync(this.layout.stagingRoot);
     let removed = 0;
     for (const file of expired) {
       // no fsync: a record that comes back after a crash is merely swept again
@@ -538,37 +569,83 @@ export class LocalBlobStore implements ResourceManager {
   private async publish(txId: string, manifest: BlobManifest): Promise<void> {
     for (const object of manifest.objects) {
       await blobFailpoints.commitBeforeRename.hit();
-      await this.publishObject(txId, object);
+      await this.linkObject(txId, object);
       await blobFailpoints.commitAfterRename.hit();
     }
-    // The renames are not fsynced: until the record below is durable the marker keeps the
-    // branch prepared, and after it a crash that undoes a rename is repaired by recovery.
+    // The links are not fsynced: every staged name stays until they are, and a crash
+    // before the record is durable leaves the marker, so the branch is still prepared.
     await blobFailpoints.commitAfterPublish.hit();
 
     const marker = this.layout.prepared(txId);
     // Retention counts from the commit, not the prepare (a branch may sit in doubt for
-    // days): the mtime is stamped with the store's clock, and the rename sets the ctime,
-    // which the sweep reads too, so a stamp lost in a crash still leaves the commit dated.
+    // days): the mtime is stamped with the store's clock, and the link sets the ctime,
+    // which the sweep reads too. Neither is fsynced (see the README's failure semantics).
     const now = new Date(this.nowMs());
     await utimes(marker, now, now);
-    await rename(marker, this.layout.committed(txId));
+    try {
+      await link(marker, this.layout.committed(txId));
+    } catch (err) {
+      // made by an earlier attempt of this commit
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
     await this.dirSyncs.sync(this.layout.committedRoot);
     this.prepared.delete(txId);
     this.branches.delete(txId);
+    // the record is durable: the marker may go, synced or not
+    await unlink(marker);
+    for (const object of manifest.objects) this.retireQueue.push({ txId, object });
+    this.startRetiring();
     this.logger.debug({ txId, objects: manifest.objects.length }, 'blob branch committed');
   }
 
-  private async publishObject(txId: string, object: StagedObject): Promise<void> {
+  /** Publishes a staged object by a second name in objects/ (identical content already there is kept). */
+  private async linkObject(txId: string, object: StagedObject): Promise<void> {
     const staged = this.layout.stagedObject(txId, object);
     const target = this.layout.object(object.sha256);
     try {
-      // over an existing object of the same content, the rename just replaces it by itself
-      await rename(staged, target);
+      await link(staged, target);
+      return;
     } catch (err) {
-      if (!isMissing(err)) throw err;
-      // published by an earlier attempt of this commit
-      if ((await statOrUndefined(target))?.size === object.size) return;
-      throw new BranchNotCommittedError(txId, this.participantId, `staged object ${object.file} (${object.sha256}) is gone and was never published`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && !isMissing(err)) throw err;
+    }
+    // already there: deduplicated, or linked by an earlier attempt of this commit
+    if ((await statOrUndefined(target))?.size === object.size) return;
+    throw new BranchNotCommittedError(txId, this.participantId, `staged object ${object.file} (${object.sha256}) is gone and was never published`);
+  }
+
+  /**
+   * Unlinks the staged names of committed objects, in batches: one fsync per object
+   * directory touched (started after every link of the batch), then the unlinks. Runs in
+   * the background; a failed fsync stops the process (see durable).
+   */
+  private startRetiring(): void {
+    if (this.retiring !== undefined) return;
+    this.retiring = (async () => {
+      while (this.retireQueue.length > 0) {
+        const batch = this.retireQueue;
+        this.retireQueue = [];
+        await blobFailpoints.beforeRetire.hit();
+        const dirs = new Set(batch.map(({ object }) => this.layout.objectDir(object.sha256)));
+        await Promise.all([...dirs].map((dir) => this.dirSyncs.sync(dir)));
+        for (const { txId, object } of batch) await rm(this.layout.stagedObject(txId, object), { force: true });
+      }
+    })()
+      .catch((err: unknown) => this.logger.error({ err }, 'retiring staged names of committed objects failed; a restart retires them'))
+      .finally(() => (this.retiring = undefined));
+  }
+
+  /**
+   * A recovered prepared branch's objects, from the durable names, against the manifest
+   * its marker holds (not fsynced, so it may be missing): an object the manifest lists that
+   * is neither staged nor published was lost outside the protocol, and is logged loudly.
+   */
+  private async checkPreparedObjects(txId: string, staged: readonly StagedObject[]): Promise<void> {
+    const manifest = await this.readManifestLenient(this.layout.prepared(txId), txId);
+    for (const object of manifest?.objects ?? []) {
+      if (staged.some((o) => o.file === object.file)) continue;
+      if ((await statOrUndefined(this.layout.object(object.sha256)))?.size === object.size) continue;
+      this.logger.error({ txId, object }, 'a prepared branch lost a staged object its manifest lists');
     }
   }
 
@@ -586,7 +663,7 @@ export class LocalBlobStore implements ResourceManager {
 
   /**
    * Moves the branches of the earlier layout (`staging/<txId>/` with `MANIFEST.json` once
-   * prepared) into the flat one, restartably: each file is renamed to its flat name, then
+   * prepared) into the flat one, restartably: each file is linked to its flat name, then
    * the marker is written and fsynced with the directory, then the old directory goes.
    * Without a manifest the directory is unprepared work and is deleted; beside a commit
    * record it is a commit that had not finished, and its objects are published.
@@ -603,10 +680,11 @@ export class LocalBlobStore implements ResourceManager {
       if (manifest !== undefined) {
         for (const object of manifest.objects) {
           try {
-            await rename(path.join(dir, object.file), this.layout.stagedObject(txId, object));
+            // a new name first; the old directory goes once staging/ is fsynced
+            await link(path.join(dir, object.file), this.layout.stagedObject(txId, object));
           } catch (err) {
-            // moved by an earlier, interrupted migration (or published)
-            if (!isMissing(err)) throw err;
+            // linked by an earlier, interrupted migration (or published and gone)
+            if ((err as NodeJS.ErrnoException).code !== 'EEXIST' && !isMissing(err)) throw err;
           }
         }
         const committed = (await statOrUndefined(this.layout.committed(txId))) !== undefined;
@@ -641,8 +719,8 @@ export class LocalBlobStore implements ResourceManager {
         throw new BranchNotCommittedError(txId, this.participantId, `object ${object.sha256} listed in ${recordPath} is not published`);
       }
     }
-    // the commit that wrote the record may have died before syncing it; ack only what is durable
-    await this.dirSyncs.sync(this.layout.committedRoot);
+    // the commit that wrote the record may have died before syncing it, or its links: ack only what is durable
+    await Promise.all([this.layout.committedRoot, ...new Set((record?.objects ?? []).map((o) => this.layout.objectDir(o.sha256)))].map((dir) => this.dirSyncs.sync(dir)));
     this.logger.info({ txId, objects: record?.objects.length }, 'blob branch was already committed (verified)');
   }
 

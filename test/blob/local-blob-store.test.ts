@@ -73,6 +73,7 @@ describe('LocalBlobStore', () => {
     expect(sha256Of(published)).toBe(put.sha256);
     expect(await store.stat(put.sha256)).toEqual({ size: bytes.length });
     expect((await readAll(store, put.sha256)).equals(bytes)).toBe(true);
+    await store.retired();
     expect(await filesUnder(path.join(dataDir, 'staging'))).toEqual([]);
     expect(await exists(path.join(dataDir, 'committed', `${txId}.json`))).toBe(true);
   });
@@ -180,6 +181,7 @@ describe('LocalBlobStore', () => {
     await store.commit(second);
 
     expect(await filesUnder(path.join(dataDir, 'objects'))).toEqual([path.join(sha256Of(bytes).slice(0, 2), sha256Of(bytes))]);
+    await store.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
     expect(await store.commit(second)).toEqual({ alreadyCommitted: true });
   });
@@ -220,6 +222,7 @@ describe('LocalBlobStore', () => {
 
     expect(sha256Of(await readFile(objectPath(dataDir, a.sha256)))).toBe(a.sha256);
     expect(sha256Of(await readFile(objectPath(dataDir, b.sha256)))).toBe(b.sha256);
+    await store.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
   });
 
@@ -244,6 +247,7 @@ describe('LocalBlobStore', () => {
     expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: false });
     expect(await restarted.stat(a.sha256)).toEqual({ size: 4_000 });
     expect(await restarted.stat(b.sha256)).toEqual({ size: 4_000 });
+    await restarted.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
   });
 
@@ -264,6 +268,7 @@ describe('LocalBlobStore', () => {
 
     expect(recovery.prepared).toEqual([]);
     expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
+    await restarted.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
   });
 
@@ -282,6 +287,7 @@ describe('LocalBlobStore', () => {
     const { store: restarted, recovery } = await restartStore(dataDir);
 
     expect(recovery).toEqual({ prepared: [], abortedLeftovers: 0 });
+    await store.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
     expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
     expect(await restarted.stat(sha256)).toEqual({ size: 4_000 });
@@ -303,11 +309,37 @@ describe('LocalBlobStore', () => {
 
     expect(recovery).toEqual({ prepared: [], abortedLeftovers: 0 });
     expect(await restarted.stat(sha256)).toEqual({ size: 4_000 });
+    await store.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
     expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
   });
 
-  it('a commit record whose manifest a crash emptied (it is written without fsync) still verifies a repeated commit', async () => {
+  it("a committed object keeps its staged name until its object directory was fsynced after the link; a restart in between finishes the job", async () => {
+    const dataDir = await makeBlobDir();
+    const store = await openTestStore({ dataDir });
+    const txId = newTxId();
+    const bytes = contentOf(4_000);
+    const { sha256 } = await store.put(txId, chunked(bytes));
+    await store.prepare(txId);
+    const [object] = (await readManifest(dataDir, txId)).objects;
+    // the background step that fsyncs objects/<aa>/ and then unlinks the staged name is held back
+    arm('participant.blob.commit.before-retire', { kind: 'delay', ms: 3_000 });
+    expect(await store.commit(txId)).toEqual({ alreadyCommitted: false });
+
+    // both names: the published one (readable at once) and the staged one it must not outlive
+    expect(sha256Of(await readFile(objectPath(dataDir, sha256)))).toBe(sha256);
+    expect(await exists(stagedPath(dataDir, txId, object as BlobManifest['objects'][number]))).toBe(true);
+    expect(await stagedOf(dataDir, txId)).toHaveLength(1);
+    // a crash now: the restarted store finds the staged name beside the commit record
+    disarmAll();
+    const { store: restarted, recovery } = await restartStore(dataDir);
+    expect(recovery).toEqual({ prepared: [], abortedLeftovers: 0 });
+    expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
+    expect((await readAll(restarted, sha256)).equals(bytes)).toBe(true);
+    expect(await restarted.commit(txId)).toEqual({ alreadyCommitted: true });
+  });
+
+  it('a commit record whose manifest a crash emptied (it is written without fsync) is acked on the record alone, its objects unchecked', async () => {
     const dataDir = await makeBlobDir();
     const store = await openTestStore({ dataDir });
     const txId = newTxId();
@@ -351,6 +383,7 @@ describe('LocalBlobStore', () => {
     expect(await restarted.stat(put.committing.sha256)).toEqual({ size: 3_000 });
     expect(await restarted.commit(prepared)).toEqual({ alreadyCommitted: false });
     expect((await readAll(restarted, put.prepared.sha256)).equals(bytes.prepared)).toBe(true);
+    await restarted.retired();
     expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
   });
 
