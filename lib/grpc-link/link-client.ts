@@ -10,8 +10,19 @@ export interface LinkResponseMessage {
   readonly [field: string]: unknown;
 }
 
+/** A message of a Link answer stream: the answers the server had ready at once. */
+export interface LinkResponsesMessage {
+  readonly answers?: readonly LinkResponseMessage[];
+}
+
 /** A Link stream as the generated clients open it (their typed streams are cast to this). */
-export type LinkStream = grpc.ClientDuplexStream<object, LinkResponseMessage>;
+export type LinkStream = grpc.ClientDuplexStream<{ readonly calls: readonly object[] }, LinkResponsesMessage>;
+
+/**
+ * Calls sent in one stream message at most: they are small (a tx id and a few fields), so
+ * this keeps a message far below the 4 MiB limit, and bounds what one stream write holds.
+ */
+export const linkBatchCallsMax = 512;
 
 /** The same call as a unary RPC: used when the server has no Link method. */
 export type UnaryFallback = (kind: string, request: object, deadline: Date) => Promise<unknown>;
@@ -32,11 +43,18 @@ interface PendingCall {
  * (`code`, `details`), so callers handle both alike. A call in flight when the stream
  * breaks fails with UNAVAILABLE: its fate is unknown, as when a unary call's connection
  * breaks. A server without the Link method (UNIMPLEMENTED) is called unary from then on.
+ *
+ * Calls made within one turn of the event loop go out in one stream message (sent from a
+ * setImmediate, after the turn's I/O callbacks), as the server's answers do: under load a
+ * message carries many calls, and the per-message cost of gRPC (framing, the HTTP/2
+ * stream, the callbacks on both ends) is paid once for all of them.
  */
 export class LinkClient {
   private stream: LinkStream | undefined;
   private readonly pending = new Map<string, PendingCall>();
   private nextCallId = 1;
+  private outbox: object[] = [];
+  private flushScheduled = false;
   private unaryOnly = false;
   private closed = false;
 
@@ -56,8 +74,28 @@ export class LinkClient {
         reject(statusError(grpc.status.DEADLINE_EXCEEDED, `${kind}: deadline exceeded`));
       }, Math.max(0, deadline.getTime() - Date.now()));
       this.pending.set(callId, { kind, request, deadline, resolve: resolve as (r: unknown) => void, reject, timer });
-      this.activeStream().write({ callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()) });
+      this.outbox.push({ callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()) });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
+  }
+
+  /** Sends the calls made since the last flush, in messages of at most linkBatchCallsMax. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const calls = this.outbox;
+    this.outbox = [];
+    // calls whose deadline passed meanwhile, or failed with a broken stream, are not sent
+    const live = calls.filter((c) => this.pending.has((c as { callId: string }).callId));
+    if (live.length === 0) return;
+    if (this.unaryOnly || this.closed) {
+      this.retryUnary();
+      return;
+    }
+    const stream = this.activeStream();
+    for (let i = 0; i < live.length; i += linkBatchCallsMax) stream.write({ calls: live.slice(i, i + linkBatchCallsMax) });
   }
 
   /** Ends the stream; calls still in flight fail with UNAVAILABLE. */
@@ -73,7 +111,9 @@ export class LinkClient {
     if (this.stream !== undefined) return this.stream;
     const stream = this.openStream();
     this.stream = stream;
-    stream.on('data', (message: LinkResponseMessage) => this.answer(message));
+    stream.on('data', (message: LinkResponsesMessage) => {
+      for (const answer of message.answers ?? []) this.answer(answer);
+    });
     const broken = (err: grpc.ServiceError | undefined): void => {
       if (this.stream !== stream) return;
       this.stream = undefined;

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import { linkCallsServed } from '../metrics/metrics.js';
 import { isServiceError, serviceError } from '../grpc/service-error.js';
+import { linkBatchCallsMax } from './link-client.js';
 
 /** A message of a Link request stream: a call id and one request, named by its oneof case. */
 export interface LinkRequestMessage {
@@ -23,32 +24,49 @@ export interface LinkCallScope {
 /** One method of a Link: the same function the unary method runs. */
 export type LinkMethod = (request: never, scope: LinkCallScope) => Promise<object>;
 
+/** A message of a Link request stream: the calls the client sent at once. */
+export interface LinkRequestsMessage {
+  readonly calls?: readonly LinkRequestMessage[];
+}
+
 /** A Link method's handler, and a way to end every stream it serves (a server shutting down). */
 export interface LinkHandler {
-  readonly handle: grpc.handleBidiStreamingCall<LinkRequestMessage, object>;
+  readonly handle: grpc.handleBidiStreamingCall<LinkRequestsMessage, object>;
   /** Ends every open stream: clients see it end and fail their calls in flight with UNAVAILABLE. */
   readonly close: () => void;
 }
 
 /**
- * Serves a Link stream (see Coordinator.Link): each request message runs the method its
- * oneof case names, concurrently with the others, and its answer, or the gRPC status it
- * would have failed with as a unary call, goes back tagged with its call id. The stream
- * ends when the client ends it (or `close` is called); answers still running then are dropped.
+ * Serves a Link stream (see Coordinator.Link): each call of a request message runs the
+ * method its oneof case names, concurrently with the others, and its answer, or the gRPC
+ * status it would have failed with as a unary call, goes back tagged with its call id.
+ * Answers ready within one turn of the event loop go back in one message (see LinkClient).
+ * The stream ends when the client ends it (or `close` is called); answers still running
+ * then are dropped.
  */
 export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUnexpected: (err: unknown) => void): LinkHandler {
   /** Each open stream, with what aborts the scope of its calls once nobody reads their answers. */
-  const open = new Map<grpc.ServerDuplexStream<LinkRequestMessage, object>, AbortController>();
-  const handle: grpc.handleBidiStreamingCall<LinkRequestMessage, object> = (call) => {
+  const open = new Map<grpc.ServerDuplexStream<LinkRequestsMessage, object>, AbortController>();
+  const handle: grpc.handleBidiStreamingCall<LinkRequestsMessage, object> = (call) => {
     const gone = new AbortController();
     // every call of the stream that waits listens to it: many at once are normal
     setMaxListeners(0, gone.signal);
     open.set(call, gone);
+    let outbox: object[] = [];
+    const flush = (): void => {
+      const answers = outbox;
+      outbox = [];
+      if (!open.has(call) || call.cancelled) return;
+      for (let i = 0; i < answers.length; i += linkBatchCallsMax) call.write({ answers: answers.slice(i, i + linkBatchCallsMax) });
+    };
     const answer = (message: object): void => {
       if (!open.has(call) || call.cancelled) return;
-      call.write(message);
+      if (outbox.push(message) === 1) setImmediate(flush);
     };
-    call.on('data', (message: LinkRequestMessage) => {
+    call.on('data', (message: LinkRequestsMessage) => {
+      for (const request of message.calls ?? []) serve(request);
+    });
+    const serve = (message: LinkRequestMessage): void => {
       const { callId } = message;
       const kind = message.call;
       const method = kind === undefined ? undefined : methods[kind];
@@ -72,7 +90,7 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
           answer({ callId, error: { code: internal.code, message: internal.details } });
         },
       );
-    });
+    };
     const ended = (): void => {
       gone.abort();
       if (open.delete(call)) call.end();

@@ -9,7 +9,9 @@ import type { CommitRequest as _twophase_v1_CommitRequest, CommitRequest__Output
 import type { CommitResponse as _twophase_v1_CommitResponse, CommitResponse__Output as _twophase_v1_CommitResponse__Output } from './twophase/v1/CommitResponse.js';
 import type { CoordinatorClient as _twophase_v1_CoordinatorClient, CoordinatorDefinition as _twophase_v1_CoordinatorDefinition } from './twophase/v1/Coordinator.js';
 import type { CoordinatorLinkRequest as _twophase_v1_CoordinatorLinkRequest, CoordinatorLinkRequest__Output as _twophase_v1_CoordinatorLinkRequest__Output } from './twophase/v1/CoordinatorLinkRequest.js';
+import type { CoordinatorLinkRequests as _twophase_v1_CoordinatorLinkRequests, CoordinatorLinkRequests__Output as _twophase_v1_CoordinatorLinkRequests__Output } from './twophase/v1/CoordinatorLinkRequests.js';
 import type { CoordinatorLinkResponse as _twophase_v1_CoordinatorLinkResponse, CoordinatorLinkResponse__Output as _twophase_v1_CoordinatorLinkResponse__Output } from './twophase/v1/CoordinatorLinkResponse.js';
+import type { CoordinatorLinkResponses as _twophase_v1_CoordinatorLinkResponses, CoordinatorLinkResponses__Output as _twophase_v1_CoordinatorLinkResponses__Output } from './twophase/v1/CoordinatorLinkResponses.js';
 import type { EnlistRequest as _twophase_v1_EnlistRequest, EnlistRequest__Output as _twophase_v1_EnlistRequest__Output } from './twophase/v1/EnlistRequest.js';
 import type { EnlistResponse as _twophase_v1_EnlistResponse, EnlistResponse__Output as _twophase_v1_EnlistResponse__Output } from './twophase/v1/EnlistResponse.js';
 import type { GetOutcomeRequest as _twophase_v1_GetOutcomeRequest, GetOutcomeRequest__Output as _twophase_v1_GetOutcomeRequest__Output } from './twophase/v1/GetOutcomeRequest.js';
@@ -38,7 +40,9 @@ export interface ProtoGrpcType {
        */
       Coordinator: SubtypeConstructor<typeof grpc.Client, _twophase_v1_CoordinatorClient> & { service: _twophase_v1_CoordinatorDefinition }
       CoordinatorLinkRequest: MessageTypeDefinition<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkRequest__Output>
+      CoordinatorLinkRequests: MessageTypeDefinition<_twophase_v1_CoordinatorLinkRequests, _twophase_v1_CoordinatorLinkRequests__Output>
       CoordinatorLinkResponse: MessageTypeDefinition<_twophase_v1_CoordinatorLinkResponse, _twophase_v1_CoordinatorLinkResponse__Output>
+      CoordinatorLinkResponses: MessageTypeDefinition<_twophase_v1_CoordinatorLinkResponses, _twophase_v1_CoordinatorLinkResponses__Output>
       Decision: EnumTypeDefinition
       EnlistRequest: MessageTypeDefinition<_twophase_v1_EnlistRequest, _twophase_v1_EnlistRequest__Output>
       EnlistResponse: MessageTypeDefinition<_twophase_v1_EnlistResponse, _twophase_v1_EnlistResponse__Output>

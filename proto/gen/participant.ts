@@ -11,7 +11,9 @@ import type { ParticipantAbortResponse as _twophase_v1_ParticipantAbortResponse,
 import type { ParticipantCommitRequest as _twophase_v1_ParticipantCommitRequest, ParticipantCommitRequest__Output as _twophase_v1_ParticipantCommitRequest__Output } from './twophase/v1/ParticipantCommitRequest.js';
 import type { ParticipantCommitResponse as _twophase_v1_ParticipantCommitResponse, ParticipantCommitResponse__Output as _twophase_v1_ParticipantCommitResponse__Output } from './twophase/v1/ParticipantCommitResponse.js';
 import type { ParticipantLinkRequest as _twophase_v1_ParticipantLinkRequest, ParticipantLinkRequest__Output as _twophase_v1_ParticipantLinkRequest__Output } from './twophase/v1/ParticipantLinkRequest.js';
+import type { ParticipantLinkRequests as _twophase_v1_ParticipantLinkRequests, ParticipantLinkRequests__Output as _twophase_v1_ParticipantLinkRequests__Output } from './twophase/v1/ParticipantLinkRequests.js';
 import type { ParticipantLinkResponse as _twophase_v1_ParticipantLinkResponse, ParticipantLinkResponse__Output as _twophase_v1_ParticipantLinkResponse__Output } from './twophase/v1/ParticipantLinkResponse.js';
+import type { ParticipantLinkResponses as _twophase_v1_ParticipantLinkResponses, ParticipantLinkResponses__Output as _twophase_v1_ParticipantLinkResponses__Output } from './twophase/v1/ParticipantLinkResponses.js';
 import type { PrepareRequest as _twophase_v1_PrepareRequest, PrepareRequest__Output as _twophase_v1_PrepareRequest__Output } from './twophase/v1/PrepareRequest.js';
 import type { PrepareResponse as _twophase_v1_PrepareResponse, PrepareResponse__Output as _twophase_v1_PrepareResponse__Output } from './twophase/v1/PrepareResponse.js';
 
@@ -37,7 +39,9 @@ export interface ProtoGrpcType {
       ParticipantCommitRequest: MessageTypeDefinition<_twophase_v1_ParticipantCommitRequest, _twophase_v1_ParticipantCommitRequest__Output>
       ParticipantCommitResponse: MessageTypeDefinition<_twophase_v1_ParticipantCommitResponse, _twophase_v1_ParticipantCommitResponse__Output>
       ParticipantLinkRequest: MessageTypeDefinition<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkRequest__Output>
+      ParticipantLinkRequests: MessageTypeDefinition<_twophase_v1_ParticipantLinkRequests, _twophase_v1_ParticipantLinkRequests__Output>
       ParticipantLinkResponse: MessageTypeDefinition<_twophase_v1_ParticipantLinkResponse, _twophase_v1_ParticipantLinkResponse__Output>
+      ParticipantLinkResponses: MessageTypeDefinition<_twophase_v1_ParticipantLinkResponses, _twophase_v1_ParticipantLinkResponses__Output>
       PrepareRequest: MessageTypeDefinition<_twophase_v1_PrepareRequest, _twophase_v1_PrepareRequest__Output>
       PrepareResponse: MessageTypeDefinition<_twophase_v1_PrepareResponse, _twophase_v1_PrepareResponse__Output>
       Vote: EnumTypeDefinition

@@ -66,6 +66,40 @@ describe('Link: unary calls multiplexed on one stream', () => {
     expect(finished.at(-1)).toBe('slow');
   });
 
+  it('calls made in one turn of the event loop travel in one stream message each way, answers ready together too', async () => {
+    const server = new grpc.Server();
+    const link = linkHandler({ prepare: (async (req: { txId: string }) => ({ vote: 'VOTE_YES', reason: req.txId })) as LinkMethod }, () => undefined);
+    const received: number[] = [];
+    const sent: number[] = [];
+    server.addService(loadProto().twophase.v1.Participant.service, {
+      Link: (call: grpc.ServerDuplexStream<{ calls: unknown[] }, { answers: unknown[] }>) => {
+        call.on('data', (m: { calls: unknown[] }) => received.push(m.calls.length));
+        const write = call.write.bind(call);
+        call.write = ((m: { answers: unknown[] }) => {
+          sent.push(m.answers.length);
+          return write(m);
+        }) as typeof call.write;
+        link.handle(call as never);
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    servers.push(server);
+    const client = new (loadProto().twophase.v1.Participant)(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    clients.push(client);
+    const links = linkTo(client);
+
+    const ids = Array.from({ length: 600 }, (_, i) => `tx${i}`);
+    const answers = await Promise.all(ids.map((txId) => links.call<{ reason: string }>('prepare', { txId }, soon())));
+    expect(answers.map((a) => a.reason)).toEqual(ids);
+    // 600 calls: two messages of at most 512 calls, and as few answer messages
+    expect(received).toEqual([512, 88]);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(600);
+    expect(sent.length).toBeLessThanOrEqual(2);
+    expect(Math.max(...sent)).toBeLessThanOrEqual(512);
+  });
+
   it('a method that throws a status error fails its call with that code; an unknown failure is INTERNAL', async () => {
     const { client } = await serve({
       prepare: (async (req: { txId: string }) => {

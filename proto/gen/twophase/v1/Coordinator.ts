@@ -8,8 +8,8 @@ import type { BeginRequest as _twophase_v1_BeginRequest, BeginRequest__Output as
 import type { BeginResponse as _twophase_v1_BeginResponse, BeginResponse__Output as _twophase_v1_BeginResponse__Output } from '../../twophase/v1/BeginResponse.js';
 import type { CommitRequest as _twophase_v1_CommitRequest, CommitRequest__Output as _twophase_v1_CommitRequest__Output } from '../../twophase/v1/CommitRequest.js';
 import type { CommitResponse as _twophase_v1_CommitResponse, CommitResponse__Output as _twophase_v1_CommitResponse__Output } from '../../twophase/v1/CommitResponse.js';
-import type { CoordinatorLinkRequest as _twophase_v1_CoordinatorLinkRequest, CoordinatorLinkRequest__Output as _twophase_v1_CoordinatorLinkRequest__Output } from '../../twophase/v1/CoordinatorLinkRequest.js';
-import type { CoordinatorLinkResponse as _twophase_v1_CoordinatorLinkResponse, CoordinatorLinkResponse__Output as _twophase_v1_CoordinatorLinkResponse__Output } from '../../twophase/v1/CoordinatorLinkResponse.js';
+import type { CoordinatorLinkRequests as _twophase_v1_CoordinatorLinkRequests, CoordinatorLinkRequests__Output as _twophase_v1_CoordinatorLinkRequests__Output } from '../../twophase/v1/CoordinatorLinkRequests.js';
+import type { CoordinatorLinkResponses as _twophase_v1_CoordinatorLinkResponses, CoordinatorLinkResponses__Output as _twophase_v1_CoordinatorLinkResponses__Output } from '../../twophase/v1/CoordinatorLinkResponses.js';
 import type { EnlistRequest as _twophase_v1_EnlistRequest, EnlistRequest__Output as _twophase_v1_EnlistRequest__Output } from '../../twophase/v1/EnlistRequest.js';
 import type { EnlistResponse as _twophase_v1_EnlistResponse, EnlistResponse__Output as _twophase_v1_EnlistResponse__Output } from '../../twophase/v1/EnlistResponse.js';
 import type { GetOutcomeRequest as _twophase_v1_GetOutcomeRequest, GetOutcomeRequest__Output as _twophase_v1_GetOutcomeRequest__Output } from '../../twophase/v1/GetOutcomeRequest.js';
@@ -121,8 +121,8 @@ export interface CoordinatorClient extends grpc.Client {
    * A call's deadline is kept by the client (a late answer is dropped); a call in flight
    * when the stream breaks has an unknown fate, as a unary call whose connection broke.
    */
-  Link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkResponse__Output>;
-  Link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkResponse__Output>;
+  Link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequests, _twophase_v1_CoordinatorLinkResponses__Output>;
+  Link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequests, _twophase_v1_CoordinatorLinkResponses__Output>;
   /**
    * Begin, Enlist, Commit, Abort and GetOutcome multiplexed over one long-lived stream:
    * the same requests, answers and status codes as the unary methods above, each tagged
@@ -131,8 +131,8 @@ export interface CoordinatorClient extends grpc.Client {
    * A call's deadline is kept by the client (a late answer is dropped); a call in flight
    * when the stream breaks has an unknown fate, as a unary call whose connection broke.
    */
-  link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkResponse__Output>;
-  link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkResponse__Output>;
+  link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequests, _twophase_v1_CoordinatorLinkResponses__Output>;
+  link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_CoordinatorLinkRequests, _twophase_v1_CoordinatorLinkResponses__Output>;
   
   /**
    * The participants this coordinator knows, so clients can find them.
@@ -197,7 +197,7 @@ export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
    * A call's deadline is kept by the client (a late answer is dropped); a call in flight
    * when the stream breaks has an unknown fate, as a unary call whose connection broke.
    */
-  Link: grpc.handleBidiStreamingCall<_twophase_v1_CoordinatorLinkRequest__Output, _twophase_v1_CoordinatorLinkResponse>;
+  Link: grpc.handleBidiStreamingCall<_twophase_v1_CoordinatorLinkRequests__Output, _twophase_v1_CoordinatorLinkResponses>;
   
   /**
    * The participants this coordinator knows, so clients can find them.
@@ -212,6 +212,6 @@ export interface CoordinatorDefinition extends grpc.ServiceDefinition {
   Commit: MethodDefinition<_twophase_v1_CommitRequest, _twophase_v1_CommitResponse, _twophase_v1_CommitRequest__Output, _twophase_v1_CommitResponse__Output>
   Enlist: MethodDefinition<_twophase_v1_EnlistRequest, _twophase_v1_EnlistResponse, _twophase_v1_EnlistRequest__Output, _twophase_v1_EnlistResponse__Output>
   GetOutcome: MethodDefinition<_twophase_v1_GetOutcomeRequest, _twophase_v1_GetOutcomeResponse, _twophase_v1_GetOutcomeRequest__Output, _twophase_v1_GetOutcomeResponse__Output>
-  Link: MethodDefinition<_twophase_v1_CoordinatorLinkRequest, _twophase_v1_CoordinatorLinkResponse, _twophase_v1_CoordinatorLinkRequest__Output, _twophase_v1_CoordinatorLinkResponse__Output>
+  Link: MethodDefinition<_twophase_v1_CoordinatorLinkRequests, _twophase_v1_CoordinatorLinkResponses, _twophase_v1_CoordinatorLinkRequests__Output, _twophase_v1_CoordinatorLinkResponses__Output>
   ListParticipants: MethodDefinition<_twophase_v1_ListParticipantsRequest, _twophase_v1_ListParticipantsResponse, _twophase_v1_ListParticipantsRequest__Output, _twophase_v1_ListParticipantsResponse__Output>
 }

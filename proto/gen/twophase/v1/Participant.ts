@@ -8,8 +8,8 @@ import type { ParticipantAbortRequest as _twophase_v1_ParticipantAbortRequest, P
 import type { ParticipantAbortResponse as _twophase_v1_ParticipantAbortResponse, ParticipantAbortResponse__Output as _twophase_v1_ParticipantAbortResponse__Output } from '../../twophase/v1/ParticipantAbortResponse.js';
 import type { ParticipantCommitRequest as _twophase_v1_ParticipantCommitRequest, ParticipantCommitRequest__Output as _twophase_v1_ParticipantCommitRequest__Output } from '../../twophase/v1/ParticipantCommitRequest.js';
 import type { ParticipantCommitResponse as _twophase_v1_ParticipantCommitResponse, ParticipantCommitResponse__Output as _twophase_v1_ParticipantCommitResponse__Output } from '../../twophase/v1/ParticipantCommitResponse.js';
-import type { ParticipantLinkRequest as _twophase_v1_ParticipantLinkRequest, ParticipantLinkRequest__Output as _twophase_v1_ParticipantLinkRequest__Output } from '../../twophase/v1/ParticipantLinkRequest.js';
-import type { ParticipantLinkResponse as _twophase_v1_ParticipantLinkResponse, ParticipantLinkResponse__Output as _twophase_v1_ParticipantLinkResponse__Output } from '../../twophase/v1/ParticipantLinkResponse.js';
+import type { ParticipantLinkRequests as _twophase_v1_ParticipantLinkRequests, ParticipantLinkRequests__Output as _twophase_v1_ParticipantLinkRequests__Output } from '../../twophase/v1/ParticipantLinkRequests.js';
+import type { ParticipantLinkResponses as _twophase_v1_ParticipantLinkResponses, ParticipantLinkResponses__Output as _twophase_v1_ParticipantLinkResponses__Output } from '../../twophase/v1/ParticipantLinkResponses.js';
 import type { PrepareRequest as _twophase_v1_PrepareRequest, PrepareRequest__Output as _twophase_v1_PrepareRequest__Output } from '../../twophase/v1/PrepareRequest.js';
 import type { PrepareResponse as _twophase_v1_PrepareResponse, PrepareResponse__Output as _twophase_v1_PrepareResponse__Output } from '../../twophase/v1/PrepareResponse.js';
 
@@ -59,16 +59,16 @@ export interface ParticipantClient extends grpc.Client {
    * codes, tagged with call ids. The coordinator uses it, and falls back to the unary
    * methods when a participant answers UNIMPLEMENTED.
    */
-  Link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkResponse__Output>;
-  Link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkResponse__Output>;
+  Link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequests, _twophase_v1_ParticipantLinkResponses__Output>;
+  Link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequests, _twophase_v1_ParticipantLinkResponses__Output>;
   /**
    * Prepare, Commit and Abort multiplexed over one long-lived stream, as
    * Coordinator.Link does for its methods: the same requests, answers and status
    * codes, tagged with call ids. The coordinator uses it, and falls back to the unary
    * methods when a participant answers UNIMPLEMENTED.
    */
-  link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkResponse__Output>;
-  link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkResponse__Output>;
+  link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequests, _twophase_v1_ParticipantLinkResponses__Output>;
+  link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_ParticipantLinkRequests, _twophase_v1_ParticipantLinkResponses__Output>;
   
   /**
    * Branches that voted yes and have not yet learned the decision.
@@ -129,7 +129,7 @@ export interface ParticipantHandlers extends grpc.UntypedServiceImplementation {
    * codes, tagged with call ids. The coordinator uses it, and falls back to the unary
    * methods when a participant answers UNIMPLEMENTED.
    */
-  Link: grpc.handleBidiStreamingCall<_twophase_v1_ParticipantLinkRequest__Output, _twophase_v1_ParticipantLinkResponse>;
+  Link: grpc.handleBidiStreamingCall<_twophase_v1_ParticipantLinkRequests__Output, _twophase_v1_ParticipantLinkResponses>;
   
   /**
    * Branches that voted yes and have not yet learned the decision.
@@ -148,7 +148,7 @@ export interface ParticipantHandlers extends grpc.UntypedServiceImplementation {
 export interface ParticipantDefinition extends grpc.ServiceDefinition {
   Abort: MethodDefinition<_twophase_v1_ParticipantAbortRequest, _twophase_v1_ParticipantAbortResponse, _twophase_v1_ParticipantAbortRequest__Output, _twophase_v1_ParticipantAbortResponse__Output>
   Commit: MethodDefinition<_twophase_v1_ParticipantCommitRequest, _twophase_v1_ParticipantCommitResponse, _twophase_v1_ParticipantCommitRequest__Output, _twophase_v1_ParticipantCommitResponse__Output>
-  Link: MethodDefinition<_twophase_v1_ParticipantLinkRequest, _twophase_v1_ParticipantLinkResponse, _twophase_v1_ParticipantLinkRequest__Output, _twophase_v1_ParticipantLinkResponse__Output>
+  Link: MethodDefinition<_twophase_v1_ParticipantLinkRequests, _twophase_v1_ParticipantLinkResponses, _twophase_v1_ParticipantLinkRequests__Output, _twophase_v1_ParticipantLinkResponses__Output>
   ListInDoubt: MethodDefinition<_twophase_v1_ListInDoubtRequest, _twophase_v1_ListInDoubtResponse, _twophase_v1_ListInDoubtRequest__Output, _twophase_v1_ListInDoubtResponse__Output>
   Prepare: MethodDefinition<_twophase_v1_PrepareRequest, _twophase_v1_PrepareResponse, _twophase_v1_PrepareRequest__Output, _twophase_v1_PrepareResponse__Output>
 }
