@@ -88,7 +88,9 @@ export function blobStoreService(
 }
 
 async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork, stallMs: number): Promise<{ sha256: string; size: number }> {
-  const messages = stallGuarded(call[Symbol.asyncIterator]() as AsyncIterator<PutRequest__Output>, stallMs);
+  // destroyOnReturn false: the call is answered through its callback, and destroying its
+  // stream when the iteration ends would build (and format the stack of) an AbortError per Put
+  const messages = stallGuarded(call.iterator({ destroyOnReturn: false }) as AsyncIterator<PutRequest__Output>, stallMs);
   const first = await messages.next();
   const header = first.done === true ? undefined : first.value.header;
   if (first.done === true || first.value.part !== 'header' || header === undefined || header === null) {
