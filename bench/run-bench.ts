@@ -11,7 +11,7 @@ import { BaselineUpload } from './baseline-upload.js';
 import type { BenchReport, LevelReport } from './bench-report.js';
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { CpuSampler, type CpuUsage } from './cpu-sampler.js';
-import { DevSystem } from './dev-system.js';
+import { compileCli, DevSystem } from './dev-system.js';
 import { formatBenchReport } from './format-bench-report.js';
 import { machineInfo } from './machine-info.js';
 import { measureFsyncLatency } from './measure-fsync-latency.js';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const machine = machineInfo(repoDir);
   const notes: string[] = [];
 
+  compileCli(progress);
   progress(`starting twophase dev (--log-level ${options.logLevel})…`);
   const dev = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs }).catch((err: unknown) => {
     const hint = ['warn', 'error', 'fatal'].includes(options.logLevel)

@@ -7,7 +7,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SystemRun } from './bench-report.js';
 import { CpuSampler, partOfDevChild } from './cpu-sampler.js';
-import { DevSystem } from './dev-system.js';
+import { compileCli, DevSystem } from './dev-system.js';
 import { formatProfileReport } from './format-profile-report.js';
 import { machineInfo } from './machine-info.js';
 import { measureRun } from './measure-run.js';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const machine = machineInfo(repoDir);
   const notes: string[] = [];
 
+  compileCli(progress);
   progress(`starting twophase dev with every child under node --cpu-prof (--log-level ${options.logLevel})…`);
   // a source file modified after this may not be the code the children run: its lines are not given
   const sourceLines = new TsxSourceLines(repoDir, Date.now());
