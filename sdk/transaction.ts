@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import type * as grpc from '@grpc/grpc-js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
-import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import type { PutResponse__Output } from '../proto/gen/twophase/v1/PutResponse.js';
 import { fromGrpcError, OutcomeUnknownError, TransactionAbortedError, TwoPhaseError } from './sdk-errors.js';
 import type { AbortResponse__Output } from '../proto/gen/twophase/v1/AbortResponse.js';
@@ -10,6 +9,7 @@ import type { DeleteFileResponse__Output } from '../proto/gen/twophase/v1/Delete
 import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
 import type { StageRevisionResponse__Output } from '../proto/gen/twophase/v1/StageRevisionResponse.js';
 import type { LinkClient } from '../lib/grpc-link/link-client.js';
+import { limits } from '../lib/limits/limits.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 
 /** Bytes to upload: a whole buffer, or a stream read in constant memory. */
@@ -20,7 +20,10 @@ export interface TransactionContext {
   /** The coordinator's Link stream, which carries Commit, Abort and GetOutcome. */
   readonly coordinatorLink: LinkClient;
   readonly blob: () => BlobStoreClient;
-  readonly metadata: () => MetadataClient;
+  /** The blob participant's Link stream: whole puts of small objects. */
+  readonly blobLink: () => LinkClient;
+  /** The metadata participant's Link stream: StageRevision and DeleteFile. */
+  readonly metadataLink: () => LinkClient;
   readonly callTimeoutMs: number;
   readonly uploadTimeoutMs: number;
   /** How long `commit` may spend learning the outcome after a lost reply. */
@@ -56,8 +59,22 @@ export class Transaction {
     private readonly ctx: TransactionContext,
   ) {}
 
-  /** Streams bytes to the blob participant under this tx. Resolves with their SHA-256 and size. */
+  /**
+   * Sends bytes to the blob participant under this tx: in one message of its Link when
+   * they are in memory and small (at most 256 KiB), else streamed through Put. Resolves
+   * with their SHA-256 and size.
+   */
   async putBlob(content: Content, expected: { sha256?: string; size?: number } = {}): Promise<{ sha256: string; size: number }> {
+    if (content instanceof Uint8Array && content.byteLength <= limits.blobWholePutBytesMax) {
+      const header = { txId: this.txId, expectedSha256: expected.sha256 ?? '', expectedSize: String(expected.size ?? -1) };
+      const res = await unaryCall<PutResponse__Output>(
+        linkMethod(this.ctx.blobLink(), 'put', content.byteLength),
+        { header, content },
+        { timeoutMs: this.ctx.uploadTimeoutMs, attempts: 1 },
+        'put blob',
+      );
+      return { sha256: res.sha256, size: Number(res.size) };
+    }
     const client = this.ctx.blob();
     let call!: grpc.ClientWritableStream<unknown>;
     const response = new Promise<PutResponse__Output>((resolve, reject) => {
@@ -104,9 +121,8 @@ export class Transaction {
     ifMatch?: number;
     ifNoneMatch?: boolean;
   }): Promise<{ revision: number; created: boolean }> {
-    const client = this.ctx.metadata();
     const res = await unaryCall<StageRevisionResponse__Output>(
-      client.StageRevision.bind(client),
+      linkMethod(this.ctx.metadataLink(), 'stageRevision'),
       {
         txId: this.txId,
         namespace: change.namespace,
@@ -125,9 +141,8 @@ export class Transaction {
 
   /** Stages a tombstone revision; the file disappears when the tx commits. */
   async deleteFile(target: { namespace: string; path: string; ifMatch?: number }): Promise<{ revision: number }> {
-    const client = this.ctx.metadata();
     const res = await unaryCall<DeleteFileResponse__Output>(
-      client.DeleteFile.bind(client),
+      linkMethod(this.ctx.metadataLink(), 'deleteFile'),
       { txId: this.txId, namespace: target.namespace, path: target.path, ifMatchRevision: String(target.ifMatch ?? 0) },
       this.policy(1),
       `delete ${target.namespace}/${target.path}`,

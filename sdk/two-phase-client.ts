@@ -9,6 +9,7 @@ import { clientOptions } from '../lib/grpc/client-options.js';
 import { fileRevisionFromWire, type FileRevision } from './file-revision.js';
 import { fromGrpcError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
 import { Transaction, type CommitResult, type Content, type TransactionContext } from './transaction.js';
+import { blobUnaryFallback, metadataUnaryFallback } from './participant-unary-fallbacks.js';
 import type { BeginResponse__Output } from '../proto/gen/twophase/v1/BeginResponse.js';
 import type { FileRevision__Output } from '../proto/gen/twophase/v1/FileRevision.js';
 import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
@@ -78,6 +79,8 @@ export class TwoPhaseClient {
   private readonly coordinatorLink: LinkClient;
   private blobClient: BlobStoreClient | undefined;
   private metadataClient: MetadataClient | undefined;
+  private blobLink: LinkClient | undefined;
+  private metadataLink: LinkClient | undefined;
   private discovered: Promise<void> | undefined;
   private readonly callTimeoutMs: number;
   private readonly streamTimeoutMs: number;
@@ -234,6 +237,8 @@ export class TwoPhaseClient {
   close(): void {
     this.coordinatorLink.close();
     this.coordinator.close();
+    this.blobLink?.close();
+    this.metadataLink?.close();
     this.blobClient?.close();
     this.metadataClient?.close();
   }
@@ -303,8 +308,13 @@ export class TwoPhaseClient {
       throw new UnavailableError(`the coordinator at ${this.options.coordinator} lists no ${blob === undefined ? 'blob' : 'metadata'} participant`);
     }
     const { BlobStore, Metadata } = loadProto().twophase.v1;
-    this.blobClient = new BlobStore(blob, grpc.credentials.createInsecure(), clientOptions);
-    this.metadataClient = new Metadata(metadata, grpc.credentials.createInsecure(), clientOptions);
+    const blobClient = new BlobStore(blob, grpc.credentials.createInsecure(), clientOptions);
+    const metadataClient = new Metadata(metadata, grpc.credentials.createInsecure(), clientOptions);
+    this.blobClient = blobClient;
+    this.metadataClient = metadataClient;
+    // small puts and the metadata writes ride Link streams (unary calls when a server has none)
+    this.blobLink = new LinkClient(() => blobClient.Link() as unknown as LinkStream, blobUnaryFallback(blobClient));
+    this.metadataLink = new LinkClient(() => metadataClient.Link() as unknown as LinkStream, metadataUnaryFallback(metadataClient));
   }
 
   private async blob(): Promise<BlobStoreClient> {
@@ -321,7 +331,8 @@ export class TwoPhaseClient {
     return {
       coordinatorLink: this.coordinatorLink,
       blob: () => this.blobClient as BlobStoreClient,
-      metadata: () => this.metadataClient as MetadataClient,
+      blobLink: () => this.blobLink as LinkClient,
+      metadataLink: () => this.metadataLink as LinkClient,
       callTimeoutMs: this.callTimeoutMs,
       uploadTimeoutMs: this.streamTimeoutMs,
       outcomeWaitMs: this.options.outcomeWaitMs ?? 30_000,

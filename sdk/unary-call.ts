@@ -37,11 +37,11 @@ export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, poli
   }
 }
 
-/** A method of a Link stream (see Coordinator.Link) seen as a generated unary method, for unaryCall. */
-export function linkMethod<Res>(link: LinkClient, kind: string): UnaryMethod<Res> {
+/** A method of a Link stream (see Coordinator.Link) seen as a generated unary method, for unaryCall; `bytes`: the size of its byte fields. */
+export function linkMethod<Res>(link: LinkClient, kind: string, bytes = 0): UnaryMethod<Res> {
   return ((req: object, _metadata: grpc.Metadata, options: grpc.CallOptions, cb: Callback<Res>) => {
     const deadline = options.deadline instanceof Date ? options.deadline : new Date(Number(options.deadline ?? Date.now() + 10_000));
-    link.call<Res>(kind, req, deadline).then(
+    link.call<Res>(kind, req, deadline, bytes).then(
       (res) => cb(null, res),
       (err: unknown) => cb(err as grpc.ServiceError),
     );

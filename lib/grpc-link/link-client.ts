@@ -6,7 +6,7 @@ export interface LinkResponseMessage {
   readonly callId: string;
   /** The oneof case set: the answer's field, or `error`. */
   readonly result?: string;
-  readonly error?: { readonly code: number; readonly message: string } | null;
+  readonly error?: { readonly code: number; readonly message: string; readonly metadata?: Readonly<Record<string, string>> } | null;
   readonly [field: string]: unknown;
 }
 
@@ -23,6 +23,9 @@ export type LinkStream = grpc.ClientDuplexStream<{ readonly calls: readonly obje
  * this keeps a message far below the 4 MiB limit, and bounds what one stream write holds.
  */
 export const linkBatchCallsMax = 512;
+
+/** Request bytes (as the caller declares them) sent in one stream message at most, below the 4 MiB message limit. */
+export const linkBatchBytesMax = 1024 * 1024;
 
 /** The same call as a unary RPC: used when the server has no Link method. */
 export type UnaryFallback = (kind: string, request: object, deadline: Date) => Promise<unknown>;
@@ -53,7 +56,7 @@ export class LinkClient {
   private stream: LinkStream | undefined;
   private readonly pending = new Map<string, PendingCall>();
   private nextCallId = 1;
-  private outbox: object[] = [];
+  private outbox: { readonly message: object; readonly bytes: number }[] = [];
   private flushScheduled = false;
   private unaryOnly = false;
   private closed = false;
@@ -63,8 +66,11 @@ export class LinkClient {
     private readonly unary: UnaryFallback,
   ) {}
 
-  /** Runs the call named `kind` (the request's oneof field) and resolves with its answer. */
-  call<Res>(kind: string, request: object, deadline: Date): Promise<Res> {
+  /**
+   * Runs the call named `kind` (the request's oneof field) and resolves with its answer.
+   * `bytes`: the size of the request's byte fields, so that a message stays small.
+   */
+  call<Res>(kind: string, request: object, deadline: Date, bytes = 0): Promise<Res> {
     linkCallsSent.labels(kind).inc();
     if (this.unaryOnly || this.closed) return this.unary(kind, request, deadline) as Promise<Res>;
     return new Promise<Res>((resolve, reject) => {
@@ -74,7 +80,7 @@ export class LinkClient {
         reject(statusError(grpc.status.DEADLINE_EXCEEDED, `${kind}: deadline exceeded`));
       }, Math.max(0, deadline.getTime() - Date.now()));
       this.pending.set(callId, { kind, request, deadline, resolve: resolve as (r: unknown) => void, reject, timer });
-      this.outbox.push({ callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()) });
+      this.outbox.push({ message: { callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()) }, bytes });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -82,20 +88,31 @@ export class LinkClient {
     });
   }
 
-  /** Sends the calls made since the last flush, in messages of at most linkBatchCallsMax. */
+  /** Sends the calls made since the last flush, in messages of at most linkBatchCallsMax calls and linkBatchBytesMax bytes. */
   private flush(): void {
     this.flushScheduled = false;
     const calls = this.outbox;
     this.outbox = [];
     // calls whose deadline passed meanwhile, or failed with a broken stream, are not sent
-    const live = calls.filter((c) => this.pending.has((c as { callId: string }).callId));
+    const live = calls.filter((c) => this.pending.has((c.message as { callId: string }).callId));
     if (live.length === 0) return;
     if (this.unaryOnly || this.closed) {
       this.retryUnary();
       return;
     }
     const stream = this.activeStream();
-    for (let i = 0; i < live.length; i += linkBatchCallsMax) stream.write({ calls: live.slice(i, i + linkBatchCallsMax) });
+    let batch: object[] = [];
+    let bytes = 0;
+    for (const call of live) {
+      if (batch.length > 0 && (batch.length >= linkBatchCallsMax || bytes + call.bytes > linkBatchBytesMax)) {
+        stream.write({ calls: batch });
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(call.message);
+      bytes += call.bytes;
+    }
+    stream.write({ calls: batch });
   }
 
   /** Ends the stream; calls still in flight fail with UNAVAILABLE. */
@@ -137,7 +154,7 @@ export class LinkClient {
     clearTimeout(call.timer);
     if (message.result === 'error' || message.result === undefined) {
       const error = message.error;
-      call.reject(statusError(error?.code ?? grpc.status.UNKNOWN, error?.message ?? 'the link answered nothing'));
+      call.reject(statusError(error?.code ?? grpc.status.UNKNOWN, error?.message ?? 'the link answered nothing', error?.metadata));
       return;
     }
     call.resolve(message[message.result]);
@@ -164,10 +181,11 @@ export class LinkClient {
 }
 
 /** An error shaped as grpc-js reports a failed call. */
-export function statusError(code: grpc.status, message: string): grpc.ServiceError {
+export function statusError(code: grpc.status, message: string, metadata: Readonly<Record<string, string>> = {}): grpc.ServiceError {
   const err = new Error(`${code} ${grpc.status[code]}: ${message}`) as grpc.ServiceError;
   err.code = code;
   err.details = message;
   err.metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(metadata)) err.metadata.set(key, value);
   return err;
 }

@@ -82,7 +82,7 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
         (response) => answer({ callId, [kind]: response }),
         (err: unknown) => {
           if (isServiceError(err)) {
-            answer({ callId, error: { code: err.code, message: err.details } });
+            answer({ callId, error: { code: err.code, message: err.details, metadata: asciiEntries(err.metadata) } });
             return;
           }
           onUnexpected(err);
@@ -114,4 +114,11 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
       }
     },
   };
+}
+
+/** A status's trailing metadata as LinkError carries it: its ASCII values (binary `-bin` keys are not carried). */
+function asciiEntries(metadata: grpc.Metadata | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata?.getMap() ?? {})) if (typeof value === 'string') out[key] = value;
+  return out;
 }

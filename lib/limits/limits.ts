@@ -118,6 +118,10 @@ export const limits = {
   blobObjectBytesMax: 5 * 1024 ** 3,
   /** Bytes of one Put chunk message (below the server's 4 MiB receive limit). */
   blobPutChunkBytesMax: 1024 * 1024,
+  /** Bytes of an object put whole, in one message of the BlobStore Link (larger ones stream through Put). */
+  blobWholePutBytesMax: 256 * 1024,
+  /** Whole puts (BlobStore Link) served at once: with their bytes in memory, at most 64 MiB. */
+  blobWholePutsInFlightMax: 256,
   /** Bytes of one Get response message; a reader holds a few of these at most. */
   blobGetChunkBytesMax: 256 * 1024,
   /** Objects one tx may stage at the blob participant; bounds its manifest. */

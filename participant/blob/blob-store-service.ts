@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { assert } from '../../lib/assert/assert.js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
 import { serviceError } from '../../lib/grpc/service-error.js';
+import { linkHandler, type LinkMethod } from '../../lib/grpc-link/link-server.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import { txIdProblem } from '../../lib/tx-id/tx-id.js';
@@ -11,6 +12,7 @@ import type { GetRequest__Output } from '../../proto/gen/twophase/v1/GetRequest.
 import type { GetResponse } from '../../proto/gen/twophase/v1/GetResponse.js';
 import type { PutRequest__Output } from '../../proto/gen/twophase/v1/PutRequest.js';
 import type { PutResponse } from '../../proto/gen/twophase/v1/PutResponse.js';
+import type { PutWholeRequest__Output } from '../../proto/gen/twophase/v1/PutWholeRequest.js';
 import { loadProto } from '../../proto/load-proto.js';
 import { isExpectedFailure, toServiceError } from '../grpc/to-service-error.js';
 import type { BranchWork } from '../resource-manager.js';
@@ -56,7 +58,32 @@ export function blobStoreService(
   const putStallMs = options.putStallMs ?? limits.blobPutStallMsDefault;
   assert(Number.isSafeInteger(putStallMs) && putStallMs > 0, `putStallMs ${putStallMs} is a positive whole number`);
 
+  const wholePuts = new InFlight('whole Put', limits.blobWholePutsInFlightMax);
+  /** A small object in one Link message: validated as Put's header and chunks are, then put as one chunk. */
+  const putWhole = async (req: PutWholeRequest__Output): Promise<PutResponse> => {
+    const header = req.header;
+    if (header === null || header === undefined) throw serviceError('INVALID_ARGUMENT', 'a whole put carries the header');
+    const problem = txIdProblem(header.txId);
+    if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
+    const expected = putExpectation(header.expectedSha256, header.expectedSize);
+    if (req.content.length > limits.blobWholePutBytesMax) {
+      throw serviceError('INVALID_ARGUMENT', `a whole put of ${req.content.length} bytes is over the limit of ${limits.blobWholePutBytesMax}; stream it with Put`);
+    }
+    const result = await wholePuts.run(() => work.run(header.txId, () => store.put(header.txId, oneChunk(req.content), expected)));
+    return { sha256: result.sha256, size: String(result.size) };
+  };
+  const link = linkHandler(
+    {
+      put: ((req: PutWholeRequest__Output) =>
+        putWhole(req).catch((err: unknown) => {
+          throw failure(err, 'Put');
+        })) as LinkMethod,
+    },
+    (err) => log.error({ err }, 'blob link call failed unexpectedly'),
+  );
+
   const handlers: BlobStoreHandlers = {
+    Link: link.handle as unknown as BlobStoreHandlers['Link'],
     Put: (call, callback) => {
       puts.run(() => receivePut(call, store, work, putStallMs)).then(
         (result) => callback(null, { sha256: result.sha256, size: String(result.size) }),
@@ -84,6 +111,7 @@ export function blobStoreService(
     name: 'twophase.v1.BlobStore',
     definition: loadProto().twophase.v1.BlobStore.service,
     implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+    onShutdown: link.close,
   };
 }
 
@@ -164,6 +192,10 @@ function stallGuarded<T>(messages: AsyncIterator<T>, stallMs: number): AsyncIter
       }
     },
   };
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
 }
 
 function putExpectation(sha256: string, size: string): PutExpectation {

@@ -4,6 +4,11 @@ import { serviceError } from '../../lib/grpc/service-error.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import type { FileRevision } from '../../proto/gen/twophase/v1/FileRevision.js';
 import type { MetadataHandlers } from '../../proto/gen/twophase/v1/Metadata.js';
+import type { DeleteFileRequest__Output } from '../../proto/gen/twophase/v1/DeleteFileRequest.js';
+import type { DeleteFileResponse } from '../../proto/gen/twophase/v1/DeleteFileResponse.js';
+import type { StageRevisionRequest__Output } from '../../proto/gen/twophase/v1/StageRevisionRequest.js';
+import type { StageRevisionResponse } from '../../proto/gen/twophase/v1/StageRevisionResponse.js';
+import { linkHandler, type LinkMethod } from '../../lib/grpc-link/link-server.js';
 import { loadProto } from '../../proto/load-proto.js';
 import { isExpectedFailure, toServiceError } from '../grpc/to-service-error.js';
 import type { BranchWork } from '../resource-manager.js';
@@ -34,8 +39,7 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       );
     };
 
-  const handlers: MetadataHandlers = {
-    StageRevision: unary('StageRevision', async (req) => {
+  const stageRevision = async (req: StageRevisionRequest__Output): Promise<StageRevisionResponse> => {
       const txId = metadataInput.txId(req.txId);
       const input = {
         namespace: metadataInput.namespace(req.namespace),
@@ -49,8 +53,8 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       metadataInput.conditions(input.ifMatchRevision, input.ifNoneMatch);
       const result = await work.run(txId, () => store.stageRevision(txId, input));
       return { revision: String(result.revision), created: result.created };
-    }),
-    DeleteFile: unary('DeleteFile', async (req) => {
+  };
+  const deleteFile = async (req: DeleteFileRequest__Output): Promise<DeleteFileResponse> => {
       const txId = metadataInput.txId(req.txId);
       const input = {
         namespace: metadataInput.namespace(req.namespace),
@@ -59,7 +63,23 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       };
       const result = await work.run(txId, () => store.deleteFile(txId, input));
       return { revision: String(result.revision) };
-    }),
+  };
+  // the Link answers as the unary methods do: the same functions, the same status errors
+  const viaLink =
+    <Req, Res>(call: string, handle: (request: Req) => Promise<Res>) =>
+    (request: Req): Promise<Res> =>
+      handle(request).catch((err: unknown) => {
+        throw failure(err, call);
+      });
+  const link = linkHandler(
+    { stageRevision: viaLink('StageRevision', stageRevision) as LinkMethod, deleteFile: viaLink('DeleteFile', deleteFile) as LinkMethod },
+    (err) => log.error({ err }, 'metadata link call failed unexpectedly'),
+  );
+
+  const handlers: MetadataHandlers = {
+    StageRevision: unary('StageRevision', stageRevision),
+    DeleteFile: unary('DeleteFile', deleteFile),
+    Link: link.handle as unknown as MetadataHandlers['Link'],
     GetFile: unary('GetFile', async (req) => {
       const revision = metadataInput.count('revision', req.revision);
       const file = await store.getFile(metadataInput.namespace(req.namespace), metadataInput.path(req.path), revision === 0 ? undefined : revision);
@@ -83,6 +103,7 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
     name: 'twophase.v1.Metadata',
     definition: loadProto().twophase.v1.Metadata.service,
     implementation: handlers as unknown as grpc.UntypedServiceImplementation,
+    onShutdown: link.close,
   };
 }
 

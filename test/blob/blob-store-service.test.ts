@@ -15,6 +15,7 @@ import type { GetRequest } from '../../proto/gen/twophase/v1/GetRequest.js';
 import type { PutRequest } from '../../proto/gen/twophase/v1/PutRequest.js';
 import type { PutResponse__Output } from '../../proto/gen/twophase/v1/PutResponse.js';
 import { loadProto } from '../../proto/load-proto.js';
+import { LinkClient, type LinkStream } from '../../lib/grpc-link/link-client.js';
 import { contentOf, openTestStore, sha256Of } from './open-test-store.js';
 
 const passThrough: BranchWork = { run: (_txId, operation) => operation() };
@@ -101,6 +102,34 @@ describe('BlobStore service', () => {
     const chunks = await get(client, { sha256: answer.sha256 });
     expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it('a whole put over the Link stages small bytes as Put does, and fails as Put would (DATA_LOSS, INVALID_ARGUMENT over 256 KiB)', async () => {
+    const { store, client } = await startService();
+    const link = new LinkClient(() => client.Link() as unknown as LinkStream, async () => Promise.reject(new Error('the server has a Link')));
+    onTestFinished(() => link.close());
+    const deadline = (): Date => new Date(Date.now() + 5_000);
+    const header = (txId: string, sha256 = ''): object => ({ txId, expectedSha256: sha256, expectedSize: '-1' });
+
+    const txId = newTxId();
+    const bytes = contentOf(200_000);
+    // several at once share stream messages; each gets its own answer
+    const [answer, other] = await Promise.all([
+      link.call<PutResponse__Output>('put', { header: header(txId, sha256Of(bytes)), content: bytes }, deadline(), bytes.length),
+      link.call<PutResponse__Output>('put', { header: header(txId), content: contentOf(10, 2) }, deadline(), 10),
+    ]);
+    expect(answer).toEqual({ sha256: sha256Of(bytes), size: String(bytes.length) });
+    expect(other.size).toBe('10');
+    expect(await store.prepare(txId)).toEqual({ vote: 'yes' });
+    await store.commit(txId);
+    expect(Buffer.concat(await get(client, { sha256: answer.sha256, offset: '0', length: '-1' })).equals(bytes)).toBe(true);
+
+    const mismatch = newTxId();
+    await expect(link.call('put', { header: header(mismatch, sha256Of(Buffer.from('else'))), content: bytes }, deadline(), bytes.length)).rejects.toMatchObject(code('DATA_LOSS'));
+    expect(await store.prepare(mismatch)).toMatchObject({ vote: 'no' });
+    const big = contentOf(256 * 1024 + 1);
+    await expect(link.call('put', { header: header(newTxId()), content: big }, deadline(), big.length)).rejects.toMatchObject(code('INVALID_ARGUMENT'));
+    await expect(link.call('put', { content: bytes }, deadline(), bytes.length)).rejects.toMatchObject(code('INVALID_ARGUMENT'));
   });
 
   it('Get returns exactly the requested byte range; length -1, or 0 with offset 0, means to the end', async () => {

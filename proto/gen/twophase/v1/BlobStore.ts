@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BlobLinkRequests as _twophase_v1_BlobLinkRequests, BlobLinkRequests__Output as _twophase_v1_BlobLinkRequests__Output } from '../../twophase/v1/BlobLinkRequests.js';
+import type { BlobLinkResponses as _twophase_v1_BlobLinkResponses, BlobLinkResponses__Output as _twophase_v1_BlobLinkResponses__Output } from '../../twophase/v1/BlobLinkResponses.js';
 import type { GetRequest as _twophase_v1_GetRequest, GetRequest__Output as _twophase_v1_GetRequest__Output } from '../../twophase/v1/GetRequest.js';
 import type { GetResponse as _twophase_v1_GetResponse, GetResponse__Output as _twophase_v1_GetResponse__Output } from '../../twophase/v1/GetResponse.js';
 import type { PutRequest as _twophase_v1_PutRequest, PutRequest__Output as _twophase_v1_PutRequest__Output } from '../../twophase/v1/PutRequest.js';
@@ -25,6 +27,23 @@ export interface BlobStoreClient extends grpc.Client {
    */
   get(argument: _twophase_v1_GetRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_twophase_v1_GetResponse__Output>;
   get(argument: _twophase_v1_GetRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_twophase_v1_GetResponse__Output>;
+  
+  /**
+   * Small objects put whole, multiplexed over one long-lived stream (see Coordinator.Link):
+   * each `put` call carries the header and all the bytes (at most 256 KiB) and is
+   * answered, and fails, as Put would. The SDK uses it for small uploads in memory, and
+   * falls back to Put when a server answers UNIMPLEMENTED.
+   */
+  Link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_BlobLinkRequests, _twophase_v1_BlobLinkResponses__Output>;
+  Link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_BlobLinkRequests, _twophase_v1_BlobLinkResponses__Output>;
+  /**
+   * Small objects put whole, multiplexed over one long-lived stream (see Coordinator.Link):
+   * each `put` call carries the header and all the bytes (at most 256 KiB) and is
+   * answered, and fails, as Put would. The SDK uses it for small uploads in memory, and
+   * falls back to Put when a server answers UNIMPLEMENTED.
+   */
+  link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_BlobLinkRequests, _twophase_v1_BlobLinkResponses__Output>;
+  link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_BlobLinkRequests, _twophase_v1_BlobLinkResponses__Output>;
   
   /**
    * Streams one object's bytes into the tx's staging area. The first message carries
@@ -81,6 +100,14 @@ export interface BlobStoreHandlers extends grpc.UntypedServiceImplementation {
   Get: grpc.handleServerStreamingCall<_twophase_v1_GetRequest__Output, _twophase_v1_GetResponse>;
   
   /**
+   * Small objects put whole, multiplexed over one long-lived stream (see Coordinator.Link):
+   * each `put` call carries the header and all the bytes (at most 256 KiB) and is
+   * answered, and fails, as Put would. The SDK uses it for small uploads in memory, and
+   * falls back to Put when a server answers UNIMPLEMENTED.
+   */
+  Link: grpc.handleBidiStreamingCall<_twophase_v1_BlobLinkRequests__Output, _twophase_v1_BlobLinkResponses>;
+  
+  /**
    * Streams one object's bytes into the tx's staging area. The first message carries
    * `header`, every message after it `chunk`. Enlists the blob participant in the tx on
    * its first operation. Answers the SHA-256 and size of what was received.
@@ -100,6 +127,7 @@ export interface BlobStoreHandlers extends grpc.UntypedServiceImplementation {
 
 export interface BlobStoreDefinition extends grpc.ServiceDefinition {
   Get: MethodDefinition<_twophase_v1_GetRequest, _twophase_v1_GetResponse, _twophase_v1_GetRequest__Output, _twophase_v1_GetResponse__Output>
+  Link: MethodDefinition<_twophase_v1_BlobLinkRequests, _twophase_v1_BlobLinkResponses, _twophase_v1_BlobLinkRequests__Output, _twophase_v1_BlobLinkResponses__Output>
   Put: MethodDefinition<_twophase_v1_PutRequest, _twophase_v1_PutResponse, _twophase_v1_PutRequest__Output, _twophase_v1_PutResponse__Output>
   Stat: MethodDefinition<_twophase_v1_StatRequest, _twophase_v1_StatResponse, _twophase_v1_StatRequest__Output, _twophase_v1_StatResponse__Output>
 }

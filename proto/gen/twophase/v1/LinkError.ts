@@ -14,6 +14,11 @@ export interface LinkError {
    * For humans, as a unary call's status details.
    */
   'message'?: (string);
+  /**
+   * The trailing metadata the unary call would carry (e.g. `current-revision` of a failed
+   * If-Match), ASCII values only.
+   */
+  'metadata'?: ({[key: string]: string});
 }
 
 /**
@@ -29,4 +34,9 @@ export interface LinkError__Output {
    * For humans, as a unary call's status details.
    */
   'message': (string);
+  /**
+   * The trailing metadata the unary call would carry (e.g. `current-revision` of a failed
+   * If-Match), ASCII values only.
+   */
+  'metadata': ({[key: string]: string});
 }

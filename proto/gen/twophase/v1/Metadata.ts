@@ -10,6 +10,8 @@ import type { ListFilesRequest as _twophase_v1_ListFilesRequest, ListFilesReques
 import type { ListFilesResponse as _twophase_v1_ListFilesResponse, ListFilesResponse__Output as _twophase_v1_ListFilesResponse__Output } from '../../twophase/v1/ListFilesResponse.js';
 import type { ListRevisionsRequest as _twophase_v1_ListRevisionsRequest, ListRevisionsRequest__Output as _twophase_v1_ListRevisionsRequest__Output } from '../../twophase/v1/ListRevisionsRequest.js';
 import type { ListRevisionsResponse as _twophase_v1_ListRevisionsResponse, ListRevisionsResponse__Output as _twophase_v1_ListRevisionsResponse__Output } from '../../twophase/v1/ListRevisionsResponse.js';
+import type { MetadataLinkRequests as _twophase_v1_MetadataLinkRequests, MetadataLinkRequests__Output as _twophase_v1_MetadataLinkRequests__Output } from '../../twophase/v1/MetadataLinkRequests.js';
+import type { MetadataLinkResponses as _twophase_v1_MetadataLinkResponses, MetadataLinkResponses__Output as _twophase_v1_MetadataLinkResponses__Output } from '../../twophase/v1/MetadataLinkResponses.js';
 import type { StageRevisionRequest as _twophase_v1_StageRevisionRequest, StageRevisionRequest__Output as _twophase_v1_StageRevisionRequest__Output } from '../../twophase/v1/StageRevisionRequest.js';
 import type { StageRevisionResponse as _twophase_v1_StageRevisionResponse, StageRevisionResponse__Output as _twophase_v1_StageRevisionResponse__Output } from '../../twophase/v1/StageRevisionResponse.js';
 
@@ -49,6 +51,23 @@ export interface MetadataClient extends grpc.Client {
   getFile(argument: _twophase_v1_GetFileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
   getFile(argument: _twophase_v1_GetFileRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
   getFile(argument: _twophase_v1_GetFileRequest, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * StageRevision and DeleteFile multiplexed over one long-lived stream, as
+   * Coordinator.Link does for its methods: the same requests, answers and status codes
+   * (trailing metadata in LinkError.metadata), tagged with call ids. The SDK uses it, and
+   * falls back to the unary methods when a server answers UNIMPLEMENTED.
+   */
+  Link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses__Output>;
+  Link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses__Output>;
+  /**
+   * StageRevision and DeleteFile multiplexed over one long-lived stream, as
+   * Coordinator.Link does for its methods: the same requests, answers and status codes
+   * (trailing metadata in LinkError.metadata), tagged with call ids. The SDK uses it, and
+   * falls back to the unary methods when a server answers UNIMPLEMENTED.
+   */
+  link(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses__Output>;
+  link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses__Output>;
   
   /**
    * Committed, not deleted files of a namespace whose path starts with `prefix`, by path, paginated.
@@ -122,6 +141,14 @@ export interface MetadataHandlers extends grpc.UntypedServiceImplementation {
   GetFile: grpc.handleUnaryCall<_twophase_v1_GetFileRequest__Output, _twophase_v1_FileRevision>;
   
   /**
+   * StageRevision and DeleteFile multiplexed over one long-lived stream, as
+   * Coordinator.Link does for its methods: the same requests, answers and status codes
+   * (trailing metadata in LinkError.metadata), tagged with call ids. The SDK uses it, and
+   * falls back to the unary methods when a server answers UNIMPLEMENTED.
+   */
+  Link: grpc.handleBidiStreamingCall<_twophase_v1_MetadataLinkRequests__Output, _twophase_v1_MetadataLinkResponses>;
+  
+  /**
    * Committed, not deleted files of a namespace whose path starts with `prefix`, by path, paginated.
    */
   ListFiles: grpc.handleUnaryCall<_twophase_v1_ListFilesRequest__Output, _twophase_v1_ListFilesResponse>;
@@ -145,6 +172,7 @@ export interface MetadataHandlers extends grpc.UntypedServiceImplementation {
 export interface MetadataDefinition extends grpc.ServiceDefinition {
   DeleteFile: MethodDefinition<_twophase_v1_DeleteFileRequest, _twophase_v1_DeleteFileResponse, _twophase_v1_DeleteFileRequest__Output, _twophase_v1_DeleteFileResponse__Output>
   GetFile: MethodDefinition<_twophase_v1_GetFileRequest, _twophase_v1_FileRevision, _twophase_v1_GetFileRequest__Output, _twophase_v1_FileRevision__Output>
+  Link: MethodDefinition<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses, _twophase_v1_MetadataLinkRequests__Output, _twophase_v1_MetadataLinkResponses__Output>
   ListFiles: MethodDefinition<_twophase_v1_ListFilesRequest, _twophase_v1_ListFilesResponse, _twophase_v1_ListFilesRequest__Output, _twophase_v1_ListFilesResponse__Output>
   ListRevisions: MethodDefinition<_twophase_v1_ListRevisionsRequest, _twophase_v1_ListRevisionsResponse, _twophase_v1_ListRevisionsRequest__Output, _twophase_v1_ListRevisionsResponse__Output>
   StageRevision: MethodDefinition<_twophase_v1_StageRevisionRequest, _twophase_v1_StageRevisionResponse, _twophase_v1_StageRevisionRequest__Output, _twophase_v1_StageRevisionResponse__Output>
