@@ -20,7 +20,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .description(
       [
         'Measures atomic uploads through twophase (TwoPhaseClient.uploadFile against `twophase dev`: embedded PostgreSQL, coordinator, blob and metadata participants) against a naive non-atomic upload (file + fsync + directory fsync, then one autocommit INSERT into the same PostgreSQL), at each concurrency level, on this machine, in one run. Prints tx/s, p50/p99 latency, the twophase/baseline ratio, the coordinator\'s committed txs per fdatasync, and the CPU each process used.',
-        'Starts and stops its own `twophase dev` in a temp dir on free ports; TWOPHASE_* variables of your shell are not passed to it. A default run takes about 1.5 minutes.',
+        'First compiles the CLI (npm run build) and runs it compiled, as npm start does. Starts and stops its own `twophase dev --admin` in a temp dir on free ports; TWOPHASE_* variables of your shell are not passed to it. Besides tx/s, latency and CPU per process, it prints per upload what each process counted itself (Admin.GetStats over the measured window: gRPC calls served, Link calls sent and served, fsyncs). A default run takes about 1.5 minutes.',
       ].join('\n\n'),
     )
     .addOption(new Option('--duration-s <seconds>', 'measured time per system and level').default(10).argParser(positive('--duration-s')))
