@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Stats } from 'node:fs';
-import { link, mkdir, open, opendir, readFile, rename, rm, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { linkSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { link, mkdir, open, opendir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assert, assertNever } from '../../lib/assert/assert.js';
@@ -142,6 +142,8 @@ export class LocalBlobStore implements ResourceManager {
   private readonly prepared = new Map<string, BlobManifest>();
   /** Directory fsyncs shared by concurrent prepares and commits (group commit per directory). */
   private readonly dirSyncs = new GroupSync((dir) => this.syncDirNow(dir));
+  /** Each directory it fsyncs, opened once (staging/, committed/, the object directories). */
+  private readonly dirHandles = new Map<string, Promise<FileHandle>>();
   private sweeping: Promise<void> | undefined;
   /** Staged names of committed objects, unlinked once an fsync of their object directory began after the link. */
   private retireQueue: { readonly txId: string; readonly object: StagedObject }[] = [];
@@ -297,8 +299,10 @@ export class LocalBlobStore implements ResourceManager {
     }
     const object: StagedObject = { file, ...received };
     const staged = this.layout.stagedObject(txId, object);
-    // not fsynced here: prepare's fsync of the staging directory makes the name durable
-    await rename(receiving, staged);
+    // not fsynced here: prepare's fsync of the staging directory makes the name durable.
+    // This and the other name changes below are run synchronously: they wait for no
+    // device, and a round trip through the thread pool costs more than the syscall.
+    renameSync(receiving, staged);
     const branch = this.branches.get(txId);
     if (branch?.kind !== 'working' || branch.objects.length >= limits.blobObjectsPerTxMax) {
       // aborted, poisoned or filled by another call while these bytes were arriving
@@ -335,7 +339,7 @@ export class LocalBlobStore implements ResourceManager {
     const objects = [...branch.objects];
     await blobFailpoints.prepareBeforeFsync.hit();
     const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: this.nowMs(), objects };
-    await writeFileUnsynced(this.layout.prepared(txId), JSON.stringify(manifest));
+    writeFileSync(this.layout.prepared(txId), JSON.stringify(manifest));
     // shared by every prepare (and Put rename) since the last one began
     await this.dirSyncs.sync(this.layout.stagingRoot);
     this.branches.delete(txId);
@@ -392,12 +396,15 @@ export class LocalBlobStore implements ResourceManager {
     return { alreadyAborted: false };
   }
 
-  /** Stops the retention sweep. The store keeps no other handles; later calls still work on the files. */
+  /** Stops the retention sweep and closes the directory handles; later calls still work on the files. */
   async close(): Promise<void> {
     if (this.lifecycle.kind === 'ready') clearInterval(this.lifecycle.sweeper);
     this.lifecycle = { kind: 'closed' };
     await this.sweeping;
     await this.retired();
+    const handles = [...this.dirHandles.values()];
+    this.dirHandles.clear();
+    await Promise.all(handles.map((h) => h.then((handle) => handle.close()).catch(() => undefined)));
   }
 
   /** Resolves once every committed object's staged name queued so far is retired (see the class comment). */
@@ -501,7 +508,7 @@ export class LocalBlobStore implements ResourceManager {
         throw new LimitExceededError(`${this.branches.size} blob branches are open; the limit is ${limits.blobOpenBranchesMax}`);
       }
       if (this.prepared.has(txId)) throw new TxNotActiveError(txId, 'the blob branch is prepared and takes no more work');
-      if ((await statOrUndefined(this.layout.committed(txId))) !== undefined) {
+      if (statSync(this.layout.committed(txId), { throwIfNoEntry: false }) !== undefined) {
         throw new TxNotActiveError(txId, 'the blob branch is committed');
       }
       // another call of the tx may have opened it meanwhile; keep what it staged
@@ -581,9 +588,9 @@ export class LocalBlobStore implements ResourceManager {
     // days): the mtime is stamped with the store's clock, and the link sets the ctime,
     // which the sweep reads too. Neither is fsynced (see the README's failure semantics).
     const now = new Date(this.nowMs());
-    await utimes(marker, now, now);
+    utimesSync(marker, now, now);
     try {
-      await link(marker, this.layout.committed(txId));
+      linkSync(marker, this.layout.committed(txId));
     } catch (err) {
       // made by an earlier attempt of this commit
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -592,7 +599,7 @@ export class LocalBlobStore implements ResourceManager {
     this.prepared.delete(txId);
     this.branches.delete(txId);
     // the record is durable: the marker may go, synced or not
-    await unlink(marker);
+    unlinkSync(marker);
     for (const object of manifest.objects) this.retireQueue.push({ txId, object });
     this.startRetiring();
     this.logger.debug({ txId, objects: manifest.objects.length }, 'blob branch committed');
@@ -603,7 +610,7 @@ export class LocalBlobStore implements ResourceManager {
     const staged = this.layout.stagedObject(txId, object);
     const target = this.layout.object(object.sha256);
     try {
-      await link(staged, target);
+      linkSync(staged, target);
       return;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -755,12 +762,24 @@ export class LocalBlobStore implements ResourceManager {
   }
 
   private async syncDirNow(dir: string): Promise<void> {
-    const handle = await open(dir, 'r');
-    try {
-      await this.durable('blob-dir', dir, () => handle.sync());
-    } finally {
-      await handle.close();
+    if (this.lifecycle.kind === 'closed') {
+      const handle = await open(dir, 'r');
+      try {
+        await this.durable('blob-dir', dir, () => handle.sync());
+      } finally {
+        await handle.close();
+      }
+      return;
     }
+    let opened = this.dirHandles.get(dir);
+    if (opened === undefined) {
+      opened = open(dir, 'r');
+      this.dirHandles.set(dir, opened);
+      // a failed open is not kept: the next sync opens again
+      opened.catch(() => this.dirHandles.delete(dir));
+    }
+    const handle = await opened;
+    await this.durable('blob-dir', dir, () => handle.sync());
   }
 
   /** Runs an fsync; a failure is fatal (see BlobStoreFatalError), never retried. */

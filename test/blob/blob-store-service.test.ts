@@ -223,7 +223,8 @@ describe('BlobStore service', () => {
 
   it('a Get cancelled by its client closes the object file', async () => {
     const { store, client } = await startService();
-    const sha256 = await publish(client, store, contentOf(8 * 1024 * 1024));
+    // large enough that the server is still reading it when the client has its first chunk
+    const sha256 = await publish(client, store, contentOf(32 * 1024 * 1024));
     const call = client.Get({ sha256 });
     call.on('error', () => undefined);
     await once(call, 'data');
@@ -296,12 +297,10 @@ describe('BlobStore service', () => {
 
 /** How many descriptors of this process have a file named `name` open. */
 async function openFilesNamed(name: string): Promise<number> {
-  let count = 0;
-  for (const fd of await readdir('/proc/self/fd')) {
-    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
-    if (path.basename(target) === name) count++;
-  }
-  return count;
+  // all at once: the process holds a few hundred descriptors (the store keeps its directories open)
+  const fds = await readdir('/proc/self/fd');
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => path.basename(target) === name).length;
 }
 
 async function stagedFiles(store: LocalBlobStore, txId: string): Promise<string[]> {
