@@ -9,6 +9,8 @@ export interface BenchOptions {
   readonly json: string | undefined;
   readonly logLevel: string;
   readonly keepDir: boolean;
+  /** Runs of each system per level, alternated (baseline, twophase, baseline, twophase, …). */
+  readonly repeat: number;
 }
 
 /** Concurrency above this would need more PostgreSQL connections than dev's cluster allows (100). */
@@ -20,7 +22,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .description(
       [
         'Measures atomic uploads through twophase (TwoPhaseClient.uploadFile against `twophase dev`: embedded PostgreSQL, coordinator, blob and metadata participants) against a naive non-atomic upload (file + fsync + directory fsync, then one autocommit INSERT into the same PostgreSQL), at each concurrency level, on this machine, in one run. Prints tx/s, p50/p99 latency, the twophase/baseline ratio, the coordinator\'s committed txs per fdatasync, and the CPU each process used.',
-        'First compiles the CLI (npm run build) and runs it compiled, as npm start does. Starts and stops its own `twophase dev --admin` in a temp dir on free ports; TWOPHASE_* variables of your shell are not passed to it. Besides tx/s, latency and CPU per process, it prints per upload what each process counted itself (Admin.GetStats over the measured window: gRPC calls served, Link calls sent and served, fsyncs). A default run takes about 1.5 minutes.',
+        'First compiles the CLI (npm run build) and runs it compiled, as npm start does. Starts and stops its own `twophase dev --admin` in a temp dir on free ports; TWOPHASE_* variables of your shell are not passed to it. Besides tx/s, latency and CPU per process, it prints per upload what each process counted itself (Admin.GetStats over the measured window: gRPC calls served, Link calls sent and served, fsyncs). A default run (3 alternated runs per level) takes about 4 minutes.',
       ].join('\n\n'),
     )
     .addOption(new Option('--duration-s <seconds>', 'measured time per system and level').default(10).argParser(positive('--duration-s')))
@@ -34,10 +36,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
         .default('info'),
     )
+    .addOption(
+      new Option('--repeat <n>', 'runs of each system per level, alternated baseline, twophase, baseline, twophase…; the table shows the run of median tx/s and the ratio of the medians').default(3).argParser(wholeNumber('--repeat', 1, 20)),
+    )
     .addOption(new Option('--keep-dir', "keep the temp data dir (logs, decision log, PostgreSQL) instead of deleting it").default(false))
-    .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --json bench-result.json\n');
+    .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n');
   program.parse([...argv], { from: 'user' });
-  const opts = program.opts<{ durationS: number; warmupS: number; concurrency: number[]; uploadBytes: number; opsMax: number; json?: string; logLevel: string; keepDir: boolean }>();
+  const opts = program.opts<{ durationS: number; warmupS: number; concurrency: number[]; uploadBytes: number; opsMax: number; json?: string; logLevel: string; keepDir: boolean; repeat: number }>();
   return { ...opts, json: opts.json };
 }
 

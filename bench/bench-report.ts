@@ -24,8 +24,10 @@ export interface LevelReport {
     readonly countsPerUpload: Record<string, Record<string, number>> | undefined;
   };
   readonly baseline: SystemRun;
-  /** twophase tx/s ÷ baseline tx/s. */
+  /** median twophase tx/s ÷ median baseline tx/s over the level's runs. */
   readonly txPerSRatio: number;
+  /** tx/s of every run, in the order they ran (alternated with the other system's). */
+  readonly runsTxPerS: { readonly twophase: readonly number[]; readonly baseline: readonly number[] };
 }
 
 /** Everything one `npm run bench` measured; printed as tables and written by `--json`. */
@@ -39,6 +41,7 @@ export interface BenchReport {
     readonly concurrency: readonly number[];
     readonly opsMaxPerRun: number;
     readonly logLevel: string;
+    readonly repeat: number;
   };
   /** CPU used by the started system, connected but with no upload running, for 2 s before the first level. */
   readonly idleCpu: CpuUsage | undefined;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BaselineUpload } from './baseline-upload.js';
-import type { BenchReport, LevelReport } from './bench-report.js';
+import type { BenchReport, LevelReport, SystemRun } from './bench-report.js';
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { CpuSampler, type CpuUsage } from './cpu-sampler.js';
 import { compileCli, DevSystem } from './dev-system.js';
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       concurrency: options.concurrency,
       opsMaxPerRun: options.opsMax,
       logLevel: options.logLevel,
+      repeat: options.repeat,
     },
     idleCpu,
     levels,
@@ -128,46 +129,64 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
       // the level's index keeps paths unique when a concurrency is listed twice
       const pathOf = (system: string, worker: number, seq: number): string => `${system}/l${index}-c${concurrency}/w${worker}/${seq}`;
 
-      progress(`c=${concurrency}: baseline…`);
-      const baselineClient = await BaselineUpload.open(baselineUrl, join(dev.dir, 'baseline-files'), concurrency);
-      const baseline = await run(concurrency, (w, seq) => baselineClient.upload(namespace, pathOf('baseline', w, seq), randomBytes(options.uploadBytes))).finally(() =>
-        baselineClient.close(),
-      );
+      // A B A B …: a drift of the machine during the level hits both systems alike
+      const baselineRuns: SystemRun[] = [];
+      const twophaseRuns: { run: SystemRun; pendingCommits: number; resourceExhaustedRetries: number; countsPerUpload: LevelReport['twophase']['countsPerUpload'] }[] = [];
+      for (let rep = 1; rep <= options.repeat; rep++) {
+        const tag = options.repeat > 1 ? ` (run ${rep}/${options.repeat})` : '';
+        progress(`c=${concurrency}: baseline${tag}…`);
+        const baselineClient = await BaselineUpload.open(baselineUrl, join(dev.dir, 'baseline-files'), concurrency);
+        baselineRuns.push(
+          await run(concurrency, (w, seq) => baselineClient.upload(namespace, pathOf(`baseline-r${rep}`, w, seq), randomBytes(options.uploadBytes))).finally(() => baselineClient.close()),
+        );
 
-      progress(`c=${concurrency}: twophase…`);
-      const pendingBefore = twophase.pendingCommits;
-      const retriesBefore = twophase.resourceExhaustedRetries;
-      // read as the window opens and closes (a few ms late: GetStats is a call)
-      let countersFrom: Promise<CountersByProcess> | undefined;
-      let countersTo: Promise<CountersByProcess> | undefined;
-      const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(namespace, pathOf('twophase', w, seq), randomBytes(options.uploadBytes)), {
-        onWindowOpen: () => (countersFrom = counters.read()),
-        onWindowClose: () => (countersTo = counters.read()),
-      });
-      const countsPerUpload = await countsOf(countersFrom, countersTo, twophaseRun.ops);
-
+        progress(`c=${concurrency}: twophase${tag}…`);
+        const pendingBefore = twophase.pendingCommits;
+        const retriesBefore = twophase.resourceExhaustedRetries;
+        // read as the window opens and closes (a few ms late: GetStats is a call)
+        let countersFrom: Promise<CountersByProcess> | undefined;
+        let countersTo: Promise<CountersByProcess> | undefined;
+        const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(namespace, pathOf(`twophase-r${rep}`, w, seq), randomBytes(options.uploadBytes)), {
+          onWindowOpen: () => (countersFrom = counters.read()),
+          onWindowClose: () => (countersTo = counters.read()),
+        });
+        twophaseRuns.push({
+          run: twophaseRun,
+          pendingCommits: twophase.pendingCommits - pendingBefore,
+          resourceExhaustedRetries: twophase.resourceExhaustedRetries - retriesBefore,
+          countsPerUpload: await countsOf(countersFrom, countersTo, twophaseRun.ops),
+        });
+        progress(`c=${concurrency}: twophase ${twophaseRun.txPerS.toFixed(1)} tx/s, baseline ${baselineRuns.at(-1)?.txPerS.toFixed(1)} tx/s${tag}`);
+      }
+      const baseline = medianRun(baselineRuns, (r) => r);
+      const chosen = medianRun(twophaseRuns, (r) => r.run);
       const level: LevelReport = {
         concurrency,
         twophase: {
-          ...twophaseRun,
-          pendingCommits: twophase.pendingCommits - pendingBefore,
-          resourceExhaustedRetries: twophase.resourceExhaustedRetries - retriesBefore,
-          countsPerUpload,
+          ...chosen.run,
+          pendingCommits: twophaseRuns.reduce((a, r) => a + r.pendingCommits, 0),
+          resourceExhaustedRetries: twophaseRuns.reduce((a, r) => a + r.resourceExhaustedRetries, 0),
+          countsPerUpload: chosen.countsPerUpload,
         },
         baseline,
-        txPerSRatio: baseline.txPerS > 0 ? twophaseRun.txPerS / baseline.txPerS : NaN,
+        txPerSRatio: baseline.txPerS > 0 ? chosen.run.txPerS / baseline.txPerS : NaN,
+        runsTxPerS: { twophase: twophaseRuns.map((r) => r.run.txPerS), baseline: baselineRuns.map((r) => r.txPerS) },
       };
       levels.push(level);
-      progress(
-        `c=${concurrency}: twophase ${twophaseRun.txPerS.toFixed(1)} tx/s (p50 ${twophaseRun.latencyMs.p50.toFixed(1)} ms), ` +
-          `baseline ${baseline.txPerS.toFixed(1)} tx/s (p50 ${baseline.latencyMs.p50.toFixed(1)} ms)`,
-      );
     }
   } finally {
     twophase.close();
     counters.close();
   }
   return { levels, idleCpu };
+}
+
+/** The run of median tx/s (the upper one of an even count): its latency, CPU and counters are those of a real run. */
+function medianRun<T>(runs: readonly T[], of: (run: T) => SystemRun): T {
+  const sorted = [...runs].sort((a, b) => of(a).txPerS - of(b).txPerS);
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('a level has at least one run');
+  return middle;
 }
 
 async function countsOf(from: Promise<CountersByProcess> | undefined, to: Promise<CountersByProcess> | undefined, uploads: number): Promise<LevelReport['twophase']['countsPerUpload']> {
