@@ -43,8 +43,9 @@ export class InvalidInputError extends Error {
   constructor(
     readonly field: string,
     detail: string,
+    options?: { cause?: unknown },
   ) {
-    super(`invalid ${field}: ${detail}`);
+    super(`invalid ${field}: ${detail}`, options);
   }
 }
 

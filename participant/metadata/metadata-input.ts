@@ -1,4 +1,5 @@
 import { namespaceProblem } from '../../lib/file-path/namespace-problem.js';
+import { InvalidPathError } from '../../lib/file-path/invalid-path-error.js';
 import { normalizePath } from '../../lib/file-path/normalize-path.js';
 import { pathTextProblem } from '../../lib/file-path/path-text-problem.js';
 import { limits } from '../../lib/limits/limits.js';
@@ -31,7 +32,12 @@ export const metadataInput = {
 
   /** The normalized path (see normalizePath). */
   path(path: string): string {
-    return normalizePath(path);
+    try {
+      return normalizePath(path);
+    } catch (err) {
+      if (err instanceof InvalidPathError) throw new InvalidInputError(err.field, err.problem, { cause: err });
+      throw err;
+    }
   },
 
   /** A ListFiles prefix: not normalized (`docs/` and `docs` differ), empty for all. */

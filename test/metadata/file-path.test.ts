@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidPathError } from '../../lib/file-path/invalid-path-error.js';
 import { namespaceProblem } from '../../lib/file-path/namespace-problem.js';
 import { normalizePath } from '../../lib/file-path/normalize-path.js';
 import { pathTextProblem } from '../../lib/file-path/path-text-problem.js';
+import { metadataInput } from '../../participant/metadata/metadata-input.js';
 import { InvalidInputError } from '../../participant/participant-errors.js';
 
-function refusal(path: string): InvalidInputError {
+function refusal(path: string): InvalidPathError {
   try {
     normalizePath(path);
   } catch (err) {
-    expect(err).toBeInstanceOf(InvalidInputError);
-    return err as InvalidInputError;
+    expect(err).toBeInstanceOf(InvalidPathError);
+    return err as InvalidPathError;
   }
   throw new Error(`${JSON.stringify(path)} was accepted`);
 }
@@ -87,5 +89,19 @@ describe('pathTextProblem', () => {
   it('checks a prefix without normalizing it: a trailing slash is meaningful', () => {
     expect(pathTextProblem('docs/', 'prefix')).toBeUndefined();
     expect(pathTextProblem('docs/\n', 'prefix')).toMatch(/prefix contains the control character U\+000A/);
+  });
+});
+
+describe('metadataInput.path', () => {
+  it('refuses what normalizePath refuses as an InvalidInputError on the path field (INVALID_ARGUMENT), with the same words', () => {
+    let caught: unknown;
+    try {
+      metadataInput.path('a/../b');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as InvalidInputError).field).toBe('path');
+    expect((caught as InvalidInputError).message).toBe(refusal('a/../b').message);
   });
 });
