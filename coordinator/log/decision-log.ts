@@ -3,26 +3,10 @@
  *
  * Presumed abort means only commit decisions are logged: a `commit` record is the
  * commit point of a tx, and an `end` record says every participant acked it so
- * the tx can be forgotten. Nothing else is ever written.
+ * the tx can be forgotten. Nothing else is ever written. The records are the protocol
+ * core's (`coordinator/protocol/log-record.ts`): the log stores what `step` asks for.
  */
-
-/** The commit point of a tx: once synced, every participant will be told to commit. */
-export interface CommitRecord {
-  readonly kind: 'commit';
-  readonly txId: string;
-  /** Every enlisted participant, in enlist order. */
-  readonly participants: readonly string[];
-  /** Wall-clock time of the decision (Unix ms), for operators and outcome retention. */
-  readonly decidedAtMs: number;
-}
-
-/** Every participant acked the commit of `txId`; the tx needs no re-drive after a restart. */
-export interface EndRecord {
-  readonly kind: 'end';
-  readonly txId: string;
-}
-
-export type LogRecord = CommitRecord | EndRecord;
+import type { LogRecord } from '../protocol/log-record.js';
 
 export interface AppendOptions {
   /**

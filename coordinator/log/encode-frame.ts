@@ -1,6 +1,6 @@
 import { assert, assertNever } from '../../lib/assert/assert.js';
 import { crc32c } from '../../lib/crc32c/crc32c.js';
-import type { LogRecord } from './decision-log.js';
+import type { LogRecord } from '../protocol/log-record.js';
 import { LogRecordTooLargeError } from './log-errors.js';
 
 /** A frame starts with the payload length (u32 LE), then the payload's CRC32C (u32 LE). */

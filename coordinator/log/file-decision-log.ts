@@ -2,7 +2,8 @@ import { assert, assertNever } from '../../lib/assert/assert.js';
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { AppendOptions, DecisionLog, DecisionLogStats, LogRecord, ReplayResult } from './decision-log.js';
+import type { LogRecord } from '../protocol/log-record.js';
+import type { AppendOptions, DecisionLog, DecisionLogStats, ReplayResult } from './decision-log.js';
 import { encodeFrame, frameHeaderBytes } from './encode-frame.js';
 import {
   LogClosedError,

@@ -1,5 +1,5 @@
 import { crc32c } from '../../lib/crc32c/crc32c.js';
-import type { LogRecord } from './decision-log.js';
+import type { LogRecord } from '../protocol/log-record.js';
 import { frameHeaderBytes } from './encode-frame.js';
 import type { FrameFault } from './log-errors.js';
 

@@ -1,4 +1,4 @@
-import type { CommitRecord, EndRecord } from '../log/decision-log.js';
+import type { CommitRecord, EndRecord } from './log-record.js';
 
 export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
 

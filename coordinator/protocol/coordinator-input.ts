@@ -1,4 +1,4 @@
-import type { LogRecord } from '../log/decision-log.js';
+import type { LogRecord } from './log-record.js';
 
 /**
  * Everything that can happen to the coordinator. Requests carry a `requestId` chosen by

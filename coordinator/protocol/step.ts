@@ -1,6 +1,6 @@
 import { assert, assertNever } from '../../lib/assert/assert.js';
 import { backoffMs } from '../../lib/backoff/backoff.js';
-import type { LogRecord } from '../log/decision-log.js';
+import type { LogRecord } from './log-record.js';
 import type { CoordinatorEffect, Outcome, RefusalCode, Reply } from './coordinator-effect.js';
 import type { CoordinatorInput } from './coordinator-input.js';
 import type { CoordinatorState, FinishedTx, LiveTx, PeerState } from './coordinator-state.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CoordinatorRuntime } from '../../coordinator/coordinator-runtime.js';
-import type { DecisionLog, LogRecord } from '../../coordinator/log/decision-log.js';
+import type { DecisionLog } from '../../coordinator/log/decision-log.js';
+import type { LogRecord } from '../../coordinator/protocol/log-record.js';
 import { LogQueueFullError } from '../../coordinator/log/log-errors.js';
 import type { ParticipantConnector } from '../../coordinator/participant-connector.js';
 import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';

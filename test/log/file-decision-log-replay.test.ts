@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../coordinator/log/decision-log.js';
+import type { LogRecord } from '../../coordinator/protocol/log-record.js';
 import { FileDecisionLog } from '../../coordinator/log/file-decision-log.js';
 import { LogCorruptError } from '../../coordinator/log/log-errors.js';
 import { logRecords } from './log-records.js';

@@ -1,4 +1,4 @@
-import type { CommitRecord, EndRecord, LogRecord } from '../../coordinator/log/decision-log.js';
+import type { CommitRecord, EndRecord, LogRecord } from '../../coordinator/protocol/log-record.js';
 
 /** Record builders and replay helpers shared by the decision log tests. */
 export const logRecords = {

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../../coordinator/log/decision-log.js';
+import type { LogRecord } from '../../coordinator/protocol/log-record.js';
 import type { SimChecker } from './sim-checker.js';
 import type { SimWorld } from './sim-world.js';
 
