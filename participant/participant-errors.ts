@@ -1,8 +1,25 @@
-/** Typed failures of participants; the gRPC layer maps each to a status code. */
+import type { StatusName } from '../lib/grpc/service-error.js';
+
+/**
+ * A failure a participant expects and reports to its caller, as opposed to a bug. Each
+ * carries its gRPC status and any structured details (trailing metadata), so the one
+ * mapper every participant service shares (`toServiceError`) needs to know no resource
+ * manager's classes: the blob store's and the metadata store's errors extend this too.
+ */
+export abstract class ParticipantError extends Error {
+  /** The gRPC status a client is answered with. */
+  abstract readonly status: StatusName;
+
+  /** Trailing metadata for clients to act on, by key; none unless a subclass says so. */
+  trailers(): Readonly<Record<string, string>> {
+    return {};
+  }
+}
 
 /** The tx is not active (refused by the coordinator, or this branch is preparing or ended). → FAILED_PRECONDITION */
-export class TxNotActiveError extends Error {
+export class TxNotActiveError extends ParticipantError {
   override readonly name = 'TxNotActiveError';
+  override readonly status = 'FAILED_PRECONDITION';
   constructor(
     readonly txId: string,
     reason: string,
@@ -12,8 +29,9 @@ export class TxNotActiveError extends Error {
 }
 
 /** The coordinator could not be reached to enlist. → UNAVAILABLE */
-export class CoordinatorUnavailableError extends Error {
+export class CoordinatorUnavailableError extends ParticipantError {
   override readonly name = 'CoordinatorUnavailableError';
+  override readonly status = 'UNAVAILABLE';
   constructor(
     readonly txId: string,
     options?: { cause?: unknown },
@@ -26,8 +44,9 @@ export class CoordinatorUnavailableError extends Error {
  * Commit was asked for a branch this participant cannot show as committed: it never
  * prepared, or its commit cannot be verified. Never reported as success. → FAILED_PRECONDITION
  */
-export class BranchNotCommittedError extends Error {
+export class BranchNotCommittedError extends ParticipantError {
   override readonly name = 'BranchNotCommittedError';
+  override readonly status = 'FAILED_PRECONDITION';
   constructor(
     readonly txId: string,
     readonly participantId: string,
@@ -38,8 +57,9 @@ export class BranchNotCommittedError extends Error {
 }
 
 /** Bad client input (path, namespace, checksum format, size). → INVALID_ARGUMENT */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends ParticipantError {
   override readonly name = 'InvalidInputError';
+  override readonly status = 'INVALID_ARGUMENT';
   constructor(
     readonly field: string,
     detail: string,
@@ -50,8 +70,9 @@ export class InvalidInputError extends Error {
 }
 
 /** If-Match / If-None-Match does not hold. → FAILED_PRECONDITION */
-export class PreconditionFailedError extends Error {
+export class PreconditionFailedError extends ParticipantError {
   override readonly name = 'PreconditionFailedError';
+  override readonly status = 'FAILED_PRECONDITION';
   constructor(
     readonly namespace: string,
     readonly path: string,
@@ -60,11 +81,17 @@ export class PreconditionFailedError extends Error {
   ) {
     super(`precondition failed for ${namespace}/${path}: ${detail} (current revision ${currentRevision})`);
   }
+
+  /** The revision the client raced against, so it can show or retry against it. */
+  override trailers(): Readonly<Record<string, string>> {
+    return { 'current-revision': String(this.currentRevision) };
+  }
 }
 
 /** A concurrent writer holds the file (lock wait past the limit). Retryable. → ABORTED */
-export class WriteConflictError extends Error {
+export class WriteConflictError extends ParticipantError {
   override readonly name = 'WriteConflictError';
+  override readonly status = 'ABORTED';
   constructor(
     readonly namespace: string,
     readonly path: string,
@@ -75,8 +102,9 @@ export class WriteConflictError extends Error {
 }
 
 /** Received bytes do not match the expected SHA-256 or size. → DATA_LOSS */
-export class ChecksumMismatchError extends Error {
+export class ChecksumMismatchError extends ParticipantError {
   override readonly name = 'ChecksumMismatchError';
+  override readonly status = 'DATA_LOSS';
   constructor(
     readonly txId: string,
     detail: string,
@@ -86,11 +114,13 @@ export class ChecksumMismatchError extends Error {
 }
 
 /** Something does not exist (object, file, revision). → NOT_FOUND */
-export class NotFoundError extends Error {
+export class NotFoundError extends ParticipantError {
   override readonly name = 'NotFoundError';
+  override readonly status = 'NOT_FOUND';
 }
 
 /** Over a size or count limit. → RESOURCE_EXHAUSTED */
-export class LimitExceededError extends Error {
+export class LimitExceededError extends ParticipantError {
   override readonly name = 'LimitExceededError';
+  override readonly status = 'RESOURCE_EXHAUSTED';
 }

@@ -1,54 +1,28 @@
 import type * as grpc from '@grpc/grpc-js';
-import { isServiceError, serviceError, type StatusName } from '../../lib/grpc/service-error.js';
-import { KeyWaitAbandonedError } from '../../lib/keyed-mutex/key-wait-abandoned-error.js';
-import { BranchAlreadyCommittedError } from '../blob/branch-already-committed-error.js';
-import { MetadataUnavailableError } from '../metadata/metadata-unavailable-error.js';
-import {
-  BranchNotCommittedError,
-  ChecksumMismatchError,
-  CoordinatorUnavailableError,
-  InvalidInputError,
-  LimitExceededError,
-  NotFoundError,
-  PreconditionFailedError,
-  TxNotActiveError,
-  WriteConflictError,
-} from '../participant-errors.js';
-
-const codes: readonly [new (...args: never[]) => Error, StatusName][] = [
-  [InvalidInputError, 'INVALID_ARGUMENT'],
-  [TxNotActiveError, 'FAILED_PRECONDITION'],
-  [PreconditionFailedError, 'FAILED_PRECONDITION'],
-  [BranchNotCommittedError, 'FAILED_PRECONDITION'],
-  [BranchAlreadyCommittedError, 'FAILED_PRECONDITION'],
-  [WriteConflictError, 'ABORTED'],
-  [ChecksumMismatchError, 'DATA_LOSS'],
-  [NotFoundError, 'NOT_FOUND'],
-  [LimitExceededError, 'RESOURCE_EXHAUSTED'],
-  [CoordinatorUnavailableError, 'UNAVAILABLE'],
-  [MetadataUnavailableError, 'UNAVAILABLE'],
-];
+import { isServiceError, serviceError } from '../lib/grpc/service-error.js';
+import { KeyWaitAbandonedError } from '../lib/keyed-mutex/key-wait-abandoned-error.js';
+import { ParticipantError } from './participant-errors.js';
 
 /**
- * The gRPC status for a participant failure. Typed errors keep their meaning; anything
+ * The gRPC status for a participant failure, shared by every participant service
+ * (Participant, BlobStore, Metadata). A `ParticipantError` carries its own status and
+ * trailing metadata (`current-revision` of a failed If-Match, so clients can show what
+ * they raced against), so this mapper knows no resource manager's classes. Anything
  * else is INTERNAL (and logged by the caller), never silently turned into success.
- * A PreconditionFailedError carries `current-revision` in the trailing metadata so
- * clients can show what they raced against.
  */
 export function toServiceError(err: unknown): grpc.ServiceError {
   if (isServiceError(err)) return err;
   // nobody waits for this answer any more; say why, as gRPC would have
   if (err instanceof KeyWaitAbandonedError) return serviceError(err.why === 'deadline' ? 'DEADLINE_EXCEEDED' : 'CANCELLED', err.message);
-  for (const [type, code] of codes) {
-    if (err instanceof type) {
-      const e = serviceError(code, err.message);
-      if (err instanceof PreconditionFailedError) e.metadata.set('current-revision', String(err.currentRevision));
-      return e;
-    }
+  if (err instanceof ParticipantError) {
+    const e = serviceError(err.status, err.message);
+    for (const [key, value] of Object.entries(err.trailers())) e.metadata.set(key, value);
+    return e;
   }
   return serviceError('INTERNAL', err instanceof Error ? err.message : String(err));
 }
 
+/** Whether `err` is a failure the contract expects (answered, not logged as a bug). */
 export function isExpectedFailure(err: unknown): boolean {
-  return isServiceError(err) || err instanceof KeyWaitAbandonedError || codes.some(([type]) => err instanceof type);
+  return isServiceError(err) || err instanceof KeyWaitAbandonedError || err instanceof ParticipantError;
 }

@@ -14,11 +14,10 @@ import type { PutRequest__Output } from '../../proto/gen/twophase/v1/PutRequest.
 import type { PutResponse } from '../../proto/gen/twophase/v1/PutResponse.js';
 import type { PutWholeRequest__Output } from '../../proto/gen/twophase/v1/PutWholeRequest.js';
 import { loadProto } from '../../proto/load-proto.js';
-import { isExpectedFailure, toServiceError } from '../grpc/to-service-error.js';
+import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import type { BranchWork } from '../resource-manager.js';
 import { isSha256Hex } from './is-sha256-hex.js';
 import type { ByteRange, LocalBlobStore, PutExpectation } from './local-blob-store.js';
-import { RangeNotSatisfiableError } from './range-not-satisfiable-error.js';
 
 type PutCall = grpc.ServerReadableStream<PutRequest__Output, PutResponse>;
 type GetCall = grpc.ServerWritableStream<GetRequest__Output, GetResponse>;
@@ -96,7 +95,7 @@ export function blobStoreService(
         (err: unknown) => {
           // a cancelled call has no one to tell
           if (call.cancelled) return;
-          call.emit('error', err instanceof RangeNotSatisfiableError ? serviceError('OUT_OF_RANGE', err.message) : failure(err, 'Get'));
+          call.emit('error', failure(err, 'Get'));
         },
       );
     },

@@ -8,7 +8,7 @@ import { linkHandler } from '../../lib/grpc-link/link-server.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { ParticipantHandlers } from '../../proto/gen/twophase/v1/Participant.js';
 import type { ParticipantRuntime } from '../participant-runtime.js';
-import { isExpectedFailure, toServiceError } from './to-service-error.js';
+import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 
 /** twophase.v1.Participant over any resource manager's runtime: what the coordinator calls. */
 export function participantService(runtime: ParticipantRuntime, logger: Logger): GrpcServiceBinding {

@@ -1,6 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
-import { serviceError } from '../../lib/grpc/service-error.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import type { FileRevision } from '../../proto/gen/twophase/v1/FileRevision.js';
 import type { MetadataHandlers } from '../../proto/gen/twophase/v1/Metadata.js';
@@ -10,11 +9,10 @@ import type { StageRevisionRequest__Output } from '../../proto/gen/twophase/v1/S
 import type { StageRevisionResponse } from '../../proto/gen/twophase/v1/StageRevisionResponse.js';
 import { linkHandler, type LinkMethod } from '../../lib/grpc-link/link-server.js';
 import { loadProto } from '../../proto/load-proto.js';
-import { isExpectedFailure, toServiceError } from '../grpc/to-service-error.js';
+import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import type { BranchWork } from '../resource-manager.js';
 import { metadataInput } from './metadata-input.js';
 import type { FileRevisionRecord, MetadataStore } from './metadata-store.js';
-import { MetadataUnavailableError } from './metadata-unavailable-error.js';
 
 /**
  * The twophase.v1.Metadata service over a metadata store. Every input is validated
@@ -25,8 +23,6 @@ import { MetadataUnavailableError } from './metadata-unavailable-error.js';
 export function metadataService(store: MetadataStore, work: BranchWork, logger: Logger): GrpcServiceBinding {
   const log = logger.child({ service: 'twophase.v1.Metadata' });
   const failure = (err: unknown, call: string): grpc.ServiceError => {
-    // the database being away is the one failure a client should retry elsewhere or later
-    if (err instanceof MetadataUnavailableError) return serviceError('UNAVAILABLE', err.message);
     if (!isExpectedFailure(err)) log.error({ err, call }, 'metadata call failed unexpectedly');
     return toServiceError(err);
   };

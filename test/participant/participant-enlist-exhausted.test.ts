@@ -9,7 +9,7 @@ import { httpStatusOf } from '../../gateway/http-status-of.js';
 import { startGrpcServer } from '../../lib/grpc/grpc-server.js';
 import { silentLogger } from '../../lib/logger/logger.js';
 import { GrpcCoordinatorLink } from '../../participant/grpc/grpc-coordinator-link.js';
-import { toServiceError } from '../../participant/grpc/to-service-error.js';
+import { toServiceError } from '../../participant/to-service-error.js';
 import { ParticipantRuntime } from '../../participant/participant-runtime.js';
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
 import { fromGrpcError } from '../../sdk/sdk-errors.js';
