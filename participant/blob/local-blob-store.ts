@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
-import { link, mkdir, open, opendir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { linkSync, renameSync, statSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
+import { link, mkdir, open, opendir, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assert, assertNever } from '../../lib/assert/assert.js';
@@ -339,7 +339,9 @@ export class LocalBlobStore implements ResourceManager {
     const objects = [...branch.objects];
     await blobFailpoints.prepareBeforeFsync.hit();
     const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: this.nowMs(), objects };
-    writeFileSync(this.layout.prepared(txId), JSON.stringify(manifest));
+    // in the thread pool: creating a file costs about as much kernel time as its fdatasync
+    // would, enough that a synchronous call here would stall every other call of the process
+    await writeFile(this.layout.prepared(txId), JSON.stringify(manifest));
     // shared by every prepare (and Put rename) since the last one began
     await this.dirSyncs.sync(this.layout.stagingRoot);
     this.branches.delete(txId);
@@ -695,7 +697,7 @@ export class LocalBlobStore implements ResourceManager {
           }
         }
         const committed = (await statOrUndefined(this.layout.committed(txId))) !== undefined;
-        if (!committed) await writeFileUnsynced(this.layout.prepared(txId), JSON.stringify(manifest));
+        if (!committed) await writeFile(this.layout.prepared(txId), JSON.stringify(manifest));
         await this.dirSyncs.sync(this.layout.stagingRoot);
         this.logger.info({ txId, committed }, 'moved a branch of the earlier staging layout to the flat one');
       }
@@ -810,16 +812,6 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
     assert(bytesWritten > 0, 'a write to a regular file makes progress');
     offset += bytesWritten;
-  }
-}
-
-/** Creates or replaces `file` with `text`, without fsync (the caller syncs the directory when the name matters). */
-async function writeFileUnsynced(file: string, text: string): Promise<void> {
-  const handle = await open(file, 'w');
-  try {
-    await writeAll(handle, Buffer.from(text));
-  } finally {
-    await handle.close();
   }
 }
 
