@@ -174,6 +174,7 @@ export class LocalBlobStore implements ResourceManager {
       await mkdir(dir, { recursive: true });
     }
     await this.dirSyncs.sync(this.layout.root);
+    await this.checkHardLinks();
     // every object directory exists from here on, durably, so no commit creates or syncs one
     let createdObjectDirs = false;
     for (const dir of this.layout.objectDirs()) {
@@ -655,6 +656,25 @@ export class LocalBlobStore implements ResourceManager {
       if (staged.some((o) => o.file === object.file)) continue;
       if ((await statOrUndefined(this.layout.object(object.sha256)))?.size === object.size) continue;
       this.logger.error({ txId, object }, 'a prepared branch lost a staged object its manifest lists');
+    }
+  }
+
+  /** Commit publishes by hard link: a file system without them is refused at start, not at the first commit. */
+  private async checkHardLinks(): Promise<void> {
+    const probe = path.join(this.layout.root, '.link-probe');
+    await rm(probe, { force: true });
+    await rm(`${probe}.2`, { force: true });
+    await writeFile(probe, '');
+    try {
+      await link(probe, `${probe}.2`);
+    } catch (err) {
+      throw new Error(
+        `the blob data dir ${this.layout.root} does not support hard links (${(err as NodeJS.ErrnoException).code ?? String(err)}), which commit needs: put it on a local ext4, xfs or btrfs`,
+        { cause: err },
+      );
+    } finally {
+      await rm(probe, { force: true });
+      await rm(`${probe}.2`, { force: true });
     }
   }
 
