@@ -214,7 +214,7 @@ export class CoordinatorRuntime {
       // nothing of the record was written, so abort is still a safe decision; any other
       // failure may have left it on disk, and only a restart's replay can tell
       this.txLogger(txId).warn({ err: errorText(err) }, 'decision log refused the commit record; aborting');
-      // the gateway reads 'bytes' or 'size' in a RESOURCE_EXHAUSTED as 413: the reason names neither
+      // answered RESOURCE_EXHAUSTED with no limit-scope trailer: capacity, an outage to retry (HTTP 503)
       const reason = err instanceof LogQueueFullError ? 'its queue to the disk is full' : 'the record is over its limit';
       this.later({ kind: 'decisionRefused', txId, reason });
       return;

@@ -1,3 +1,6 @@
+import type * as grpc from '@grpc/grpc-js';
+import { limitScopeOf } from '../lib/grpc/limit-scope.js';
+import { isServiceError } from '../lib/grpc/service-error.js';
 import {
   ChecksumMismatchError,
   ConflictError,
@@ -27,10 +30,18 @@ export function httpStatusOf(err: unknown): { status: number; retryable: boolean
   }
   if (err instanceof InvalidArgumentError || err instanceof ChecksumMismatchError) return { status: 400, retryable: false };
   if (err instanceof NotFoundError) return { status: 404, retryable: false };
-  if (err instanceof ResourceExhaustedError) return { status: /size|bytes|large/i.test(err.message) ? 413 : 503, retryable: true };
+  if (err instanceof ResourceExhaustedError) {
+    // the service says which kind of limit in a trailer: the request itself (never passes) or its capacity now
+    return limitScopeOf(serviceErrorBehind(err)?.metadata) === 'request' ? { status: 413, retryable: false } : { status: 503, retryable: true };
+  }
   if (err instanceof OutcomeUnknownError || err instanceof DeadlineExceededError) return { status: 504, retryable: true };
   if (err instanceof UnavailableError) return { status: 503, retryable: true };
   if (err instanceof TwoPhaseError && err.code === 'OUT_OF_RANGE') return { status: 416, retryable: false };
   if (err instanceof TwoPhaseError && err.code === 'FAILED_PRECONDITION') return { status: 409, retryable: true };
   return { status: 500, retryable: false };
+}
+
+/** The gRPC error an SDK error was made from (its `cause`), if any. */
+function serviceErrorBehind(err: Error): grpc.ServiceError | undefined {
+  return isServiceError(err.cause) ? err.cause : undefined;
 }

@@ -1,3 +1,4 @@
+import { limitScopeKey, type LimitScope } from '../lib/grpc/limit-scope.js';
 import type { StatusName } from '../lib/grpc/service-error.js';
 
 /**
@@ -119,8 +120,22 @@ export class NotFoundError extends ParticipantError {
   override readonly status = 'NOT_FOUND';
 }
 
-/** Over a size or count limit. → RESOURCE_EXHAUSTED */
+/**
+ * Over a size or count limit. → RESOURCE_EXHAUSTED, with `limit-scope` in the trailing
+ * metadata: `request` when the request itself can never pass (an object over the size
+ * limit), `capacity` (the default) when the participant is at a limit now and a retry
+ * may pass.
+ */
 export class LimitExceededError extends ParticipantError {
   override readonly name = 'LimitExceededError';
   override readonly status = 'RESOURCE_EXHAUSTED';
+  readonly scope: LimitScope;
+  constructor(message: string, options?: { cause?: unknown; scope?: LimitScope }) {
+    super(message, options);
+    this.scope = options?.scope ?? 'capacity';
+  }
+
+  override trailers(): Readonly<Record<string, string>> {
+    return { [limitScopeKey]: this.scope };
+  }
 }

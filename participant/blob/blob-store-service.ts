@@ -14,8 +14,9 @@ import type { PutRequest__Output } from '../../proto/gen/twophase/v1/PutRequest.
 import type { PutResponse } from '../../proto/gen/twophase/v1/PutResponse.js';
 import type { PutWholeRequest__Output } from '../../proto/gen/twophase/v1/PutWholeRequest.js';
 import { loadProto } from '../../proto/load-proto.js';
-import { isExpectedFailure, toServiceError } from '../to-service-error.js';
+import { LimitExceededError } from '../participant-errors.js';
 import type { BranchWork } from '../resource-manager.js';
+import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import { isSha256Hex } from './is-sha256-hex.js';
 import type { ByteRange, LocalBlobStore, PutExpectation } from './local-blob-store.js';
 
@@ -32,6 +33,12 @@ export interface BlobStoreServiceOptions {
    * staged bytes are dropped. Default `limits.blobPutStallMsDefault`.
    */
   readonly putStallMs?: number;
+  /**
+   * The largest object a Put may declare or send, refused (RESOURCE_EXHAUSTED, limit
+   * scope `request`: the same Put can never pass) before the store sees more of it.
+   * Default `limits.blobObjectBytesMax`, the store's own default.
+   */
+  readonly objectBytesMax?: number;
 }
 
 /**
@@ -56,6 +63,8 @@ export function blobStoreService(
   const gets = new InFlight('Get', options.getsInFlightMax ?? limits.blobGetsInFlightMax);
   const putStallMs = options.putStallMs ?? limits.blobPutStallMsDefault;
   assert(Number.isSafeInteger(putStallMs) && putStallMs > 0, `putStallMs ${putStallMs} is a positive whole number`);
+  const objectBytesMax = options.objectBytesMax ?? limits.blobObjectBytesMax;
+  assert(Number.isSafeInteger(objectBytesMax) && objectBytesMax > 0, `objectBytesMax ${objectBytesMax} is a positive whole number`);
 
   const wholePuts = new InFlight('whole Put', limits.blobWholePutsInFlightMax);
   /** A small object in one Link message: validated as Put's header and chunks are, then put as one chunk. */
@@ -64,10 +73,11 @@ export function blobStoreService(
     if (header === null || header === undefined) throw serviceError('INVALID_ARGUMENT', 'a whole put carries the header');
     const problem = txIdProblem(header.txId);
     if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
-    const expected = putExpectation(header.expectedSha256, header.expectedSize);
+    const expected = putExpectation(header.expectedSha256, header.expectedSize, objectBytesMax);
     if (req.content.length > limits.blobWholePutBytesMax) {
       throw serviceError('INVALID_ARGUMENT', `a whole put of ${req.content.length} bytes is over the limit of ${limits.blobWholePutBytesMax}; stream it with Put`);
     }
+    if (req.content.length > objectBytesMax) throw objectTooLarge(req.content.length, objectBytesMax);
     const result = await wholePuts.run(() => work.run(header.txId, () => store.put(header.txId, oneChunk(req.content), expected)));
     return { sha256: result.sha256, size: String(result.size) };
   };
@@ -84,7 +94,7 @@ export function blobStoreService(
   const handlers: BlobStoreHandlers = {
     Link: link.handle as unknown as BlobStoreHandlers['Link'],
     Put: (call, callback) => {
-      puts.run(() => receivePut(call, store, work, putStallMs)).then(
+      puts.run(() => receivePut(call, store, work, putStallMs, objectBytesMax)).then(
         (result) => callback(null, { sha256: result.sha256, size: String(result.size) }),
         (err: unknown) => callback(failure(err, 'Put')),
       );
@@ -114,7 +124,13 @@ export function blobStoreService(
   };
 }
 
-async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork, stallMs: number): Promise<{ sha256: string; size: number }> {
+async function receivePut(
+  call: PutCall,
+  store: LocalBlobStore,
+  work: BranchWork,
+  stallMs: number,
+  objectBytesMax: number,
+): Promise<{ sha256: string; size: number }> {
   // destroyOnReturn false: the call is answered through its callback, and destroying its
   // stream when the iteration ends would build (and format the stack of) an AbortError per Put
   const messages = stallGuarded(call.iterator({ destroyOnReturn: false }) as AsyncIterator<PutRequest__Output>, stallMs);
@@ -126,9 +142,9 @@ async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork
   const txId = header.txId;
   const problem = txIdProblem(txId);
   if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
-  const expected = putExpectation(header.expectedSha256, header.expectedSize);
+  const expected = putExpectation(header.expectedSha256, header.expectedSize, objectBytesMax);
   try {
-    const result = await work.run(txId, () => store.put(txId, chunksOf(call, messages), expected));
+    const result = await work.run(txId, () => store.put(txId, chunksOf(call, messages, objectBytesMax), expected));
     // a cancelled call may end its stream early without an error: never answer for a cut-short object
     if (call.cancelled) throw serviceError('CANCELLED', 'Put was cancelled');
     return result;
@@ -144,7 +160,8 @@ async function receivePut(call: PutCall, store: LocalBlobStore, work: BranchWork
  * It ends only for a real end of the upload, so that the store never keeps a cut-short
  * object (see the end of the loop).
  */
-async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Output>): AsyncGenerator<Uint8Array> {
+async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Output>, objectBytesMax: number): AsyncGenerator<Uint8Array> {
+  let received = 0;
   for (;;) {
     const next = await messages.next();
     if (next.done === true) {
@@ -163,6 +180,8 @@ async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Outp
     if (chunk.length > limits.blobPutChunkBytesMax) {
       throw serviceError('INVALID_ARGUMENT', `a Put chunk of ${chunk.length} bytes is over the limit of ${limits.blobPutChunkBytesMax}`);
     }
+    received += chunk.length;
+    if (received > objectBytesMax) throw objectTooLarge(received, objectBytesMax);
     yield chunk;
   }
 }
@@ -197,12 +216,18 @@ async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-function putExpectation(sha256: string, size: string): PutExpectation {
+/** An object over the size limit: no retry of the same Put can pass (limit scope `request`). */
+function objectTooLarge(bytes: number, objectBytesMax: number): LimitExceededError {
+  return new LimitExceededError(`an object of at least ${bytes} bytes is over the limit of ${objectBytesMax}`, { scope: 'request' });
+}
+
+function putExpectation(sha256: string, size: string, objectBytesMax: number): PutExpectation {
   if (sha256 !== '' && !isSha256Hex(sha256)) {
     throw serviceError('INVALID_ARGUMENT', `expected_sha256 ${JSON.stringify(sha256.slice(0, 80))} is not 64 lower-case hex digits (or empty)`);
   }
   const expectedSize = int64(size, 'expected_size');
   if (expectedSize < -1) throw serviceError('INVALID_ARGUMENT', `expected_size ${size} is neither a byte count nor -1`);
+  if (expectedSize > objectBytesMax) throw objectTooLarge(expectedSize, objectBytesMax);
   return {
     ...(sha256 === '' ? {} : { sha256 }),
     ...(expectedSize === -1 ? {} : { size: expectedSize }),

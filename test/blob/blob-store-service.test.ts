@@ -249,6 +249,25 @@ describe('BlobStore service', () => {
     expect(await store.prepare(txId)).toEqual({ vote: 'yes' });
   });
 
+  it('a Put over the object size limit, declared or streamed, is RESOURCE_EXHAUSTED with limit-scope request, and keeps nothing', async () => {
+    const { store, client } = await startService(passThrough, { objectBytesMax: 10 });
+    const declared = newTxId();
+    const streamed = newTxId();
+    for (const [txId, messages] of [
+      [declared, putOf(declared, Buffer.from('12345678901'), 4, { size: 11 })],
+      [streamed, putOf(streamed, Buffer.from('12345678901'), 4)],
+    ] as const) {
+      const err = (await put(client, messages).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as grpc.ServiceError | undefined;
+      expect(err).toMatchObject(code('RESOURCE_EXHAUSTED'));
+      expect(err?.metadata.get('limit-scope')).toEqual(['request']);
+      expect(await stagedFiles(store, txId)).toEqual([]);
+    }
+    expect(await put(client, putOf(newTxId(), Buffer.from('1234567890'), 4))).toMatchObject({ size: '10' });
+  });
+
   it('a Put past the limit of Puts in flight is RESOURCE_EXHAUSTED, and is served once one ends', async () => {
     const { store, client } = await startService(passThrough, { putsInFlightMax: 1 });
     const txId = newTxId();

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { httpStatusOf } from '../../gateway/http-status-of.js';
+import { serviceError } from '../../lib/grpc/service-error.js';
+import { LimitExceededError } from '../../participant/participant-errors.js';
+import { toServiceError } from '../../participant/to-service-error.js';
 import { ConflictError, PreconditionFailedError, TransactionAbortedError, UnavailableError } from '../../sdk/index.js';
+import { fromGrpcError } from '../../sdk/sdk-errors.js';
 
 /** What an HTTP client is told, by cause: conflicts are 409, outages 503, both retryable. */
 describe('HTTP status of an SDK failure', () => {
@@ -31,5 +35,24 @@ describe('HTTP status of an SDK failure', () => {
   it('a failed condition is 412 and not retried; an unreachable service is 503', () => {
     expect(httpStatusOf(new PreconditionFailedError('revision 3 is current', 3)).status).toBe(412);
     expect(httpStatusOf(new UnavailableError('coordinator down'))).toEqual({ status: 503, retryable: true });
+  });
+
+  it('RESOURCE_EXHAUSTED is 413 only when its limit-scope trailer says the request itself is over a limit, whatever its words', () => {
+    const exhausted = (message: string, scope?: string) => {
+      const wire = serviceError('RESOURCE_EXHAUSTED', message);
+      if (scope !== undefined) wire.metadata.set('limit-scope', scope);
+      return httpStatusOf(fromGrpcError(wire, 'put'));
+    };
+    for (const message of ['an object of 6 bytes is over the limit of 5', 'over the limit']) {
+      expect(exhausted(message, 'request'), message).toEqual({ status: 413, retryable: false });
+      expect(exhausted(message, 'capacity'), message).toEqual({ status: 503, retryable: true });
+      expect(exhausted(message), message).toEqual({ status: 503, retryable: true });
+    }
+  });
+
+  it("a participant's limit reaches the HTTP client by its scope, through the wire", () => {
+    const http = (err: LimitExceededError) => httpStatusOf(fromGrpcError(toServiceError(err), 'put'));
+    expect(http(new LimitExceededError('an object of 6 bytes is over the limit of 5', { scope: 'request' }))).toEqual({ status: 413, retryable: false });
+    expect(http(new LimitExceededError('32 large objects (bytes) are open; the limit'))).toEqual({ status: 503, retryable: true });
   });
 });
