@@ -276,7 +276,7 @@ export class LocalBlobStore implements ResourceManager {
         throw new InvalidInputError('expected size', `${expected.size} is not a byte count`);
       }
       if (expected.size > this.objectBytesMax) {
-        throw new LimitExceededError(`an object of ${expected.size} bytes is over the limit of ${this.objectBytesMax}`);
+        throw new LimitExceededError(`an object of ${expected.size} bytes is over the limit of ${this.objectBytesMax}`, { scope: 'request' });
       }
     }
     await this.openBranch(txId);
@@ -524,7 +524,7 @@ export class LocalBlobStore implements ResourceManager {
         throw new TxNotActiveError(txId, `the blob branch will vote no: ${branch.reason}`);
       case 'working':
         if (branch.objects.length >= limits.blobObjectsPerTxMax) {
-          throw new LimitExceededError(`transaction ${txId} staged ${branch.objects.length} objects; the limit is ${limits.blobObjectsPerTxMax}`);
+          throw new LimitExceededError(`transaction ${txId} staged ${branch.objects.length} objects; the limit is ${limits.blobObjectsPerTxMax}`, { scope: 'request' });
         }
         return;
       default:
@@ -539,7 +539,7 @@ export class LocalBlobStore implements ResourceManager {
     try {
       for await (const chunk of source) {
         size += chunk.byteLength;
-        if (size > this.objectBytesMax) throw new LimitExceededError(`object is over the limit of ${this.objectBytesMax} bytes`);
+        if (size > this.objectBytesMax) throw new LimitExceededError(`object is over the limit of ${this.objectBytesMax} bytes`, { scope: 'request' });
         // fail as soon as the size is wrong: the rest of the stream cannot fix it
         if (expected.size !== undefined && size > expected.size) {
           throw new ChecksumMismatchError(txId, `received more than the expected ${expected.size} bytes`);
