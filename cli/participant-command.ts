@@ -103,7 +103,9 @@ function metadataCommand(): Command {
         listen: settings.listen,
         coordinatorAddress: settings.coordinator,
         logger,
-        config: { branchIdleMsMax: settings.branchIdleMs, branchesMax: settings.branchesMax },
+        // --branches-max bounds the open branches (connections), which the store enforces; prepared
+        // ones hold none, so the runtime keeps its own bound on all branches held (limits.branchesMax)
+        config: { branchIdleMsMax: settings.branchIdleMs },
         admin: settings.admin,
       });
       runUntilSignal('metadata participant', () => running.stop());

@@ -75,9 +75,9 @@ function startBlob(failpoints = ''): CliProcess {
   return p;
 }
 
-function startMetadata(failpoints = ''): CliProcess {
+function startMetadata(failpoints = '', extraArgs: readonly string[] = []): CliProcess {
   const p = new CliProcess(
-    ['participant', 'metadata', '--listen', `127.0.0.1:${sys.ports.metadata}`, '--database-url', sys.databaseUrl, '--coordinator', `127.0.0.1:${sys.ports.coordinator}`],
+    ['participant', 'metadata', '--listen', `127.0.0.1:${sys.ports.metadata}`, '--database-url', sys.databaseUrl, '--coordinator', `127.0.0.1:${sys.ports.coordinator}`, ...extraArgs],
     failpoints === '' ? {} : { TWOPHASE_FAILPOINTS: failpoints },
   );
   sys.metadata = p;
@@ -204,5 +204,18 @@ describe('participant crash and recovery (real processes, real PostgreSQL)', () 
     await eventually(async () => (await preparedGids()).length === 0, 'the prepared branch is committed after the restart');
     const { body } = await sys.client.download({ namespace: 'crash', path: 'e.bin' });
     expect(sha(Buffer.concat(await body.toArray()))).toBe(sha(content));
+  });
+
+  it('metadata holding more prepared branches than --branches-max (open branches, connections) still takes new work', async () => {
+    // every Commit hangs at the metadata participant: each tx's branch stays there, prepared
+    const metadata = startMetadata('participant.metadata.commit.before-commit-prepared=hang', ['--branches-max', '2']);
+    startBlob();
+    await Promise.all([metadata.grpcPort(), sys.blob.grpcPort()]);
+    for (let i = 0; i < 3; i++) {
+      // committed and durable; answered past the phase-2 wait, the metadata participant pending
+      const up = await sys.client.uploadFile({ namespace: 'crash', path: `held-${i}.txt`, content: Buffer.from(`held ${i}`) });
+      expect(up.pendingParticipants).toEqual(['metadata']);
+    }
+    expect((await preparedGids()).length).toBe(3);
   });
 });
