@@ -112,7 +112,7 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
   const idleFrom = sampler.sample();
   await sleep(idleWindowMs);
   const idleCpu = CpuSampler.usage(idleFrom, sampler.sample());
-  const run = (concurrency: number, op: (worker: number, seq: number) => Promise<void>, hooks: Pick<LoadOptions, 'onWindowOpen' | 'onWindowClose'> = {}) =>
+  const run = (concurrency: number, op: (worker: number, seq: number) => Promise<unknown>, hooks: Pick<LoadOptions, 'onWindowOpen' | 'onWindowClose'> = {}) =>
     measureRun(sampler, {
       ...hooks,
       concurrency,

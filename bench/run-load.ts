@@ -14,8 +14,8 @@ export interface LoadOptions {
   readonly errorsMax: number;
   /** How long in-flight operations may take to finish after the window closes. */
   readonly drainMsMax: number;
-  /** One operation; `worker` and `seq` make a name unique within the run. */
-  readonly op: (worker: number, seq: number) => Promise<void>;
+  /** One operation (its result is not used); `worker` and `seq` make a name unique within the run. */
+  readonly op: (worker: number, seq: number) => Promise<unknown>;
   /** Called when the measured window opens and closes (e.g. to sample CPU counters). */
   readonly onWindowOpen?: () => void;
   readonly onWindowClose?: () => void;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceExhaustedError } from '../sdk/sdk-errors.js';
-import { TwoPhaseClient } from '../sdk/two-phase-client.js';
+import { TwoPhaseClient, type UploadFileResult } from '../sdk/two-phase-client.js';
 
 /** How long one upload keeps retrying a participant that is at its limit. */
 const retryForMsMax = 10_000;
@@ -28,13 +28,13 @@ export class TwophaseUpload {
     return new TwophaseUpload(client);
   }
 
-  async upload(namespace: string, path: string, content: Uint8Array): Promise<void> {
+  async upload(namespace: string, path: string, content: Uint8Array): Promise<UploadFileResult> {
     const giveUpAt = Date.now() + retryForMsMax;
     for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, retryDelayMsMax)) {
       try {
         const result = await this.client.uploadFile({ namespace, path, content });
         if (result.pendingParticipants.length > 0) this.pendingCommits++;
-        return;
+        return result;
       } catch (err) {
         if (!(err instanceof ResourceExhaustedError) || Date.now() + delayMs > giveUpAt) throw err;
         this.resourceExhaustedRetries++;
