@@ -221,7 +221,8 @@ export class LocalBlobStore implements ResourceManager {
     let finishedCommits = 0;
     for (const [txId, tx] of found) {
       for (const leftover of tx.leftovers) await rm(leftover, { force: true });
-      const record = await statOrUndefined(this.layout.committed(txId));
+      // synchronous: one metadata lookup per recovered tx, no thread-pool round trip each
+      const record = statSync(this.layout.committed(txId), { throwIfNoEntry: false });
       if (record !== undefined) {
         // committed: a staged name left is a link not yet retired, or one a crash undid
         for (const object of tx.objects) {
@@ -233,8 +234,10 @@ export class LocalBlobStore implements ResourceManager {
         continue;
       }
       if (tx.marker) {
-        const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: await this.preparedAtOf(txId), objects: tx.objects };
-        await this.checkPreparedObjects(txId, tx.objects);
+        const written = await this.readManifestLenient(this.layout.prepared(txId), txId);
+        const preparedAtMs = written?.preparedAtMs ?? Math.trunc((await stat(this.layout.prepared(txId))).mtimeMs);
+        const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs, objects: tx.objects };
+        this.checkPreparedObjects(txId, tx.objects, written);
         prepared.push({ txId, preparedAtMs: manifest.preparedAtMs });
         this.prepared.set(txId, manifest);
         continue;
@@ -647,14 +650,14 @@ export class LocalBlobStore implements ResourceManager {
 
   /**
    * A recovered prepared branch's objects, from the durable names, against the manifest
-   * its marker holds (not fsynced, so it may be missing): an object the manifest lists that
+   * its marker holds (read once; not fsynced, so it may be missing; its preparedAtMs falls
+   * back to the marker's mtime): an object the manifest lists that
    * is neither staged nor published was lost outside the protocol, and is logged loudly.
    */
-  private async checkPreparedObjects(txId: string, staged: readonly StagedObject[]): Promise<void> {
-    const manifest = await this.readManifestLenient(this.layout.prepared(txId), txId);
+  private checkPreparedObjects(txId: string, staged: readonly StagedObject[], manifest: BlobManifest | undefined): void {
     for (const object of manifest?.objects ?? []) {
       if (staged.some((o) => o.file === object.file)) continue;
-      if ((await statOrUndefined(this.layout.object(object.sha256)))?.size === object.size) continue;
+      if (statSync(this.layout.object(object.sha256), { throwIfNoEntry: false })?.size === object.size) continue;
       this.logger.error({ txId, object }, 'a prepared branch lost a staged object its manifest lists');
     }
   }
@@ -681,13 +684,6 @@ export class LocalBlobStore implements ResourceManager {
   /** Fsyncs every object directory (they are few and fixed): each rename into them before this call is durable after it. */
   private async syncObjectDirs(): Promise<void> {
     await Promise.all(this.layout.objectDirs().map((dir) => this.dirSyncs.sync(dir)));
-  }
-
-  /** When a recovered marker was written: from the manifest it holds, else from its mtime. */
-  private async preparedAtOf(txId: string): Promise<number> {
-    const manifest = await this.readManifestLenient(this.layout.prepared(txId), txId);
-    if (manifest !== undefined) return manifest.preparedAtMs;
-    return Math.trunc((await stat(this.layout.prepared(txId))).mtimeMs);
   }
 
   /**
