@@ -14,7 +14,6 @@ import { measureRun } from './measure-run.js';
 import type { ProcessProfile, ProfileReport } from './profile-report.js';
 import { parseProfileOptions, type ProfileOptions } from './profile-options.js';
 import { parseCpuProfile, summarizeCpuProfiles, type MonotonicWindowUs } from './summarize-cpu-profiles.js';
-import { TsxSourceLines } from './tsx-source-lines.js';
 import { benchRun } from './bench-run.js';
 import { TwophaseUpload } from './twophase-upload.js';
 
@@ -34,8 +33,6 @@ async function main(): Promise<void> {
 
   compileCli(progress);
   progress(`starting twophase dev with every child under node --cpu-prof (--log-level ${options.logLevel})…`);
-  // a source file modified after this may not be the code the children run: its lines are not given
-  const sourceLines = new TsxSourceLines(repoDir, Date.now());
   const dev = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs, cpuProfiles: true });
   progress(`running in ${dev.dir}`);
   let interrupted = false;
@@ -63,7 +60,7 @@ async function main(): Promise<void> {
   }
   if (interrupted) return;
   try {
-    ({ processes, missing } = await readProfiles(dev, children, load, sourceLines, notes));
+    ({ processes, missing } = await readProfiles(dev, children, load, notes));
   } finally {
     if (!options.keepDir) await rm(dev.dir, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -133,7 +130,6 @@ async function readProfiles(
   dev: DevSystem,
   children: readonly string[],
   { run, window }: { run: SystemRun; window: MonotonicWindowUs },
-  sourceLines: TsxSourceLines,
   notes: string[],
 ): Promise<{ processes: ProcessProfile[]; missing: string[] }> {
   const windowMs = (window.toUs - window.fromUs) / 1000;
@@ -151,12 +147,12 @@ async function readProfiles(
       notes.push(`${name}: no main-thread .cpuprofile in ${dir} (${exits.length === 0 ? 'dev printed no exit line for it' : exits.join('; ')}); see ${dev.logFile(name)}`);
       continue;
     }
-    const summary = summarizeCpuProfiles(await read(mainFiles), window, repoDir, sourceLines);
+    const summary = summarizeCpuProfiles(await read(mainFiles), window, repoDir);
     if (mainFiles.length > 1) notes.push(`${name}: ${mainFiles.length} processes (it was restarted: see ${dev.logFile(name)}); ${summary.profiles} of them ran in the window, summed`);
     if (summary.sampledMs < 0.9 * windowMs) {
       notes.push(`${name}: its profile covers only ${(summary.sampledMs / 1000).toFixed(1)} s of the ${(windowMs / 1000).toFixed(1)} s window (a restart, or a stalled sampler)`);
     }
-    const others = summarizeCpuProfiles(await read(files.filter((file) => !isMainThread(file))), window, repoDir, sourceLines);
+    const others = summarizeCpuProfiles(await read(files.filter((file) => !isMainThread(file))), window, repoDir);
     const othersBusyMs = others.sampledMs - others.idleMs;
     if (othersBusyMs >= 1) notes.push(`${name}: its other threads (tsx's module loader, workers) were busy ${othersBusyMs.toFixed(0)} ms in the window, not in the tables`);
     const percent = run.cpu?.byPart[partOfDevChild(name)];

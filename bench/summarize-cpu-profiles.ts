@@ -1,7 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { TsxSourceLines } from './tsx-source-lines.js';
 
 /**
  * A V8 CPU profile as `node --cpu-prof` writes it (Profiler.Profile of the DevTools
@@ -41,7 +40,7 @@ export interface FrameSelfTime {
   readonly functionName: string;
   /**
    * `path:line` (1-based) with the path short: relative to the repo, from `node_modules/`, or `node:…`;
-   * `path:?` for a .ts file whose line cannot be told (see TsxSourceLines); `(native)` for a function
+   * `(native)` for a function
    * of Node's C++ bindings (fs, http2 streams); '' for a pseudo-frame.
    */
   readonly location: string;
@@ -68,10 +67,9 @@ export interface MonotonicWindowUs {
 /**
  * Self time by function over the samples of `profiles` taken inside `window`. A sample
  * stands for the time until the next one (the last: until the profile's end), as
- * Chrome DevTools counts it. Lines of the repo's .ts files come from `sourceLines` (tsx's
- * output is one line per file).
+ * Chrome DevTools counts it.
  */
-export function summarizeCpuProfiles(profiles: readonly CpuProfile[], window: MonotonicWindowUs, repoDir: string, sourceLines: TsxSourceLines): CpuProfileSummary {
+export function summarizeCpuProfiles(profiles: readonly CpuProfile[], window: MonotonicWindowUs, repoDir: string): CpuProfileSummary {
   const selfUs = new Map<string, { functionName: string; location: string; us: number }>();
   let sampledUs = 0;
   let idleUs = 0;
@@ -92,7 +90,7 @@ export function summarizeCpuProfiles(profiles: readonly CpuProfile[], window: Mo
       const key = `${frame.functionName}\0${frame.url}\0${frame.lineNumber}\0${frame.columnNumber}`;
       let row = selfUs.get(key);
       if (row === undefined) {
-        row = { functionName: frame.functionName === '' ? '(anonymous)' : frame.functionName, location: shortLocation(frame, repoDir, sourceLines), us: 0 };
+        row = { functionName: frame.functionName === '' ? '(anonymous)' : frame.functionName, location: shortLocation(frame, repoDir), us: 0 };
         selfUs.set(key, row);
       }
       row.us += us;
@@ -106,8 +104,8 @@ export function summarizeCpuProfiles(profiles: readonly CpuProfile[], window: Mo
 }
 
 /** `coordinator/grpc/coordinator-service.ts:42`, `node_modules/@grpc/grpc-js/build/src/server.js:1300`, `node:internal/…:10`. */
-function shortLocation(frame: CpuProfile['nodes'][number]['callFrame'], repoDir: string, sourceLines: TsxSourceLines): string {
-  const { functionName, url, lineNumber, columnNumber } = frame;
+function shortLocation(frame: CpuProfile['nodes'][number]['callFrame'], repoDir: string): string {
+  const { functionName, url, lineNumber } = frame;
   if (url === '') return functionName === '' || pseudoFrame.test(functionName) ? '' : '(native)';
   const line = lineNumber >= 0 ? `:${lineNumber + 1}` : '';
   let path = url;
@@ -117,6 +115,5 @@ function shortLocation(frame: CpuProfile['nodes'][number]['callFrame'], repoDir:
   if (modules >= 0) return `${path.slice(modules + 1)}${line}`;
   const inRepo = relative(repoDir, path);
   if (inRepo.startsWith('..')) return `${path}${line}`;
-  if (!path.endsWith('.ts')) return `${inRepo}${line}`;
-  return `${inRepo}:${sourceLines.line(path, lineNumber, columnNumber) ?? '?'}`;
+  return `${inRepo}${line}`;
 }
