@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,23 @@ export class DevSystem {
   /** The log file of one child of dev. */
   logFile(name: string): string {
     return join(this.dir, 'logs', `${name}.log`);
+  }
+
+  /**
+   * On Ctrl-C of the bench itself: stop dev, delete its dir unless `keepDir`, exit 130.
+   * Returns whether that happened, for the code that runs on while dev is being stopped.
+   */
+  stopOnSigint(keepDir: boolean, progress: (text: string) => void): () => boolean {
+    let interrupted = false;
+    process.once('SIGINT', () => {
+      interrupted = true;
+      progress('interrupted: stopping twophase dev…');
+      void this.stop(30_000).finally(async () => {
+        if (!keepDir) await rm(this.dir, { recursive: true, force: true });
+        process.exit(130);
+      });
+    });
+    return () => interrupted;
   }
 
   /** Ctrl-C, as a user stops it: dev sends SIGTERM to each child and waits for it. SIGKILL past `timeoutMs`. */

@@ -46,15 +46,7 @@ async function main(): Promise<void> {
     throw new Error(`${err instanceof Error ? err.message : String(err)}${hint}`, { cause: err });
   });
   progress(`running in ${dev.dir}`);
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    progress('interrupted: stopping twophase dev…');
-    void dev.stop(30_000).finally(async () => {
-      if (!options.keepDir) await rm(dev.dir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  });
+  const interrupted = dev.stopOnSigint(options.keepDir, progress);
 
   let levels: LevelReport[] = [];
   let idleCpu: CpuUsage | undefined;
@@ -66,7 +58,7 @@ async function main(): Promise<void> {
   } finally {
     const stopped = await dev.stop();
     if (stopped.killed) notes.push('twophase dev did not stop within 60 s of SIGINT and was killed');
-    if (!interrupted) {
+    if (!interrupted()) {
       stats = await readDecisionLogStatsAfterStop(dev, notes);
       if (options.keepDir) progress(`kept ${dev.dir}`);
       else await rm(dev.dir, { recursive: true, force: true }).catch(() => undefined);

@@ -35,15 +35,7 @@ async function main(): Promise<void> {
   progress(`starting twophase dev with every child under node --cpu-prof (--log-level ${options.logLevel})…`);
   const dev = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs, cpuProfiles: true });
   progress(`running in ${dev.dir}`);
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    progress('interrupted: stopping twophase dev…');
-    void dev.stop(30_000).finally(async () => {
-      if (!options.keepDir) await rm(dev.dir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  });
+  const interrupted = dev.stopOnSigint(options.keepDir, progress);
 
   let children: string[] = [];
   let load: { run: SystemRun; window: MonotonicWindowUs } | undefined;
@@ -58,7 +50,7 @@ async function main(): Promise<void> {
     const stopped = await dev.stop(stopTimeoutMs);
     if (stopped.killed) notes.push(`twophase dev did not stop within ${stopTimeoutMs / 1000} s of SIGINT and was killed with its children still running: their profiles are missing`);
   }
-  if (interrupted) return;
+  if (interrupted()) return;
   try {
     ({ processes, missing } = await readProfiles(dev, children, load, notes));
   } finally {
