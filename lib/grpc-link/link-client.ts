@@ -93,13 +93,10 @@ export class LinkClient {
     this.flushScheduled = false;
     const calls = this.outbox;
     this.outbox = [];
-    // calls whose deadline passed meanwhile, or failed with a broken stream, are not sent
+    // calls whose deadline passed meanwhile, or that already failed or went unary with a
+    // broken or closed stream (which empties `pending`), are not sent
     const live = calls.filter((c) => this.pending.has((c.message as { callId: string }).callId));
     if (live.length === 0) return;
-    if (this.unaryOnly || this.closed) {
-      this.retryUnary();
-      return;
-    }
     const stream = this.activeStream();
     let batch: object[] = [];
     let bytes = 0;
