@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
 import { assertNever } from '../lib/assert/assert.js';
@@ -19,11 +20,16 @@ export interface CoordinatorRuntimeOptions {
   readonly log: DecisionLog;
   readonly connector: ParticipantConnector;
   readonly logger: Logger;
-  /** Wall clock in Unix ms; the only place the coordinator reads time. */
-  readonly clock?: () => number;
+  /** Time and timers; the only place the coordinator reads time. Default `systemClock`. */
+  readonly clock?: Clock;
   /** How often deadlines and retries are checked. */
   readonly tickIntervalMs?: number;
   readonly newTxId?: () => string;
+  /**
+   * The protocol core (default the real `step`). The simulator wraps it to trace, to
+   * crash right after a step, and to check that it catches wrong variants.
+   */
+  readonly step?: typeof step;
 }
 
 export interface CoordinatorCounters {
@@ -43,20 +49,20 @@ export class CoordinatorRuntime {
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly inflight = new Set<Promise<void>>();
   private nextRequestId = 1;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private stopped = false;
-  private readonly clock: () => number;
+  private readonly clock: Clock;
   readonly counters: CoordinatorCounters = { recoveredCommits: 0, phase2SendFailures: 0 };
 
   constructor(private readonly options: CoordinatorRuntimeOptions) {
-    this.clock = options.clock ?? Date.now;
-    this.state = initialCoordinatorState(options.config, this.clock());
+    this.clock = options.clock ?? systemClock;
+    this.state = initialCoordinatorState(options.config, this.clock.now());
   }
 
   /** Replays the decision log and starts re-driving every commit without an end. */
   async start(): Promise<{ recoveredCommits: number; truncatedBytes: number }> {
     const replay = await this.options.log.open();
-    this.feed({ kind: 'tick', nowMs: this.clock() });
+    this.feed({ kind: 'tick', nowMs: this.clock.now() });
     this.feed({ kind: 'recover', records: replay.records });
     const recoveredCommits = this.state.live.size;
     this.counters.recoveredCommits = recoveredCommits;
@@ -65,8 +71,7 @@ export class CoordinatorRuntime {
       'decision log replayed',
     );
     const interval = this.options.tickIntervalMs ?? 10;
-    this.timer = setInterval(() => this.feed({ kind: 'tick', nowMs: this.clock() }), interval);
-    this.timer.unref();
+    this.timer = this.clock.every(interval, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
     return { recoveredCommits, truncatedBytes: replay.truncatedBytes };
   }
 
@@ -95,6 +100,11 @@ export class CoordinatorRuntime {
     return this.options.connector.list();
   }
 
+  /** Every unfinished tx and the state it is in, for operators and the simulator's no-orphans check. */
+  unfinished(): { txId: string; kind: string }[] {
+    return [...this.state.live].map(([txId, tx]) => ({ txId, kind: tx.kind }));
+  }
+
   /** Unfinished txs and decisions taken since start, for health and metrics. */
   stats(): { live: number; commits: number; aborts: number } {
     return { live: this.state.live.size, ...this.state.decided };
@@ -108,9 +118,9 @@ export class CoordinatorRuntime {
   async stop(waitMs = 5_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.timer);
+    this.timer?.cancel();
     const settled = Promise.allSettled([...this.inflight]);
-    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+    await Promise.race([settled, new Promise((resolve) => this.clock.after(waitMs, () => resolve(undefined)))]);
     for (const [, resolve] of this.pending) resolve({ kind: 'refused', code: 'FAILED_PRECONDITION', message: 'coordinator is shutting down' });
     this.pending.clear();
     await this.options.log.close();
@@ -132,7 +142,7 @@ export class CoordinatorRuntime {
   }
 
   private feed(input: CoordinatorInput): void {
-    const { state, effects } = step(this.state, input);
+    const { state, effects } = (this.options.step ?? step)(this.state, input);
     this.state = state;
     for (const effect of effects) this.execute(effect);
   }
@@ -189,7 +199,7 @@ export class CoordinatorRuntime {
     try {
       await fp.prepareBeforeSend.hit();
       const tx = this.state.live.get(txId);
-      const deadlineMs = tx?.kind === 'preparing' ? tx.prepareDeadlineMs : this.clock();
+      const deadlineMs = tx?.kind === 'preparing' ? tx.prepareDeadlineMs : this.clock.now();
       ({ vote, reason } = await this.options.connector.prepare(to, txId, deadlineMs));
       await fp.prepareAfterSend.hit();
     } catch (err) {
@@ -254,7 +264,7 @@ export class CoordinatorRuntime {
       // a lost end costs a re-drive after a restart, but it also pins the commit's segment
       // until then: append it again once the disk has caught up
       this.txLogger(txId).warn({ err: errorText(err) }, 'decision log refused the end record; appending it again later');
-      if (!this.stopped) setTimeout(() => this.stopped || this.track(this.appendEnd(txId)), this.options.config.retryBackoffMsMax).unref();
+      if (!this.stopped) this.clock.after(this.options.config.retryBackoffMsMax, () => this.stopped || this.track(this.appendEnd(txId)));
       return;
     }
     await fp.endAfterAppend.hit();

@@ -1,4 +1,5 @@
 import { assertNever } from '../lib/assert/assert.js';
+import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
 import { errorText } from '../lib/error-text/error-text.js';
 import { KeyedMutex, type WaitScope } from '../lib/keyed-mutex/keyed-mutex.js';
 import { KeyQueueFullError } from '../lib/keyed-mutex/key-queue-full-error.js';
@@ -18,12 +19,20 @@ export interface ParticipantRuntimeOptions {
   readonly coordinator: CoordinatorLink;
   readonly logger: Logger;
   readonly config?: Partial<ParticipantConfig>;
-  readonly clock?: () => number;
+  /** Time and timers; the only place the participant reads time. Default `systemClock`. */
+  readonly clock?: Clock;
   readonly tickIntervalMs?: number;
   /** How often the in-doubt summary is logged while branches are in doubt. */
   readonly inDoubtReportMs?: number;
   /** Calls of one tx that may wait for its lock (default `limits.branchCallsWaitingMax`). */
   readonly callsWaitingPerTxMax?: number;
+  /** This start's incarnation, named in every Enlist. Default a fresh random id. */
+  readonly incarnation?: string;
+  /**
+   * The branch state machine (default the real `participantStep`). The simulator wraps it
+   * to trace, to crash right after a step, and to check that it catches wrong variants.
+   */
+  readonly step?: typeof participantStep;
 }
 
 export function participantConfig(overrides: Partial<ParticipantConfig> = {}): ParticipantConfig {
@@ -47,17 +56,18 @@ export function participantConfig(overrides: Partial<ParticipantConfig> = {}): P
 export class ParticipantRuntime implements BranchWork {
   private state: ParticipantState;
   private readonly locks: KeyedMutex;
-  private readonly clock: () => number;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly clock: Clock;
+  private timers: Timer[] = [];
   private stopped = false;
   private readonly background = new Set<Promise<void>>();
   /** New at every start: the coordinator refuses a re-enlist by a restarted participant, whose earlier work is lost. */
-  readonly incarnation = newTxId();
+  readonly incarnation: string;
 
   constructor(private readonly options: ParticipantRuntimeOptions) {
-    this.clock = options.clock ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.incarnation = options.incarnation ?? newTxId();
     this.locks = new KeyedMutex(options.callsWaitingPerTxMax ?? limits.branchCallsWaitingMax, this.clock);
-    this.state = initialParticipantState(participantConfig(options.config), this.clock());
+    this.state = initialParticipantState(participantConfig(options.config), this.clock.now());
   }
 
   get participantId(): string {
@@ -67,18 +77,16 @@ export class ParticipantRuntime implements BranchWork {
   /** Recovers the resource manager: prepared branches become in doubt and ask the coordinator. */
   async start(): Promise<{ inDoubt: number; abortedLeftovers: number }> {
     const recovery = await this.options.rm.recover();
-    this.feed({ kind: 'tick', nowMs: this.clock() });
+    this.feed({ kind: 'tick', nowMs: this.clock.now() });
     this.feed({ kind: 'recovered', prepared: recovery.prepared });
     this.options.logger.info(
       { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers },
       recovery.prepared.length > 0 ? 'recovered: prepared branches are in doubt, asking the coordinator' : 'recovered',
     );
-    const tick = setInterval(() => this.feed({ kind: 'tick', nowMs: this.clock() }), this.options.tickIntervalMs ?? 50);
-    const report = setInterval(() => this.reportInDoubt(), this.options.inDoubtReportMs ?? 10_000);
-    tick.unref();
-    report.unref();
+    const tick = this.clock.every(this.options.tickIntervalMs ?? 50, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
+    const report = this.clock.every(this.options.inDoubtReportMs ?? 10_000, () => this.reportInDoubt());
     this.timers = [tick, report];
-    this.feed({ kind: 'tick', nowMs: this.clock() });
+    this.feed({ kind: 'tick', nowMs: this.clock.now() });
     return { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers };
   }
 
@@ -153,6 +161,11 @@ export class ParticipantRuntime implements BranchWork {
     return inDoubtBranches(this.state);
   }
 
+  /** Every branch held now and the state it is in, for operators and the simulator's no-orphans check. */
+  branches(): { txId: string; kind: string }[] {
+    return [...this.state.branches].map(([txId, b]) => ({ txId, kind: b.kind }));
+  }
+
   /** Branches held now (open, prepared, or being ended). */
   branchCount(): number {
     return this.state.branches.size;
@@ -161,13 +174,13 @@ export class ParticipantRuntime implements BranchWork {
   /** Age of the oldest in-doubt branch in ms (0 when none), for metrics. */
   oldestInDoubtMs(): number {
     const oldest = this.inDoubt()[0];
-    return oldest === undefined ? 0 : Math.max(0, this.clock() - oldest.preparedAtMs);
+    return oldest === undefined ? 0 : Math.max(0, this.clock.now() - oldest.preparedAtMs);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) t.cancel();
     await Promise.allSettled([...this.background]);
     this.options.coordinator.close();
     await this.options.rm.close();
@@ -230,7 +243,7 @@ export class ParticipantRuntime implements BranchWork {
 
   /** Feeds the core and starts the effects that are not answers to the caller. */
   private feed(input: ParticipantInput): ParticipantEffect[] {
-    const { state, effects } = participantStep(this.state, input);
+    const { state, effects } = (this.options.step ?? participantStep)(this.state, input);
     this.state = state;
     const answers: ParticipantEffect[] = [];
     for (const effect of effects) {

@@ -1,4 +1,5 @@
 import { assert } from '../assert/assert.js';
+import { systemClock, type Clock, type Timer } from '../clock/clock.js';
 import { KeyQueueFullError } from './key-queue-full-error.js';
 import { KeyWaitAbandonedError } from './key-wait-abandoned-error.js';
 
@@ -34,7 +35,7 @@ export class KeyedMutex {
 
   constructor(
     readonly waitersPerKeyMax: number,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     assert(Number.isInteger(waitersPerKeyMax) && waitersPerKeyMax >= 0, `waitersPerKeyMax is a whole number, got ${waitersPerKeyMax}`);
   }
@@ -81,11 +82,11 @@ export class KeyedMutex {
   private waitTurn(key: string, queue: KeyQueue, scope: WaitScope): Promise<void> {
     const { deadlineMs, signal } = scope;
     if (signal?.aborted === true) return Promise.reject(new KeyWaitAbandonedError(key, 'cancelled'));
-    if (deadlineMs !== undefined && this.clock() >= deadlineMs) return Promise.reject(new KeyWaitAbandonedError(key, 'deadline'));
+    if (deadlineMs !== undefined && this.clock.now() >= deadlineMs) return Promise.reject(new KeyWaitAbandonedError(key, 'deadline'));
     return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: Timer | undefined;
       const settle = (): void => {
-        clearTimeout(timer);
+        timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
       };
       const waiter: Waiter = {
@@ -105,8 +106,7 @@ export class KeyedMutex {
       queue.waiters.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) {
-        timer = setTimeout(() => waiter.abandon(new KeyWaitAbandonedError(key, 'deadline')), deadlineMs - this.clock());
-        timer.unref();
+        timer = this.clock.after(deadlineMs - this.clock.now(), () => waiter.abandon(new KeyWaitAbandonedError(key, 'deadline')));
       }
     });
   }

@@ -57,16 +57,16 @@ const cases: readonly FixedBugCase[] = [
  */
 describe('fixed protocol bugs stay fixed, and the simulator still catches them', () => {
   for (const { bug, rule, caughtAs, world = {} } of cases) {
-    it(`${rule} [${bug}]`, () => {
+    it(`${rule} [${bug}]`, async () => {
       const options: Partial<SimOptions> = { ...fenced(), ...world };
       let caught: { seed: number; violation: string } | undefined;
       for (let seed = 1; seed <= seedsMax && caught === undefined; seed++) {
-        const [violation] = simulate({ ...options, ...reverted([bug]), seed }).violations;
+        const [violation] = (await simulate({ ...options, ...reverted([bug]), seed })).violations;
         if (violation !== undefined) caught = { seed, violation };
       }
       expect(caught, `the old behaviour of ${bug} survived ${seedsMax} seeds`).toBeDefined();
       expect(caught!.violation).toMatch(caughtAs);
-      for (let seed = 1; seed <= seedsMax; seed++) expect(simulate({ ...options, seed }).violations, `seed ${seed}`).toEqual([]);
+      for (let seed = 1; seed <= seedsMax; seed++) expect((await simulate({ ...options, seed })).violations, `seed ${seed}`).toEqual([]);
     });
   }
 });

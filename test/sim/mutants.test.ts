@@ -11,13 +11,13 @@ const found = new Map<MutantName, { seeds: number; violation: string }>();
 
 describe('the simulator catches wrong protocols', () => {
   for (const mutant of mutantNames) {
-    it(`catches ${mutant} within ${seedsMax} seeds`, () => {
+    it(`catches ${mutant} within ${seedsMax} seeds`, async () => {
       for (let seed = 1; seed <= seedsMax; seed++) {
-        const r = simulate({ ...fenced(), mutant, seed });
+        const r = await simulate({ ...fenced(), mutant, seed });
         if (r.violations.length === 0) continue;
         found.set(mutant, { seeds: seed, violation: r.violations[0]! });
         // the seed fails because of the mutant, not the environment
-        expect(simulate({ ...fenced(), seed }).violations).toEqual([]);
+        expect((await simulate({ ...fenced(), seed })).violations).toEqual([]);
         return;
       }
       expect.fail(`${mutant} survived ${seedsMax} seeds`);

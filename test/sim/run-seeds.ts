@@ -19,13 +19,13 @@ export interface RunSeedsOptions extends Omit<SimOptions, 'seed' | 'trace'> {
 }
 
 /** Runs seeds `from`, `from + 1`, … and sums their counters. */
-export function runSeeds(o: RunSeedsOptions): SeedTotals {
+export async function runSeeds(o: RunSeedsOptions): Promise<SeedTotals> {
   const { from, count, maxFailures, onFailure, onProgress, ...options } = o;
   const totals: SeedTotals = { ...emptyStats(), seeds: 0, wallMs: 0, quiesceMsMax: 0, failures: [] };
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const seed = from + i;
-    const r = simulate({ ...options, seed });
+    const r = await simulate({ ...options, seed });
     totals.seeds++;
     for (const key of Object.keys(r.stats) as (keyof SimStats)[]) totals[key] += r.stats[key];
     totals.quiesceMsMax = Math.max(totals.quiesceMsMax, r.stats.quiesceMs);

@@ -105,7 +105,7 @@ const label = [
 
 if (values.seed !== undefined) {
   const seed = Number(values.seed);
-  const result = simulate({ ...common, seed, trace: (line) => console.log(line) });
+  const result = await simulate({ ...common, seed, trace: (line) => console.log(line) });
   console.log(`seed ${seed}${label}: scenario ${JSON.stringify(result.scenario)}`);
   console.log(`seed ${seed}: ${JSON.stringify(result.stats)}`);
   if (result.violations.length === 0) {
@@ -119,7 +119,7 @@ if (values.seed !== undefined) {
   const from = Number(values.from ?? 1);
   const maxFailures = values['max-failures'] === undefined ? undefined : Number(values['max-failures']);
   let printed = 0;
-  const totals = runSeeds({
+  const totals = await runSeeds({
     ...common,
     from,
     count,

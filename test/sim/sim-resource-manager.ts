@@ -1,3 +1,6 @@
+import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
+import { BranchNotCommittedError } from '../../participant/participant-errors.js';
+import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
 import type { BranchHolder, SimChecker } from './sim-checker.js';
 import type { MutantName } from './sim-options.js';
 import type { SimWorld } from './sim-world.js';
@@ -8,18 +11,21 @@ interface DurableBranch {
   readonly preparedAtMs: number;
 }
 
-export type CommitResult = 'committed' | 'notCommitted' | 'failed';
-export type AbortResult = 'aborted' | 'alreadyCommitted' | 'failed';
+/** A transient storage failure (a disk error, a lost PostgreSQL connection): the protocol retries. */
+class SimStorageFailure extends Error {
+  override readonly name = 'SimStorageFailure';
+}
 
 /**
- * A resource manager (blob store, PostgreSQL) as simulated storage. Unprepared work is
+ * A resource manager (blob store, PostgreSQL) as simulated storage, behind the real
+ * `ResourceManager` interface the participant runtime drives. Unprepared work is
  * volatile and lost in a crash; `prepare` makes the branch durable before it answers
  * yes; commit keeps a durable marker (the blob store's committed record, the metadata
  * participant's marker row) that a repeated Commit of a forgotten branch is verified
  * against; abort removes every trace. Each call takes simulated time and takes effect
- * atomically at its end, unless the process crashed first.
+ * atomically at its end, unless the process crashed first (then it never answers).
  */
-export class SimResourceManager implements BranchHolder {
+export class SimResourceManager implements BranchHolder, ResourceManager {
   readonly durable = new Map<string, DurableBranch>();
   readonly working = new Map<string, Set<number>>();
   /** Mutant (b) only: voted yes, not durable yet. */
@@ -34,6 +40,8 @@ export class SimResourceManager implements BranchHolder {
    * the metadata participant logs an error and answers "already aborted".
    */
   abortOfCommitted: 'refuse' | 'succeed' = 'refuse';
+  /** The clock of the live incarnation: stamps prepared branches. */
+  nowMs: () => number = () => this.w.nowMs;
 
   constructor(
     private readonly w: SimWorld,
@@ -62,75 +70,81 @@ export class SimResourceManager implements BranchHolder {
     return out;
   }
 
-  work(txId: string, op: number, done: () => void): void {
-    this.later(0.1, 1.5, () => {
+  /** One client operation of the tx (a Put, a staged revision); the runtime calls it under the tx's lock. */
+  work(txId: string, op: number): Promise<void> {
+    return this.later(0.1, 1.5, () => {
       let ops = this.working.get(txId);
       if (ops === undefined) this.working.set(txId, (ops = new Set()));
       ops.add(op);
-      done();
     });
   }
 
-  prepare(txId: string, nowMs: number, done: (vote: 'yes' | 'no', reason: string) => void): void {
+  prepare(txId: string): Promise<PrepareVote> {
+    const nowMs = this.nowMs();
     if (this.mutant === 'yesBeforeDurable' && this.working.has(txId) && !this.durable.has(txId)) {
       const ops = this.working.get(txId)!;
       this.working.delete(txId);
       this.preparing.set(txId, ops);
       // the wrong order: answer first, make it durable afterwards
-      const incarnation = this.incarnation;
-      this.w.soon(() => incarnation === this.incarnation && done('yes', ''));
-      this.later(0.5, 4, () => {
+      void this.later(0.5, 4, () => {
         if (this.preparing.get(txId) !== ops) return;
         this.preparing.delete(txId);
         this.durable.set(txId, { kind: 'prepared', ops, preparedAtMs: nowMs });
       });
-      return;
+      return Promise.resolve({ vote: 'yes' });
     }
-    this.later(0.5, 4, () => {
+    return this.later(0.5, 4, (): PrepareVote => {
       const d = this.durable.get(txId);
-      if (d?.kind === 'prepared' || this.preparing.has(txId)) return done('yes', '');
+      if (d?.kind === 'prepared' || this.preparing.has(txId)) return { vote: 'yes' };
       const ops = this.working.get(txId);
-      if (ops === undefined) return done('no', 'unknown branch: nothing is staged for this tx');
+      if (ops === undefined) return { vote: 'no', reason: 'unknown branch: nothing is staged for this tx' };
       this.working.delete(txId);
       if (this.noRate > 0 && this.w.rng.chance(this.noRate)) {
         this.checker.branchLost(txId, this.participantId);
-        return done('no', 'the storage refused the branch');
+        return { vote: 'no', reason: 'the storage refused the branch' };
       }
       this.durable.set(txId, { kind: 'prepared', ops, preparedAtMs: nowMs });
-      done('yes', '');
+      return { vote: 'yes' };
     });
   }
 
-  commit(txId: string, done: (result: CommitResult) => void): void {
-    this.later(0.3, 3, () => {
-      if (this.failRate > 0 && this.w.rng.chance(this.failRate)) return done('failed');
+  commit(txId: string): Promise<{ alreadyCommitted: boolean }> {
+    return this.later(0.3, 3, () => {
+      if (this.failRate > 0 && this.w.rng.chance(this.failRate)) throw new SimStorageFailure('commit failed: storage unavailable');
       const d = this.durable.get(txId);
       const ops = d?.kind === 'prepared' ? d.ops : this.preparing.get(txId);
       if (ops !== undefined) {
         this.preparing.delete(txId);
         this.durable.set(txId, { kind: 'committed', ops, preparedAtMs: d?.preparedAtMs ?? 0 });
         this.checker.branchCommitted(txId, this.participantId);
-        return done('committed');
+        return { alreadyCommitted: false };
       }
-      if (d?.kind === 'committed') return done('committed');
+      if (d?.kind === 'committed') return { alreadyCommitted: true };
       // a forgotten branch: verified against the marker, never assumed
-      if (this.mutant === 'unverifiedCommit') return done('committed');
-      done('notCommitted');
+      if (this.mutant === 'unverifiedCommit') return { alreadyCommitted: true };
+      throw new BranchNotCommittedError(txId, this.participantId, 'no prepared branch and no commit marker');
     });
   }
 
-  abort(txId: string, done: (result: AbortResult) => void): void {
-    this.later(0.2, 2, () => {
-      if (this.failRate > 0 && this.w.rng.chance(this.failRate)) return done('failed');
+  abort(txId: string): Promise<{ alreadyAborted: boolean }> {
+    return this.later(0.2, 2, () => {
+      if (this.failRate > 0 && this.w.rng.chance(this.failRate)) throw new SimStorageFailure('abort failed: storage unavailable');
       const d = this.durable.get(txId);
-      if (d?.kind === 'committed') return done(this.abortOfCommitted === 'refuse' ? 'alreadyCommitted' : 'aborted');
+      if (d?.kind === 'committed') {
+        if (this.abortOfCommitted === 'refuse') throw new BranchAlreadyCommittedError(txId, this.participantId);
+        return { alreadyAborted: true };
+      }
       const had = d !== undefined || this.working.has(txId) || this.preparing.has(txId);
       this.durable.delete(txId);
       this.working.delete(txId);
       this.preparing.delete(txId);
       if (had) this.checker.branchLost(txId, this.participantId);
-      done('aborted');
+      return { alreadyAborted: !had };
     });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** The process died: volatile work and in-flight calls are gone. */
@@ -143,7 +157,7 @@ export class SimResourceManager implements BranchHolder {
   }
 
   /** Start-up: the durably prepared branches (unprepared leftovers are already gone). */
-  recover(): { txId: string; preparedAtMs: number }[] {
+  recover(): Promise<RecoveryResult> {
     const prepared: { txId: string; preparedAtMs: number }[] = [];
     for (const [txId, d] of this.durable) {
       if (d.kind !== 'prepared') continue;
@@ -154,7 +168,7 @@ export class SimResourceManager implements BranchHolder {
       }
       prepared.push({ txId, preparedAtMs: d.preparedAtMs });
     }
-    return prepared;
+    return Promise.resolve({ prepared, abortedLeftovers: 0 });
   }
 
   /** Fault outside the protocol: a prepared branch vanishes (operator rollback, restored disk). */
@@ -167,10 +181,18 @@ export class SimResourceManager implements BranchHolder {
     return txId;
   }
 
-  private later(loMs: number, hiMs: number, run: () => void): void {
+  /** Runs `run` after a simulated delay and settles with its result; a crash first leaves it pending for ever. */
+  private later<T>(loMs: number, hiMs: number, run: () => T): Promise<T> {
     const incarnation = this.incarnation;
-    this.w.after(this.w.rng.range(loMs, hiMs), () => {
-      if (incarnation === this.incarnation) run();
+    return new Promise<T>((resolve, reject) => {
+      this.w.after(this.w.rng.range(loMs, hiMs), () => {
+        if (incarnation !== this.incarnation) return;
+        try {
+          resolve(run());
+        } catch (err) {
+          reject(err);
+        }
+      });
     });
   }
 }

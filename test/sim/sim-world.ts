@@ -42,9 +42,19 @@ export function emptyStats(): SimStats {
 }
 
 /**
- * The simulated environment: one clock, one agenda, one PRNG. Callbacks scheduled with
- * `soon` run after the current event, before the next one, like promise continuations
- * run before the next timer or socket callback in Node.
+ * Resolves once every promise continuation now pending has run. Node runs a nextTick only
+ * after the microtask queue is empty, so the whole chain an event set going (however deep
+ * its awaits) runs first. The runtimes under simulation schedule no nextTicks of their own
+ * (nothing in the simulation does I/O), so nothing else can slip in between; and unlike
+ * setImmediate this never goes back to the event loop, which would cost a poll per event.
+ */
+const settle = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
+/**
+ * The simulated environment: one clock, one agenda, one PRNG. Each event runs alone: the
+ * promise continuations it starts (the production runtimes are async code) all run before
+ * the next event, as they run before the next timer or socket callback in Node. Nothing
+ * else runs in between, so a seed replays exactly.
  */
 export class SimWorld {
   nowMs = 0;
@@ -54,7 +64,6 @@ export class SimWorld {
   faultsOn = true;
   stopped = false;
   private readonly queue = new EventQueue();
-  private micro: (() => void)[] = [];
   private readonly traceLine: ((line: string) => void) | undefined;
 
   constructor(seed: number, trace: ((line: string) => void) | undefined) {
@@ -72,20 +81,22 @@ export class SimWorld {
   }
 
   at(atMs: number, run: () => void): void {
-    this.queue.push(atMs, run);
+    this.queue.push(Math.max(atMs, this.nowMs), run);
   }
 
   after(delayMs: number, run: () => void): void {
-    this.queue.push(this.nowMs + delayMs, run);
+    this.queue.push(this.nowMs + Math.max(0, delayMs), run);
   }
 
+  /** Runs `run` at this instant, after the current event and everything it set going. */
   soon(run: () => void): void {
-    this.micro.push(run);
+    this.queue.push(this.nowMs, run);
   }
 
-  /** Runs events until `untilMs`, the agenda empties, or `stop()`; `check` runs after each event. */
-  run(untilMs: number): void {
+  /** Runs events until `untilMs`, the agenda empties, or `stop()`. */
+  async run(untilMs: number): Promise<void> {
     const queue = this.queue;
+    await settle();
     while (!this.stopped) {
       if (queue.peekTime() > untilMs) {
         this.nowMs = untilMs;
@@ -96,17 +107,11 @@ export class SimWorld {
       this.nowMs = event.atMs;
       this.stats.events++;
       event.run();
-      if (this.micro.length > 0) this.drainMicro();
+      await settle();
     }
   }
 
   stop(): void {
     this.stopped = true;
-  }
-
-  private drainMicro(): void {
-    // continuations may schedule more continuations; all of them run before the next event
-    for (let i = 0; i < this.micro.length; i++) this.micro[i]!();
-    this.micro = [];
   }
 }

@@ -10,9 +10,9 @@ import { simulate } from './simulate.js';
  * with a trace.
  */
 describe('simulation of the real protocol cores', () => {
-  it('keeps atomicity, durability, no orphans and liveness over 3000 seeds of crashes, power losses, loss, duplication, reordering and partitions', () => {
+  it('keeps atomicity, durability, no orphans and liveness over 3000 seeds of crashes, power losses, loss, duplication, reordering and partitions', async () => {
     const failures: string[] = [];
-    const totals = runSeeds({ ...fenced(), from: 1, count: 3000, onFailure: (r) => failures.push(`seed ${r.seed}: ${r.violations.join(' | ')}`) });
+    const totals = await runSeeds({ ...fenced(), from: 1, count: 3000, onFailure: (r) => failures.push(`seed ${r.seed}: ${r.violations.join(' | ')}`) });
     expect(failures).toEqual([]);
     // the run did real work under real faults
     expect(totals.txs).toBeGreaterThan(50_000);
@@ -26,34 +26,34 @@ describe('simulation of the real protocol cores', () => {
     expect(totals.heuristicRollbacks).toBeGreaterThan(0);
   });
 
-  it('never reports a committed tx as aborted when the coordinator may remember only a few outcomes (finishedTxMax 10): Begin is refused instead', () => {
+  it('never reports a committed tx as aborted when the coordinator may remember only a few outcomes (finishedTxMax 10): Begin is refused instead', async () => {
     const failures: string[] = [];
     // evicting outcomes by count failed 34 of these 300 seeds ("client told aborted (presumed): committed at …")
-    runSeeds({ ...fenced(), finishedTxMax: 10, from: 1, count: 300, onFailure: (r) => failures.push(`seed ${r.seed}: ${r.violations.join(' | ')}`) });
+    await runSeeds({ ...fenced(), finishedTxMax: 10, from: 1, count: 300, onFailure: (r) => failures.push(`seed ${r.seed}: ${r.violations.join(' | ')}`) });
     expect(failures).toEqual([]);
   });
 
-  it('commits every tx whose client commits in time when nothing fails', () => {
+  it('commits every tx whose client commits in time when nothing fails', async () => {
     for (let seed = 1; seed <= 200; seed++) {
-      const r = simulate({ ...fenced(), seed, scenario: { ...calmScenario, opsPerParticipantMax: 1 } });
+      const r = await simulate({ ...fenced(), seed, scenario: { ...calmScenario, opsPerParticipantMax: 1 } });
       expect(r.violations, `seed ${seed}`).toEqual([]);
       expect(r.stats.crashes + r.stats.dropped).toBe(0);
       expect(r.stats.committed).toBeGreaterThan(0);
     }
   });
 
-  it('replays a seed exactly: the same trace and the same counters', () => {
-    const run = (): { trace: string[]; stats: unknown } => {
+  it('replays a seed exactly: the same trace and the same counters', async () => {
+    const run = async (): Promise<{ trace: string[]; stats: unknown }> => {
       const trace: string[] = [];
-      const r = simulate({ ...fenced(), seed: 4242, trace: (line) => trace.push(line) });
+      const r = await simulate({ ...fenced(), seed: 4242, trace: (line) => trace.push(line) });
       return { trace, stats: r.stats };
     };
-    const first = run();
-    const second = run();
+    const first = await run();
+    const second = await run();
     expect(first.trace.length).toBeGreaterThan(100);
     expect(second.trace).toEqual(first.trace);
     expect(second.stats).toEqual(first.stats);
     // tracing changes nothing but the output
-    expect(simulate({ ...fenced(), seed: 4242 }).stats).toEqual(first.stats);
+    expect((await simulate({ ...fenced(), seed: 4242 })).stats).toEqual(first.stats);
   });
 });

@@ -1,12 +1,14 @@
 import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
 import { participantConfig } from '../../participant/participant-runtime.js';
+import { allowUnsafeFailpoints, arm } from '../../lib/failpoints/failpoints.js';
+import { coordinatorFailpoints } from '../../coordinator/coordinator-failpoints.js';
 import { SimChecker } from './sim-checker.js';
 import { SimClient } from './sim-client.js';
-import { SimCoordinator } from './sim-coordinator.js';
+import { SimCoordinatorHost } from './sim-coordinator-host.js';
 import { SimDecisionLog } from './sim-decision-log.js';
 import { SimNetwork, type Endpoint } from './sim-network.js';
 import { swarmScenario, type Scenario, type SimOptions } from './sim-options.js';
-import { SimParticipant } from './sim-participant.js';
+import { SimParticipantHost } from './sim-participant-host.js';
 import { SimResourceManager } from './sim-resource-manager.js';
 import { SimWorld, type SimStats } from './sim-world.js';
 
@@ -57,7 +59,21 @@ class ClientHost implements Endpoint {
 }
 
 /** One seeded run: workload under faults, then heal, then durability, no orphans and liveness. */
-export function simulate(options: SimOptions): SimResult {
+export async function simulate(options: SimOptions): Promise<SimResult> {
+  // mutant (a) is the one production ships behind --unsafe-failpoints: arm it, for this run only
+  const unsafe = coordinatorFailpoints.unsafeCommitBeforeSync.name;
+  if (options.mutant === 'commitBeforeSync') {
+    allowUnsafeFailpoints();
+    arm(unsafe, { kind: 'error' });
+  }
+  try {
+    return await simulateOnce(options);
+  } finally {
+    if (options.mutant === 'commitBeforeSync') arm(unsafe, { kind: 'off' });
+  }
+}
+
+async function simulateOnce(options: SimOptions): Promise<SimResult> {
   const w = new SimWorld(options.seed, options.trace);
   const rng = w.rng;
   const scenario: Scenario = { ...swarmScenario(rng), ...options.scenario };
@@ -72,7 +88,7 @@ export function simulate(options: SimOptions): SimResult {
   let nextTx = 0;
   let nextOp = 0;
   // a crash injected right after a step, like a kill -9 between two instructions
-  const afterStep = (node: SimCoordinator | SimParticipant): (() => void) => () => {
+  const afterStep = (node: SimCoordinatorHost | SimParticipantHost): (() => void) => () => {
     if (!w.faultsOn || scenario.crashAfterStep === 0 || !rng.chance(scenario.crashAfterStep)) return;
     const incarnation = node.incarnation;
     w.soon(() => node.incarnation === incarnation && node.up && crash(node));
@@ -89,14 +105,15 @@ export function simulate(options: SimOptions): SimResult {
     skewMs: skew(),
     mutant,
     participantNodes,
-    newTxId: () => `t${++nextTx}`,
+    // a real tx id is 21 to 64 characters: t000…0042
+    newTxId: () => `t${String(++nextTx).padStart(20, '0')}`,
     afterStep: () => {},
   };
-  const coordinator = new SimCoordinator(w, net, log, coordinatorOptions);
+  const coordinator = new SimCoordinatorHost(w, net, log, coordinatorOptions);
   coordinatorOptions.afterStep = afterStep(coordinator);
   coordinator.node = net.add(coordinator);
 
-  const participants: SimParticipant[] = [];
+  const participants: SimParticipantHost[] = [];
   for (const id of participantIds) {
     const rm = new SimResourceManager(w, id, checker, mutant);
     rm.failRate = scenario.rmFailRate;
@@ -115,18 +132,18 @@ export function simulate(options: SimOptions): SimResult {
       commitOfUnknownBranchVerifiesOnly: options.commitOfUnknownBranchVerifiesOnly ?? true,
       afterStep: () => {},
     };
-    const p = new SimParticipant(w, net, rm, checker, participantOptions);
+    const p = new SimParticipantHost(w, net, rm, checker, participantOptions);
     participantOptions.afterStep = afterStep(p);
     p.node = net.add(p);
     participantNodes.set(id, p.node);
     participants.push(p);
   }
   const clientNode = net.add(new ClientHost());
-  const processes: (SimCoordinator | SimParticipant)[] = [coordinator, ...participants];
+  const processes: (SimCoordinatorHost | SimParticipantHost)[] = [coordinator, ...participants];
 
-  function crash(node: SimCoordinator | SimParticipant): void {
+  function crash(node: SimCoordinatorHost | SimParticipantHost): void {
     w.stats.crashes++;
-    if (node instanceof SimCoordinator) {
+    if (node instanceof SimCoordinatorHost) {
       const machine = rng.chance(scenario.machineCrashShare);
       if (machine) w.stats.machineCrashes++;
       if (w.tracing) w.trace(`!! crash C (${machine ? 'machine: page cache lost' : 'process'})`);
@@ -139,10 +156,10 @@ export function simulate(options: SimOptions): SimResult {
     w.after(rng.range(1, 120), () => restart(node, incarnation));
   }
 
-  function restart(node: SimCoordinator | SimParticipant, incarnation: number): void {
+  function restart(node: SimCoordinatorHost | SimParticipantHost, incarnation: number): void {
     if (node.up || node.incarnation !== incarnation) return;
     if (w.tracing) w.trace(`!! restart ${node.name}`);
-    node.start();
+    void node.start();
   }
 
   const poisson = (perSec: number, until: number, fire: () => void): void => {
@@ -189,7 +206,7 @@ export function simulate(options: SimOptions): SimResult {
     w.at(rng.range(0, scenario.workloadMs), () => client.start());
   }
 
-  for (const node of processes) node.start();
+  for (const node of processes) void node.start();
 
   const livenessBoundMs = options.livenessBoundMs ?? livenessBoundMsDefault;
   let quiescedAtMs = -1;
@@ -210,7 +227,7 @@ export function simulate(options: SimOptions): SimResult {
   });
 
   try {
-    w.run(healAtMs + livenessBoundMs + healCheckMs);
+    await w.run(healAtMs + livenessBoundMs + healCheckMs);
   } catch (err) {
     checker.violation(`exception: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
@@ -223,7 +240,7 @@ export function simulate(options: SimOptions): SimResult {
     } else {
       w.stats.quiesceMs = quiescedAtMs - healAtMs;
       checker.finalCheck();
-      finalRecoveryCheck(coordinator, participants, checker, w);
+      await finalRecoveryCheck(coordinator, participants, checker, w);
     }
   }
 
@@ -236,11 +253,11 @@ export function simulate(options: SimOptions): SimResult {
 }
 
 /** Cheap test, run every few simulated ms after healing: nothing left anywhere? */
-function finished(coordinator: SimCoordinator, participants: readonly SimParticipant[], checker: SimChecker): boolean {
+function finished(coordinator: SimCoordinatorHost, participants: readonly SimParticipantHost[], checker: SimChecker): boolean {
   if (checker.damagedCount > 0) return leftovers(coordinator, participants, checker).length === 0;
-  if (!coordinator.up || coordinator.state!.live.size > 0) return false;
+  if (!coordinator.up || coordinator.runtime === undefined || coordinator.runtime.stats().live > 0) return false;
   for (const p of participants) {
-    if (!p.up || p.state!.branches.size > 0 || p.rm.working.size > 0 || p.rm.preparing.size > 0) return false;
+    if (!p.up || p.runtime === undefined || p.runtime.branchCount() > 0 || p.rm.working.size > 0 || p.rm.preparing.size > 0) return false;
     for (const d of p.rm.durable.values()) if (d.kind === 'prepared') return false;
   }
   for (const g of checker.ghosts.values()) if (g.wantsOutcome) return false;
@@ -248,17 +265,17 @@ function finished(coordinator: SimCoordinator, participants: readonly SimPartici
 }
 
 /** What is still unfinished anywhere (txs damaged by a heuristic rollback excepted). */
-function leftovers(coordinator: SimCoordinator, participants: readonly SimParticipant[], checker: SimChecker): string[] {
+function leftovers(coordinator: SimCoordinatorHost, participants: readonly SimParticipantHost[], checker: SimChecker): string[] {
   const out: string[] = [];
   const healthy = (txId: string): boolean => checker.ghosts.get(txId)?.damaged !== true;
-  if (!coordinator.up || coordinator.state === undefined) return ['coordinator down'];
-  for (const [txId, tx] of coordinator.state.live) if (healthy(txId)) out.push(`C ${txId} ${tx.kind}`);
+  if (!coordinator.up || coordinator.runtime === undefined) return ['coordinator down'];
+  for (const { txId, kind } of coordinator.runtime.unfinished()) if (healthy(txId)) out.push(`C ${txId} ${kind}`);
   for (const p of participants) {
-    if (!p.up || p.state === undefined) {
+    if (!p.up || p.runtime === undefined) {
       out.push(`${p.name} down`);
       continue;
     }
-    for (const [txId, b] of p.state.branches) if (healthy(txId)) out.push(`${p.name} ${txId} ${b.kind}`);
+    for (const { txId, kind } of p.runtime.branches()) if (healthy(txId)) out.push(`${p.name} ${txId} ${kind}`);
     for (const txId of p.rm.leftovers()) if (healthy(txId)) out.push(`${p.name}/rm ${txId}`);
   }
   for (const g of checker.ghosts.values()) if (g.wantsOutcome && !g.damaged) out.push(`client of ${g.txId} waits`);
@@ -266,13 +283,13 @@ function leftovers(coordinator: SimCoordinator, participants: readonly SimPartic
 }
 
 /** No orphans after recovery: restart everything once more; nothing may be re-driven or in doubt. */
-function finalRecoveryCheck(coordinator: SimCoordinator, participants: readonly SimParticipant[], checker: SimChecker, w: SimWorld): void {
+async function finalRecoveryCheck(coordinator: SimCoordinatorHost, participants: readonly SimParticipantHost[], checker: SimChecker, w: SimWorld): Promise<void> {
   const damaged = (txId: string): boolean => checker.ghosts.get(txId)?.damaged === true;
   const unfinished = coordinator.log.unfinishedCommits().filter((txId) => !damaged(txId));
   if (unfinished.length > 0) checker.violation(`commit records without an end after recovery [no orphans]: ${unfinished.join(',')}`);
   coordinator.crash(false, false);
-  coordinator.start();
-  const redriven = [...coordinator.state!.live.keys()].filter((txId) => !damaged(txId));
+  await coordinator.start();
+  const redriven = coordinator.runtime!.unfinished().map((tx) => tx.txId).filter((txId) => !damaged(txId));
   if (redriven.length > 0) checker.violation(`a restarted coordinator re-drives ${redriven.join(',')} [no orphans]`);
   for (const p of participants) {
     const left = p.rm.leftovers().filter((txId) => !damaged(txId));
