@@ -1,5 +1,4 @@
 import { assert, assertNever } from '../../lib/assert/assert.js';
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LogRecord } from '../protocol/log-record.js';
@@ -17,9 +16,36 @@ import { limits } from '../../lib/limits/limits.js';
 import { readFrames } from './read-frames.js';
 import { logFailpoints } from './log-failpoints.js';
 import { fsyncs } from '../../lib/metrics/metrics.js';
+import type { FileSystem, FileSystemHandle } from '../../lib/fs/file-system.js';
+import { nodeFileSystem } from '../../lib/fs/node-file-system.js';
 
 /** How the log opens files and directories. Tests substitute handles whose I/O fails. */
-export type OpenFile = (filePath: string, flags: 'r' | 'r+' | 'wx') => Promise<FileHandle>;
+export type OpenFile = (filePath: string, flags: 'r' | 'r+' | 'wx') => Promise<FileSystemHandle>;
+
+/**
+ * Every durability call of the log, one name per call site (see `SyncSite`): a simulated
+ * disk that ignores one of them shows what the log would lose without it.
+ */
+export const decisionLogSyncSites = [
+  /** A batch with a synced record: the commit point of its decisions. */
+  'log.segment.datasync',
+  /** The full segment, before the next one is created: records stay durable in append order. */
+  'log.segment.rotate',
+  /** What `close` flushes. */
+  'log.segment.close',
+  /** The intact last segment on open: what replay returns may sit only in the page cache. */
+  'log.segment.replay',
+  /** The last segment on open, after its torn tail was cut off. */
+  'log.segment.truncate',
+  /** The log directory, after a segment was created in it: the new file's name. */
+  'log.dir.create-segment',
+  /** The log directory, after each segment deleted from it, so deletions reach the disk oldest first. */
+  'log.dir.delete-segment',
+  /** Each parent of a log directory that `open` created: the new directory's name. */
+  'log.parent-dir.create-log-dir',
+] as const;
+
+export type DecisionLogSyncSite = (typeof decisionLogSyncSites)[number];
 
 export interface FileDecisionLogOptions {
   /** Directory holding the segment files, created if missing. One log per directory. */
@@ -40,7 +66,9 @@ export interface FileDecisionLogOptions {
    */
   readonly onFatal?: (err: LogFatalError) => void;
   readonly logger?: Logger;
-  /** Replaces `fs.promises.open`; only tests need this, to inject disk failures. */
+  /** The file system the log lives on. Default: the real one (`node:fs`). */
+  readonly fs?: FileSystem;
+  /** Replaces the file system's `open`; only tests need this, to inject disk failures. */
   readonly openFile?: OpenFile;
   /**
    * How long a segment is kept after its last commit ended. The coordinator promises to
@@ -82,7 +110,7 @@ interface Segment {
 /** The last segment, the only one written to. */
 interface ActiveSegment {
   readonly segment: Segment;
-  readonly handle: FileHandle;
+  readonly handle: FileSystemHandle;
   bytes: number;
   /** Bytes were written since the last fdatasync of this file. */
   unsynced: boolean;
@@ -109,7 +137,7 @@ export class FileDecisionLog implements DecisionLog {
   private readonly pendingBytesMax: number;
   private readonly onFatal: (err: LogFatalError) => void;
   private readonly logger: Logger | undefined;
-  private readonly openFile: OpenFile;
+  private readonly fs: FileSystem;
   private readonly reclaimDelayMs: number;
   private readonly nowMs: () => number;
 
@@ -140,7 +168,8 @@ export class FileDecisionLog implements DecisionLog {
     this.pendingBytesMax = options.pendingBytesMax ?? logLimits.pendingBytesMax;
     this.logger = options.logger?.child({ component: 'decision-log', dir: this.dir });
     this.onFatal = options.onFatal ?? stopProcess(this.logger);
-    this.openFile = options.openFile ?? ((filePath, flags) => open(filePath, flags));
+    const fs = options.fs ?? nodeFileSystem;
+    this.fs = options.openFile === undefined ? fs : { ...fs, open: options.openFile };
     this.reclaimDelayMs = options.reclaimDelayMs ?? limits.finishedRetentionMs;
     this.nowMs = options.nowMs ?? Date.now;
 
@@ -266,7 +295,7 @@ export class FileDecisionLog implements DecisionLog {
   ): Promise<{ readonly records: LogRecord[]; readonly truncatedBytes: number }> {
     const segment: Segment = { seq, path: this.segmentPath(seq), openCommits: new Set(), endedAtMs: this.nowMs() };
     // The last segment stays open: appends continue in it, after its torn tail is cut off.
-    const handle = await this.openFile(segment.path, isLast ? 'r+' : 'r');
+    const handle = await this.fs.open(segment.path, isLast ? 'r+' : 'r');
     let keepOpen = false;
     try {
       const bytes = await handle.readFile();
@@ -282,7 +311,7 @@ export class FileDecisionLog implements DecisionLog {
         // sit behind new records, where a later replay could misread them as frames.
         await this.io('truncate', segment.path, async () => {
           await handle.truncate(read.validBytes);
-          await handle.sync();
+          await handle.sync('log.segment.truncate');
         });
         this.logger?.warn(
           { segment: segment.path, offset: read.validBytes, truncatedBytes, fault: read.fault },
@@ -293,7 +322,7 @@ export class FileDecisionLog implements DecisionLog {
         // What we read may sit only in the page cache (a process killed between write and
         // fdatasync): make it durable before anyone acts on it, or a restarted coordinator
         // could re-drive a commit that a power loss would still erase.
-        await this.io('datasync', segment.path, () => handle.datasync());
+        await this.io('datasync', segment.path, () => handle.datasync('log.segment.replay'));
       }
       this.segments.push(segment);
       for (const record of read.records) this.track(record, segment);
@@ -309,7 +338,7 @@ export class FileDecisionLog implements DecisionLog {
 
   /** Segment sequence numbers on disk, ascending; a gap means a segment was lost. */
   private async listSegmentSeqs(): Promise<number[]> {
-    const names = await readdir(this.dir);
+    const names = await this.fs.readdir(this.dir);
     const seqs = names
       .filter((name) => segmentNamePattern.test(name))
       .map((name) => Number(name.slice(0, 16)))
@@ -326,11 +355,11 @@ export class FileDecisionLog implements DecisionLog {
 
   /** Creates the log directory; a directory that was missing is durable only once its parent is synced. */
   private async ensureDir(): Promise<void> {
-    const created = await mkdir(this.dir, { recursive: true });
+    const created = await this.fs.mkdir(this.dir, { recursive: true });
     if (created === undefined) return;
     for (let dir = this.dir; ; dir = path.dirname(dir)) {
       const parent = path.dirname(dir);
-      await this.syncDir(parent);
+      await this.syncDir(parent, 'log.parent-dir.create-log-dir');
       if (dir === path.resolve(created) || parent === dir) return;
     }
   }
@@ -410,23 +439,23 @@ export class FileDecisionLog implements DecisionLog {
     active.unsynced = true;
     await logFailpoints.afterWrite.hit();
     if (batch.some((pending) => pending.sync)) {
-      await this.datasync(active);
+      await this.datasync(active, 'log.segment.datasync');
       await logFailpoints.afterSync.hit();
     }
     return active.segment;
   }
 
-  private async datasync(active: ActiveSegment): Promise<void> {
+  private async datasync(active: ActiveSegment, site: DecisionLogSyncSite): Promise<void> {
     this.syncs++;
     fsyncs.labels('log').inc();
-    await this.io('datasync', active.segment.path, () => active.handle.datasync());
+    await this.io('datasync', active.segment.path, () => active.handle.datasync(site));
     active.unsynced = false;
   }
 
   private async rotate(previous: ActiveSegment): Promise<ActiveSegment> {
     // The new segment's fdatasync does not cover this file. Syncing it first keeps records
     // durable in append order, and keeps torn frames out of every segment but the last.
-    if (previous.unsynced) await this.datasync(previous);
+    if (previous.unsynced) await this.datasync(previous, 'log.segment.rotate');
     this.active = undefined;
     await this.io('close-segment', previous.segment.path, () => previous.handle.close());
     return this.createSegment(previous.segment.seq + 1);
@@ -434,13 +463,13 @@ export class FileDecisionLog implements DecisionLog {
 
   private async createSegment(seq: number): Promise<ActiveSegment> {
     const segment: Segment = { seq, path: this.segmentPath(seq), openCommits: new Set(), endedAtMs: this.nowMs() };
-    const handle = await this.io('create-segment', segment.path, () => this.openFile(segment.path, 'wx'));
+    const handle = await this.io('create-segment', segment.path, () => this.fs.open(segment.path, 'wx'));
     const active: ActiveSegment = { segment, handle, bytes: 0, unsynced: false };
     this.active = active;
     this.segments.push(segment);
     // fdatasync of the file does not make its directory entry durable; without this a
     // crash could lose the whole file, records acknowledged as synced included.
-    await this.syncDir(this.dir);
+    await this.syncDir(this.dir, 'log.dir.create-segment');
     this.logger?.debug({ segment: segment.path }, 'started a decision log segment');
     return active;
   }
@@ -484,21 +513,21 @@ export class FileDecisionLog implements DecisionLog {
       // kept for the outcome retention, so a restarted coordinator still knows the commits
       if (this.nowMs() - oldest.endedAtMs < this.reclaimDelayMs) return;
       assert(oldest !== this.active?.segment, 'the active segment is the last one');
-      await this.io('delete-segment', oldest.path, () => unlink(oldest.path));
+      await this.io('delete-segment', oldest.path, () => this.fs.unlink(oldest.path));
       this.segments.shift();
       this.segmentsDeleted++;
       // One directory sync per deleted file, so deletions reach the disk oldest first and
       // a crash leaves a suffix of the segments, never a gap that replay reads as damage.
-      await this.syncDir(this.dir);
+      await this.syncDir(this.dir, 'log.dir.delete-segment');
       this.logger?.debug({ segment: oldest.path }, 'deleted an ended decision log segment');
     }
   }
 
-  private async syncDir(dir: string): Promise<void> {
+  private async syncDir(dir: string, site: DecisionLogSyncSite): Promise<void> {
     await this.io('sync-dir', dir, async () => {
-      const handle = await this.openFile(dir, 'r');
+      const handle = await this.fs.open(dir, 'r');
       try {
-        await handle.sync();
+        await handle.sync(site);
       } finally {
         await handle.close();
       }
@@ -510,7 +539,7 @@ export class FileDecisionLog implements DecisionLog {
     const active = this.active;
     if (this.lifecycle.kind !== 'failed' && active?.unsynced === true) {
       try {
-        await this.datasync(active);
+        await this.datasync(active, 'log.segment.close');
       } catch (err) {
         if (err instanceof LogFatalError) this.fail(err, []);
         await this.releaseActive({ ignoreErrors: true });
@@ -563,7 +592,7 @@ export class FileDecisionLog implements DecisionLog {
 }
 
 /** Writes all of `data` at `position`; a short write is continued, a zero-byte one is an error. */
-async function writeFully(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+async function writeFully(handle: FileSystemHandle, data: Buffer, position: number): Promise<void> {
   let written = 0;
   while (written < data.length) {
     const { bytesWritten } = await handle.write(data, written, data.length - written, position + written);

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, renameSync, statSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
-import { link, mkdir, open, opendir, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assert, assertNever } from '../../lib/assert/assert.js';
+import type { FileStats, FileSystem, FileSystemHandle } from '../../lib/fs/file-system.js';
+import { nodeFileSystem } from '../../lib/fs/node-file-system.js';
 import { GroupSync } from '../../lib/group-sync/group-sync.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
@@ -27,9 +27,48 @@ import { isSha256Hex } from './is-sha256-hex.js';
 import { ManifestCorruptError } from './manifest-corrupt-error.js';
 import { RangeNotSatisfiableError } from './range-not-satisfiable-error.js';
 
+/**
+ * Every durability call of the store, one name per call site (see `SyncSite`): a simulated
+ * disk that ignores one of them shows what the store would lose without it.
+ */
+export const blobStoreSyncSites = [
+  /** Put: the received bytes, before the file gets the name that says what it is. */
+  'blob.staged.fdatasync',
+  /** Prepare: staging/, so the marker and the staged names are durable: the yes vote. */
+  'blob.staging-dir.prepare',
+  /** Commit: committed/, so the commit record is durable before the marker goes and the ack. */
+  'blob.committed-dir.commit',
+  /** After commit: an object directory, so the links are durable before the staged names go. */
+  'blob.object-dir.retire',
+  /** Abort: staging/, so the removed marker does not come back in doubt after a restart. */
+  'blob.staging-dir.abort',
+  /** A repeated Commit verified: committed/ and the object directories, before its ack. */
+  'blob.verify-commit',
+  /** Recover: the data dir, after staging/, objects/ and committed/ were created in it. */
+  'blob.root-dir.recover',
+  /** Recover: objects/, after object directories were created in it. */
+  'blob.objects-root.recover',
+  /** Recover: staging/, after a branch of the earlier layout got its flat names, before its old directory goes. */
+  'blob.staging-dir.migrate',
+  /** Recover: committed/, so every record seen is durable before what it vouches for is removed. */
+  'blob.committed-dir.recover',
+  /** Recover: every object directory, so the links are durable before the staged names of committed branches go. */
+  'blob.object-dir.recover',
+  /** Recover: staging/, after leftovers and the names of finished commits were removed. */
+  'blob.staging-dir.recover',
+  /** Sweep: every object directory, before the records that vouch for staged names go. */
+  'blob.object-dir.sweep',
+  /** Sweep: staging/, before the records that vouch for removed markers and names go. */
+  'blob.staging-dir.sweep',
+] as const;
+
+export type BlobStoreSyncSite = (typeof blobStoreSyncSites)[number];
+
 export interface LocalBlobStoreOptions {
   /** Directory holding `staging/`, `objects/` and `committed/`; created if missing. One store per directory. */
   readonly dataDir: string;
+  /** The file system the data dir is on. Default: the real one (`node:fs`). */
+  readonly fs?: FileSystem;
   readonly logger: Logger;
   /** Default `blob`. */
   readonly participantId?: string;
@@ -132,6 +171,7 @@ export class LocalBlobStore implements ResourceManager {
   private readonly sweepIntervalMs: number;
   private readonly nowMs: () => number;
   private readonly onFatal: (err: BlobStoreFatalError) => void;
+  private readonly fs: FileSystem;
 
   private lifecycle: Lifecycle = { kind: 'new' };
   private readonly branches = new Map<string, OpenBranch>();
@@ -141,9 +181,9 @@ export class LocalBlobStore implements ResourceManager {
    */
   private readonly prepared = new Map<string, BlobManifest>();
   /** Directory fsyncs shared by concurrent prepares and commits (group commit per directory). */
-  private readonly dirSyncs = new GroupSync((dir) => this.syncDirNow(dir));
+  private readonly dirSyncs = new GroupSync((dir, sites) => this.syncDirNow(dir, sites));
   /** Each directory it fsyncs, opened once (staging/, committed/, the object directories). */
-  private readonly dirHandles = new Map<string, Promise<FileHandle>>();
+  private readonly dirHandles = new Map<string, Promise<FileSystemHandle>>();
   private sweeping: Promise<void> | undefined;
   /** Staged names of committed objects, unlinked once an fsync of their object directory began after the link. */
   private retireQueue: { readonly txId: string; readonly object: StagedObject }[] = [];
@@ -158,6 +198,7 @@ export class LocalBlobStore implements ResourceManager {
     this.sweepIntervalMs = options.sweepIntervalMs ?? limits.blobCommittedSweepIntervalMs;
     this.nowMs = options.nowMs ?? Date.now;
     this.onFatal = options.onFatal ?? stopProcess(this.logger);
+    this.fs = options.fs ?? nodeFileSystem;
     for (const [name, value] of Object.entries({
       objectBytesMax: this.objectBytesMax,
       committedRetentionMs: this.committedRetentionMs,
@@ -171,16 +212,16 @@ export class LocalBlobStore implements ResourceManager {
     assert(this.lifecycle.kind === 'new', 'recover() is called once, first');
     this.lifecycle = { kind: 'recovering' };
     for (const dir of [this.layout.stagingRoot, this.layout.objectsRoot, this.layout.committedRoot]) {
-      await mkdir(dir, { recursive: true });
+      await this.fs.mkdir(dir, { recursive: true });
     }
-    await this.dirSyncs.sync(this.layout.root);
+    await this.syncDir(this.layout.root, 'blob.root-dir.recover');
     await this.checkHardLinks();
     // every object directory exists from here on, durably, so no commit creates or syncs one
     let createdObjectDirs = false;
     for (const dir of this.layout.objectDirs()) {
-      if ((await mkdir(dir, { recursive: true })) !== undefined) createdObjectDirs = true;
+      if ((await this.fs.mkdir(dir, { recursive: true })) !== undefined) createdObjectDirs = true;
     }
-    if (createdObjectDirs) await this.dirSyncs.sync(this.layout.objectsRoot);
+    if (createdObjectDirs) await this.syncDir(this.layout.objectsRoot, 'blob.objects-root.recover');
 
     await this.migrateLegacyStaging();
     const found = new Map<string, { marker: boolean; objects: StagedObject[]; leftovers: string[] }>();
@@ -189,7 +230,7 @@ export class LocalBlobStore implements ResourceManager {
       if (tx === undefined) found.set(txId, (tx = { marker: false, objects: [], leftovers: [] }));
       return tx;
     };
-    for await (const entry of await opendir(this.layout.stagingRoot)) {
+    for await (const entry of await this.fs.opendir(this.layout.stagingRoot)) {
       const parsed = BlobLayout.parseStagingEntry(entry.name, entry.isDirectory());
       const file = path.join(this.layout.stagingRoot, entry.name);
       switch (parsed.kind) {
@@ -214,15 +255,15 @@ export class LocalBlobStore implements ResourceManager {
 
     // A record seen now may be one a killed commit never fsynced: durable before anything
     // it vouches for (a marker, a staged name) is removed.
-    await this.dirSyncs.sync(this.layout.committedRoot);
+    await this.syncDir(this.layout.committedRoot, 'blob.committed-dir.recover');
     const prepared: { txId: string; preparedAtMs: number }[] = [];
     const committedNames: string[] = [];
     let abortedLeftovers = 0;
     let finishedCommits = 0;
     for (const [txId, tx] of found) {
-      for (const leftover of tx.leftovers) await rm(leftover, { force: true });
+      for (const leftover of tx.leftovers) await this.fs.rm(leftover, { force: true });
       // synchronous: one metadata lookup per recovered tx, no thread-pool round trip each
-      const record = statSync(this.layout.committed(txId), { throwIfNoEntry: false });
+      const record = this.fs.statSync(this.layout.committed(txId), { throwIfNoEntry: false });
       if (record !== undefined) {
         // committed: a staged name left is a link not yet retired, or one a crash undid
         for (const object of tx.objects) {
@@ -235,21 +276,21 @@ export class LocalBlobStore implements ResourceManager {
       }
       if (tx.marker) {
         const written = await this.readManifestLenient(this.layout.prepared(txId), txId);
-        const preparedAtMs = written?.preparedAtMs ?? Math.trunc((await stat(this.layout.prepared(txId))).mtimeMs);
+        const preparedAtMs = written?.preparedAtMs ?? Math.trunc((await this.fs.stat(this.layout.prepared(txId))).mtimeMs);
         const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs, objects: tx.objects };
         this.checkPreparedObjects(txId, tx.objects, written);
         prepared.push({ txId, preparedAtMs: manifest.preparedAtMs });
         this.prepared.set(txId, manifest);
         continue;
       }
-      for (const object of tx.objects) await rm(this.layout.stagedObject(txId, object), { force: true });
+      for (const object of tx.objects) await this.fs.rm(this.layout.stagedObject(txId, object), { force: true });
       abortedLeftovers++;
       this.logger.info({ txId }, 'aborted unprepared staged work left from before the restart');
     }
     // the links durable first, then the names they replace may go
-    await this.syncObjectDirs();
-    for (const name of committedNames) await rm(name, { force: true });
-    await this.dirSyncs.sync(this.layout.stagingRoot);
+    await this.syncObjectDirs('blob.object-dir.recover');
+    for (const name of committedNames) await this.fs.rm(name, { force: true });
+    await this.syncDir(this.layout.stagingRoot, 'blob.staging-dir.recover');
 
     // a participant that restarts more often than the interval must still sweep
     this.startSweep();
@@ -291,7 +332,7 @@ export class LocalBlobStore implements ResourceManager {
     try {
       received = await this.receive(txId, receiving, source, expected);
     } catch (err) {
-      await rm(receiving, { force: true }).catch((rmErr: unknown) =>
+      await this.fs.rm(receiving, { force: true }).catch((rmErr: unknown) =>
         this.logger.warn({ err: rmErr, txId, receiving }, 'could not remove a partial staged file'),
       );
       if (err instanceof ChecksumMismatchError) {
@@ -306,11 +347,11 @@ export class LocalBlobStore implements ResourceManager {
     // not fsynced here: prepare's fsync of the staging directory makes the name durable.
     // This and the other name changes below are run synchronously: they wait for no
     // device, and a round trip through the thread pool costs more than the syscall.
-    renameSync(receiving, staged);
+    this.fs.renameSync(receiving, staged);
     const branch = this.branches.get(txId);
     if (branch?.kind !== 'working' || branch.objects.length >= limits.blobObjectsPerTxMax) {
       // aborted, poisoned or filled by another call while these bytes were arriving
-      await rm(staged, { force: true });
+      await this.fs.rm(staged, { force: true });
       throw new TxNotActiveError(txId, 'the branch changed while the object was being received');
     }
     branch.objects.push(object);
@@ -345,9 +386,9 @@ export class LocalBlobStore implements ResourceManager {
     const manifest: BlobManifest = { version: manifestVersion, txId, preparedAtMs: this.nowMs(), objects };
     // in the thread pool: creating a file costs about as much kernel time as its fdatasync
     // would, enough that a synchronous call here would stall every other call of the process
-    await writeFile(this.layout.prepared(txId), JSON.stringify(manifest));
+    await this.fs.writeFile(this.layout.prepared(txId), JSON.stringify(manifest));
     // shared by every prepare (and Put rename) since the last one began
-    await this.dirSyncs.sync(this.layout.stagingRoot);
+    await this.syncDir(this.layout.stagingRoot, 'blob.staging-dir.prepare');
     this.branches.delete(txId);
     this.prepared.set(txId, manifest);
     await blobFailpoints.prepareAfterManifestSync.hit();
@@ -377,7 +418,7 @@ export class LocalBlobStore implements ResourceManager {
   async abort(txId: string): Promise<{ readonly alreadyAborted: boolean }> {
     this.assertRecovered();
     checkTxId(txId);
-    if ((await statOrUndefined(this.layout.committed(txId))) !== undefined) {
+    if ((await this.statOrUndefined(this.layout.committed(txId))) !== undefined) {
       this.logger.error({ txId }, 'abort asked for a committed branch; refused');
       throw new BranchAlreadyCommittedError(txId, this.participantId);
     }
@@ -393,11 +434,11 @@ export class LocalBlobStore implements ResourceManager {
     this.prepared.delete(txId);
     // the marker last: until it goes, a restart finds the branch in doubt and asks again
     // (which is safe because abort runs only after the coordinator decided abort)
-    for (const object of objects) await rm(this.layout.stagedObject(txId, object), { force: true });
-    await rm(this.layout.prepared(txId), { force: true });
+    for (const object of objects) await this.fs.rm(this.layout.stagedObject(txId, object), { force: true });
+    await this.fs.rm(this.layout.prepared(txId), { force: true });
     // not needed for safety (a marker that comes back is aborted again), but it spares a
     // restart an in-doubt branch it would have to ask about
-    await this.dirSyncs.sync(this.layout.stagingRoot);
+    await this.syncDir(this.layout.stagingRoot, 'blob.staging-dir.abort');
     this.logger.debug({ txId }, 'blob branch aborted');
     return { alreadyAborted: false };
   }
@@ -421,7 +462,7 @@ export class LocalBlobStore implements ResourceManager {
   /** Size of a published object. `NotFoundError` if it is not published. */
   async stat(sha256: string): Promise<{ readonly size: number }> {
     checkSha256(sha256);
-    const found = await statOrUndefined(this.layout.object(sha256));
+    const found = await this.statOrUndefined(this.layout.object(sha256));
     if (found === undefined) throw new NotFoundError(`object ${sha256} not found`);
     return { size: found.size };
   }
@@ -438,9 +479,9 @@ export class LocalBlobStore implements ResourceManager {
     if (range.length !== undefined && (!Number.isSafeInteger(range.length) || range.length < 0)) {
       throw new InvalidInputError('length', `${range.length} is not a byte count`);
     }
-    let handle: FileHandle;
+    let handle: FileSystemHandle;
     try {
-      handle = await open(this.layout.object(sha256), 'r');
+      handle = await this.fs.open(this.layout.object(sha256), 'r');
     } catch (err) {
       if (isMissing(err)) throw new NotFoundError(`object ${sha256} not found`);
       throw err;
@@ -453,7 +494,7 @@ export class LocalBlobStore implements ResourceManager {
         await handle.close();
         return { objectSize: size, offset, length, chunks: Readable.from([]) };
       }
-      const chunks = handle.createReadStream({ start: offset, end: offset + length - 1, highWaterMark: limits.blobGetChunkBytesMax });
+      const chunks = readStream(handle, offset, length, limits.blobGetChunkBytesMax);
       return { objectSize: size, offset, length, chunks };
     } catch (err) {
       await handle.close();
@@ -469,10 +510,10 @@ export class LocalBlobStore implements ResourceManager {
   async sweepCommitted(): Promise<number> {
     const cutoffMs = this.nowMs() - this.committedRetentionMs;
     const expired: string[] = [];
-    for await (const entry of await opendir(this.layout.committedRoot)) {
+    for await (const entry of await this.fs.opendir(this.layout.committedRoot)) {
       if (!entry.name.endsWith('.json')) continue;
       const file = path.join(this.layout.committedRoot, entry.name);
-      const found = await statOrUndefined(file);
+      const found = await this.statOrUndefined(file);
       // the later of the commit's stamp and its rename (see publish)
       if (found !== undefined && Math.max(found.mtimeMs, found.ctimeMs) < cutoffMs) expired.push(file);
     }
@@ -481,12 +522,12 @@ export class LocalBlobStore implements ResourceManager {
     // the links into objects/ and the removals from staging/ it vouches for, all older
     // than the record, are made durable before it goes.
     await this.retired();
-    await this.syncObjectDirs();
-    await this.dirSyncs.sync(this.layout.stagingRoot);
+    await this.syncObjectDirs('blob.object-dir.sweep');
+    await this.syncDir(this.layout.stagingRoot, 'blob.staging-dir.sweep');
     let removed = 0;
     for (const file of expired) {
       // no fsync: a record that comes back after a crash is merely swept again
-      await rm(file, { force: true });
+      await this.fs.rm(file, { force: true });
       removed++;
     }
     if (removed > 0) this.logger.info({ removed }, 'swept expired commit records');
@@ -514,7 +555,7 @@ export class LocalBlobStore implements ResourceManager {
         throw new LimitExceededError(`${this.branches.size} blob branches are open; the limit is ${limits.blobOpenBranchesMax}`);
       }
       if (this.prepared.has(txId)) throw new TxNotActiveError(txId, 'the blob branch is prepared and takes no more work');
-      if (statSync(this.layout.committed(txId), { throwIfNoEntry: false }) !== undefined) {
+      if (this.fs.statSync(this.layout.committed(txId), { throwIfNoEntry: false }) !== undefined) {
         throw new TxNotActiveError(txId, 'the blob branch is committed');
       }
       // another call of the tx may have opened it meanwhile; keep what it staged
@@ -538,7 +579,7 @@ export class LocalBlobStore implements ResourceManager {
   private async receive(txId: string, file: string, source: AsyncIterable<Uint8Array>, expected: PutExpectation): Promise<PutResult> {
     const hash = createHash('sha256');
     let size = 0;
-    const handle = await open(file, 'wx');
+    const handle = await this.fs.open(file, 'wx');
     try {
       for await (const chunk of source) {
         size += chunk.byteLength;
@@ -551,7 +592,7 @@ export class LocalBlobStore implements ResourceManager {
         await writeAll(handle, chunk);
       }
       // durable now, while the rest of the tx goes on, so that prepare only writes the manifest
-      await this.durable('blob-data', file, () => handle.datasync());
+      await this.durable('blob-data', file, () => handle.datasync('blob.staged.fdatasync'));
     } catch (err) {
       if (isDiskFull(err)) throw new LimitExceededError('no space left on the blob store disk', { cause: err });
       throw err;
@@ -572,7 +613,7 @@ export class LocalBlobStore implements ResourceManager {
     // a no leaves nothing behind; a poisoned branch keeps its reason in memory for repeats
     const branch = this.branches.get(txId);
     if (branch !== undefined && branch.objects.length > 0) {
-      for (const object of branch.objects) await rm(this.layout.stagedObject(txId, object), { force: true });
+      for (const object of branch.objects) await this.fs.rm(this.layout.stagedObject(txId, object), { force: true });
       this.branches.set(txId, { kind: 'poisoned', reason, objects: [] });
     }
     this.logger.info({ txId, reason }, 'blob branch votes no');
@@ -594,18 +635,18 @@ export class LocalBlobStore implements ResourceManager {
     // days): the mtime is stamped with the store's clock, and the link sets the ctime,
     // which the sweep reads too. Neither is fsynced (see the README's failure semantics).
     const now = new Date(this.nowMs());
-    utimesSync(marker, now, now);
+    this.fs.utimesSync(marker, now, now);
     try {
-      linkSync(marker, this.layout.committed(txId));
+      this.fs.linkSync(marker, this.layout.committed(txId));
     } catch (err) {
       // made by an earlier attempt of this commit
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    await this.dirSyncs.sync(this.layout.committedRoot);
+    await this.syncDir(this.layout.committedRoot, 'blob.committed-dir.commit');
     this.prepared.delete(txId);
     this.branches.delete(txId);
     // the record is durable: the marker may go, synced or not
-    unlinkSync(marker);
+    this.fs.unlinkSync(marker);
     for (const object of manifest.objects) this.retireQueue.push({ txId, object });
     this.startRetiring();
     this.logger.debug({ txId, objects: manifest.objects.length }, 'blob branch committed');
@@ -616,14 +657,14 @@ export class LocalBlobStore implements ResourceManager {
     const staged = this.layout.stagedObject(txId, object);
     const target = this.layout.object(object.sha256);
     try {
-      linkSync(staged, target);
+      this.fs.linkSync(staged, target);
       return;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST' && !isMissing(err)) throw err;
     }
     // already there: deduplicated, or linked by an earlier attempt of this commit
-    if ((await statOrUndefined(target))?.size === object.size) return;
+    if ((await this.statOrUndefined(target))?.size === object.size) return;
     throw new BranchNotCommittedError(txId, this.participantId, `staged object ${object.file} (${object.sha256}) is gone and was never published`);
   }
 
@@ -640,8 +681,8 @@ export class LocalBlobStore implements ResourceManager {
         this.retireQueue = [];
         await blobFailpoints.beforeRetire.hit();
         const dirs = new Set(batch.map(({ object }) => this.layout.objectDir(object.sha256)));
-        await Promise.all([...dirs].map((dir) => this.dirSyncs.sync(dir)));
-        for (const { txId, object } of batch) await rm(this.layout.stagedObject(txId, object), { force: true });
+        await Promise.all([...dirs].map((dir) => this.syncDir(dir, 'blob.object-dir.retire')));
+        for (const { txId, object } of batch) await this.fs.rm(this.layout.stagedObject(txId, object), { force: true });
       }
     })()
       .catch((err: unknown) => this.logger.error({ err }, 'retiring staged names of committed objects failed; a restart retires them'))
@@ -657,7 +698,7 @@ export class LocalBlobStore implements ResourceManager {
   private checkPreparedObjects(txId: string, staged: readonly StagedObject[], manifest: BlobManifest | undefined): void {
     for (const object of manifest?.objects ?? []) {
       if (staged.some((o) => o.file === object.file)) continue;
-      if (statSync(this.layout.object(object.sha256), { throwIfNoEntry: false })?.size === object.size) continue;
+      if (this.fs.statSync(this.layout.object(object.sha256), { throwIfNoEntry: false })?.size === object.size) continue;
       this.logger.error({ txId, object }, 'a prepared branch lost a staged object its manifest lists');
     }
   }
@@ -665,25 +706,30 @@ export class LocalBlobStore implements ResourceManager {
   /** Commit publishes by hard link: a file system without them is refused at start, not at the first commit. */
   private async checkHardLinks(): Promise<void> {
     const probe = path.join(this.layout.root, '.link-probe');
-    await rm(probe, { force: true });
-    await rm(`${probe}.2`, { force: true });
-    await writeFile(probe, '');
+    await this.fs.rm(probe, { force: true });
+    await this.fs.rm(`${probe}.2`, { force: true });
+    await this.fs.writeFile(probe, '');
     try {
-      await link(probe, `${probe}.2`);
+      await this.fs.link(probe, `${probe}.2`);
     } catch (err) {
       throw new Error(
         `the blob data dir ${this.layout.root} does not support hard links (${(err as NodeJS.ErrnoException).code ?? String(err)}), which commit needs: put it on a local ext4, xfs or btrfs`,
         { cause: err },
       );
     } finally {
-      await rm(probe, { force: true });
-      await rm(`${probe}.2`, { force: true });
+      await this.fs.rm(probe, { force: true });
+      await this.fs.rm(`${probe}.2`, { force: true });
     }
   }
 
   /** Fsyncs every object directory (they are few and fixed): each rename into them before this call is durable after it. */
-  private async syncObjectDirs(): Promise<void> {
-    await Promise.all(this.layout.objectDirs().map((dir) => this.dirSyncs.sync(dir)));
+  private async syncObjectDirs(site: BlobStoreSyncSite): Promise<void> {
+    await Promise.all(this.layout.objectDirs().map((dir) => this.syncDir(dir, site)));
+  }
+
+  /** Fsyncs `dir`, in a run shared with every caller (of any site) meanwhile: see GroupSync. */
+  private syncDir(dir: string, site: BlobStoreSyncSite): Promise<void> {
+    return this.dirSyncs.sync(dir, site);
   }
 
   /**
@@ -694,7 +740,7 @@ export class LocalBlobStore implements ResourceManager {
    * record it is a commit that had not finished, and its objects are published.
    */
   private async migrateLegacyStaging(): Promise<void> {
-    for await (const entry of await opendir(this.layout.stagingRoot)) {
+    for await (const entry of await this.fs.opendir(this.layout.stagingRoot)) {
       const parsed = BlobLayout.parseStagingEntry(entry.name, entry.isDirectory());
       if (parsed.kind !== 'legacy-dir') continue;
       const { txId } = parsed;
@@ -706,24 +752,24 @@ export class LocalBlobStore implements ResourceManager {
         for (const object of manifest.objects) {
           try {
             // a new name first; the old directory goes once staging/ is fsynced
-            await link(path.join(dir, object.file), this.layout.stagedObject(txId, object));
+            await this.fs.link(path.join(dir, object.file), this.layout.stagedObject(txId, object));
           } catch (err) {
             // linked by an earlier, interrupted migration (or published and gone)
             if ((err as NodeJS.ErrnoException).code !== 'EEXIST' && !isMissing(err)) throw err;
           }
         }
-        const committed = (await statOrUndefined(this.layout.committed(txId))) !== undefined;
-        if (!committed) await writeFile(this.layout.prepared(txId), JSON.stringify(manifest));
-        await this.dirSyncs.sync(this.layout.stagingRoot);
+        const committed = (await this.statOrUndefined(this.layout.committed(txId))) !== undefined;
+        if (!committed) await this.fs.writeFile(this.layout.prepared(txId), JSON.stringify(manifest));
+        await this.syncDir(this.layout.stagingRoot, 'blob.staging-dir.migrate');
         this.logger.info({ txId, committed }, 'moved a branch of the earlier staging layout to the flat one');
       }
-      await rm(dir, { recursive: true, force: true });
+      await this.fs.rm(dir, { recursive: true, force: true });
     }
   }
 
   private async verifyCommitted(txId: string): Promise<void> {
     const recordPath = this.layout.committed(txId);
-    if ((await statOrUndefined(recordPath)) === undefined) {
+    if ((await this.statOrUndefined(recordPath)) === undefined) {
       const staged = this.branches.has(txId);
       throw new BranchNotCommittedError(
         txId,
@@ -739,13 +785,14 @@ export class LocalBlobStore implements ResourceManager {
       this.logger.warn({ txId, recordPath }, 'commit record without a readable manifest; its objects cannot be checked');
     }
     for (const object of record?.objects ?? []) {
-      const found = await statOrUndefined(this.layout.object(object.sha256));
+      const found = await this.statOrUndefined(this.layout.object(object.sha256));
       if (found?.size !== object.size) {
         throw new BranchNotCommittedError(txId, this.participantId, `object ${object.sha256} listed in ${recordPath} is not published`);
       }
     }
     // the commit that wrote the record may have died before syncing it, or its links: ack only what is durable
-    await Promise.all([this.layout.committedRoot, ...new Set((record?.objects ?? []).map((o) => this.layout.objectDir(o.sha256)))].map((dir) => this.dirSyncs.sync(dir)));
+    const dirs = [this.layout.committedRoot, ...new Set((record?.objects ?? []).map((o) => this.layout.objectDir(o.sha256)))];
+    await Promise.all(dirs.map((dir) => this.syncDir(dir, 'blob.verify-commit')));
     this.logger.info({ txId, objects: record?.objects.length }, 'blob branch was already committed (verified)');
   }
 
@@ -762,7 +809,7 @@ export class LocalBlobStore implements ResourceManager {
   private async readManifestFile(file: string, txId: string): Promise<BlobManifest | undefined> {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await this.fs.readFile(file, 'utf8');
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
@@ -779,11 +826,11 @@ export class LocalBlobStore implements ResourceManager {
     return parsed.data;
   }
 
-  private async syncDirNow(dir: string): Promise<void> {
+  private async syncDirNow(dir: string, sites: readonly string[]): Promise<void> {
     if (this.lifecycle.kind === 'closed') {
-      const handle = await open(dir, 'r');
+      const handle = await this.fs.open(dir, 'r');
       try {
-        await this.durable('blob-dir', dir, () => handle.sync());
+        await this.durable('blob-dir', dir, () => handle.sync(sites));
       } finally {
         await handle.close();
       }
@@ -791,13 +838,22 @@ export class LocalBlobStore implements ResourceManager {
     }
     let opened = this.dirHandles.get(dir);
     if (opened === undefined) {
-      opened = open(dir, 'r');
+      opened = this.fs.open(dir, 'r');
       this.dirHandles.set(dir, opened);
       // a failed open is not kept: the next sync opens again
       opened.catch(() => this.dirHandles.delete(dir));
     }
     const handle = await opened;
-    await this.durable('blob-dir', dir, () => handle.sync());
+    await this.durable('blob-dir', dir, () => handle.sync(sites));
+  }
+
+  private async statOrUndefined(file: string): Promise<FileStats | undefined> {
+    try {
+      return await this.fs.stat(file);
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
   }
 
   /** Runs an fsync; a failure is fatal (see BlobStoreFatalError), never retried. */
@@ -822,7 +878,7 @@ function checkSha256(sha256: string): void {
   if (!isSha256Hex(sha256)) throw new InvalidInputError('sha256', `${JSON.stringify(sha256.slice(0, 80))} is not 64 lower-case hex digits`);
 }
 
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+async function writeAll(handle: FileSystemHandle, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.byteLength) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
@@ -831,13 +887,42 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function statOrUndefined(file: string): Promise<Stats | undefined> {
-  try {
-    return await stat(file);
-  } catch (err) {
-    if (isMissing(err)) return undefined;
-    throw err;
-  }
+/**
+ * Bytes `[start, start + length)` of an open file, read in chunks of `chunkBytesMax` as they
+ * are consumed. The stream owns the handle: it closes it when it ends or is destroyed. A
+ * file found shorter than `length` ends the stream early.
+ */
+function readStream(handle: FileSystemHandle, start: number, length: number, chunkBytesMax: number): Readable {
+  let position = start;
+  const end = start + length;
+  return new Readable({
+    highWaterMark: chunkBytesMax,
+    read() {
+      const want = Math.min(chunkBytesMax, end - position);
+      if (want === 0) {
+        this.push(null);
+        return;
+      }
+      const chunk = Buffer.allocUnsafe(want);
+      handle.read(chunk, 0, want, position).then(
+        ({ bytesRead }) => {
+          if (bytesRead === 0) {
+            this.push(null);
+            return;
+          }
+          position += bytesRead;
+          this.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
+        },
+        (err: unknown) => this.destroy(err as Error),
+      );
+    },
+    destroy(err, callback) {
+      handle.close().then(
+        () => callback(err),
+        (closeErr: unknown) => callback(err ?? (closeErr as Error)),
+      );
+    },
+  });
 }
 
 function isMissing(err: unknown): boolean {

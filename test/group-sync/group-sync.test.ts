@@ -68,4 +68,28 @@ describe('GroupSync', () => {
     fail = false;
     await expect(sync.sync('d')).resolves.toBeUndefined();
   });
+
+  it('a run is told the tags of every caller it answers, and only theirs', async () => {
+    const runs: { key: string; tags: readonly string[] }[] = [];
+    const releases: (() => void)[] = [];
+    const sync = new GroupSync(
+      (key, tags) =>
+        new Promise<void>((resolve) => {
+          runs.push({ key, tags });
+          releases.push(resolve);
+        }),
+    );
+    const first = sync.sync('d', 'prepare');
+    const queued = [sync.sync('d', 'abort'), sync.sync('d', 'prepare'), sync.sync('d', 'sweep')];
+    await settle();
+    releases.splice(0).forEach((r) => r());
+    await first;
+    await settle();
+    releases.splice(0).forEach((r) => r());
+    await Promise.all(queued);
+    expect(runs).toEqual([
+      { key: 'd', tags: ['prepare'] },
+      { key: 'd', tags: ['abort', 'prepare', 'sweep'] },
+    ]);
+  });
 });
