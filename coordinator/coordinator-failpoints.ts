@@ -22,5 +22,7 @@ export const coordinatorFailpoints = {
     'UNSAFE mutant: armed with error, Commit is delivered before the decision is synced (needs --unsafe-failpoints)',
     { unsafe: true },
   ),
+  commitLastBeforeSend: defineFailpoint('coordinator.send.commit-last.before', 'last-resource mode: every other participant voted yes; the one-phase Commit is about to be sent to the last resource'),
+  commitLastAfterSend: defineFailpoint('coordinator.send.commit-last.after', "last-resource mode: the last resource answered the one-phase Commit; the answer is not yet processed"),
   replyBeforeSend: defineFailpoint('coordinator.reply.before', 'an answer to a client call (Commit, Abort, …) is about to be sent'),
 } as const;

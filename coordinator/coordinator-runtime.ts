@@ -5,6 +5,7 @@ import { assertNever } from '../lib/assert/assert.js';
 import { errorText } from '../lib/error-text/error-text.js';
 import type { DecisionLog } from './log/decision-log.js';
 import type { CoordinatorConfig } from './protocol/coordinator-config.js';
+import type { CommitRecord } from './protocol/log-record.js';
 import type { CoordinatorEffect, Reply } from './protocol/coordinator-effect.js';
 import type { CoordinatorInput } from './protocol/coordinator-input.js';
 import { initialCoordinatorState, type CoordinatorState } from './protocol/coordinator-state.js';
@@ -180,6 +181,15 @@ export class CoordinatorRuntime {
       case 'appendEnd':
         this.track(this.appendEnd(effect.record.txId));
         return;
+      case 'commitLastResource':
+        this.track(this.commitLastResource(effect.txId, effect.to, effect.participants));
+        return;
+      case 'resolveAtLastResource':
+        this.track(this.resolveAtLastResource(effect.txId, effect.to));
+        return;
+      case 'appendCommitHint':
+        this.track(this.appendCommitHint(effect.record));
+        return;
       default:
         assertNever(effect);
     }
@@ -247,6 +257,40 @@ export class CoordinatorRuntime {
       this.counters.phase2SendFailures += 1;
       this.txLogger(txId).warn({ participantId: to, decision, err: errorText(err) }, 'phase-2 send failed; will retry');
       this.later({ kind: 'sendFailed', txId, to, decision, reason: errorText(err) });
+    }
+  }
+
+  private async commitLastResource(txId: string, to: string, participants: readonly string[]): Promise<void> {
+    let outcome: 'committed' | 'aborted' | 'unknown' = 'unknown';
+    let reason = '';
+    try {
+      await fp.commitLastBeforeSend.hit();
+      outcome = await this.options.connector.commitOnePhase(to, txId, participants);
+      await fp.commitLastAfterSend.hit();
+    } catch (err) {
+      reason = errorText(err);
+      this.txLogger(txId).warn({ participantId: to, err: reason }, 'one-phase commit at the last resource: answer unknown; resolving there');
+    }
+    this.later({ kind: 'lastResourceAnswered', txId, outcome, reason });
+  }
+
+  private async resolveAtLastResource(txId: string, to: string): Promise<void> {
+    let outcome: 'committed' | 'aborted' | 'unknown' = 'unknown';
+    try {
+      outcome = await this.options.connector.resolveOutcome(to, txId);
+    } catch (err) {
+      this.txLogger(txId).warn({ participantId: to, err: errorText(err) }, 'could not resolve the outcome at the last resource; will retry');
+    }
+    this.later({ kind: 'resolved', txId, outcome });
+  }
+
+  /** A hint only: the commit point was the last resource's COMMIT. A refusal or a loss costs a re-drive by the in-doubt participants' own questions. */
+  private async appendCommitHint(record: CommitRecord): Promise<void> {
+    try {
+      await this.options.log.append(record, { sync: false });
+    } catch (err) {
+      if (!isRefusedAppend(err)) throw err;
+      this.txLogger(record.txId).warn({ err: errorText(err) }, 'decision log refused a commit hint; phase 2 goes on without it');
     }
   }
 

@@ -17,6 +17,19 @@ export interface ParticipantConnector {
   /** Delivers the abort decision. Resolves once the participant acked; rejects otherwise (retried). */
   abort(participantId: string, txId: string, reason: string): Promise<void>;
 
+  /**
+   * Last-resource mode: asks `participantId` to commit its branch of `txId` one-phase, with
+   * the decision marker inside that transaction (its COMMIT is the commit point).
+   * Resolves `committed`, or `aborted` when nothing committed and nothing can commit
+   * later. Rejects when the answer is unknown (lost, timed out): either may have happened.
+   */
+  commitOnePhase(participantId: string, txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'>;
+  /**
+   * Last-resource mode: the outcome of `txId` at `participantId`, decided there by a
+   * compare-and-set on the marker key (aborted unless it committed; a commit in flight is
+   * waited for). Rejects when it could not be asked.
+   */
+  resolveOutcome(participantId: string, txId: string): Promise<'committed' | 'aborted'>;
   /** Participant ids and addresses, as configured. */
   list(): readonly { participantId: string; address: string }[];
 

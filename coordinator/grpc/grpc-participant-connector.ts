@@ -47,6 +47,15 @@ export class GrpcParticipantConnector implements ParticipantConnector {
     await this.link(participantId).call('abort', { txId, reason }, this.phase2Deadline());
   }
 
+  /** Last-resource mode is not served over gRPC yet: the coordinator accepts no `--commit-mode`, so no step asks for this. */
+  commitOnePhase(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
+    return Promise.reject(new Error(`cannot commit ${txId} one-phase at ${participantId}: last-resource mode has no gRPC binding yet`));
+  }
+
+  resolveOutcome(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
+    return Promise.reject(new Error(`cannot resolve ${txId} at ${participantId}: last-resource mode has no gRPC binding yet`));
+  }
+
   list(): readonly { participantId: string; address: string }[] {
     return [...this.options.participants].map(([participantId, address]) => ({ participantId, address }));
   }

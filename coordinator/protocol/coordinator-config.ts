@@ -16,6 +16,12 @@ export interface CoordinatorConfig {
   readonly waitersPerTxMax: number;
   readonly finishedTxMax: number;
   readonly finishedRetentionMs: number;
+  /**
+   * Last-resource mode (DESIGN.md, *Last-resource commit*): the participant whose one-phase
+   * COMMIT, with the decision marker inside it, is the commit point of every tx it is in.
+   * '' (the default) is full two-phase commit.
+   */
+  readonly lastResource: string;
 }
 
 export function coordinatorConfig(overrides: Partial<CoordinatorConfig> = {}): CoordinatorConfig {
@@ -33,6 +39,7 @@ export function coordinatorConfig(overrides: Partial<CoordinatorConfig> = {}): C
     waitersPerTxMax: limits.waitersPerTxMax,
     finishedTxMax: limits.finishedTxMax,
     finishedRetentionMs: limits.finishedRetentionMs,
+    lastResource: '',
     ...overrides,
   };
 }

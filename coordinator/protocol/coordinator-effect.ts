@@ -32,5 +32,18 @@ export type CoordinatorEffect =
   | { readonly kind: 'appendCommit'; readonly record: CommitRecord }
   /** Deliver the decision; then feed `ack` or `sendFailed`. */
   | { readonly kind: 'sendDecision'; readonly txId: string; readonly to: string; readonly decision: 'commit' | 'abort' }
+  /**
+   * Last-resource mode: ask `to` to commit its branch one-phase, with the decision marker
+   * inside that transaction; then feed `lastResourceAnswered`.
+   */
+  | { readonly kind: 'commitLastResource'; readonly txId: string; readonly to: string; readonly participants: readonly string[] }
+  /** Last-resource mode: compare-and-set the outcome at `to` (aborted unless committed); then feed `resolved`. */
+  | { readonly kind: 'resolveAtLastResource'; readonly txId: string; readonly to: string }
+  /**
+   * Last-resource mode: the commit happened at the last resource; append this record
+   * without sync, as a hint for re-driving phase 2 after a restart (losing it costs only
+   * the in-doubt participants' own questions). Nothing is fed back.
+   */
+  | { readonly kind: 'appendCommitHint'; readonly record: CommitRecord }
   /** Append without sync: losing it only costs a redundant re-drive after a crash. */
   | { readonly kind: 'appendEnd'; readonly record: EndRecord };

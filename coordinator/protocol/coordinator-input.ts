@@ -32,6 +32,14 @@ export type CoordinatorInput =
    * nothing of it (its queue is full, or the record is too large): no commit point exists.
    */
   | { readonly kind: 'decisionRefused'; readonly txId: string; readonly reason: string }
+  /**
+   * The last resource's answer to a `commitLastResource` effect: `committed` (its COMMIT,
+   * the commit point, happened), `aborted` (nothing committed, and nothing can commit
+   * later), or `unknown` (the answer was lost: either may have happened).
+   */
+  | { readonly kind: 'lastResourceAnswered'; readonly txId: string; readonly outcome: 'committed' | 'aborted' | 'unknown'; readonly reason: string }
+  /** The answer to a `resolveAtLastResource` effect; `unknown` when it could not be asked (retried). */
+  | { readonly kind: 'resolved'; readonly txId: string; readonly outcome: 'committed' | 'aborted' | 'unknown' }
   /** A participant acked a phase-2 Commit or Abort. */
   | { readonly kind: 'ack'; readonly txId: string; readonly from: string; readonly decision: 'commit' | 'abort' }
   /** A phase-2 send failed (unreachable, error): retry with backoff. */

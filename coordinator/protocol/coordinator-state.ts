@@ -19,14 +19,43 @@ export type LiveTx =
       /** participantId → the incarnation that enlisted it (a restart in between loses its work). */
       readonly incarnations: Readonly<Record<string, string>>;
     }
-  /** Commit asked; Prepare sent to every participant; votes arriving. */
+  /** Commit asked; Prepare sent to every participant (but the last resource); votes arriving. */
   | {
       readonly kind: 'preparing';
       readonly txId: string;
       readonly prepareDeadlineMs: number;
       readonly participants: readonly string[];
+      /** The participants asked to vote: all of them, or all but the last resource. */
+      readonly voters: readonly string[];
       readonly yesVotes: readonly string[];
       readonly waiters: readonly number[];
+    }
+  /**
+   * Last-resource mode: every other participant voted yes, and the last resource is
+   * committing one-phase. Its COMMIT is the commit point: until it answers, the outcome
+   * is the last resource's, not ours.
+   */
+  | {
+      readonly kind: 'committingLast';
+      readonly txId: string;
+      readonly participants: readonly string[];
+      readonly lastResource: string;
+      readonly waiters: readonly number[];
+    }
+  /**
+   * Last-resource mode: the outcome is decided at the last resource and we do not know it
+   * (its answer was lost, or the tx is unknown here: a restart forgot it). A
+   * compare-and-set on the marker key there decides it; `retryAtMs` 0 means one is in
+   * flight. `participants` is empty for a tx this coordinator does not know.
+   */
+  | {
+      readonly kind: 'resolving';
+      readonly txId: string;
+      readonly participants: readonly string[];
+      readonly lastResource: string;
+      readonly waiters: readonly number[];
+      readonly attempt: number;
+      readonly retryAtMs: number;
     }
   /** Every vote was yes; the commit record is being synced. Nothing is sent until it is. */
   | {

@@ -38,7 +38,8 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
       onAbort(ctx, input.requestId, input.txId, input.reason);
       break;
     case 'getOutcome':
-      reply(ctx, input.requestId, outcomeOf(s, input.txId));
+      if (isUnknown(s, input.txId)) answerUnknown(ctx, input.requestId, input.txId);
+      else reply(ctx, input.requestId, outcomeOf(s, input.txId));
       break;
     case 'vote':
       onVote(ctx, input.txId, input.from, input.vote, input.reason);
@@ -48,6 +49,12 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
       break;
     case 'decisionRefused':
       onDecisionRefused(ctx, input.txId, input.reason);
+      break;
+    case 'lastResourceAnswered':
+      onLastResourceAnswered(ctx, input.txId, input.outcome, input.reason);
+      break;
+    case 'resolved':
+      onResolved(ctx, input.txId, input.outcome);
       break;
     case 'ack':
       onAck(ctx, input.txId, input.from, input.decision);
@@ -78,7 +85,7 @@ function outcomeReply(outcome: Outcome, participants: readonly string[], reason 
   return { kind: 'outcome', outcome, reason, presumed: false, pending, participants };
 }
 
-const presumedAbort: Reply = {
+const presumedAbort: Extract<Reply, { kind: 'outcome' }> = {
   kind: 'outcome',
   outcome: 'aborted',
   reason: 'unknown transaction: presumed aborted',
@@ -96,6 +103,8 @@ function outcomeOf(s: CoordinatorState, txId: string): Reply {
         return outcomeReply('active', tx.participants);
       case 'preparing':
       case 'deciding':
+      case 'committingLast':
+      case 'resolving':
         return outcomeReply('preparing', tx.participants);
       case 'committing':
         return outcomeReply('committed', tx.participants, '', pendingOf(tx.peers));
@@ -195,7 +204,8 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
   const { s } = ctx;
   const tx = s.live.get(txId);
   if (tx === undefined) {
-    reply(ctx, requestId, outcomeOf(s, txId));
+    if (isUnknown(s, txId)) answerUnknown(ctx, requestId, txId);
+    else reply(ctx, requestId, outcomeOf(s, txId));
     return;
   }
   switch (tx.kind) {
@@ -210,19 +220,29 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
         reply(ctx, requestId, outcomeReply('committed', []));
         return;
       }
+      const last = lastResourceOf(s, tx.participants);
+      const voters = tx.participants.filter((p) => p !== last);
+      if (voters.length === 0) {
+        // the last resource alone: its one-phase commit is the whole protocol
+        commitAtLastResource(ctx, txId, tx.participants, last, [requestId]);
+        return;
+      }
       s.live.set(txId, {
         kind: 'preparing',
         txId,
         prepareDeadlineMs: s.nowMs + s.config.prepareTimeoutMs,
         participants: tx.participants,
+        voters,
         yesVotes: [],
         waiters: [requestId],
       });
-      for (const to of tx.participants) ctx.effects.push({ kind: 'sendPrepare', txId, to });
+      for (const to of voters) ctx.effects.push({ kind: 'sendPrepare', txId, to });
       return;
     }
     case 'preparing':
     case 'deciding':
+    case 'committingLast':
+    case 'resolving':
       addWaiter(ctx, tx, requestId);
       return;
     case 'committing':
@@ -237,7 +257,7 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
   }
 }
 
-function addWaiter(ctx: Ctx, tx: LiveTx & { kind: 'preparing' | 'deciding' | 'committing' }, requestId: number): void {
+function addWaiter(ctx: Ctx, tx: LiveTx & { kind: 'preparing' | 'deciding' | 'committing' | 'committingLast' | 'resolving' }, requestId: number): void {
   if (tx.waiters.length >= ctx.s.config.waitersPerTxMax) {
     refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `transaction ${tx.txId} already has ${tx.waiters.length} waiting calls`);
     return;
@@ -249,7 +269,8 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
   const { s } = ctx;
   const tx = s.live.get(txId);
   if (tx === undefined) {
-    reply(ctx, requestId, outcomeOf(s, txId));
+    if (isUnknown(s, txId)) answerUnknown(ctx, requestId, txId);
+    else reply(ctx, requestId, outcomeOf(s, txId));
     return;
   }
   switch (tx.kind) {
@@ -258,7 +279,9 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
       startAbort(ctx, tx, reason === '' ? 'aborted by the client' : reason, [requestId]);
       return;
     case 'deciding':
-      // the commit record is already on its way to disk: the first decision stands
+    case 'committingLast':
+    case 'resolving':
+      // the commit point is already on its way (to our disk, or the last resource's): the first decision stands
       addWaiter(ctx, tx, requestId);
       return;
     case 'committing':
@@ -274,7 +297,10 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
 
 /** Decision abort: tell every enlisted participant, answer every waiter. Nothing is logged. */
 function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly number[]): void {
-  assert(tx.kind === 'active' || tx.kind === 'preparing' || tx.kind === 'deciding', `abort decided for a ${tx.kind} transaction`);
+  assert(
+    tx.kind === 'active' || tx.kind === 'preparing' || tx.kind === 'deciding' || tx.kind === 'committingLast' || tx.kind === 'resolving',
+    `abort decided for a ${tx.kind} transaction`,
+  );
   ctx.s.decided.aborts += 1;
   const waiters = tx.kind === 'active' ? extraWaiters : [...tx.waiters, ...extraWaiters];
   for (const w of waiters) reply(ctx, w, outcomeReply('aborted', tx.participants, reason));
@@ -300,15 +326,20 @@ function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly
 function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason: string): void {
   const tx = ctx.s.live.get(txId);
   // a vote for any other state is late or duplicated: the decision no longer depends on it
-  if (tx === undefined || tx.kind !== 'preparing' || !tx.participants.includes(from)) return;
+  if (tx === undefined || tx.kind !== 'preparing' || !tx.voters.includes(from)) return;
   if (vote === 'no') {
     startAbort(ctx, tx, `participant ${from} voted no: ${reason}`, []);
     return;
   }
   if (tx.yesVotes.includes(from)) return;
   const yesVotes = [...tx.yesVotes, from];
-  if (yesVotes.length < tx.participants.length) {
+  if (yesVotes.length < tx.voters.length) {
     ctx.s.live.set(txId, { ...tx, yesVotes });
+    return;
+  }
+  const last = lastResourceOf(ctx.s, tx.participants);
+  if (last !== '') {
+    commitAtLastResource(ctx, txId, tx.participants, last, tx.waiters);
     return;
   }
   ctx.s.live.set(txId, { kind: 'deciding', txId, participants: tx.participants, waiters: tx.waiters });
@@ -341,9 +372,14 @@ function onDecisionRefused(ctx: Ctx, txId: string, reason: string): void {
 }
 
 /** The decision is durable: deliver Commit to every participant. */
-function startCommit(ctx: Ctx, txId: string, participants: readonly string[], waiters: readonly number[], decidedAtMs: number): void {
+function startCommit(ctx: Ctx, txId: string, participants: readonly string[], waiters: readonly number[], decidedAtMs: number, committed = ''): void {
   const peers = new Map<string, PeerState>();
   for (const to of participants) {
+    if (to === committed) {
+      // the last resource committed one-phase: its COMMIT was the commit point
+      peers.set(to, { kind: 'acked' });
+      continue;
+    }
     peers.set(to, { kind: 'sending', attempt: 0 });
     ctx.effects.push({ kind: 'sendDecision', txId, to, decision: 'commit' });
   }
@@ -356,6 +392,106 @@ function startCommit(ctx: Ctx, txId: string, participants: readonly string[], wa
     replyAtMs: ctx.s.nowMs + ctx.s.config.phase2WaitMs,
     decidedAtMs,
   });
+}
+
+/** The last resource of a tx with these participants, or '' (full two-phase commit). */
+function lastResourceOf(s: CoordinatorState, participants: readonly string[]): string {
+  const last = s.config.lastResource;
+  return last !== '' && participants.includes(last) ? last : '';
+}
+
+/**
+ * Neither live nor remembered. In full two-phase mode that is a presumed abort. In
+ * last-resource mode the last resource may have committed it (its COMMIT is the commit
+ * point, and nothing here was forced to disk), so the answer is asked of it.
+ */
+function isUnknown(s: CoordinatorState, txId: string): boolean {
+  return s.config.lastResource !== '' && !s.live.has(txId) && !s.finished.has(txId);
+}
+
+/** Answers `requestId` about an unknown tx once the last resource has decided it. */
+function answerUnknown(ctx: Ctx, requestId: number, txId: string): void {
+  const { s } = ctx;
+  if (s.live.size >= s.config.txInFlightMax) {
+    refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `the coordinator holds its maximum of ${s.config.txInFlightMax} unfinished transactions; ask again`);
+    return;
+  }
+  s.live.set(txId, { kind: 'resolving', txId, participants: [], lastResource: s.config.lastResource, waiters: [requestId], attempt: 0, retryAtMs: 0 });
+  ctx.effects.push({ kind: 'resolveAtLastResource', txId, to: s.config.lastResource });
+}
+
+/** Every other participant is prepared: the last resource's one-phase COMMIT decides. */
+function commitAtLastResource(ctx: Ctx, txId: string, participants: readonly string[], last: string, waiters: readonly number[]): void {
+  ctx.s.live.set(txId, { kind: 'committingLast', txId, participants, lastResource: last, waiters });
+  ctx.effects.push({ kind: 'commitLastResource', txId, to: last, participants });
+}
+
+function onLastResourceAnswered(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | 'unknown', reason: string): void {
+  const tx = ctx.s.live.get(txId);
+  if (tx === undefined || tx.kind !== 'committingLast') return;
+  switch (outcome) {
+    case 'committed':
+      lastResourceCommitted(ctx, tx.txId, tx.participants, tx.lastResource, tx.waiters);
+      return;
+    case 'aborted':
+      startAbort(ctx, tx, `the last resource ${tx.lastResource} did not commit: ${reason}`, []);
+      return;
+    case 'unknown':
+      // either may have happened there; only a compare-and-set on its marker can tell, and
+      // it also makes sure a commit still in flight can no longer happen after an abort
+      ctx.s.live.set(txId, { kind: 'resolving', txId, participants: tx.participants, lastResource: tx.lastResource, waiters: tx.waiters, attempt: 0, retryAtMs: 0 });
+      ctx.effects.push({ kind: 'resolveAtLastResource', txId, to: tx.lastResource });
+      return;
+    default:
+      assertNever(outcome);
+  }
+}
+
+function onResolved(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | 'unknown'): void {
+  const { s } = ctx;
+  const tx = s.live.get(txId);
+  if (tx === undefined || tx.kind !== 'resolving' || tx.retryAtMs !== 0) return;
+  const known = tx.participants.length > 0;
+  switch (outcome) {
+    case 'committed':
+      if (known) {
+        lastResourceCommitted(ctx, txId, tx.participants, tx.lastResource, tx.waiters);
+        return;
+      }
+      // a tx a restart forgot: its in-doubt participants ask, and hear committed
+      for (const w of tx.waiters) reply(ctx, w, outcomeReply('committed', []));
+      finish(ctx, txId, 'committed', '', []);
+      return;
+    case 'aborted':
+      if (known) {
+        startAbort(ctx, tx, `the last resource ${tx.lastResource} decided aborted: the commit did not happen there`, []);
+        return;
+      }
+      // the marker now says aborted for good; still "presumed" to a client, which trusts it
+      // only within the outcome retention, as for any tx the coordinator does not know
+      for (const w of tx.waiters) reply(ctx, w, { ...presumedAbort, reason: `unknown transaction: aborted at the last resource ${tx.lastResource}` });
+      finish(ctx, txId, 'aborted', 'aborted at the last resource', []);
+      return;
+    case 'unknown': {
+      const attempt = tx.attempt + 1;
+      s.live.set(txId, { ...tx, attempt, retryAtMs: s.nowMs + backoffMs(attempt, s.config.retryBackoffMsBase, s.config.retryBackoffMsMax, txId) });
+      return;
+    }
+    default:
+      assertNever(outcome);
+  }
+}
+
+/** The last resource committed: the tx is committed; phase 2 tells the prepared others. */
+function lastResourceCommitted(ctx: Ctx, txId: string, participants: readonly string[], last: string, waiters: readonly number[]): void {
+  ctx.s.decided.commits += 1;
+  if (participants.length === 1) {
+    for (const w of waiters) reply(ctx, w, outcomeReply('committed', participants));
+    finish(ctx, txId, 'committed', '', participants);
+    return;
+  }
+  ctx.effects.push({ kind: 'appendCommitHint', record: { kind: 'commit', txId, participants, decidedAtMs: ctx.s.nowMs } });
+  startCommit(ctx, txId, participants, waiters, ctx.s.nowMs, last);
 }
 
 function onAck(ctx: Ctx, txId: string, from: string, decision: 'commit' | 'abort'): void {
@@ -426,6 +562,13 @@ function onTick(ctx: Ctx): void {
         if (now >= tx.prepareDeadlineMs) startAbort(ctx, tx, 'prepare deadline exceeded: not every participant voted in time', []);
         break;
       case 'deciding':
+      case 'committingLast':
+        break;
+      case 'resolving':
+        if (tx.retryAtMs !== 0 && now >= tx.retryAtMs) {
+          s.live.set(tx.txId, { ...tx, retryAtMs: 0 });
+          ctx.effects.push({ kind: 'resolveAtLastResource', txId: tx.txId, to: tx.lastResource });
+        }
         break;
       case 'committing':
         retryDue(ctx, tx, 'commit');

@@ -53,6 +53,15 @@ class YesConnector implements ParticipantConnector {
     this.sent.push(`abort ${participantId} ${txId}`);
   }
 
+  async commitOnePhase(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
+    this.sent.push(`commitOnePhase ${participantId} ${txId}`);
+    return 'committed';
+  }
+
+  async resolveOutcome(): Promise<'committed' | 'aborted'> {
+    return 'aborted';
+  }
+
   list() {
     return [];
   }

@@ -25,6 +25,8 @@ const noParticipants: ParticipantConnector = {
   prepare: async () => ({ vote: 'no', reason: 'unused' }),
   commit: async () => undefined,
   abort: async () => undefined,
+  commitOnePhase: async () => 'aborted',
+  resolveOutcome: async () => 'aborted',
   list: () => [],
   close: () => undefined,
 };

@@ -11,12 +11,15 @@ export type Request =
   | { readonly k: 'prepare'; readonly tx: string }
   | { readonly k: 'commitBranch'; readonly tx: string }
   | { readonly k: 'abortBranch'; readonly tx: string }
-  | { readonly k: 'work'; readonly tx: string; readonly op: number };
+  | { readonly k: 'work'; readonly tx: string; readonly op: number }
+  | { readonly k: 'commitOnePhase'; readonly tx: string; readonly participants: readonly string[] }
+  | { readonly k: 'resolveOutcome'; readonly tx: string };
 
 export type Response =
   | { readonly k: 'reply'; readonly reply: Reply }
   | { readonly k: 'vote'; readonly vote: 'yes' | 'no' }
   | { readonly k: 'ok' }
+  | { readonly k: 'decided'; readonly outcome: 'committed' | 'aborted' }
   | { readonly k: 'error'; readonly code: string };
 
 /** A process reachable over the network. A crash bumps `incarnation`: replies to the old one are dropped. */

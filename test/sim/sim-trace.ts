@@ -44,6 +44,10 @@ export function describeCoordinatorInput(i: CoordinatorInput): string {
       return `ack ${i.txId} ${i.from} ${i.decision}`;
     case 'sendFailed':
       return `sendFailed ${i.txId} ${i.to} ${i.decision} (${i.reason})`;
+    case 'lastResourceAnswered':
+      return `lastResourceAnswered ${i.txId} ${i.outcome}${i.reason === '' ? '' : ` (${i.reason})`}`;
+    case 'resolved':
+      return `resolved ${i.txId} ${i.outcome}`;
   }
 }
 
@@ -59,6 +63,12 @@ export function describeCoordinatorEffect(e: CoordinatorEffect): string {
       return `sendDecision ${e.txId} ${e.to} ${e.decision}`;
     case 'appendEnd':
       return `appendEnd ${e.record.txId}`;
+    case 'commitLastResource':
+      return `commitLastResource ${e.txId} ${e.to}`;
+    case 'resolveAtLastResource':
+      return `resolveAtLastResource ${e.txId} ${e.to}`;
+    case 'appendCommitHint':
+      return `appendCommitHint ${e.record.txId} [${e.record.participants.join(',')}]`;
   }
 }
 

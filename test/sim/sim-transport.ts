@@ -47,6 +47,18 @@ export class SimParticipantConnector implements ParticipantConnector {
     await call(this.net, this.node, this.nodeOf(participantId), { k: 'abortBranch', tx: txId }, this.phase2CallTimeoutMs);
   }
 
+  async commitOnePhase(participantId: string, txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'> {
+    const res = await call(this.net, this.node, this.nodeOf(participantId), { k: 'commitOnePhase', tx: txId, participants }, this.phase2CallTimeoutMs);
+    if (res.k !== 'decided') throw new SimCallError(`commitOnePhase answered ${res.k}`);
+    return res.outcome;
+  }
+
+  async resolveOutcome(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
+    const res = await call(this.net, this.node, this.nodeOf(participantId), { k: 'resolveOutcome', tx: txId }, this.phase2CallTimeoutMs);
+    if (res.k !== 'decided') throw new SimCallError(`resolveOutcome answered ${res.k}`);
+    return res.outcome;
+  }
+
   list(): readonly { participantId: string; address: string }[] {
     return [...this.participantNodes.keys()].map((participantId) => ({ participantId, address: `sim:${participantId}` }));
   }
