@@ -151,6 +151,42 @@ export class ParticipantRuntime implements BranchWork {
     return this.locked(txId, scope, () => this.abortLocked(txId, reason));
   }
 
+  /**
+   * Last-resource mode, at the last resource: commits the branch one-phase (its COMMIT is
+   * the commit point), or, when there is no open branch to commit, answers by the
+   * compare-and-set (`resolveOutcome`). Rejects when the answer is unknown.
+   */
+  commitOnePhase(txId: string, participants: readonly string[], scope?: WaitScope): Promise<'committed' | 'aborted'> {
+    validTxId(txId);
+    const rm = this.lastResource();
+    return this.locked(txId, scope, async () => {
+      const effect = this.single(this.feed({ kind: 'commitOnePhaseRequested', txId }));
+      if (effect.kind === 'runResolve') return this.resolveLocked(txId);
+      if (effect.kind !== 'runCommitOnePhase') throw new Error(`unexpected ${effect.kind} for a one-phase commit`);
+      let outcome: 'committed' | 'aborted';
+      try {
+        outcome = await rm.commitOnePhase(txId, participants);
+      } catch (err) {
+        this.feed({ kind: 'commitOnePhaseDone', txId, outcome: 'unknown' });
+        this.txLogger(txId).warn({ err: errorText(err) }, 'one-phase commit: answer unknown; the marker decides');
+        throw err;
+      }
+      this.feed({ kind: 'commitOnePhaseDone', txId, outcome });
+      return outcome;
+    });
+  }
+
+  /** Last-resource mode, at the last resource: the outcome of `txId`, settled by a compare-and-set on its marker. */
+  resolveOutcome(txId: string, scope?: WaitScope): Promise<'committed' | 'aborted'> {
+    validTxId(txId);
+    this.lastResource();
+    return this.locked(txId, scope, async () => {
+      const effect = this.single(this.feed({ kind: 'resolveRequested', txId }));
+      if (effect.kind !== 'runResolve') throw new Error(`unexpected ${effect.kind} for a resolve`);
+      return this.resolveLocked(txId);
+    });
+  }
+
   /** Calls of `txId` waiting for its lock now, for tests and metrics. */
   callsWaiting(txId: string): number {
     return this.locks.waiting(txId);
@@ -194,6 +230,20 @@ export class ParticipantRuntime implements BranchWork {
       if (err instanceof KeyQueueFullError) throw new LimitExceededError(`transaction ${txId}: ${err.message}`);
       throw err;
     }
+  }
+
+  private async resolveLocked(txId: string): Promise<'committed' | 'aborted'> {
+    const outcome = await this.lastResource().resolveOutcome(txId);
+    this.feed({ kind: 'resolveDone', txId, outcome });
+    return outcome;
+  }
+
+  private lastResource(): Required<Pick<ResourceManager, 'commitOnePhase' | 'resolveOutcome'>> {
+    const { rm } = this.options;
+    if (rm.commitOnePhase === undefined || rm.resolveOutcome === undefined) {
+      throw new InvalidInputError('commit mode', `participant ${rm.participantId} cannot be the last resource: its storage has no one-phase commit with a marker`);
+    }
+    return { commitOnePhase: (txId, participants) => rm.commitOnePhase!(txId, participants), resolveOutcome: (txId) => rm.resolveOutcome!(txId) };
   }
 
   private async commitLocked(txId: string): Promise<{ alreadyCommitted: boolean }> {
@@ -263,6 +313,8 @@ export class ParticipantRuntime implements BranchWork {
         case 'refuseCommit':
         case 'runAbort':
         case 'refuseAbort':
+        case 'runCommitOnePhase':
+        case 'runResolve':
           answers.push(effect);
           break;
         default:

@@ -40,6 +40,24 @@ export interface ResourceManager {
 
   /** Releases connections and handles. In-flight calls may fail. */
   close(): Promise<void>;
+
+  /**
+   * Last-resource mode, only at the last resource: commits the open branch of `txId`
+   * one-phase, inserting the decision marker `(txId, committed)` inside that same
+   * transaction, so its COMMIT is the commit point of the tx. Resolves `committed`, or
+   * `aborted` when nothing committed (the branch is gone, or a marker for the tx already
+   * says aborted). Throws when the answer is unknown (a connection lost mid-COMMIT).
+   */
+  commitOnePhase?(txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'>;
+
+  /**
+   * Last-resource mode, only at the last resource: the compare-and-set that decides an
+   * unknown outcome. Inserts the marker `(txId, aborted)` unless one exists — waiting for a
+   * commit of the tx still in flight, which holds the key — and returns what the marker
+   * says. When it says aborted, any open branch of the tx is rolled back; it can never
+   * commit now.
+   */
+  resolveOutcome?(txId: string): Promise<'committed' | 'aborted'>;
 }
 
 export type PrepareVote = { readonly vote: 'yes' } | { readonly vote: 'no'; readonly reason: string };

@@ -38,7 +38,12 @@ export type Branch =
    * only verifies, and a failure must not turn it into an in-doubt branch.
    */
   | { readonly kind: 'committing'; readonly txId: string; readonly preparedAtMs: number; readonly verifyOnly: boolean }
-  | { readonly kind: 'aborting'; readonly txId: string; readonly preparedAtMs: number | undefined };
+  | { readonly kind: 'aborting'; readonly txId: string; readonly preparedAtMs: number | undefined }
+  /**
+   * Last-resource mode, at the last resource: the branch commits one-phase with the
+   * decision marker inside its transaction. That COMMIT is the tx's commit point.
+   */
+  | { readonly kind: 'committingOnePhase'; readonly txId: string };
 
 export interface ParticipantConfig {
   readonly branchIdleMsMax: number;

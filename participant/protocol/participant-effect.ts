@@ -18,6 +18,13 @@ export type ParticipantEffect =
   | { readonly kind: 'runAbort'; readonly txId: string }
   /** Refuse an abort: the branch is committing (the decision was commit). */
   | { readonly kind: 'refuseAbort'; readonly txId: string; readonly reason: string }
+  /** Call the resource manager's one-phase commit (the commit point); feed `commitOnePhaseDone`. */
+  | { readonly kind: 'runCommitOnePhase'; readonly txId: string }
+  /**
+   * Call the resource manager's compare-and-set on the marker (aborted unless committed;
+   * an open branch of the tx is rolled back when aborted); feed `resolveDone`.
+   */
+  | { readonly kind: 'runResolve'; readonly txId: string }
   /** Ask the coordinator for the outcome of an in-doubt branch; feed `outcomeLearned`. */
   | { readonly kind: 'askOutcome'; readonly txId: string; readonly attempt: number }
   /** Apply a decision learned on our own (in-doubt resolution, idle limit) under the tx's lock. */

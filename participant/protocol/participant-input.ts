@@ -29,6 +29,13 @@ export type ParticipantInput =
   /** The coordinator (or a learned outcome, or the idle limit) says abort. */
   | { readonly kind: 'abortRequested'; readonly txId: string }
   | { readonly kind: 'abortDone'; readonly txId: string; readonly ok: boolean }
+  /** Last-resource mode: the coordinator asks this participant, the last resource, to commit one-phase. */
+  | { readonly kind: 'commitOnePhaseRequested'; readonly txId: string }
+  /** `unknown`: the resource manager lost the answer (a broken connection mid-COMMIT); its marker tells. */
+  | { readonly kind: 'commitOnePhaseDone'; readonly txId: string; readonly outcome: 'committed' | 'aborted' | 'unknown' }
+  /** Last-resource mode: the coordinator asks how the tx ended here, to be settled by a compare-and-set on the marker. */
+  | { readonly kind: 'resolveRequested'; readonly txId: string }
+  | { readonly kind: 'resolveDone'; readonly txId: string; readonly outcome: 'committed' | 'aborted' }
   /** The answer to an `askOutcome` effect; `unknown` when the coordinator could not be asked. */
   | {
       readonly kind: 'outcomeLearned';

@@ -60,6 +60,21 @@ export function participantStep(state: ParticipantState, input: ParticipantInput
     case 'outcomeLearned':
       onOutcomeLearned(s, out, input.txId, input.outcome);
       break;
+    case 'commitOnePhaseRequested':
+      onCommitOnePhaseRequested(s, out, input.txId);
+      break;
+    case 'commitOnePhaseDone':
+      if (s.branches.get(input.txId)?.kind === 'committingOnePhase') s.branches.delete(input.txId);
+      break;
+    case 'resolveRequested':
+      out.push({ kind: 'runResolve', txId: input.txId });
+      break;
+    case 'resolveDone': {
+      // aborted: the resource manager rolled back any open branch, and it can never commit now
+      const b = s.branches.get(input.txId);
+      if (b?.kind === 'working' || b?.kind === 'committingOnePhase') s.branches.delete(input.txId);
+      break;
+    }
     default:
       assertNever(input);
   }
@@ -121,6 +136,7 @@ function onPrepareRequested(s: ParticipantState, out: ParticipantEffect[], txId:
     case 'enlisting':
     case 'preparing':
     case 'aborting':
+    case 'committingOnePhase':
       out.push({ kind: 'vote', txId, vote: 'no', reason: `branch is ${b.kind}` });
       return;
     default:
@@ -159,6 +175,7 @@ function onCommitRequested(s: ParticipantState, out: ParticipantEffect[], txId: 
     case 'working':
     case 'preparing':
     case 'aborting':
+    case 'committingOnePhase':
       out.push({ kind: 'refuseCommit', txId, reason: `the branch never prepared (it is ${b.kind}); committing it would break atomicity` });
       return;
     default:
@@ -168,7 +185,7 @@ function onCommitRequested(s: ParticipantState, out: ParticipantEffect[], txId: 
 
 function onAbortRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
   const b = s.branches.get(txId);
-  if (b?.kind === 'committing') {
+  if (b?.kind === 'committing' || b?.kind === 'committingOnePhase') {
     out.push({ kind: 'refuseAbort', txId, reason: 'the branch is committing: the decision was commit' });
     return;
   }
@@ -194,6 +211,21 @@ function onDecisionDone(s: ParticipantState, txId: string, expected: 'committing
     return;
   }
   s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs: b.preparedAtMs, askAtMs: s.nowMs + s.config.outcomeRetryMsMax, attempt: 1, asking: false });
+}
+
+/**
+ * Only an idle, open branch commits one-phase. Anything else (no branch: a duplicate of a
+ * commit that already ended, or a branch lost in a restart) is answered by the
+ * compare-and-set, which tells the truth and makes sure a late commit cannot happen.
+ */
+function onCommitOnePhaseRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
+  const b = s.branches.get(txId);
+  if (b?.kind === 'working' && b.opsInFlight === 0) {
+    s.branches.set(txId, { kind: 'committingOnePhase', txId });
+    out.push({ kind: 'runCommitOnePhase', txId });
+    return;
+  }
+  out.push({ kind: 'runResolve', txId });
 }
 
 /** Activity resets the idle clock and the question schedule of a working branch. */

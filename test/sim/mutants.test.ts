@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { fenced, mutantNames, type MutantName } from './sim-options.js';
+import { fenced, mutantNames, mutantOptions, type MutantName } from './sim-options.js';
 import { simulate } from './simulate.js';
 
 /**
@@ -13,11 +13,12 @@ describe('the simulator catches wrong protocols', () => {
   for (const mutant of mutantNames) {
     it(`catches ${mutant} within ${seedsMax} seeds`, async () => {
       for (let seed = 1; seed <= seedsMax; seed++) {
-        const r = await simulate({ ...fenced(), mutant, seed });
+        const world = mutantOptions[mutant] ?? {};
+        const r = await simulate({ ...fenced(), ...world, mutant, seed });
         if (r.violations.length === 0) continue;
         found.set(mutant, { seeds: seed, violation: r.violations[0]! });
         // the seed fails because of the mutant, not the environment
-        expect((await simulate({ ...fenced(), seed })).violations).toEqual([]);
+        expect((await simulate({ ...fenced(), ...world, seed })).violations).toEqual([]);
         return;
       }
       expect.fail(`${mutant} survived ${seedsMax} seeds`);

@@ -3,6 +3,7 @@
  *
  *   npm run sim                         1000 seeds, totals
  *   npm run sim -- --seeds 100000       a long run
+ *   npm run sim -- --commit-mode last-resource   pb's one-phase COMMIT is the commit point
  *   npm run sim -- --seed 42            replay one seed and print its trace
  *   npm run sim -- --mutant presumedCommit --seeds 2000
  *   npm run sim -- --from 5000 --seeds 100            seeds 5000..5099
@@ -16,11 +17,13 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  commitModes,
   fenced,
   fixedBugNames,
   knownBugNames,
   mutantNames,
   reverted,
+  type CommitMode,
   type FixedBug,
   type KnownBug,
   type MutantName,
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     'rm-fail-rate': { type: 'string' },
     /** Stop after this many failing seeds (default: run them all, print the first 20). */
     'max-failures': { type: 'string' },
+    /** two-phase (default) or last-resource: pb's one-phase COMMIT is the commit point. */
+    'commit-mode': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     /** Keep simulating after the first violation (to see where it leads). */
     'keep-going': { type: 'boolean', default: false },
@@ -73,6 +78,11 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
   return value;
 }
 
+const commitMode = (values['commit-mode'] ?? 'two-phase') as CommitMode;
+if (!commitModes.includes(commitMode)) {
+  console.error(`--commit-mode: one of ${commitModes.join(', ')}, got ${commitMode}`);
+  process.exit(2);
+}
 const mutant = values.mutant as MutantName | undefined;
 if (mutant !== undefined && !(mutantNames as readonly string[]).includes(mutant)) {
   console.error(`unknown mutant ${mutant}; one of: ${mutantNames.join(', ')}`);
@@ -92,9 +102,11 @@ const common: Omit<SimOptions, 'seed'> = {
   ...(finishedTxMax === undefined ? {} : { finishedTxMax }),
   scenario: { ...fenceOptions.scenario, ...(rmFailRate === undefined ? {} : { rmFailRate }) },
   mutant,
+  commitMode,
   continueAfterViolation: values['keep-going'],
 };
 const label = [
+  commitMode === 'two-phase' ? '' : ` ${commitMode}`,
   mutant === undefined ? '' : ` mutant ${mutant}`,
   fences.length === 0 ? '' : ` fenced ${fences.join(',')}`,
   reverts.length === 0 ? '' : ` reverted ${reverts.join(',')}`,

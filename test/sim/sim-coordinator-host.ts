@@ -1,7 +1,7 @@
 import { CoordinatorRuntime } from '../../coordinator/coordinator-runtime.js';
 import type { DecisionLog, DecisionLogStats, ReplayResult } from '../../coordinator/log/decision-log.js';
 import type { CoordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
-import type { Reply } from '../../coordinator/protocol/coordinator-effect.js';
+import type { CoordinatorEffect, Reply } from '../../coordinator/protocol/coordinator-effect.js';
 import type { CoordinatorInput } from '../../coordinator/protocol/coordinator-input.js';
 import type { LogRecord } from '../../coordinator/protocol/log-record.js';
 import { step } from '../../coordinator/protocol/step.js';
@@ -121,7 +121,8 @@ export class SimCoordinatorHost implements Endpoint {
     if (w.tracing && input.kind !== 'tick') w.trace(`C< ${describeCoordinatorInput(input)}`);
     const result = step(state, input);
     w.stats.coordinatorSteps++;
-    const effects = input.kind === 'getOutcome' && this.o.mutant !== undefined ? result.effects.map((e) => (e.kind === 'reply' ? { ...e, reply: this.mutateOutcome(result.state, input.txId, e.reply) } : e)) : result.effects;
+    let effects = input.kind === 'getOutcome' && this.o.mutant !== undefined ? result.effects.map((e) => (e.kind === 'reply' ? { ...e, reply: this.mutateOutcome(result.state, input.txId, e.reply) } : e)) : result.effects;
+    if (this.o.mutant === 'publishedBeforeCommitPoint') effects = effects.flatMap((e) => (e.kind === 'commitLastResource' ? [...publishEarly(e), e] : [e]));
     if (w.tracing) for (const effect of effects) w.trace(`C> ${describeCoordinatorEffect(effect)}`);
     this.o.afterStep();
     return { state: result.state, effects };
@@ -133,6 +134,11 @@ export class SimCoordinatorHost implements Endpoint {
     if (this.o.mutant === 'committedWhileDeciding' && state.live.get(txId)?.kind === 'deciding') return { ...reply, outcome: 'committed' };
     return reply;
   }
+}
+
+/** Mutant (k): Commit to every other participant goes out with the one-phase commit, before its answer. */
+function publishEarly(e: Extract<CoordinatorEffect, { kind: 'commitLastResource' }>): CoordinatorEffect[] {
+  return e.participants.filter((p) => p !== e.to).map((to) => ({ kind: 'sendDecision', txId: e.txId, to, decision: 'commit' }));
 }
 
 /** SimDecisionLog behind the real `DecisionLog` interface. */

@@ -22,7 +22,23 @@ export const mutantNames = [
   'unilateralAbortInDoubt',
   /** (h) A restarted resource manager rolls back its prepared branches with the unprepared ones. */
   'forgetPreparedOnRestart',
+  /** (i) Last resource: the branch commits on its own and the decision marker follows in a second transaction. */
+  'markerOutsideCommit',
+  /** (j) Last resource: the resolver reads the marker (none: aborted) instead of a compare-and-set that waits for a commit in flight. */
+  'resolverReadsMarker',
+  /** (k) Last-resource mode: the other participants are told to commit before the last resource's COMMIT, the commit point. */
+  'publishedBeforeCommitPoint',
 ] as const;
+
+export type CommitMode = 'two-phase' | 'last-resource';
+export const commitModes: readonly CommitMode[] = ['two-phase', 'last-resource'];
+
+/** The world a mutant needs to be reachable at all: the last-resource ones need that mode. */
+export const mutantOptions: Partial<Record<MutantName, Partial<SimOptions>>> = {
+  markerOutsideCommit: { commitMode: 'last-resource' },
+  resolverReadsMarker: { commitMode: 'last-resource' },
+  publishedBeforeCommitPoint: { commitMode: 'last-resource' },
+};
 
 export type MutantName = (typeof mutantNames)[number];
 
@@ -61,6 +77,12 @@ export interface Scenario {
 
 export interface SimOptions {
   readonly seed: number;
+  /**
+   * `last-resource`: `pb` (which behaves like the metadata participant) is the last
+   * resource, its one-phase COMMIT the commit point (DESIGN.md, *Last-resource commit*).
+   * Default `two-phase`.
+   */
+  readonly commitMode?: CommitMode | undefined;
   readonly mutant?: MutantName | undefined;
   /** One compact line per input, effect, message fault and crash. */
   readonly trace?: ((line: string) => void) | undefined;

@@ -110,6 +110,12 @@ export class SimParticipantHost implements Endpoint {
       case 'abortBranch':
         runtime.abort(req.tx, 'aborted by the coordinator').then(() => respond({ k: 'ok' }), fail);
         return;
+      case 'commitOnePhase':
+        runtime.commitOnePhase(req.tx, req.participants).then((outcome) => respond({ k: 'decided', outcome }), fail);
+        return;
+      case 'resolveOutcome':
+        runtime.resolveOutcome(req.tx).then((outcome) => respond({ k: 'decided', outcome }), fail);
+        return;
       default:
         respond({ k: 'error', code: 'UNIMPLEMENTED' });
     }

@@ -40,6 +40,17 @@ export class SimResourceManager implements BranchHolder, ResourceManager {
    * the metadata participant logs an error and answers "already aborted".
    */
   abortOfCommitted: 'refuse' | 'succeed' = 'refuse';
+  /**
+   * Last resource only: the decision markers, committed in the same database as the
+   * branches (`tx_markers`), so they survive every crash of the participant.
+   */
+  readonly markers = new Map<string, 'committed' | 'aborted'>();
+  /**
+   * Last resource only: one-phase COMMITs sent and not landed yet. The database finishes a
+   * COMMIT it received even when the participant dies; a compare-and-set of the same key
+   * waits for it (the uncommitted marker row holds the key).
+   */
+  private readonly landing = new Map<string, { readonly ops: Set<number>; readonly waiters: (() => void)[] }>();
   /** The clock of the live incarnation: stamps prepared branches. */
   nowMs: () => number = () => this.w.nowMs;
 
@@ -51,7 +62,12 @@ export class SimResourceManager implements BranchHolder, ResourceManager {
   ) {}
 
   holds(txId: string, op: number): boolean {
-    return this.working.get(txId)?.has(op) === true || this.durable.get(txId)?.ops.has(op) === true || this.preparing.get(txId)?.has(op) === true;
+    return (
+      this.working.get(txId)?.has(op) === true ||
+      this.durable.get(txId)?.ops.has(op) === true ||
+      this.preparing.get(txId)?.has(op) === true ||
+      this.landing.get(txId)?.ops.has(op) === true
+    );
   }
 
   committed(txId: string): boolean {
@@ -145,6 +161,94 @@ export class SimResourceManager implements BranchHolder, ResourceManager {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /**
+   * The last resource's one-phase commit: the marker `(txId, committed)` is inserted inside
+   * the branch's own transaction, and its COMMIT is the tx's commit point. A marker already
+   * there (a compare-and-set decided aborted) makes the insert fail and the branch roll back.
+   */
+  commitOnePhase(txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'> {
+    const rng = this.w.rng;
+    const ops = this.working.get(txId) ?? new Set<number>();
+    this.working.delete(txId);
+    const incarnation = this.incarnation;
+    return new Promise((resolve, reject) => {
+      if (this.failRate > 0 && rng.chance(this.failRate)) {
+        // the connection broke before the COMMIT reached the database: rolled back there
+        this.later(0.1, 1, () => undefined).then(() => reject(new SimStorageFailure('one-phase commit: connection lost before COMMIT')), reject);
+        this.checker.branchLost(txId, this.participantId);
+        return;
+      }
+      const landing = { ops, waiters: [] as (() => void)[] };
+      this.landing.set(txId, landing);
+      // not tied to this incarnation: the database finishes the COMMIT whatever happens to us;
+      // now and then it stalls (behind a checkpoint's fsync, a lock) past the caller's deadline
+      this.w.after(rng.chance(0.05) ? rng.range(20, 250) : rng.range(0.3, 3), () => {
+        const outcome = this.landOnePhase(txId, ops, participants, incarnation);
+        this.landing.delete(txId);
+        for (const wake of landing.waiters) wake();
+        if (incarnation !== this.incarnation) return;
+        // now and then the answer is lost on the way back, whatever happened
+        if (this.failRate > 0 && rng.chance(this.failRate)) reject(new SimStorageFailure('one-phase commit: connection lost after COMMIT'));
+        else resolve(outcome);
+      });
+    });
+  }
+
+  /**
+   * The compare-and-set: inserts `(txId, aborted)` unless a marker exists, after any
+   * one-phase COMMIT of the tx in flight has landed; returns what the marker says. An
+   * open branch of the tx is rolled back when it says aborted.
+   */
+  resolveOutcome(txId: string): Promise<'committed' | 'aborted'> {
+    const incarnation = this.incarnation;
+    return new Promise((resolve) => {
+      const decide = (): void => {
+        this.w.after(this.w.rng.range(0.2, 2), () => {
+          // the insert lands in the database even if we die before hearing it
+          const outcome = this.compareAndSet(txId);
+          if (incarnation === this.incarnation) resolve(outcome);
+        });
+      };
+      const inFlight = this.landing.get(txId);
+      if (inFlight !== undefined && this.mutant !== 'resolverReadsMarker') inFlight.waiters.push(decide);
+      else decide();
+    });
+  }
+
+  private compareAndSet(txId: string): 'committed' | 'aborted' {
+    const marker = this.markers.get(txId);
+    if (marker !== undefined) return marker;
+    // mutant: a resolver that only reads sees no marker and answers aborted, but writes
+    // nothing, so a COMMIT in flight still lands afterwards
+    if (this.mutant !== 'resolverReadsMarker') this.markers.set(txId, 'aborted');
+    if (this.working.delete(txId)) this.checker.branchLost(txId, this.participantId);
+    return 'aborted';
+  }
+
+  private landOnePhase(txId: string, ops: Set<number>, participants: readonly string[], incarnation: number): 'committed' | 'aborted' {
+    if (this.markers.has(txId)) {
+      // the marker insert hits the key a compare-and-set took: the whole branch rolls back
+      this.checker.branchLost(txId, this.participantId);
+      return 'aborted';
+    }
+    if (this.mutant === 'markerOutsideCommit') {
+      // the wrong way: the branch commits on its own, the marker follows in a second
+      // transaction that a crash of the participant can prevent
+      this.durable.set(txId, { kind: 'committed', ops, preparedAtMs: 0 });
+      this.checker.decisionDurable(txId, participants);
+      this.checker.branchCommitted(txId, this.participantId);
+      this.w.after(this.w.rng.range(0.5, 5), () => {
+        if (incarnation === this.incarnation && !this.markers.has(txId)) this.markers.set(txId, 'committed');
+      });
+      return 'committed';
+    }
+    this.markers.set(txId, 'committed');
+    this.durable.set(txId, { kind: 'committed', ops, preparedAtMs: 0 });
+    this.checker.decisionDurable(txId, participants);
+    this.checker.branchCommitted(txId, this.participantId);
+    return 'committed';
   }
 
   /** The process died: volatile work and in-flight calls are gone. */

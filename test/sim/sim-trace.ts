@@ -88,6 +88,9 @@ export function describeParticipantInput(i: ParticipantInput): string {
       return `abortDone ${i.txId} ${i.ok ? 'ok' : 'failed'}`;
     case 'outcomeLearned':
       return `outcomeLearned ${i.txId} ${i.outcome}`;
+    case 'commitOnePhaseDone':
+    case 'resolveDone':
+      return `${i.kind} ${i.txId} ${i.outcome}`;
     default:
       return `${i.kind} ${i.txId}`;
   }

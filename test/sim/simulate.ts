@@ -20,6 +20,8 @@ export interface SimResult {
 }
 
 const participantIds = ['pa', 'pb', 'pc'] as const;
+/** In last-resource mode: the participant that answers Abort of a committed branch like the metadata participant does. */
+const lastResourceId = 'pb';
 
 /**
  * Durations of the real protocol, scaled down ~50× so one run covers many deadlines and
@@ -99,7 +101,12 @@ async function simulateOnce(options: SimOptions): Promise<SimResult> {
   const participantNodes = new Map<string, number>();
   const log = new SimDecisionLog(w, checker, options.logSyncsOnOpen ?? true, options.logReclaimDelayMs ?? outcomeRetentionMs);
   const coordinatorOptions = {
-    config: { ...coordinatorSimConfig, finishedRetentionMs: outcomeRetentionMs, ...(options.finishedTxMax === undefined ? {} : { finishedTxMax: options.finishedTxMax }) },
+    config: {
+      ...coordinatorSimConfig,
+      finishedRetentionMs: outcomeRetentionMs,
+      ...(options.finishedTxMax === undefined ? {} : { finishedTxMax: options.finishedTxMax }),
+      lastResource: options.commitMode === 'last-resource' ? lastResourceId : '',
+    },
     tickMs: coordinatorTickMs,
     phase2CallTimeoutMs: 100,
     skewMs: skew(),
