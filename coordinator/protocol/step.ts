@@ -37,10 +37,14 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
     case 'abort':
       onAbort(ctx, input.requestId, input.txId, input.reason);
       break;
-    case 'getOutcome':
+    case 'getOutcome': {
+      const tx = s.live.get(input.txId);
       if (isUnknown(s, input.txId)) answerUnknown(ctx, input.requestId, input.txId);
+      // being settled at the last resource: the answer that is coming is the only true one
+      else if (tx?.kind === 'resolving') addWaiter(ctx, tx, input.requestId);
       else reply(ctx, input.requestId, outcomeOf(s, input.txId));
       break;
+    }
     case 'vote':
       onVote(ctx, input.txId, input.from, input.vote, input.reason);
       break;

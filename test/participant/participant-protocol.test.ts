@@ -177,3 +177,32 @@ describe('participant branch state machine', () => {
     expect(inDoubtBranches(d.state).map((b) => b.txId)).toEqual([TX]);
   });
 });
+
+describe('participant branch state machine at the last resource', () => {
+  it('an idle open branch commits one-phase, and the branch ends whatever the answer', () => {
+    for (const outcome of ['committed', 'aborted', 'unknown'] as const) {
+      const d = new Driver();
+      d.work();
+      expect(d.feed({ kind: 'commitOnePhaseRequested', txId: TX })).toEqual([{ kind: 'runCommitOnePhase', txId: TX }]);
+      // no abort can overtake it: the commit point may be happening
+      expect(d.feed({ kind: 'abortRequested', txId: TX })).toEqual([{ kind: 'refuseAbort', txId: TX, reason: 'the branch is committing: the decision was commit' }]);
+      d.feed({ kind: 'commitOnePhaseDone', txId: TX, outcome });
+      expect(d.state.branches.size).toBe(0);
+    }
+  });
+
+  it('a one-phase commit without an open branch (a duplicate, a branch lost in a restart) is answered by the compare-and-set, never by a guess', () => {
+    const d = new Driver();
+    expect(d.feed({ kind: 'commitOnePhaseRequested', txId: TX })).toEqual([{ kind: 'runResolve', txId: TX }]);
+    d.prepared();
+    expect(d.feed({ kind: 'commitOnePhaseRequested', txId: TX })).toEqual([{ kind: 'runResolve', txId: TX }]);
+  });
+
+  it('a resolve that settles aborted ends the open branch: it can never commit now', () => {
+    const d = new Driver();
+    d.work();
+    expect(d.feed({ kind: 'resolveRequested', txId: TX })).toEqual([{ kind: 'runResolve', txId: TX }]);
+    d.feed({ kind: 'resolveDone', txId: TX, outcome: 'aborted' });
+    expect(d.state.branches.size).toBe(0);
+  });
+});
