@@ -1,3 +1,5 @@
+import type { NoVoteCause } from '../lib/abort-cause/abort-cause.js';
+
 /**
  * How the coordinator runtime reaches participants. The core decides; a connector only
  * delivers. Implementations: gRPC (coordinator/grpc), and in-memory fakes in tests.
@@ -6,10 +8,11 @@ export interface ParticipantConnector {
   /**
    * Asks `participantId` to prepare its branch of `txId`, waiting at most until
    * `deadlineMs` (Unix ms). Resolves with the vote; a `no` carries the participant's
-   * reason. Rejects when the participant could not be asked or did not answer in time;
-   * the runtime treats that as a `no`.
+   * reason (for humans) and its cause (`conflict` or `outage`, for clients to act on; none
+   * said reads as `outage`). Rejects when the participant could not be asked or did not
+   * answer in time; the runtime treats that as a `no`.
    */
-  prepare(participantId: string, txId: string, deadlineMs: number): Promise<{ vote: 'yes' | 'no'; reason: string }>;
+  prepare(participantId: string, txId: string, deadlineMs: number): Promise<{ vote: 'yes' | 'no'; reason: string; cause?: NoVoteCause }>;
 
   /** Delivers the commit decision. Resolves once the participant acked; rejects otherwise (retried). */
   commit(participantId: string, txId: string): Promise<void>;

@@ -8,6 +8,8 @@ import type { CoordinatorHandlers } from '../../proto/gen/twophase/v1/Coordinato
 import type { Outcome__Output } from '../../proto/gen/twophase/v1/Outcome.js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
 import { linkHandler } from '../../lib/grpc-link/link-server.js';
+import { abortCauseToWire } from '../../lib/grpc/abort-cause-wire.js';
+import type { AbortCause__Output } from '../../proto/gen/twophase/v1/AbortCause.js';
 import type { AbortRequest__Output } from '../../proto/gen/twophase/v1/AbortRequest.js';
 import type { BeginRequest__Output } from '../../proto/gen/twophase/v1/BeginRequest.js';
 import type { CommitRequest__Output } from '../../proto/gen/twophase/v1/CommitRequest.js';
@@ -44,18 +46,18 @@ export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger):
     commit: async (req: CommitRequest__Output) => {
       validTxId(req.txId);
       const r = expect(await runtime.commit(req.txId), 'outcome');
-      return { outcome: outcomeNames[r.outcome], reason: r.reason, pendingParticipants: [...r.pending], presumed: r.presumed };
+      return { outcome: outcomeNames[r.outcome], reason: r.reason, cause: causeOf(r), pendingParticipants: [...r.pending], presumed: r.presumed };
     },
     abort: async (req: AbortRequest__Output) => {
       validTxId(req.txId);
       const reason = req.reason.slice(0, limits.reasonLengthMax);
       const r = expect(await runtime.abort(req.txId, reason), 'outcome');
-      return { outcome: outcomeNames[r.outcome], reason: r.reason, presumed: r.presumed };
+      return { outcome: outcomeNames[r.outcome], reason: r.reason, cause: causeOf(r), presumed: r.presumed };
     },
     getOutcome: async (req: GetOutcomeRequest__Output) => {
       validTxId(req.txId);
       const r = expect(await runtime.getOutcome(req.txId), 'outcome');
-      return { outcome: outcomeNames[r.outcome], reason: r.reason, presumed: r.presumed, participants: [...r.participants] };
+      return { outcome: outcomeNames[r.outcome], reason: r.reason, cause: causeOf(r), presumed: r.presumed, participants: [...r.participants] };
     },
   };
   const link = linkHandler(methods, onUnexpected);
@@ -74,6 +76,11 @@ export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger):
     implementation: handlers as unknown as grpc.UntypedServiceImplementation,
     onShutdown: link.close,
   };
+}
+
+/** The abort cause on the wire: clients choose by it, never by the reason's words. */
+function causeOf(r: Extract<Reply, { kind: 'outcome' }>): AbortCause__Output {
+  return r.cause === undefined ? 'ABORT_CAUSE_UNSPECIFIED' : abortCauseToWire(r.cause);
 }
 
 function validTxId(txId: string): void {

@@ -8,6 +8,8 @@ import type { PrepareRequest } from '../../proto/gen/twophase/v1/PrepareRequest.
 import type { PrepareResponse__Output } from '../../proto/gen/twophase/v1/PrepareResponse.js';
 import { LinkClient, type LinkStream, type UnaryFallback } from '../../lib/grpc-link/link-client.js';
 import type { ParticipantConnector } from '../participant-connector.js';
+import { noVoteCauseFromWire } from '../../lib/grpc/abort-cause-wire.js';
+import type { NoVoteCause } from '../../lib/abort-cause/abort-cause.js';
 
 export interface GrpcParticipantConnectorOptions {
   /** participantId → host:port */
@@ -33,10 +35,10 @@ export class GrpcParticipantConnector implements ParticipantConnector {
     }
   }
 
-  async prepare(participantId: string, txId: string, deadlineMs: number): Promise<{ vote: 'yes' | 'no'; reason: string }> {
+  async prepare(participantId: string, txId: string, deadlineMs: number): Promise<{ vote: 'yes' | 'no'; reason: string; cause?: NoVoteCause }> {
     const res = await this.link(participantId).call<PrepareResponse__Output>('prepare', { txId }, new Date(deadlineMs));
     if (res.vote === 'VOTE_YES') return { vote: 'yes', reason: '' };
-    return { vote: 'no', reason: res.reason === '' ? `participant answered ${res.vote}` : res.reason };
+    return { vote: 'no', reason: res.reason === '' ? `participant answered ${res.vote}` : res.reason, cause: noVoteCauseFromWire(res.cause) };
   }
 
   async commit(participantId: string, txId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { AbortCause } from '../../lib/abort-cause/abort-cause.js';
 import type { CommitRecord, EndRecord } from './log-record.js';
 
 export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
@@ -11,7 +12,10 @@ export type Reply =
   | {
       readonly kind: 'outcome';
       readonly outcome: Outcome;
+      /** Why the tx aborted, for humans. */
       readonly reason: string;
+      /** Why the tx aborted, for programs (never the reason's words): set exactly when `outcome` is `aborted`. */
+      readonly cause?: AbortCause;
       /** True when the tx is unknown and `aborted` is presumed. */
       readonly presumed: boolean;
       /** Participants that had not acked a commit when this was answered. */

@@ -1,3 +1,4 @@
+import type { NoVoteCause } from '../../lib/abort-cause/abort-cause.js';
 import type { LogRecord } from './log-record.js';
 
 /**
@@ -24,6 +25,8 @@ export type CoordinatorInput =
       readonly from: string;
       readonly vote: 'yes' | 'no';
       readonly reason: string;
+      /** Why a `no`, for clients to act on (the reason is for humans); none said reads as `outage`. */
+      readonly cause?: NoVoteCause;
     }
   /** The commit record appended by an `appendCommit` effect is on stable storage. */
   | { readonly kind: 'decisionSynced'; readonly txId: string }
@@ -37,7 +40,14 @@ export type CoordinatorInput =
    * the commit point, happened), `aborted` (nothing committed, and nothing can commit
    * later), or `unknown` (the answer was lost: either may have happened).
    */
-  | { readonly kind: 'lastResourceAnswered'; readonly txId: string; readonly outcome: 'committed' | 'aborted' | 'unknown'; readonly reason: string }
+  | {
+      readonly kind: 'lastResourceAnswered';
+      readonly txId: string;
+      readonly outcome: 'committed' | 'aborted' | 'unknown';
+      readonly reason: string;
+      /** Why `aborted`, as a no vote's cause; none said reads as `outage`. */
+      readonly cause?: NoVoteCause;
+    }
   /** The answer to a `resolveAtLastResource` effect; `unknown` when it could not be asked (retried). */
   | { readonly kind: 'resolved'; readonly txId: string; readonly outcome: 'committed' | 'aborted' | 'unknown' }
   /** A participant acked a phase-2 Commit or Abort. */

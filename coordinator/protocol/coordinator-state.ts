@@ -1,3 +1,4 @@
+import type { AbortCause } from '../../lib/abort-cause/abort-cause.js';
 import type { CoordinatorConfig } from './coordinator-config.js';
 
 /** Where one participant stands in phase 2 of one tx. */
@@ -82,6 +83,7 @@ export type LiveTx =
       readonly participants: readonly string[];
       readonly peers: ReadonlyMap<string, PeerState>;
       readonly reason: string;
+      readonly cause: AbortCause;
       /** Past this, undelivered aborts are dropped: an in-doubt participant learns `aborted` by presumption. */
       readonly giveUpAtMs: number;
     };
@@ -92,6 +94,8 @@ export interface FinishedTx {
   readonly txId: string;
   readonly outcome: 'committed' | 'aborted';
   readonly reason: string;
+  /** Set exactly when `outcome` is `aborted`. */
+  readonly cause?: AbortCause;
   readonly participants: readonly string[];
   readonly forgetAtMs: number;
 }

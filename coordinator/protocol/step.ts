@@ -3,6 +3,7 @@ import { backoffMs } from '../../lib/backoff/backoff.js';
 import type { LogRecord } from './log-record.js';
 import type { CoordinatorEffect, Outcome, RefusalCode, Reply } from './coordinator-effect.js';
 import type { CoordinatorInput } from './coordinator-input.js';
+import type { AbortCause, NoVoteCause } from '../../lib/abort-cause/abort-cause.js';
 import type { CoordinatorState, FinishedTx, LiveTx, PeerState } from './coordinator-state.js';
 
 export interface StepResult {
@@ -46,7 +47,7 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
       break;
     }
     case 'vote':
-      onVote(ctx, input.txId, input.from, input.vote, input.reason);
+      onVote(ctx, input.txId, input.from, input.vote, input.reason, input.cause ?? 'outage');
       break;
     case 'decisionSynced':
       onDecisionSynced(ctx, input.txId);
@@ -55,7 +56,7 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
       onDecisionRefused(ctx, input.txId, input.reason);
       break;
     case 'lastResourceAnswered':
-      onLastResourceAnswered(ctx, input.txId, input.outcome, input.reason);
+      onLastResourceAnswered(ctx, input.txId, input.outcome, input.reason, input.cause ?? 'outage');
       break;
     case 'resolved':
       onResolved(ctx, input.txId, input.outcome);
@@ -85,14 +86,20 @@ function refuse(ctx: Ctx, requestId: number, code: RefusalCode, message: string)
   reply(ctx, requestId, { kind: 'refused', code, message });
 }
 
-function outcomeReply(outcome: Outcome, participants: readonly string[], reason = '', pending: readonly string[] = []): Reply {
-  return { kind: 'outcome', outcome, reason, presumed: false, pending, participants };
+function outcomeReply(outcome: Exclude<Outcome, 'aborted'>, participants: readonly string[], pending: readonly string[] = []): Reply {
+  return { kind: 'outcome', outcome, reason: '', presumed: false, pending, participants };
+}
+
+function abortedReply(participants: readonly string[], reason: string, cause: AbortCause): Reply {
+  return { kind: 'outcome', outcome: 'aborted', reason, cause, presumed: false, pending: [], participants };
 }
 
 const presumedAbort: Extract<Reply, { kind: 'outcome' }> = {
   kind: 'outcome',
   outcome: 'aborted',
   reason: 'unknown transaction: presumed aborted',
+  // forgotten, never begun, or lost with a restart: nothing the tx's own work did
+  cause: 'outage',
   presumed: true,
   pending: [],
   participants: [],
@@ -111,15 +118,15 @@ function outcomeOf(s: CoordinatorState, txId: string): Reply {
       case 'resolving':
         return outcomeReply('preparing', tx.participants);
       case 'committing':
-        return outcomeReply('committed', tx.participants, '', pendingOf(tx.peers));
+        return outcomeReply('committed', tx.participants, pendingOf(tx.peers));
       case 'aborting':
-        return outcomeReply('aborted', tx.participants, tx.reason);
+        return abortedReply(tx.participants, tx.reason, tx.cause);
       default:
         return assertNever(tx);
     }
   }
   const done = s.finished.get(txId);
-  if (done !== undefined) return outcomeReply(done.outcome, done.participants, done.reason);
+  if (done !== undefined) return done.outcome === 'aborted' ? abortedReply(done.participants, done.reason, done.cause ?? 'outage') : outcomeReply('committed', done.participants);
   return presumedAbort;
 }
 
@@ -177,7 +184,7 @@ function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: stri
     return;
   }
   if (s.nowMs >= tx.deadlineMs) {
-    startAbort(ctx, tx, 'transaction deadline exceeded', []);
+    startAbort(ctx, tx, 'transaction deadline exceeded', 'deadline', []);
     refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} passed its deadline and is aborted`);
     return;
   }
@@ -186,7 +193,7 @@ function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: stri
     if (earlier !== '' && incarnation !== '' && earlier !== incarnation) {
       // the participant restarted since it enlisted: the tx's unprepared work there is gone,
       // and committing the rest would commit a branch without it
-      startAbort(ctx, tx, `participant ${participantId} restarted during the transaction and lost its work`, []);
+      startAbort(ctx, tx, `participant ${participantId} restarted during the transaction and lost its work`, 'outage', []);
       refuse(ctx, requestId, 'FAILED_PRECONDITION', `transaction ${txId} is aborted: participant ${participantId} restarted during it`);
       return;
     }
@@ -215,7 +222,7 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
   switch (tx.kind) {
     case 'active': {
       if (s.nowMs >= tx.deadlineMs) {
-        startAbort(ctx, tx, 'transaction deadline exceeded', [requestId]);
+        startAbort(ctx, tx, 'transaction deadline exceeded', 'deadline', [requestId]);
         return;
       }
       if (tx.participants.length === 0) {
@@ -250,11 +257,11 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
       addWaiter(ctx, tx, requestId);
       return;
     case 'committing':
-      if (s.nowMs >= tx.replyAtMs) reply(ctx, requestId, outcomeReply('committed', tx.participants, '', pendingOf(tx.peers)));
+      if (s.nowMs >= tx.replyAtMs) reply(ctx, requestId, outcomeReply('committed', tx.participants, pendingOf(tx.peers)));
       else addWaiter(ctx, tx, requestId);
       return;
     case 'aborting':
-      reply(ctx, requestId, outcomeReply('aborted', tx.participants, tx.reason));
+      reply(ctx, requestId, abortedReply(tx.participants, tx.reason, tx.cause));
       return;
     default:
       assertNever(tx);
@@ -280,7 +287,7 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
   switch (tx.kind) {
     case 'active':
     case 'preparing':
-      startAbort(ctx, tx, reason === '' ? 'aborted by the client' : reason, [requestId]);
+      startAbort(ctx, tx, reason === '' ? 'aborted by the client' : reason, 'client', [requestId]);
       return;
     case 'deciding':
     case 'committingLast':
@@ -289,10 +296,10 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
       addWaiter(ctx, tx, requestId);
       return;
     case 'committing':
-      reply(ctx, requestId, outcomeReply('committed', tx.participants, '', pendingOf(tx.peers)));
+      reply(ctx, requestId, outcomeReply('committed', tx.participants, pendingOf(tx.peers)));
       return;
     case 'aborting':
-      reply(ctx, requestId, outcomeReply('aborted', tx.participants, tx.reason));
+      reply(ctx, requestId, abortedReply(tx.participants, tx.reason, tx.cause));
       return;
     default:
       assertNever(tx);
@@ -300,16 +307,16 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
 }
 
 /** Decision abort: tell every enlisted participant, answer every waiter. Nothing is logged. */
-function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly number[]): void {
+function startAbort(ctx: Ctx, tx: LiveTx, reason: string, cause: AbortCause, extraWaiters: readonly number[]): void {
   assert(
     tx.kind === 'active' || tx.kind === 'preparing' || tx.kind === 'deciding' || tx.kind === 'committingLast' || tx.kind === 'resolving',
     `abort decided for a ${tx.kind} transaction`,
   );
   ctx.s.decided.aborts += 1;
   const waiters = tx.kind === 'active' ? extraWaiters : [...tx.waiters, ...extraWaiters];
-  for (const w of waiters) reply(ctx, w, outcomeReply('aborted', tx.participants, reason));
+  for (const w of waiters) reply(ctx, w, abortedReply(tx.participants, reason, cause));
   if (tx.participants.length === 0) {
-    finish(ctx, tx.txId, 'aborted', reason, []);
+    finish(ctx, tx.txId, 'aborted', reason, [], cause);
     return;
   }
   const peers = new Map<string, PeerState>();
@@ -323,16 +330,18 @@ function startAbort(ctx: Ctx, tx: LiveTx, reason: string, extraWaiters: readonly
     participants: tx.participants,
     peers,
     reason,
+    cause,
     giveUpAtMs: ctx.s.nowMs + ctx.s.config.abortRetryForMs,
   });
 }
 
-function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason: string): void {
+function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason: string, cause: NoVoteCause): void {
   const tx = ctx.s.live.get(txId);
   // a vote for any other state is late or duplicated: the decision no longer depends on it
   if (tx === undefined || tx.kind !== 'preparing' || !tx.voters.includes(from)) return;
   if (vote === 'no') {
-    startAbort(ctx, tx, `participant ${from} voted no: ${reason}`, []);
+    // the participant's cause, never the words of its reason, says whether this was a conflict
+    startAbort(ctx, tx, `participant ${from} voted no: ${reason}`, cause, []);
     return;
   }
   if (tx.yesVotes.includes(from)) return;
@@ -372,7 +381,7 @@ function onDecisionRefused(ctx: Ctx, txId: string, reason: string): void {
   for (const w of tx.waiters) {
     refuse(ctx, w, 'RESOURCE_EXHAUSTED', `transaction ${txId} is aborted, nothing committed: the decision log refused its commit record (${reason}); retry the transaction`);
   }
-  startAbort(ctx, { ...tx, waiters: [] }, `the decision log refused the commit record: ${reason}`, []);
+  startAbort(ctx, { ...tx, waiters: [] }, `the decision log refused the commit record: ${reason}`, 'outage', []);
 }
 
 /** The decision is durable: deliver Commit to every participant. */
@@ -430,7 +439,7 @@ function commitAtLastResource(ctx: Ctx, txId: string, participants: readonly str
   ctx.effects.push({ kind: 'commitLastResource', txId, to: last, participants });
 }
 
-function onLastResourceAnswered(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | 'unknown', reason: string): void {
+function onLastResourceAnswered(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | 'unknown', reason: string, cause: NoVoteCause): void {
   const tx = ctx.s.live.get(txId);
   if (tx === undefined || tx.kind !== 'committingLast') return;
   switch (outcome) {
@@ -438,7 +447,7 @@ function onLastResourceAnswered(ctx: Ctx, txId: string, outcome: 'committed' | '
       lastResourceCommitted(ctx, tx.txId, tx.participants, tx.lastResource, tx.waiters);
       return;
     case 'aborted':
-      startAbort(ctx, tx, `the last resource ${tx.lastResource} did not commit: ${reason}`, []);
+      startAbort(ctx, tx, `the last resource ${tx.lastResource} did not commit: ${reason}`, cause, []);
       return;
     case 'unknown':
       // either may have happened there; only a compare-and-set on its marker can tell, and
@@ -468,13 +477,13 @@ function onResolved(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | '
       return;
     case 'aborted':
       if (known) {
-        startAbort(ctx, tx, `the last resource ${tx.lastResource} decided aborted: the commit did not happen there`, []);
+        startAbort(ctx, tx, `the last resource ${tx.lastResource} decided aborted: the commit did not happen there`, 'outage', []);
         return;
       }
       // the marker now says aborted for good; still "presumed" to a client, which trusts it
       // only within the outcome retention, as for any tx the coordinator does not know
       for (const w of tx.waiters) reply(ctx, w, { ...presumedAbort, reason: `unknown transaction: aborted at the last resource ${tx.lastResource}` });
-      finish(ctx, txId, 'aborted', 'aborted at the last resource', []);
+      finish(ctx, txId, 'aborted', 'aborted at the last resource', [], 'outage');
       return;
     case 'unknown': {
       const attempt = tx.attempt + 1;
@@ -517,7 +526,7 @@ function onAck(ctx: Ctx, txId: string, from: string, decision: 'commit' | 'abort
     ctx.effects.push({ kind: 'appendEnd', record: { kind: 'end', txId } });
     finish(ctx, txId, 'committed', '', tx.participants);
   } else {
-    finish(ctx, txId, 'aborted', tx.reason, tx.participants);
+    finish(ctx, txId, 'aborted', tx.reason, tx.participants, tx.cause);
   }
 }
 
@@ -535,10 +544,20 @@ function onSendFailed(ctx: Ctx, txId: string, to: string, decision: 'commit' | '
   ctx.s.live.set(txId, { ...tx, peers });
 }
 
-function finish(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted', reason: string, participants: readonly string[]): void {
+/** Remembers the outcome of `txId`; an abort with its `cause`, a commit with none. */
+function finish(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted', reason: string, participants: readonly string[], cause?: AbortCause): void {
   const { s } = ctx;
+  assert((outcome === 'aborted') === (cause !== undefined), `a ${outcome} tx is remembered ${cause === undefined ? 'without' : 'with'} an abort cause`);
   s.live.delete(txId);
-  const done: FinishedTx = { kind: 'finished', txId, outcome, reason, participants, forgetAtMs: s.nowMs + s.config.finishedRetentionMs };
+  const done: FinishedTx = {
+    kind: 'finished',
+    txId,
+    outcome,
+    reason,
+    ...(cause === undefined ? {} : { cause }),
+    participants,
+    forgetAtMs: s.nowMs + s.config.finishedRetentionMs,
+  };
   s.finished.delete(txId);
   // bounded by Begin, which admits a tx only while live and finished txs together stay
   // under finishedTxMax; only a recovery of a longer log can go past it, and then Begin
@@ -560,10 +579,11 @@ function onTick(ctx: Ctx): void {
   for (const tx of [...s.live.values()]) {
     switch (tx.kind) {
       case 'active':
-        if (now >= tx.deadlineMs) startAbort(ctx, tx, 'transaction deadline exceeded', []);
+        if (now >= tx.deadlineMs) startAbort(ctx, tx, 'transaction deadline exceeded', 'deadline', []);
         break;
       case 'preparing':
-        if (now >= tx.prepareDeadlineMs) startAbort(ctx, tx, 'prepare deadline exceeded: not every participant voted in time', []);
+        // a participant that does not vote in time is down or stuck: nothing the tx's work did
+        if (now >= tx.prepareDeadlineMs) startAbort(ctx, tx, 'prepare deadline exceeded: not every participant voted in time', 'outage', []);
         break;
       case 'deciding':
       case 'committingLast':
@@ -579,7 +599,7 @@ function onTick(ctx: Ctx): void {
         answerWaitersAtPhase2Deadline(ctx, tx.txId);
         break;
       case 'aborting':
-        if (now >= tx.giveUpAtMs) finish(ctx, tx.txId, 'aborted', tx.reason, tx.participants);
+        if (now >= tx.giveUpAtMs) finish(ctx, tx.txId, 'aborted', tx.reason, tx.participants, tx.cause);
         else retryDue(ctx, tx, 'abort');
         break;
       default:
@@ -604,7 +624,7 @@ function answerWaitersAtPhase2Deadline(ctx: Ctx, txId: string): void {
   const tx = ctx.s.live.get(txId);
   if (tx === undefined || tx.kind !== 'committing' || tx.waiters.length === 0 || ctx.s.nowMs < tx.replyAtMs) return;
   const pending = pendingOf(tx.peers);
-  for (const w of tx.waiters) reply(ctx, w, outcomeReply('committed', tx.participants, '', pending));
+  for (const w of tx.waiters) reply(ctx, w, outcomeReply('committed', tx.participants, pending));
   ctx.s.live.set(txId, { ...tx, waiters: [] });
 }
 

@@ -23,6 +23,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   twophase: {
     v1: {
+      AbortCause: EnumTypeDefinition
       BlobLinkRequest: MessageTypeDefinition<_twophase_v1_BlobLinkRequest, _twophase_v1_BlobLinkRequest__Output>
       BlobLinkRequests: MessageTypeDefinition<_twophase_v1_BlobLinkRequests, _twophase_v1_BlobLinkRequests__Output>
       BlobLinkResponse: MessageTypeDefinition<_twophase_v1_BlobLinkResponse, _twophase_v1_BlobLinkResponse__Output>

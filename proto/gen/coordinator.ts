@@ -28,6 +28,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   twophase: {
     v1: {
+      AbortCause: EnumTypeDefinition
       AbortRequest: MessageTypeDefinition<_twophase_v1_AbortRequest, _twophase_v1_AbortRequest__Output>
       AbortResponse: MessageTypeDefinition<_twophase_v1_AbortResponse, _twophase_v1_AbortResponse__Output>
       BeginRequest: MessageTypeDefinition<_twophase_v1_BeginRequest, _twophase_v1_BeginRequest__Output>

@@ -25,6 +25,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   twophase: {
     v1: {
+      AbortCause: EnumTypeDefinition
       Decision: EnumTypeDefinition
       DeleteFileRequest: MessageTypeDefinition<_twophase_v1_DeleteFileRequest, _twophase_v1_DeleteFileRequest__Output>
       DeleteFileResponse: MessageTypeDefinition<_twophase_v1_DeleteFileResponse, _twophase_v1_DeleteFileResponse__Output>

@@ -24,6 +24,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   twophase: {
     v1: {
+      AbortCause: EnumTypeDefinition
       Decision: EnumTypeDefinition
       InDoubtBranch: MessageTypeDefinition<_twophase_v1_InDoubtBranch, _twophase_v1_InDoubtBranch__Output>
       LinkError: MessageTypeDefinition<_twophase_v1_LinkError, _twophase_v1_LinkError__Output>

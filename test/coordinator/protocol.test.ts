@@ -298,3 +298,56 @@ describe('coordinator protocol core', () => {
     expect(d.state.live.size).toBe(0);
   });
 });
+
+describe('coordinator protocol core: the cause of an abort', () => {
+  /** The reply to the commit of a tx whose metadata branch voted no with `reason` and `cause`. */
+  function commitAfterNo(reason: string, cause?: 'conflict' | 'outage') {
+    const d = new ProtocolDriver();
+    const commitId = preparing(d);
+    d.feed({ kind: 'vote', txId: TX, from: 'blob', vote: 'yes', reason: '' });
+    d.feed({ kind: 'vote', txId: TX, from: 'metadata', vote: 'no', reason, ...(cause === undefined ? {} : { cause }) });
+    return { d, reply: d.repliesTo(commitId)[0] };
+  }
+
+  it("a no vote's cause, never its reason's words, decides whether the abort is a conflict", () => {
+    expect(commitAfterNo('prepare failed: Connection terminated unexpectedly', 'conflict').reply).toMatchObject({ outcome: 'aborted', cause: 'conflict' });
+    expect(commitAfterNo('could not serialize access due to concurrent update', 'outage').reply).toMatchObject({ outcome: 'aborted', cause: 'outage' });
+  });
+
+  it('a no vote that says no cause is an outage', () => {
+    expect(commitAfterNo('write conflict').reply).toMatchObject({ outcome: 'aborted', cause: 'outage' });
+  });
+
+  it('the cause is remembered with the outcome: GetOutcome and a repeated Commit answer it too', () => {
+    const { d } = commitAfterNo('lock timeout', 'conflict');
+    expect(replyIn(d.request({ kind: 'getOutcome', txId: TX }).effects)).toMatchObject({ outcome: 'aborted', cause: 'conflict' });
+    d.feed({ kind: 'ack', txId: TX, from: 'blob', decision: 'abort' });
+    d.feed({ kind: 'ack', txId: TX, from: 'metadata', decision: 'abort' });
+    expect(d.state.live.size).toBe(0);
+    expect(replyIn(d.request({ kind: 'commit', txId: TX }).effects)).toMatchObject({ outcome: 'aborted', cause: 'conflict' });
+    expect(replyIn(d.request({ kind: 'getOutcome', txId: TX }).effects)).toMatchObject({ outcome: 'aborted', cause: 'conflict' });
+  });
+
+  it('a deadline, a client and a missing vote each say so; an unknown tx is an outage; a commit has no cause', () => {
+    const late = new ProtocolDriver();
+    late.begin(TX, 1_000);
+    late.tick(10_000);
+    expect(replyIn(late.request({ kind: 'getOutcome', txId: TX }).effects)).toMatchObject({ outcome: 'aborted', cause: 'deadline' });
+
+    const client = new ProtocolDriver();
+    client.begin(TX);
+    expect(replyIn(client.request({ kind: 'abort', txId: TX, reason: 'conflict in my own bookkeeping' }).effects)).toMatchObject({ outcome: 'aborted', cause: 'client' });
+
+    const silent = new ProtocolDriver({ prepareTimeoutMs: 5_000 });
+    const commitId = preparing(silent);
+    expect(replyIn(silent.tick(10_000), commitId)).toMatchObject({ outcome: 'aborted', cause: 'outage' });
+
+    expect(replyIn(new ProtocolDriver().request({ kind: 'getOutcome', txId: TX2 }).effects)).toMatchObject({ outcome: 'aborted', presumed: true, cause: 'outage' });
+
+    const d = new ProtocolDriver();
+    const committedId = committing(d);
+    d.feed({ kind: 'ack', txId: TX, from: 'blob', decision: 'commit' });
+    d.feed({ kind: 'ack', txId: TX, from: 'metadata', decision: 'commit' });
+    expect(d.repliesTo(committedId)[0]).not.toHaveProperty('cause');
+  });
+});

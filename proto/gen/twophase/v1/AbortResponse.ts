@@ -1,6 +1,7 @@
 // Original file: proto/twophase/v1/coordinator.proto
 
 import type { Outcome as _twophase_v1_Outcome, Outcome__Output as _twophase_v1_Outcome__Output } from '../../twophase/v1/Outcome.js';
+import type { AbortCause as _twophase_v1_AbortCause, AbortCause__Output as _twophase_v1_AbortCause__Output } from '../../twophase/v1/AbortCause.js';
 
 export interface AbortResponse {
   /**
@@ -15,6 +16,10 @@ export interface AbortResponse {
    * True when the tx was unknown and is reported aborted by presumption.
    */
   'presumed'?: (boolean);
+  /**
+   * Why the tx aborted, for programs (never read `reason` for it). UNSPECIFIED on commit.
+   */
+  'cause'?: (_twophase_v1_AbortCause);
 }
 
 export interface AbortResponse__Output {
@@ -30,4 +35,8 @@ export interface AbortResponse__Output {
    * True when the tx was unknown and is reported aborted by presumption.
    */
   'presumed': (boolean);
+  /**
+   * Why the tx aborted, for programs (never read `reason` for it). UNSPECIFIED on commit.
+   */
+  'cause': (_twophase_v1_AbortCause__Output);
 }

@@ -1,6 +1,7 @@
 // Original file: proto/twophase/v1/coordinator.proto
 
 import type { Outcome as _twophase_v1_Outcome, Outcome__Output as _twophase_v1_Outcome__Output } from '../../twophase/v1/Outcome.js';
+import type { AbortCause as _twophase_v1_AbortCause, AbortCause__Output as _twophase_v1_AbortCause__Output } from '../../twophase/v1/AbortCause.js';
 
 export interface CommitResponse {
   /**
@@ -20,6 +21,10 @@ export interface CommitResponse {
    * True when the tx was unknown and is reported aborted by presumption.
    */
   'presumed'?: (boolean);
+  /**
+   * Why the tx aborted, for programs (never read `reason` for it). UNSPECIFIED on commit.
+   */
+  'cause'?: (_twophase_v1_AbortCause);
 }
 
 export interface CommitResponse__Output {
@@ -40,4 +45,8 @@ export interface CommitResponse__Output {
    * True when the tx was unknown and is reported aborted by presumption.
    */
   'presumed': (boolean);
+  /**
+   * Why the tx aborted, for programs (never read `reason` for it). UNSPECIFIED on commit.
+   */
+  'cause': (_twophase_v1_AbortCause__Output);
 }

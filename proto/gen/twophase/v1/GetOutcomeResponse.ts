@@ -1,6 +1,7 @@
 // Original file: proto/twophase/v1/coordinator.proto
 
 import type { Outcome as _twophase_v1_Outcome, Outcome__Output as _twophase_v1_Outcome__Output } from '../../twophase/v1/Outcome.js';
+import type { AbortCause as _twophase_v1_AbortCause, AbortCause__Output as _twophase_v1_AbortCause__Output } from '../../twophase/v1/AbortCause.js';
 
 export interface GetOutcomeResponse {
   /**
@@ -21,6 +22,10 @@ export interface GetOutcomeResponse {
    * Participants enlisted in the tx, when known.
    */
   'participants'?: (string)[];
+  /**
+   * Why the tx aborted, for programs (never read `reason` for it). UNSPECIFIED unless aborted.
+   */
+  'cause'?: (_twophase_v1_AbortCause);
 }
 
 export interface GetOutcomeResponse__Output {
@@ -42,4 +47,8 @@ export interface GetOutcomeResponse__Output {
    * Participants enlisted in the tx, when known.
    */
   'participants': (string)[];
+  /**
+   * Why the tx aborted, for programs (never read `reason` for it). UNSPECIFIED unless aborted.
+   */
+  'cause': (_twophase_v1_AbortCause__Output);
 }
