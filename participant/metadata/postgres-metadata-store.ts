@@ -2,10 +2,9 @@ import pg from 'pg';
 import { AssertionError, assert, assertNever } from '../../lib/assert/assert.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
-import { participantIdProblem, txIdProblem } from '../../lib/tx-id/tx-id.js';
+import { txIdProblem } from '../../lib/tx-id/tx-id.js';
 import {
   BranchNotCommittedError,
-  InvalidInputError,
   LimitExceededError,
   NotFoundError,
   PreconditionFailedError,
@@ -19,49 +18,13 @@ import type { MetadataBranch } from './metadata-branch.js';
 import { metadataFailpoints } from './metadata-failpoints.js';
 import { metadataInput } from './metadata-input.js';
 import { metadataMigrations } from './metadata-migrations.js';
+import { MetadataStoreSettings } from './metadata-store-settings.js';
 import type { DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
 import { MetadataUnavailableError } from './metadata-unavailable-error.js';
 import { pageToken } from './page-token.js';
+import type { PostgresMetadataStoreOptions } from './postgres-metadata-store-options.js';
 import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
 import { sqlState } from './sql-state.js';
-
-export interface PostgresMetadataStoreOptions {
-  /** postgres://… of the database that holds (or will hold: `start` migrates it) the schema. */
-  readonly databaseUrl: string;
-  readonly logger: Logger;
-  /** The id the coordinator knows this participant by; part of every gid. Default `metadata`. */
-  readonly participantId?: string;
-  /** Wait for a file's row lock before a write fails with WriteConflictError. Default limits.metadataLockTimeoutMsDefault. */
-  readonly lockTimeoutMs?: number;
-  /** Open (unprepared) branches, each holding a connection; past it a write fails with LimitExceededError. Default limits.metadataBranchesMax. */
-  readonly branchesMax?: number;
-  /** How long a marker row is kept after its branch committed. Default limits.metadataMarkerRetentionMs. */
-  readonly markerRetentionMs?: number;
-  /** How often expired markers are deleted. Default limits.metadataMarkerSweepIntervalMs. */
-  readonly markerSweepIntervalMs?: number;
-  /**
-   * Server-side limit of one statement (`statement_timeout` of every session); above
-   * `lockTimeoutMs`. Default limits.metadataStatementTimeoutMsDefault, or twice the lock
-   * timeout when that is more.
-   */
-  readonly statementTimeoutMs?: number;
-  /**
-   * Client-side limit of one round trip (node-postgres `query_timeout`); at least
-   * `statementTimeoutMs`. Past it the session is closed and the call fails with
-   * MetadataUnavailableError; a COMMIT/ROLLBACK PREPARED or PREPARE TRANSACTION whose answer
-   * was lost so is resolved on a fresh connection. Default limits.metadataQueryTimeoutMsDefault,
-   * or the statement timeout plus the same margin when that is more.
-   */
-  readonly queryTimeoutMs?: number;
-  /** Longest wait for a connection, from the pool or a new one. Default limits.metadataConnectionWaitMsMax. */
-  readonly connectionWaitMs?: number;
-  /**
-   * The participant's idle abort of an unprepared branch (`--branch-idle-ms`); the server
-   * ends a branch's session idle this long plus limits.metadataIdleInTransactionMarginMs.
-   * Default limits.branchIdleMsMax.
-   */
-  readonly branchIdleMs?: number;
-}
 
 type StoreState = { readonly kind: 'new' } | { readonly kind: 'started'; readonly sweepTimer: NodeJS.Timeout } | { readonly kind: 'closed' };
 
@@ -69,7 +32,6 @@ interface FileKey {
   readonly namespace: string;
   readonly path: string;
 }
-
 
 interface RevisionRow {
   readonly namespace: string;
@@ -100,16 +62,8 @@ const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.co
  */
 export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   readonly participantId: string;
+  private readonly settings: MetadataStoreSettings;
   private readonly logger: Logger;
-  private readonly databaseUrl: string;
-  private readonly lockTimeoutMs: number;
-  private readonly branchesMax: number;
-  private readonly markerRetentionMs: number;
-  private readonly markerSweepIntervalMs: number;
-  private readonly statementTimeoutMs: number;
-  private readonly queryTimeoutMs: number;
-  private readonly idleInTransactionMs: number;
-  private readonly connectionWaitMs: number;
   private readonly applicationName: string;
   /** Settings of every connection, the pools' and the fresh ones that settle what a lost answer did. */
   private readonly connectionOptions: pg.ClientConfig;
@@ -129,48 +83,20 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private state: StoreState = { kind: 'new' };
 
   constructor(options: PostgresMetadataStoreOptions) {
-    this.participantId = options.participantId ?? 'metadata';
-    const problem = participantIdProblem(this.participantId);
-    if (problem !== undefined) throw new InvalidInputError('participantId', problem);
-    this.lockTimeoutMs = options.lockTimeoutMs ?? limits.metadataLockTimeoutMsDefault;
-    this.branchesMax = options.branchesMax ?? limits.metadataBranchesMax;
-    this.markerRetentionMs = options.markerRetentionMs ?? limits.metadataMarkerRetentionMs;
-    this.markerSweepIntervalMs = options.markerSweepIntervalMs ?? limits.metadataMarkerSweepIntervalMs;
-    // left out, each is at least its default and above the limit it must exceed
-    this.statementTimeoutMs = options.statementTimeoutMs ?? Math.max(limits.metadataStatementTimeoutMsDefault, 2 * this.lockTimeoutMs);
-    this.queryTimeoutMs =
-      options.queryTimeoutMs ??
-      Math.max(limits.metadataQueryTimeoutMsDefault, this.statementTimeoutMs + (limits.metadataQueryTimeoutMsDefault - limits.metadataStatementTimeoutMsDefault));
-    const connectionWaitMs = options.connectionWaitMs ?? limits.metadataConnectionWaitMsMax;
-    this.connectionWaitMs = connectionWaitMs;
-    const branchIdleMs = options.branchIdleMs ?? limits.branchIdleMsMax;
-    this.idleInTransactionMs = branchIdleMs + limits.metadataIdleInTransactionMarginMs;
-    assert(Number.isSafeInteger(this.lockTimeoutMs) && this.lockTimeoutMs > 0, `lockTimeoutMs ${this.lockTimeoutMs} is a positive whole number`);
-    assert(Number.isSafeInteger(this.branchesMax) && this.branchesMax > 0, `branchesMax ${this.branchesMax} is a positive whole number`);
-    assert(this.markerRetentionMs > 0 && this.markerSweepIntervalMs > 0, 'marker retention and sweep interval are positive');
-    assert(
-      Number.isSafeInteger(this.statementTimeoutMs) && this.statementTimeoutMs > this.lockTimeoutMs,
-      `statementTimeoutMs ${this.statementTimeoutMs} is a whole number above lockTimeoutMs ${this.lockTimeoutMs}`,
-    );
-    assert(
-      Number.isSafeInteger(this.queryTimeoutMs) && this.queryTimeoutMs >= this.statementTimeoutMs,
-      `queryTimeoutMs ${this.queryTimeoutMs} is a whole number, at least statementTimeoutMs ${this.statementTimeoutMs}`,
-    );
-    assert(Number.isSafeInteger(connectionWaitMs) && connectionWaitMs > 0, `connectionWaitMs ${connectionWaitMs} is a positive whole number`);
-    assert(Number.isSafeInteger(branchIdleMs) && branchIdleMs > 0, `branchIdleMs ${branchIdleMs} is a positive whole number`);
-    this.databaseUrl = options.databaseUrl;
+    this.settings = new MetadataStoreSettings(options);
+    this.participantId = this.settings.participantId;
     this.logger = options.logger.child({ participantId: this.participantId });
     this.applicationName = `twophase-${this.participantId}`;
     const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
     const poolOptions: pg.PoolConfig = {
-      connectionString: options.databaseUrl,
+      connectionString: this.settings.databaseUrl,
       application_name: this.applicationName,
-      connectionTimeoutMillis: connectionWaitMs,
+      connectionTimeoutMillis: this.settings.connectionWaitMs,
       // a statement the server cannot finish ends there (the lock timeout, set per branch, is shorter)
-      statement_timeout: this.statementTimeoutMs,
+      statement_timeout: this.settings.statementTimeoutMs,
       // an answer that never comes (a link that drops packets, a frozen server) ends here:
       // without it a COMMIT PREPARED or a read waited for ever, holding row locks
-      query_timeout: this.queryTimeoutMs,
+      query_timeout: this.settings.queryTimeoutMs,
       // finds a dead peer of an idle connection (a branch waiting for its next write) in
       // seconds, not after the OS default of two hours; the server probes its end the same
       // way (a connection string's own `options` wins over these)
@@ -183,7 +109,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       ].join(' '),
     };
     this.connectionOptions = poolOptions;
-    this.branchPool = new pg.Pool({ ...poolOptions, max: this.branchesMax });
+    this.branchPool = new pg.Pool({ ...poolOptions, max: this.settings.branchesMax });
     this.sharedPool = new pg.Pool({ ...poolOptions, max: limits.metadataSharedConnectionsMax });
     // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
     for (const pool of [this.branchPool, this.sharedPool]) {
@@ -201,10 +127,10 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     try {
       const { rows } = await this.query<{ max_prepared_transactions: string }>('SHOW max_prepared_transactions');
       const preparedMax = Number(rows[0]?.max_prepared_transactions);
-      if (preparedMax === 0) throw new PreparedTransactionsDisabledError(redactedUrl(this.databaseUrl));
-      if (preparedMax < this.branchesMax) {
+      if (preparedMax === 0) throw new PreparedTransactionsDisabledError(redactedUrl(this.settings.databaseUrl));
+      if (preparedMax < this.settings.branchesMax) {
         this.logger.warn(
-          { maxPreparedTransactions: preparedMax, branchesMax: this.branchesMax },
+          { maxPreparedTransactions: preparedMax, branchesMax: this.settings.branchesMax },
           'max_prepared_transactions is below branchesMax: prepares past it will fail and vote no',
         );
       }
@@ -214,17 +140,17 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       this.state = { kind: 'closed' };
       throw sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(`cannot start: ${messageOf(err)}`, { cause: err }) : err;
     }
-    const sweepTimer = setInterval(() => void this.sweepInBackground(), this.markerSweepIntervalMs);
+    const sweepTimer = setInterval(() => void this.sweepInBackground(), this.settings.markerSweepIntervalMs);
     sweepTimer.unref();
     this.state = { kind: 'started', sweepTimer };
     void this.sweepInBackground();
     this.logger.info(
       {
-        lockTimeoutMs: this.lockTimeoutMs,
-        statementTimeoutMs: this.statementTimeoutMs,
-        queryTimeoutMs: this.queryTimeoutMs,
-        idleInTransactionMs: this.idleInTransactionMs,
-        branchesMax: this.branchesMax,
+        lockTimeoutMs: this.settings.lockTimeoutMs,
+        statementTimeoutMs: this.settings.statementTimeoutMs,
+        queryTimeoutMs: this.settings.queryTimeoutMs,
+        idleInTransactionMs: this.settings.idleInTransactionMs,
+        branchesMax: this.settings.branchesMax,
       },
       'metadata store started',
     );
@@ -473,13 +399,13 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
            SELECT tx_id, participant_id FROM tx_markers
            WHERE participant_id = $1 AND committed_at < clock_timestamp() - $2 * interval '1 millisecond'
            LIMIT $3)`,
-        [this.participantId, this.markerRetentionMs, limits.metadataMarkerSweepBatchMax],
+        [this.participantId, this.settings.markerRetentionMs, limits.metadataMarkerSweepBatchMax],
       );
       const count = result.rowCount ?? 0;
       deleted += count;
       if (count < limits.metadataMarkerSweepBatchMax) break;
     }
-    if (deleted > 0) this.logger.info({ deleted, retentionMs: this.markerRetentionMs }, 'expired tx markers deleted');
+    if (deleted > 0) this.logger.info({ deleted, retentionMs: this.settings.markerRetentionMs }, 'expired tx markers deleted');
     return deleted;
   }
 
@@ -527,8 +453,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
 
   /** Opens the branch of `txId` (connection, BEGIN, session limits, marker row) together with its first write. */
   private async openBranchWith(txId: string, file: FileKey, write: string): Promise<{ readonly revision: number; readonly created: boolean }> {
-    if (this.branches.size + this.branchesOpening >= this.branchesMax) {
-      throw new LimitExceededError(`${this.branchesMax} metadata branches are open, the limit (each holds a PostgreSQL connection until it prepares); retry later`);
+    if (this.branches.size + this.branchesOpening >= this.settings.branchesMax) {
+      throw new LimitExceededError(`${this.settings.branchesMax} metadata branches are open, the limit (each holds a PostgreSQL connection until it prepares); retry later`);
     }
     this.branchesOpening += 1;
     let client: pg.PoolClient;
@@ -547,8 +473,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     // forgets the gid) and refuses a tx that already prepared or committed here; the
     // participant runtime refuses such work first, this keeps the store safe on its own.
     const open = `BEGIN;
-      SET LOCAL lock_timeout = '${this.lockTimeoutMs}ms';
-      SET LOCAL idle_in_transaction_session_timeout = '${this.idleInTransactionMs}ms';
+      SET LOCAL lock_timeout = '${this.settings.lockTimeoutMs}ms';
+      SET LOCAL idle_in_transaction_session_timeout = '${this.settings.idleInTransactionMs}ms';
       SELECT twophase_open_branch(${pg.escapeLiteral(txId)}, ${pg.escapeLiteral(this.participantId)}, ${globalTransactionId.literal(gid)})`;
     const opened = this.registerBranch(txId, client);
     let results: pg.QueryResult[] | undefined;
@@ -787,7 +713,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       await this.onFreshConnection((fresh) => this.endSession(pid, cause, fresh));
       return;
     }
-    const waitMs = Math.max(1, Math.floor(this.statementTimeoutMs / 2));
+    const waitMs = Math.max(1, Math.floor(this.settings.statementTimeoutMs / 2));
     const { rows } = await connection.query<{ ended: boolean }>(
       `SELECT pg_terminate_backend(pid, $3) AS ended FROM pg_stat_activity
        WHERE pid = $1 AND application_name = $2 AND datname = current_database()`,
@@ -812,7 +738,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     } catch (err) {
       throw this.unavailable(err);
     } finally {
-      await closeWithin(client, this.queryTimeoutMs);
+      await closeWithin(client, this.settings.queryTimeoutMs);
     }
   }
 
@@ -831,7 +757,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       });
     } catch (err) {
       logger.warn({ err, pid }, 'could not settle a prepare whose answer was lost; the abort will, ending its session first');
-      if (pid !== undefined && this.unresolvedPrepares.size < this.branchesMax) this.unresolvedPrepares.set(txId, pid);
+      if (pid !== undefined && this.unresolvedPrepares.size < this.settings.branchesMax) this.unresolvedPrepares.set(txId, pid);
     }
   }
 
@@ -854,17 +780,17 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     if (err instanceof MetadataUnavailableError) return err;
     if (sqlState.isQueryTimeout(err)) {
       return new MetadataUnavailableError(
-        `no answer from PostgreSQL within the query timeout of ${this.queryTimeoutMs} ms (the link or the server is down or stalled); the session was closed`,
+        `no answer from PostgreSQL within the query timeout of ${this.settings.queryTimeoutMs} ms (the link or the server is down or stalled); the session was closed`,
         { cause: err },
       );
     }
     if (err instanceof Error && /^timeout expired$|timeout exceeded when trying to connect/.test(err.message)) {
-      return new MetadataUnavailableError(`no connection to PostgreSQL within ${this.connectionWaitMs} ms (the link or the server is down, stalled or busy)`, {
+      return new MetadataUnavailableError(`no connection to PostgreSQL within ${this.settings.connectionWaitMs} ms (the link or the server is down, stalled or busy)`, {
         cause: err,
       });
     }
     if (sqlState.of(err) === sqlState.queryCanceled) {
-      return new MetadataUnavailableError(`PostgreSQL ended the statement at the statement timeout of ${this.statementTimeoutMs} ms: ${messageOf(err)}`, { cause: err });
+      return new MetadataUnavailableError(`PostgreSQL ended the statement at the statement timeout of ${this.settings.statementTimeoutMs} ms: ${messageOf(err)}`, { cause: err });
     }
     if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
     return err;
@@ -878,7 +804,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       return new PreconditionFailedError(file.namespace, file.path, Number.isSafeInteger(current) ? current : 0, (err as pg.DatabaseError).message);
     }
     if (code === sqlState.noFileToDelete) return new NotFoundError(`no file ${file.namespace}/${file.path} to delete`);
-    if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.lockTimeoutMs);
+    if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.settings.lockTimeoutMs);
     if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
     return err;
   }

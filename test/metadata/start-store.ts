@@ -1,6 +1,7 @@
 import { onTestFinished } from 'vitest';
 import { silentLogger } from '../../lib/logger/logger.js';
-import { PostgresMetadataStore, type PostgresMetadataStoreOptions } from '../../participant/metadata/postgres-metadata-store.js';
+import type { PostgresMetadataStoreOptions } from '../../participant/metadata/postgres-metadata-store-options.js';
+import { PostgresMetadataStore } from '../../participant/metadata/postgres-metadata-store.js';
 
 /** A started and recovered store on `databaseUrl`, closed when the test ends. */
 export async function startStore(databaseUrl: string, options: Partial<PostgresMetadataStoreOptions> = {}): Promise<PostgresMetadataStore> {
