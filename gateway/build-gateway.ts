@@ -196,5 +196,6 @@ function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): 
   const body: Record<string, unknown> = { code: (err as { code?: string }).code ?? 'ERROR', message };
   if (err instanceof PreconditionFailedError) body.currentRevision = err.currentRevision;
   if (err instanceof TransactionAbortedError || err instanceof OutcomeUnknownError) body.txId = err.txId;
+  if (err instanceof TransactionAbortedError) body.abortCause = err.abortCause;
   return reply.code(status).send({ error: body });
 }

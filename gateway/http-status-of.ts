@@ -22,11 +22,11 @@ export function httpStatusOf(err: unknown): { status: number; retryable: boolean
   if (err instanceof PreconditionFailedError) return { status: 412, retryable: false };
   if (err instanceof ConflictError) return { status: 409, retryable: true };
   if (err instanceof TransactionAbortedError) {
-    // conflicts surface at the operation (ConflictError); an abort at commit is an outage — a
-    // participant unreachable, a branch lost with its process or its PostgreSQL session, a
-    // restarted coordinator presuming abort, a deadline — unless its reason names a conflict
-    const conflict = /conflict|serializ|deadlock/i.test(err.reason);
-    return { status: conflict ? 409 : 503, retryable: true };
+    // most conflicts surface at the operation (ConflictError); an abort at commit is one only
+    // when the coordinator says so (a participant voted no for a conflict), never by the
+    // words of its reason; any other cause — a participant unreachable, a branch lost with
+    // its process or its PostgreSQL session, a presumed abort, a deadline — is an outage
+    return { status: err.abortCause === 'conflict' ? 409 : 503, retryable: true };
   }
   if (err instanceof InvalidArgumentError || err instanceof ChecksumMismatchError) return { status: 400, retryable: false };
   if (err instanceof NotFoundError) return { status: 404, retryable: false };

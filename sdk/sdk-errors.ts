@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 
 /** Base of every error the SDK throws; `code` is the gRPC status name behind it, when there is one. */
 export class TwoPhaseError extends Error {
@@ -32,12 +33,17 @@ export class ConflictError extends TwoPhaseError {
   }
 }
 
-/** The tx aborted (a participant voted no, a deadline passed, a client aborted it). Nothing was stored. */
+/**
+ * The tx aborted (a participant voted no, a deadline passed, a client aborted it). Nothing
+ * was stored. `abortCause` says why for a program (a conflict or an outage...); `reason`
+ * says it for humans, and its words are no contract.
+ */
 export class TransactionAbortedError extends TwoPhaseError {
   override readonly name = 'TransactionAbortedError';
   constructor(
     readonly txId: string,
     readonly reason: string,
+    readonly abortCause: AbortCause,
     options?: { cause?: unknown },
   ) {
     super(`transaction ${txId} aborted: ${reason}`, 'ABORTED', options);

@@ -3,6 +3,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import type { PutResponse__Output } from '../proto/gen/twophase/v1/PutResponse.js';
 import { fromGrpcError, OutcomeUnknownError, TransactionAbortedError, TwoPhaseError } from './sdk-errors.js';
+import { abortCauseFromWire } from '../lib/grpc/abort-cause-wire.js';
+import type { AbortCause__Output } from '../proto/gen/twophase/v1/AbortCause.js';
 import type { AbortResponse__Output } from '../proto/gen/twophase/v1/AbortResponse.js';
 import type { CommitResponse__Output } from '../proto/gen/twophase/v1/CommitResponse.js';
 import type { DeleteFileResponse__Output } from '../proto/gen/twophase/v1/DeleteFileResponse.js';
@@ -34,6 +36,14 @@ export interface CommitResult {
   readonly txId: string;
   /** Participants that had not yet applied the commit when Commit returned (they will). */
   readonly pendingParticipants: readonly string[];
+}
+
+/** A coordinator's answer about the outcome of a tx, from Commit or GetOutcome. */
+interface CoordinatorAnswer {
+  readonly outcome: string;
+  readonly reason: string;
+  readonly cause: AbortCause__Output;
+  readonly pending: readonly string[];
 }
 
 const putChunkBytes = 256 * 1024;
@@ -164,7 +174,7 @@ export class Transaction {
       if (!(err instanceof TwoPhaseError) || (err.code !== 'UNAVAILABLE' && err.code !== 'DEADLINE_EXCEEDED' && err.code !== 'INTERNAL')) throw err;
       return this.learnOutcome(err);
     }
-    return this.settle(res.outcome, res.reason, res.pendingParticipants);
+    return this.settle({ outcome: res.outcome, reason: res.reason, cause: res.cause, pending: res.pendingParticipants });
   }
 
   /** Aborts (idempotent). Resolves once the coordinator decided abort; throws if it had committed. */
@@ -181,7 +191,7 @@ export class Transaction {
     while (Date.now() < giveUpAt) {
       const known = await this.askOutcomeOnce();
       // settle outside the asking: an aborted outcome throws, and that is an answer, not a failure to ask
-      if (known !== undefined) return this.settle(known.outcome, known.reason, known.pending);
+      if (known !== undefined) return this.settle(known);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 1_000);
     }
@@ -189,28 +199,28 @@ export class Transaction {
   }
 
   /** One GetOutcome (and a re-sent Commit if ours never arrived); undefined while the outcome is not known. */
-  private async askOutcomeOnce(): Promise<{ outcome: string; reason: string; pending: readonly string[] } | undefined> {
+  private async askOutcomeOnce(): Promise<CoordinatorAnswer | undefined> {
     try {
       const o = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'getOutcome'), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
       if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > presumedAbortTrustMs) return undefined;
-      if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, pending: [] };
+      if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, cause: o.cause, pending: [] };
       if (o.outcome !== 'OUTCOME_ACTIVE') return undefined;
       // our Commit never arrived: sending it again is safe, Commit is idempotent
       const again = await unaryCall<CommitResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
-      return { outcome: again.outcome, reason: again.reason, pending: again.pendingParticipants };
+      return { outcome: again.outcome, reason: again.reason, cause: again.cause, pending: again.pendingParticipants };
     } catch {
       // unreachable for now: the caller asks again until it gives up
       return undefined;
     }
   }
 
-  private settle(outcome: string, reason: string, pending: readonly string[]): CommitResult {
-    if (outcome === 'OUTCOME_COMMITTED') {
+  private settle(answer: CoordinatorAnswer): CommitResult {
+    if (answer.outcome === 'OUTCOME_COMMITTED') {
       this.ended = 'committed';
-      return { txId: this.txId, pendingParticipants: pending };
+      return { txId: this.txId, pendingParticipants: answer.pending };
     }
     this.ended = 'aborted';
-    throw new TransactionAbortedError(this.txId, reason === '' ? 'aborted' : reason);
+    throw new TransactionAbortedError(this.txId, answer.reason === '' ? 'aborted' : answer.reason, abortCauseFromWire(answer.cause));
   }
 
   private policy(attempts: number): CallPolicy {

@@ -8,6 +8,8 @@ import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import { clientOptions } from '../lib/grpc/client-options.js';
 import { fileRevisionFromWire, type FileRevision } from './file-revision.js';
 import { fromGrpcError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
+import { abortCauseFromWire } from '../lib/grpc/abort-cause-wire.js';
+import type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 import { Transaction, type CommitResult, type Content, type TransactionContext } from './transaction.js';
 import { blobUnaryFallback, metadataUnaryFallback } from './participant-unary-fallbacks.js';
 import type { BeginResponse__Output } from '../proto/gen/twophase/v1/BeginResponse.js';
@@ -224,14 +226,16 @@ export class TwoPhaseClient {
     return { files: res.files.map(fileRevisionFromWire), nextPageToken: res.nextPageToken };
   }
 
-  /** The coordinator's outcome of a tx; `presumed` when it is unknown and presumed aborted. */
-  async getOutcome(txId: string): Promise<{ outcome: Outcome; reason: string; presumed: boolean }> {
+  /**
+   * The coordinator's outcome of a tx; `presumed` when it is unknown and presumed aborted;
+   * `cause` (why it aborted, for programs) when it is aborted.
+   */
+  async getOutcome(txId: string): Promise<{ outcome: Outcome; reason: string; presumed: boolean; cause?: AbortCause }> {
     const res = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.coordinatorLink, 'getOutcome'), { txId, participantId: '' }, this.policy(3), `outcome of ${txId}`);
-    const outcome = ({ OUTCOME_ACTIVE: 'active', OUTCOME_PREPARING: 'preparing', OUTCOME_COMMITTED: 'committed', OUTCOME_ABORTED: 'aborted' } as const)[
-      res.outcome as 'OUTCOME_ACTIVE'
-    ];
+    const outcomes: Readonly<Record<string, Outcome | undefined>> = { OUTCOME_ACTIVE: 'active', OUTCOME_PREPARING: 'preparing', OUTCOME_COMMITTED: 'committed', OUTCOME_ABORTED: 'aborted' };
+    const outcome = outcomes[res.outcome];
     if (outcome === undefined) throw new TwoPhaseError(`unexpected outcome ${res.outcome}`);
-    return { outcome, reason: res.reason, presumed: res.presumed };
+    return { outcome, reason: res.reason, presumed: res.presumed, ...(outcome === 'aborted' ? { cause: abortCauseFromWire(res.cause) } : {}) };
   }
 
   close(): void {
