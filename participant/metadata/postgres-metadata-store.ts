@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AssertionError, assert, assertNever } from '../../lib/assert/assert.js';
+import { errorText } from '../../lib/error-text/error-text.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import { txIdProblem } from '../../lib/tx-id/tx-id.js';
@@ -13,8 +14,10 @@ import {
 } from '../participant-errors.js';
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../resource-manager.js';
 import { applyMigrations } from './apply-migrations.js';
+import { backendPidOf } from './backend-pid-of.js';
 import { globalTransactionId } from './global-transaction-id.js';
 import type { MetadataBranch } from './metadata-branch.js';
+import { MetadataConnections } from './metadata-connections.js';
 import { metadataFailpoints } from './metadata-failpoints.js';
 import { metadataInput } from './metadata-input.js';
 import { metadataMigrations } from './metadata-migrations.js';
@@ -64,18 +67,12 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   readonly participantId: string;
   private readonly settings: MetadataStoreSettings;
   private readonly logger: Logger;
-  private readonly applicationName: string;
-  /** Settings of every connection, the pools' and the fresh ones that settle what a lost answer did. */
-  private readonly connectionOptions: pg.ClientConfig;
+  private readonly connections: MetadataConnections;
   /**
    * Server sessions (backend pids) whose PREPARE TRANSACTION lost its answer and could not
    * be ended yet: until one is, its PREPARE may still land, so the tx's abort ends it first.
    */
   private readonly unresolvedPrepares = new Map<string, number>();
-  /** Connections held by open branches: at most branchesMax, so the count below is the only queue. */
-  private readonly branchPool: pg.Pool;
-  /** Connections for reads, commitPrepared, rollbackPrepared and housekeeping. */
-  private readonly sharedPool: pg.Pool;
   private readonly branches = new Map<string, MetadataBranch>();
   /** Branches whose connection is being set up: they count against branchesMax already. */
   private branchesOpening = 0;
@@ -86,35 +83,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.settings = new MetadataStoreSettings(options);
     this.participantId = this.settings.participantId;
     this.logger = options.logger.child({ participantId: this.participantId });
-    this.applicationName = `twophase-${this.participantId}`;
-    const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
-    const poolOptions: pg.PoolConfig = {
-      connectionString: this.settings.databaseUrl,
-      application_name: this.applicationName,
-      connectionTimeoutMillis: this.settings.connectionWaitMs,
-      // a statement the server cannot finish ends there (the lock timeout, set per branch, is shorter)
-      statement_timeout: this.settings.statementTimeoutMs,
-      // an answer that never comes (a link that drops packets, a frozen server) ends here:
-      // without it a COMMIT PREPARED or a read waited for ever, holding row locks
-      query_timeout: this.settings.queryTimeoutMs,
-      // finds a dead peer of an idle connection (a branch waiting for its next write) in
-      // seconds, not after the OS default of two hours; the server probes its end the same
-      // way (a connection string's own `options` wins over these)
-      keepAlive: true,
-      keepAliveInitialDelayMillis: limits.metadataKeepAliveIdleMs,
-      options: [
-        `-c tcp_keepalives_idle=${seconds(limits.metadataKeepAliveIdleMs)}`,
-        `-c tcp_keepalives_interval=${seconds(limits.metadataKeepAliveIntervalMs)}`,
-        `-c tcp_keepalives_count=${limits.metadataKeepAliveProbesMax}`,
-      ].join(' '),
-    };
-    this.connectionOptions = poolOptions;
-    this.branchPool = new pg.Pool({ ...poolOptions, max: this.settings.branchesMax });
-    this.sharedPool = new pg.Pool({ ...poolOptions, max: limits.metadataSharedConnectionsMax });
-    // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
-    for (const pool of [this.branchPool, this.sharedPool]) {
-      pool.on('error', (err) => this.logger.warn({ err }, 'an idle PostgreSQL connection failed; the pool replaces it'));
-    }
+    this.connections = new MetadataConnections(this.settings, this.logger);
   }
 
   /**
@@ -125,7 +94,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   async start(): Promise<void> {
     assert(this.state.kind === 'new', 'the metadata store is started once');
     try {
-      const { rows } = await this.query<{ max_prepared_transactions: string }>('SHOW max_prepared_transactions');
+      const { rows } = await this.connections.query<{ max_prepared_transactions: string }>('SHOW max_prepared_transactions');
       const preparedMax = Number(rows[0]?.max_prepared_transactions);
       if (preparedMax === 0) throw new PreparedTransactionsDisabledError(redactedUrl(this.settings.databaseUrl));
       if (preparedMax < this.settings.branchesMax) {
@@ -134,11 +103,11 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
           'max_prepared_transactions is below branchesMax: prepares past it will fail and vote no',
         );
       }
-      await applyMigrations(this.sharedPool, metadataMigrations, this.logger);
+      await applyMigrations(this.connections.sharedPool, metadataMigrations, this.logger);
     } catch (err) {
-      await this.endPools();
+      await this.connections.end();
       this.state = { kind: 'closed' };
-      throw sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(`cannot start: ${messageOf(err)}`, { cause: err }) : err;
+      throw sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(`cannot start: ${errorText(err)}`, { cause: err }) : err;
     }
     const sweepTimer = setInterval(() => void this.sweepInBackground(), this.settings.markerSweepIntervalMs);
     sweepTimer.unref();
@@ -170,7 +139,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       await this.abort(txId);
       abortedLeftovers += 1;
     }
-    const { rows } = await this.query<{ gid: string; prepared: Date }>(
+    const { rows } = await this.connections.query<{ gid: string; prepared: Date }>(
       'SELECT gid, prepared FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1) ORDER BY prepared',
       [globalTransactionId.prefix(this.participantId)],
     );
@@ -277,7 +246,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     if (this.state.kind === 'started') clearInterval(this.state.sweepTimer);
     this.state = { kind: 'closed' };
     for (const [txId, branch] of [...this.branches]) await this.rollbackBranch(txId, branch);
-    await this.endPools();
+    await this.connections.end();
   }
 
   // ── MetadataStore: writes ──────────────────────────────────────────────────────────
@@ -311,13 +280,13 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const wanted = revision === undefined || revision === 0 ? undefined : metadataInput.count('revision', revision);
     const { rows } =
       wanted === undefined
-        ? await this.query<RevisionRow>(
+        ? await this.connections.query<RevisionRow>(
             `SELECT ${revisionColumns} FROM files f
              JOIN revisions r ON r.namespace = f.namespace AND r.path = f.path AND r.revision = f.current_revision
              WHERE f.namespace = $1 AND f.path = $2 AND NOT f.deleted`,
             [file.namespace, file.path],
           )
-        : await this.query<RevisionRow>(`SELECT ${revisionColumns} FROM revisions r WHERE r.namespace = $1 AND r.path = $2 AND r.revision = $3`, [
+        : await this.connections.query<RevisionRow>(`SELECT ${revisionColumns} FROM revisions r WHERE r.namespace = $1 AND r.path = $2 AND r.revision = $3`, [
             file.namespace,
             file.path,
             wanted,
@@ -333,7 +302,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const size = metadataInput.pageSize(pageSize);
     const before = token === '' ? undefined : pageToken.decode(token, 'revisions').beforeRevision;
     // one row more than asked tells whether another page follows
-    const { rows } = await this.query<RevisionRow>(
+    const { rows } = await this.connections.query<RevisionRow>(
       `SELECT ${revisionColumns} FROM revisions r
        WHERE r.namespace = $1 AND r.path = $2 AND ($3::bigint IS NULL OR r.revision < $3)
        ORDER BY r.revision DESC LIMIT $4`,
@@ -350,7 +319,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const validPrefix = metadataInput.prefix(prefix);
     const size = metadataInput.pageSize(pageSize);
     const after = token === '' ? '' : pageToken.decode(token, 'files').afterPath;
-    const { rows } = await this.query<RevisionRow>(
+    const { rows } = await this.connections.query<RevisionRow>(
       `SELECT ${revisionColumns} FROM files f
        JOIN revisions r ON r.namespace = f.namespace AND r.path = f.path AND r.revision = f.current_revision
        WHERE f.namespace = $1 AND NOT f.deleted AND f.path LIKE $2 AND f.path > $3
@@ -383,7 +352,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
    */
   async sweepExpiredMarkers(): Promise<number> {
     for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
-      const result = await this.query(
+      const result = await this.connections.query(
         `UPDATE tx_markers SET committed_at = clock_timestamp() WHERE (tx_id, participant_id) IN (
            SELECT tx_id, participant_id FROM tx_markers
            WHERE participant_id = $1 AND committed_at IS NULL
@@ -394,7 +363,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     }
     let deleted = 0;
     for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
-      const result = await this.query(
+      const result = await this.connections.query(
         `DELETE FROM tx_markers WHERE (tx_id, participant_id) IN (
            SELECT tx_id, participant_id FROM tx_markers
            WHERE participant_id = $1 AND committed_at < clock_timestamp() - $2 * interval '1 millisecond'
@@ -459,10 +428,10 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.branchesOpening += 1;
     let client: pg.PoolClient;
     try {
-      client = await this.branchPool.connect();
+      client = await this.connections.branchClient();
     } catch (err) {
       this.branchesOpening -= 1;
-      throw new MetadataUnavailableError(`cannot open a connection for transaction ${txId}: ${messageOf(err)}`, { cause: err });
+      throw new MetadataUnavailableError(`cannot open a connection for transaction ${txId}: ${errorText(err)}`, { cause: err });
     }
     const gid = globalTransactionId.of(this.participantId, txId);
     // lock_timeout: a writer waits this long for a file's row, then gets a retryable conflict.
@@ -505,8 +474,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     }
     const pid = backendPidOf(client);
     opened.release(failure instanceof Error ? failure : new Error(String(failure)));
-    if (sqlState.isConnectionFailure(failure)) this.endSessionInBackground(pid, opened.logger);
-    throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${messageOf(this.unavailable(failure))}`, { cause: failure });
+    if (sqlState.isConnectionFailure(failure)) this.connections.endSessionInBackground(pid, opened.logger);
+    throw new MetadataUnavailableError(`cannot begin transaction ${txId}: ${errorText(this.connections.unavailable(failure))}`, { cause: failure });
   }
 
   /** Enters an open branch on `client` (counted against branchesMax from here on). */
@@ -578,7 +547,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
         );
       }
       logger.warn({ err }, 'prepare failed: voting no');
-      return { vote: 'no', reason: `PREPARE TRANSACTION failed: ${messageOf(answerLost ? this.unavailable(err) : err)}` };
+      return { vote: 'no', reason: `PREPARE TRANSACTION failed: ${errorText(answerLost ? this.connections.unavailable(err) : err)}` };
     }
     this.branches.delete(txId);
     branch.release();
@@ -619,22 +588,22 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   }
 
   private async rollbackPreparedIfPresent(gid: string): Promise<void> {
-    const { rowCount } = await this.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
+    const { rowCount } = await this.connections.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
     if (rowCount === 0) return;
-    await this.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`).catch((err: unknown) => {
+    await this.connections.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`).catch((err: unknown) => {
       if (sqlState.of(err) !== sqlState.undefinedObject) throw err;
     });
   }
 
   /** Marks the branch as having lost its transaction, closes its connection, and returns the error to throw. */
   private breakBranch(txId: string, branch: Extract<MetadataBranch, { kind: 'open' }>, err: unknown): Error {
-    const reason = `its PostgreSQL session failed: ${messageOf(this.unavailable(err))}`;
+    const reason = `its PostgreSQL session failed: ${errorText(this.connections.unavailable(err))}`;
     if (this.branches.get(txId) === branch) this.branches.set(txId, { kind: 'broken', logger: branch.logger, reason });
     const pid = backendPidOf(branch.client);
     branch.release(err instanceof Error ? err : new Error(String(err)));
     // the server may not know the session is gone (a blackholed link): its transaction
     // would hold the branch's row locks until idle_in_transaction_session_timeout
-    if (sqlState.isConnectionFailure(err)) this.endSessionInBackground(pid, branch.logger);
+    if (sqlState.isConnectionFailure(err)) this.connections.endSessionInBackground(pid, branch.logger);
     branch.logger.warn({ err }, 'metadata branch lost its PostgreSQL session; it can only vote no');
     return sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(reason, { cause: err }) : new TxNotActiveError(txId, reason);
   }
@@ -652,7 +621,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
    */
   private async endPrepared(statement: string, txId: string): Promise<Ending> {
     const gid = globalTransactionId.of(this.participantId, txId);
-    const client = await this.sharedClient();
+    const client = await this.connections.sharedClient();
     const pid = backendPidOf(client);
     try {
       await client.query(statement);
@@ -664,14 +633,14 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
         if (sqlState.of(err) === sqlState.undefinedObject) return { kind: 'absent' };
         if (sqlState.of(err) === sqlState.objectNotInPrerequisiteState) {
           // another session (an earlier call whose answer was lost) is ending it right now
-          throw new MetadataUnavailableError(`prepared transaction ${gid} is being ended by another session: ${messageOf(err)}`, { cause: err });
+          throw new MetadataUnavailableError(`prepared transaction ${gid} is being ended by another session: ${errorText(err)}`, { cause: err });
         }
         throw err;
       }
       client.release(err instanceof Error ? err : new Error(String(err)));
       this.logger.warn({ err, gid, pid }, 'no answer to an ending statement; ending its session to see what it did');
-      return this.onFreshConnection(async (fresh): Promise<Ending> => {
-        await this.endSession(pid, err, fresh);
+      return this.connections.onFreshConnection(async (fresh): Promise<Ending> => {
+        await this.connections.endSession(pid, err, fresh);
         const prepared = await fresh.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
         if ((prepared.rowCount ?? 0) > 0) {
           await fresh.query(statement);
@@ -683,65 +652,6 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     }
   }
 
-  /** A connection of the shared pool, with a listener for the 'error' a checked-out client emits when its session fails. */
-  private async sharedClient(): Promise<pg.PoolClient> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.sharedPool.connect();
-    } catch (err) {
-      throw this.unavailable(err);
-    }
-    const onError = (err: Error): void => this.logger.debug({ err }, 'a PostgreSQL session in use failed');
-    client.on('error', onError);
-    const release = client.release.bind(client);
-    client.release = (err?: Error | boolean) => {
-      client.removeListener('error', onError);
-      release(err);
-    };
-    return client;
-  }
-
-  /**
-   * Ends the server session `pid` of this participant, if it is still there, and waits
-   * until it is gone: whatever it was doing (a PREPARE, a COMMIT PREPARED) is then done or
-   * undone for good. An unknown pid (the session never finished its startup) ran nothing.
-   * MetadataUnavailableError when that cannot be done now.
-   */
-  private async endSession(pid: number | undefined, cause?: unknown, connection?: pg.Client): Promise<void> {
-    if (pid === undefined) return;
-    if (connection === undefined) {
-      await this.onFreshConnection((fresh) => this.endSession(pid, cause, fresh));
-      return;
-    }
-    const waitMs = Math.max(1, Math.floor(this.settings.statementTimeoutMs / 2));
-    const { rows } = await connection.query<{ ended: boolean }>(
-      `SELECT pg_terminate_backend(pid, $3) AS ended FROM pg_stat_activity
-       WHERE pid = $1 AND application_name = $2 AND datname = current_database()`,
-      [pid, this.applicationName, waitMs],
-    );
-    if (rows[0]?.ended === false) {
-      throw new MetadataUnavailableError(`PostgreSQL session ${pid}, whose answer was lost, did not end within ${waitMs} ms`, { cause });
-    }
-  }
-
-  /**
-   * Runs `use` on a new connection of its own, closed afterwards. The pools' idle
-   * connections may share the path that just lost an answer, so what that answer would
-   * have said is asked on a fresh one. Failures are MetadataUnavailableError.
-   */
-  private async onFreshConnection<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client(this.connectionOptions);
-    client.on('error', (err) => this.logger.debug({ err }, 'a fresh PostgreSQL session failed'));
-    try {
-      await client.connect();
-      return await use(client);
-    } catch (err) {
-      throw this.unavailable(err);
-    } finally {
-      await closeWithin(client, this.settings.queryTimeoutMs);
-    }
-  }
-
   /**
    * After a PREPARE TRANSACTION lost its answer: on a fresh connection, ends its session
    * (so the PREPARE cannot land later) and rolls back the prepared transaction if it was
@@ -750,8 +660,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
    */
   private async settleLostPrepare(txId: string, gid: string, pid: number | undefined, logger: Logger): Promise<void> {
     try {
-      await this.onFreshConnection(async (fresh) => {
-        await this.endSession(pid, undefined, fresh);
+      await this.connections.onFreshConnection(async (fresh) => {
+        await this.connections.endSession(pid, undefined, fresh);
         const { rowCount } = await fresh.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
         if ((rowCount ?? 0) > 0) await fresh.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`);
       });
@@ -765,35 +675,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private async resolveUnresolvedPrepare(txId: string): Promise<void> {
     const pid = this.unresolvedPrepares.get(txId);
     if (pid === undefined) return;
-    await this.endSession(pid);
+    await this.connections.endSession(pid);
     this.unresolvedPrepares.delete(txId);
-  }
-
-  private endSessionInBackground(pid: number | undefined, logger: Logger): void {
-    this.endSession(pid).catch((err: unknown) =>
-      logger.warn({ err, pid }, 'could not end the PostgreSQL session of a failed branch; the server ends it after idle_in_transaction_session_timeout'),
-    );
-  }
-
-  /** A connection-level failure as MetadataUnavailableError, saying what a query timeout means; anything else unchanged. */
-  private unavailable(err: unknown): unknown {
-    if (err instanceof MetadataUnavailableError) return err;
-    if (sqlState.isQueryTimeout(err)) {
-      return new MetadataUnavailableError(
-        `no answer from PostgreSQL within the query timeout of ${this.settings.queryTimeoutMs} ms (the link or the server is down or stalled); the session was closed`,
-        { cause: err },
-      );
-    }
-    if (err instanceof Error && /^timeout expired$|timeout exceeded when trying to connect/.test(err.message)) {
-      return new MetadataUnavailableError(`no connection to PostgreSQL within ${this.settings.connectionWaitMs} ms (the link or the server is down, stalled or busy)`, {
-        cause: err,
-      });
-    }
-    if (sqlState.of(err) === sqlState.queryCanceled) {
-      return new MetadataUnavailableError(`PostgreSQL ended the statement at the statement timeout of ${this.settings.statementTimeoutMs} ms: ${messageOf(err)}`, { cause: err });
-    }
-    if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
-    return err;
   }
 
   /** The typed error for a failed write: a lock wait past the timeout (or a deadlock) is a retryable conflict. */
@@ -805,41 +688,24 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     }
     if (code === sqlState.noFileToDelete) return new NotFoundError(`no file ${file.namespace}/${file.path} to delete`);
     if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.settings.lockTimeoutMs);
-    if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(messageOf(err), { cause: err });
+    if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(errorText(err), { cause: err });
     return err;
   }
 
   private async isPrepared(txId: string): Promise<boolean> {
-    const { rowCount } = await this.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [
+    const { rowCount } = await this.connections.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [
       globalTransactionId.of(this.participantId, txId),
     ]);
     return (rowCount ?? 0) > 0;
   }
 
   private async hasMarker(txId: string): Promise<boolean> {
-    const { rowCount } = await this.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.participantId]);
+    const { rowCount } = await this.connections.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.participantId]);
     return (rowCount ?? 0) > 0;
-  }
-
-  /**
-   * A statement on the shared pool; an unreachable server, a lost answer or the statement
-   * timeout becomes MetadataUnavailableError (retryable). The pool closes a session whose
-   * statement failed so, rather than reuse it.
-   */
-  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.sharedPool.query<R>(text, values);
-    } catch (err) {
-      throw this.unavailable(err);
-    }
   }
 
   private assertStarted(): void {
     assert(this.state.kind === 'started', `the metadata store is started (it is ${this.state.kind})`);
-  }
-
-  private async endPools(): Promise<void> {
-    await Promise.all([this.branchPool.end(), this.sharedPool.end()]);
   }
 }
 
@@ -908,27 +774,6 @@ function toRecord(row: RevisionRow): FileRevisionRecord {
     txId: row.tx_id,
     deleted: row.deleted,
   };
-}
-
-/** Ends `client` politely, or drops its socket when the server does not answer within `waitMs` (a link that lost answers). */
-async function closeWithin(client: pg.Client, waitMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, waitMs);
-  });
-  await Promise.race([client.end().catch(() => undefined), late]);
-  clearTimeout(timer);
-  client.connection.stream.destroy();
-}
-
-/** The server process of a connection (node-postgres learns it at startup; the types leave it out). */
-function backendPidOf(client: pg.ClientBase): number | undefined {
-  const pid = (client as unknown as { processID?: number | null }).processID;
-  return typeof pid === 'number' && pid > 0 ? pid : undefined;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The URL without its password, for messages. */
