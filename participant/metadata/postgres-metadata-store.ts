@@ -28,8 +28,9 @@ import { pageToken } from './page-token.js';
 import type { PostgresMetadataStoreOptions } from './postgres-metadata-store-options.js';
 import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
 import { sqlState } from './sql-state.js';
+import { TxMarkerSweep } from './tx-marker-sweep.js';
 
-type StoreState = { readonly kind: 'new' } | { readonly kind: 'started'; readonly sweepTimer: NodeJS.Timeout } | { readonly kind: 'closed' };
+type StoreState = { readonly kind: 'new' } | { readonly kind: 'started' } | { readonly kind: 'closed' };
 
 interface FileKey {
   readonly namespace: string;
@@ -68,6 +69,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly settings: MetadataStoreSettings;
   private readonly logger: Logger;
   private readonly connections: MetadataConnections;
+  private readonly sweep: TxMarkerSweep;
   /**
    * Server sessions (backend pids) whose PREPARE TRANSACTION lost its answer and could not
    * be ended yet: until one is, its PREPARE may still land, so the tx's abort ends it first.
@@ -76,7 +78,6 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly branches = new Map<string, MetadataBranch>();
   /** Branches whose connection is being set up: they count against branchesMax already. */
   private branchesOpening = 0;
-  private sweeping = false;
   private state: StoreState = { kind: 'new' };
 
   constructor(options: PostgresMetadataStoreOptions) {
@@ -84,6 +85,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.participantId = this.settings.participantId;
     this.logger = options.logger.child({ participantId: this.participantId });
     this.connections = new MetadataConnections(this.settings, this.logger);
+    this.sweep = new TxMarkerSweep(this.settings, this.connections, this.logger);
   }
 
   /**
@@ -109,10 +111,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       this.state = { kind: 'closed' };
       throw sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(`cannot start: ${errorText(err)}`, { cause: err }) : err;
     }
-    const sweepTimer = setInterval(() => void this.sweepInBackground(), this.settings.markerSweepIntervalMs);
-    sweepTimer.unref();
-    this.state = { kind: 'started', sweepTimer };
-    void this.sweepInBackground();
+    this.state = { kind: 'started' };
+    this.sweep.start();
     this.logger.info(
       {
         lockTimeoutMs: this.settings.lockTimeoutMs,
@@ -243,7 +243,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   /** Rolls back open branches and closes every connection; prepared branches stay in PostgreSQL. */
   async close(): Promise<void> {
     if (this.state.kind === 'closed') return;
-    if (this.state.kind === 'started') clearInterval(this.state.sweepTimer);
+    this.sweep.stop();
     this.state = { kind: 'closed' };
     for (const [txId, branch] of [...this.branches]) await this.rollbackBranch(txId, branch);
     await this.connections.end();
@@ -334,64 +334,12 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
 
   // ── housekeeping ───────────────────────────────────────────────────────────────────
 
-  /**
-   * Deletes marker rows committed longer ago than the retention; returns how many. A
-   * marker answers a Commit that PostgreSQL no longer has a prepared transaction for: one
-   * re-sent after a lost ack, or after a restart of either side. The coordinator re-sends
-   * only until the ack arrives, so after days nobody asks any more, and without a sweep
-   * the table would grow by a row per tx forever.
-   *
-   * The retention counts from commit, not from the marker's insert (the branch's first
-   * write, maybe days before a long doubt ends): each sweep first stamps `committed_at` on
-   * the markers it sees for the first time, and deletes only markers stamped longer ago
-   * than the retention. A marker of a branch still prepared is uncommitted, hence
-   * invisible to both statements, so it is stamped only once COMMIT PREPARED made it
-   * visible: every marker stays at least the retention after its commit (and at most one
-   * sweep interval more). Bounded per call (batches × batch size); the next sweep goes on
-   * where this one stopped.
-   */
-  async sweepExpiredMarkers(): Promise<number> {
-    for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
-      const result = await this.connections.query(
-        `UPDATE tx_markers SET committed_at = clock_timestamp() WHERE (tx_id, participant_id) IN (
-           SELECT tx_id, participant_id FROM tx_markers
-           WHERE participant_id = $1 AND committed_at IS NULL
-           LIMIT $2)`,
-        [this.participantId, limits.metadataMarkerSweepBatchMax],
-      );
-      if ((result.rowCount ?? 0) < limits.metadataMarkerSweepBatchMax) break;
-    }
-    let deleted = 0;
-    for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
-      const result = await this.connections.query(
-        `DELETE FROM tx_markers WHERE (tx_id, participant_id) IN (
-           SELECT tx_id, participant_id FROM tx_markers
-           WHERE participant_id = $1 AND committed_at < clock_timestamp() - $2 * interval '1 millisecond'
-           LIMIT $3)`,
-        [this.participantId, this.settings.markerRetentionMs, limits.metadataMarkerSweepBatchMax],
-      );
-      const count = result.rowCount ?? 0;
-      deleted += count;
-      if (count < limits.metadataMarkerSweepBatchMax) break;
-    }
-    if (deleted > 0) this.logger.info({ deleted, retentionMs: this.settings.markerRetentionMs }, 'expired tx markers deleted');
-    return deleted;
+  /** One marker-retention sweep now; returns how many markers it deleted. See TxMarkerSweep.sweepExpiredMarkers. */
+  sweepExpiredMarkers(): Promise<number> {
+    return this.sweep.sweepExpiredMarkers();
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────
-
-  private async sweepInBackground(): Promise<void> {
-    if (this.sweeping || this.state.kind !== 'started') return;
-    this.sweeping = true;
-    try {
-      await this.sweepExpiredMarkers();
-    } catch (err) {
-      // markers only accumulate until the next sweep: nothing to stop for
-      this.logger.warn({ err }, 'tx marker sweep failed; retrying at the next interval');
-    } finally {
-      this.sweeping = false;
-    }
-  }
 
   /**
    * Runs one write of the tx in its branch, inside a savepoint, so that a failed write
