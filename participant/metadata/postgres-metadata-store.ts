@@ -15,6 +15,7 @@ import {
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../resource-manager.js';
 import { applyMigrations } from './apply-migrations.js';
 import { backendPidOf } from './backend-pid-of.js';
+import { FileRevisionReads } from './file-revision-reads.js';
 import { globalTransactionId } from './global-transaction-id.js';
 import type { MetadataBranch } from './metadata-branch.js';
 import { MetadataConnections } from './metadata-connections.js';
@@ -24,7 +25,6 @@ import { metadataMigrations } from './metadata-migrations.js';
 import { MetadataStoreSettings } from './metadata-store-settings.js';
 import type { DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
 import { MetadataUnavailableError } from './metadata-unavailable-error.js';
-import { pageToken } from './page-token.js';
 import type { PostgresMetadataStoreOptions } from './postgres-metadata-store-options.js';
 import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
 import { sqlState } from './sql-state.js';
@@ -37,22 +37,8 @@ interface FileKey {
   readonly path: string;
 }
 
-interface RevisionRow {
-  readonly namespace: string;
-  readonly path: string;
-  readonly revision: string;
-  readonly sha256: string | null;
-  readonly size: string;
-  readonly content_type: string;
-  readonly created_at: Date;
-  readonly tx_id: string;
-  readonly deleted: boolean;
-}
-
 /** How a COMMIT/ROLLBACK PREPARED ended; see PostgresMetadataStore.endPrepared. */
 type Ending = { readonly kind: 'done' } | { readonly kind: 'absent' } | { readonly kind: 'endedUnanswered'; readonly committed: boolean };
-
-const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.content_type, r.created_at, r.tx_id, r.deleted';
 
 /**
  * The metadata participant's resource manager on PostgreSQL. Each branch is one
@@ -69,6 +55,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly settings: MetadataStoreSettings;
   private readonly logger: Logger;
   private readonly connections: MetadataConnections;
+  private readonly reads: FileRevisionReads;
   private readonly sweep: TxMarkerSweep;
   /**
    * Server sessions (backend pids) whose PREPARE TRANSACTION lost its answer and could not
@@ -85,6 +72,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.participantId = this.settings.participantId;
     this.logger = options.logger.child({ participantId: this.participantId });
     this.connections = new MetadataConnections(this.settings, this.logger);
+    this.reads = new FileRevisionReads(this.connections);
     this.sweep = new TxMarkerSweep(this.settings, this.connections, this.logger);
   }
 
@@ -272,64 +260,17 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   }
 
   // ── MetadataStore: committed reads ─────────────────────────────────────────────────
-  // Plain statements outside any branch: under MVCC they see committed rows only, and a
-  // prepared transaction's rows stay invisible to them until COMMIT PREPARED.
 
-  async getFile(namespace: string, path: string, revision?: number): Promise<FileRevisionRecord> {
-    const file = { namespace: metadataInput.namespace(namespace), path: metadataInput.path(path) };
-    const wanted = revision === undefined || revision === 0 ? undefined : metadataInput.count('revision', revision);
-    const { rows } =
-      wanted === undefined
-        ? await this.connections.query<RevisionRow>(
-            `SELECT ${revisionColumns} FROM files f
-             JOIN revisions r ON r.namespace = f.namespace AND r.path = f.path AND r.revision = f.current_revision
-             WHERE f.namespace = $1 AND f.path = $2 AND NOT f.deleted`,
-            [file.namespace, file.path],
-          )
-        : await this.connections.query<RevisionRow>(`SELECT ${revisionColumns} FROM revisions r WHERE r.namespace = $1 AND r.path = $2 AND r.revision = $3`, [
-            file.namespace,
-            file.path,
-            wanted,
-          ]);
-    const row = rows[0];
-    if (row === undefined) throw new NotFoundError(`no file ${file.namespace}/${file.path}${wanted === undefined ? '' : ` at revision ${wanted}`}`);
-    if (row.deleted) throw new NotFoundError(`revision ${row.revision} of ${file.namespace}/${file.path} is a deletion`);
-    return toRecord(row);
+  getFile(namespace: string, path: string, revision?: number): Promise<FileRevisionRecord> {
+    return this.reads.getFile(namespace, path, revision);
   }
 
-  async listRevisions(namespace: string, path: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
-    const file = { namespace: metadataInput.namespace(namespace), path: metadataInput.path(path) };
-    const size = metadataInput.pageSize(pageSize);
-    const before = token === '' ? undefined : pageToken.decode(token, 'revisions').beforeRevision;
-    // one row more than asked tells whether another page follows
-    const { rows } = await this.connections.query<RevisionRow>(
-      `SELECT ${revisionColumns} FROM revisions r
-       WHERE r.namespace = $1 AND r.path = $2 AND ($3::bigint IS NULL OR r.revision < $3)
-       ORDER BY r.revision DESC LIMIT $4`,
-      [file.namespace, file.path, before ?? null, size + 1],
-    );
-    const items = rows.slice(0, size).map(toRecord);
-    const last = items.at(-1);
-    const more = rows.length > size && last !== undefined;
-    return { items, nextPageToken: more ? pageToken.encode({ kind: 'revisions', beforeRevision: last.revision }) : '' };
+  listRevisions(namespace: string, path: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
+    return this.reads.listRevisions(namespace, path, pageSize, token);
   }
 
-  async listFiles(namespace: string, prefix: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
-    const ns = metadataInput.namespace(namespace);
-    const validPrefix = metadataInput.prefix(prefix);
-    const size = metadataInput.pageSize(pageSize);
-    const after = token === '' ? '' : pageToken.decode(token, 'files').afterPath;
-    const { rows } = await this.connections.query<RevisionRow>(
-      `SELECT ${revisionColumns} FROM files f
-       JOIN revisions r ON r.namespace = f.namespace AND r.path = f.path AND r.revision = f.current_revision
-       WHERE f.namespace = $1 AND NOT f.deleted AND f.path LIKE $2 AND f.path > $3
-       ORDER BY f.path LIMIT $4`,
-      [ns, `${validPrefix.replace(/[\\%_]/g, '\\$&')}%`, after, size + 1],
-    );
-    const items = rows.slice(0, size).map(toRecord);
-    const last = items.at(-1);
-    const more = rows.length > size && last !== undefined;
-    return { items, nextPageToken: more ? pageToken.encode({ kind: 'files', afterPath: last.path }) : '' };
+  listFiles(namespace: string, prefix: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
+    return this.reads.listFiles(namespace, prefix, pageSize, token);
   }
 
   // ── housekeeping ───────────────────────────────────────────────────────────────────
@@ -708,20 +649,6 @@ function isWriteFailure(err: unknown): boolean {
 function isBranchEnded(err: unknown): boolean {
   const code = sqlState.of(err);
   return code === sqlState.branchEnded || (code === sqlState.uniqueViolation && (err as pg.DatabaseError).constraint === 'tx_markers_pkey');
-}
-
-function toRecord(row: RevisionRow): FileRevisionRecord {
-  return {
-    namespace: row.namespace,
-    path: row.path,
-    revision: Number(row.revision),
-    sha256: row.sha256 ?? '',
-    size: Number(row.size),
-    contentType: row.content_type,
-    createdAtMs: row.created_at.getTime(),
-    txId: row.tx_id,
-    deleted: row.deleted,
-  };
 }
 
 /** The URL without its password, for messages. */
