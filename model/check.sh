@@ -6,6 +6,9 @@
 #   model/check.sh --mutant    Commit sent before the commit record is synced; breadth-first
 #                              search, so the counterexample is a shortest one; prints the
 #                              trail (spin -t -p) in short form; exits 0 when errors>=1
+#   model/check.sh --last-resource            last-resource mode (P1 is the last resource)
+#   model/check.sh --last-resource --mutant   … with a resolver that reads the marker instead
+#                                             of the compare-and-set; exits 0 when errors>=1
 #
 # Further -DNAME=VALUE arguments reach the model, e.g. -DMAX_C_CRASH=3 -DMAX_DROP=2.
 # Needs spin (Debian/Ubuntu package `spin`) and gcc.
@@ -14,18 +17,21 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 defines=()
 mutant=0
+last_resource=0
 for arg in "$@"; do
   case "$arg" in
     --mutant) mutant=1 ;;
+    --last-resource) last_resource=1 ;;
     -D*) defines+=("$arg") ;;
-    *) echo "usage: $0 [--mutant] [-DNAME=VALUE…]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--last-resource] [--mutant] [-DNAME=VALUE…]" >&2; exit 2 ;;
   esac
 done
+if [ "$last_resource" = 1 ]; then defines+=(-DLAST_RESOURCE); fi
 pan_flags=(-DSAFETY)
 if [ "$mutant" = 1 ]; then
   # the persist-before-speaking assertion would stop the search at the first early Commit;
   # without it spin has to find the end-to-end break of atomicity
-  defines+=(-DCOMMIT_BEFORE_LOG -DATOMICITY_ONLY)
+  if [ "$last_resource" = 1 ]; then defines+=(-DLR_READ_MARKER -DATOMICITY_ONLY); else defines+=(-DCOMMIT_BEFORE_LOG -DATOMICITY_ONLY); fi
   pan_flags+=(-DBFS)
 fi
 
@@ -62,11 +68,13 @@ if [ "${errors:-0}" != "0" ]; then
     echo "counterexample (spin -t -p; sends, receives and state changes only):"
     # mtype values count down from the last declared; the coordinator states are #defines
     spin -t -p "${defines[@]}" twophase.pml 2>&1 \
-      | grep -E '\[(toP\[[a-z]+\]!|toC!|toP\[i\]\?|toC\?|cs = |pst\[i\] = |logCommit = |logEnd = |crashes = |assert)' \
+      | grep -E '\[(toP\[[a-z0-9]+\]!|toC!|toP\[i\]\?|toC\?|cs = |pst\[i\] = |logCommit = |logEnd = |logHint = |marker = |crashes = |assert)' \
       | sed -E \
         -e 's/^ *([0-9]+):\s+proc +0 \(Coordinator:1\) twophase\.pml:[0-9]+ \(state [0-9]+\)\s+/\1 C   /' \
         -e 's/^ *([0-9]+):\s+proc +1 \(Participant:1\) twophase\.pml:[0-9]+ \(state [0-9]+\)\s+/\1 P0  /' \
         -e 's/^ *([0-9]+):\s+proc +2 \(Participant:1\) twophase\.pml:[0-9]+ \(state [0-9]+\)\s+/\1 P1  /' \
+        -e 's/!15\]/ COMMIT1P]/; s/!14\]/ RESOLVE]/; s/!13,i\]/ DONE_COMMITTED]/; s/!12,i\]/ DONE_ABORTED]/' \
+        -e 's/toC\?DONE_([A-Z]+),from/receive DONE_\1/; s/cs = 6\]/cs = COMMITTING_LAST (the last resource commits one-phase)]/; s/cs = 7\]/cs = RESOLVING (compare-and-set at the last resource)]/; s/pst\[i\] = 4\]/branch LANDING (one-phase COMMIT in the database)]/; s/marker = 1\]/marker COMMITTED]/; s/marker = 2\]/marker ABORTED]/' \
         -e 's/!11\]/ PREPARE]/; s/!10\]/ COMMIT]/; s/!9\]/ ABORT]/; s/!8,i\]/ YES]/; s/!7,i\]/ NO]/; s/!6,i\]/ ACK_COMMIT]/; s/!5,i\]/ ACK_ABORT]/; s/!4,i\]/ ASK]/; s/!3\]/ OUT_COMMITTED]/; s/!2\]/ OUT_ABORTED]/; s/!1\]/ OUT_PENDING]/' \
         -e 's/toC\?([A-Z_]+),from/receive \1/; s/toP\[i\]\?([A-Z_]+)/receive \1/' \
         -e 's/toP\[(next|from)\]/send to P/; s/toC!?/send to C/' \

@@ -30,4 +30,19 @@ describe.skipIf(!haveSpin)('Promela model checked by spin', () => {
     expect(out).toMatch(/presumed abort/);
     expect(status).toBe(0);
   });
+
+  it('in last-resource mode, never commits at one participant and aborts at the other, and no participant commits before the marker is committed', () => {
+    const { status, out } = check(['--last-resource']);
+    expect(out).toMatch(/errors=0/);
+    expect(Number(/states=(\d+)/.exec(out)?.[1])).toBeGreaterThan(50_000);
+    expect(status).toBe(0);
+  });
+
+  it('finds the counterexample when the last resource resolves by reading the marker instead of a compare-and-set', () => {
+    const { status, out } = check(['--last-resource', '--mutant']);
+    expect(out).toMatch(/errors=[1-9]/);
+    expect(out).toMatch(/LANDING/);
+    expect(out).toMatch(/receive RESOLVE/);
+    expect(status).toBe(0);
+  });
 });
