@@ -17,6 +17,7 @@ import { applyMigrations } from './apply-migrations.js';
 import { backendPidOf } from './backend-pid-of.js';
 import { FileRevisionReads } from './file-revision-reads.js';
 import { globalTransactionId } from './global-transaction-id.js';
+import { LostAnswerSettlement } from './lost-answer-settlement.js';
 import type { MetadataBranch } from './metadata-branch.js';
 import { MetadataConnections } from './metadata-connections.js';
 import { metadataFailpoints } from './metadata-failpoints.js';
@@ -26,6 +27,7 @@ import { MetadataStoreSettings } from './metadata-store-settings.js';
 import type { DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
 import { MetadataUnavailableError } from './metadata-unavailable-error.js';
 import type { PostgresMetadataStoreOptions } from './postgres-metadata-store-options.js';
+import { PreparedBranches } from './prepared-branches.js';
 import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
 import { sqlState } from './sql-state.js';
 import { TxMarkerSweep } from './tx-marker-sweep.js';
@@ -36,9 +38,6 @@ interface FileKey {
   readonly namespace: string;
   readonly path: string;
 }
-
-/** How a COMMIT/ROLLBACK PREPARED ended; see PostgresMetadataStore.endPrepared. */
-type Ending = { readonly kind: 'done' } | { readonly kind: 'absent' } | { readonly kind: 'endedUnanswered'; readonly committed: boolean };
 
 /**
  * The metadata participant's resource manager on PostgreSQL. Each branch is one
@@ -57,11 +56,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly connections: MetadataConnections;
   private readonly reads: FileRevisionReads;
   private readonly sweep: TxMarkerSweep;
-  /**
-   * Server sessions (backend pids) whose PREPARE TRANSACTION lost its answer and could not
-   * be ended yet: until one is, its PREPARE may still land, so the tx's abort ends it first.
-   */
-  private readonly unresolvedPrepares = new Map<string, number>();
+  private readonly settlement: LostAnswerSettlement;
+  private readonly preparedBranches: PreparedBranches;
   private readonly branches = new Map<string, MetadataBranch>();
   /** Branches whose connection is being set up: they count against branchesMax already. */
   private branchesOpening = 0;
@@ -72,6 +68,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.participantId = this.settings.participantId;
     this.logger = options.logger.child({ participantId: this.participantId });
     this.connections = new MetadataConnections(this.settings, this.logger);
+    this.settlement = new LostAnswerSettlement(this.settings, this.connections);
+    this.preparedBranches = new PreparedBranches(this.settings, this.connections, this.settlement, this.logger);
     this.reads = new FileRevisionReads(this.connections);
     this.sweep = new TxMarkerSweep(this.settings, this.connections, this.logger);
   }
@@ -127,19 +125,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       await this.abort(txId);
       abortedLeftovers += 1;
     }
-    const { rows } = await this.connections.query<{ gid: string; prepared: Date }>(
-      'SELECT gid, prepared FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1) ORDER BY prepared',
-      [globalTransactionId.prefix(this.participantId)],
-    );
-    const prepared: { txId: string; preparedAtMs: number }[] = [];
-    for (const row of rows) {
-      const txId = globalTransactionId.txIdOf(this.participantId, row.gid);
-      if (txId === undefined) {
-        this.logger.warn({ gid: row.gid }, 'a prepared transaction under our gid prefix names no valid tx id; left alone');
-        continue;
-      }
-      prepared.push({ txId, preparedAtMs: row.prepared.getTime() });
-    }
+    const prepared = await this.preparedBranches.recover();
     this.logger.info({ prepared: prepared.length, abortedLeftovers }, 'metadata branches recovered');
     return { prepared, abortedLeftovers };
   }
@@ -155,7 +141,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const problem = txIdProblem(txId);
     if (problem !== undefined) return { vote: 'no', reason: `unknown branch: ${problem}` };
     const branch = this.branches.get(txId);
-    if (branch === undefined) return this.voteWithoutBranch(txId);
+    if (branch === undefined) return this.preparedBranches.vote(txId);
     switch (branch.kind) {
       case 'broken':
         this.branches.delete(txId);
@@ -182,25 +168,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       const detail = branch.kind === 'open' ? 'the branch never prepared (its transaction is still open)' : `the branch never prepared: ${branch.reason}`;
       throw new BranchNotCommittedError(txId, this.participantId, detail);
     }
-    await this.resolveUnresolvedPrepare(txId);
-    const gid = globalTransactionId.of(this.participantId, txId);
-    await metadataFailpoints.beforeCommitPrepared.hit();
-    const ended = await this.endPrepared(`COMMIT PREPARED ${globalTransactionId.literal(gid)}`, txId);
-    if (ended.kind !== 'done') {
-      if (ended.kind === 'endedUnanswered' ? ended.committed : await this.hasMarker(txId)) {
-        if (ended.kind === 'absent') this.logger.info({ txId, gid }, 'commit repeated: the marker shows the branch committed');
-        else this.logger.warn({ txId, gid }, 'the answer to COMMIT PREPARED was lost; its session was ended, and the marker shows the branch committed');
-        return { alreadyCommitted: ended.kind === 'absent' };
-      }
-      throw new BranchNotCommittedError(
-        txId,
-        this.participantId,
-        `PostgreSQL has no prepared transaction ${gid} and no marker row shows it committed (never prepared, rolled back, or committed longer ago than the marker retention)`,
-      );
-    }
-    await metadataFailpoints.afterCommitPrepared.hit();
-    this.logger.debug({ txId, gid }, 'branch committed (commitPrepared)');
-    return { alreadyCommitted: false };
+    return this.preparedBranches.commit(txId);
   }
 
   /** ROLLBACK of an open branch, ROLLBACK PREPARED of a prepared one; nothing to do for an unknown one. */
@@ -212,20 +180,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       await this.rollbackBranch(txId, branch);
       return { alreadyAborted: false };
     }
-    await this.resolveUnresolvedPrepare(txId);
-    const gid = globalTransactionId.of(this.participantId, txId);
-    await metadataFailpoints.beforeRollbackPrepared.hit();
-    const ended = await this.endPrepared(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`, txId);
-    if (ended.kind !== 'done') {
-      // nothing can be undone any more; the error log is the alarm (a lost decision log, a protocol bug)
-      if (ended.kind === 'endedUnanswered' ? ended.committed : await this.hasMarker(txId)) {
-        this.logger.error({ txId, gid }, 'abort asked for a branch that committed: atomicity is broken for this tx');
-      }
-      return { alreadyAborted: ended.kind === 'absent' };
-    }
-    await metadataFailpoints.afterRollbackPrepared.hit();
-    this.logger.debug({ txId, gid }, 'branch aborted (rollbackPrepared)');
-    return { alreadyAborted: false };
+    return this.preparedBranches.abort(txId);
   }
 
   /** Rolls back open branches and closes every connection; prepared branches stay in PostgreSQL. */
@@ -428,7 +383,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       if (err instanceof AssertionError) throw err;
       if (answerLost) {
         // the PREPARE may have been carried out, or may still be: a no vote must leave nothing behind
-        await this.settleLostPrepare(txId, gid, pid, logger);
+        await this.settlement.settlePrepare(txId, gid, pid, logger);
       } else {
         // a refused PREPARE leaves no prepared transaction; this only makes sure of it
         await this.rollbackPreparedIfPresent(gid).catch((cleanupErr: unknown) =>
@@ -443,16 +398,6 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     await metadataFailpoints.afterPrepareTransaction.hit();
     logger.debug({ gid, writes: branch.writes }, 'metadata branch prepared: voting yes');
     return { vote: 'yes' };
-  }
-
-  private async voteWithoutBranch(txId: string): Promise<PrepareVote> {
-    // a PREPARE whose answer was lost may yet land: that branch already voted no
-    if (this.unresolvedPrepares.has(txId)) return { vote: 'no', reason: 'an earlier PREPARE TRANSACTION of this branch lost its answer' };
-    if (await this.isPrepared(txId)) {
-      this.logger.child({ txId }).info('prepare repeated: the branch is already prepared');
-      return { vote: 'yes' };
-    }
-    return { vote: 'no', reason: 'unknown branch: no work of this tx is open or prepared here (never started, aborted, or lost with its connection)' };
   }
 
   private async rollbackBranch(txId: string, branch: MetadataBranch): Promise<void> {
@@ -497,77 +442,6 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     return sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(reason, { cause: err }) : new TxNotActiveError(txId, reason);
   }
 
-  /**
-   * Runs COMMIT PREPARED or ROLLBACK PREPARED of `txId`'s gid on a shared connection:
-   * `done`, or `absent` when PostgreSQL has no such prepared transaction. When the answer
-   * is lost (a query timeout, a broken connection) the statement may have been carried
-   * out, or may still be running: on a fresh connection (the pool's idle ones may share
-   * the failed path), that session is ended and waited for, then pg_prepared_xacts tells.
-   * Still prepared: the statement runs again there (`done`). Gone: `endedUnanswered`, with
-   * whether the marker shows the branch committed. Whatever cannot be settled so is
-   * MetadataUnavailableError, and the caller's retry (phase 2 is retried until acked)
-   * begins again.
-   */
-  private async endPrepared(statement: string, txId: string): Promise<Ending> {
-    const gid = globalTransactionId.of(this.participantId, txId);
-    const client = await this.connections.sharedClient();
-    const pid = backendPidOf(client);
-    try {
-      await client.query(statement);
-      client.release();
-      return { kind: 'done' };
-    } catch (err) {
-      if (!sqlState.isConnectionFailure(err)) {
-        client.release();
-        if (sqlState.of(err) === sqlState.undefinedObject) return { kind: 'absent' };
-        if (sqlState.of(err) === sqlState.objectNotInPrerequisiteState) {
-          // another session (an earlier call whose answer was lost) is ending it right now
-          throw new MetadataUnavailableError(`prepared transaction ${gid} is being ended by another session: ${errorText(err)}`, { cause: err });
-        }
-        throw err;
-      }
-      client.release(err instanceof Error ? err : new Error(String(err)));
-      this.logger.warn({ err, gid, pid }, 'no answer to an ending statement; ending its session to see what it did');
-      return this.connections.onFreshConnection(async (fresh): Promise<Ending> => {
-        await this.connections.endSession(pid, err, fresh);
-        const prepared = await fresh.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
-        if ((prepared.rowCount ?? 0) > 0) {
-          await fresh.query(statement);
-          return { kind: 'done' };
-        }
-        const marker = await fresh.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.participantId]);
-        return { kind: 'endedUnanswered', committed: (marker.rowCount ?? 0) > 0 };
-      });
-    }
-  }
-
-  /**
-   * After a PREPARE TRANSACTION lost its answer: on a fresh connection, ends its session
-   * (so the PREPARE cannot land later) and rolls back the prepared transaction if it was
-   * carried out. When that cannot be done now, the session is remembered and the tx's
-   * abort (which always follows a no vote) does it first.
-   */
-  private async settleLostPrepare(txId: string, gid: string, pid: number | undefined, logger: Logger): Promise<void> {
-    try {
-      await this.connections.onFreshConnection(async (fresh) => {
-        await this.connections.endSession(pid, undefined, fresh);
-        const { rowCount } = await fresh.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
-        if ((rowCount ?? 0) > 0) await fresh.query(`ROLLBACK PREPARED ${globalTransactionId.literal(gid)}`);
-      });
-    } catch (err) {
-      logger.warn({ err, pid }, 'could not settle a prepare whose answer was lost; the abort will, ending its session first');
-      if (pid !== undefined && this.unresolvedPrepares.size < this.settings.branchesMax) this.unresolvedPrepares.set(txId, pid);
-    }
-  }
-
-  /** Before a commit or an abort of `txId`: a session whose PREPARE lost its answer is ended first, so that PREPARE cannot land later. */
-  private async resolveUnresolvedPrepare(txId: string): Promise<void> {
-    const pid = this.unresolvedPrepares.get(txId);
-    if (pid === undefined) return;
-    await this.connections.endSession(pid);
-    this.unresolvedPrepares.delete(txId);
-  }
-
   /** The typed error for a failed write: a lock wait past the timeout (or a deadlock) is a retryable conflict. */
   private writeFailure(err: unknown, file: FileKey): unknown {
     const code = sqlState.of(err);
@@ -579,18 +453,6 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.settings.lockTimeoutMs);
     if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(errorText(err), { cause: err });
     return err;
-  }
-
-  private async isPrepared(txId: string): Promise<boolean> {
-    const { rowCount } = await this.connections.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [
-      globalTransactionId.of(this.participantId, txId),
-    ]);
-    return (rowCount ?? 0) > 0;
-  }
-
-  private async hasMarker(txId: string): Promise<boolean> {
-    const { rowCount } = await this.connections.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.participantId]);
-    return (rowCount ?? 0) > 0;
   }
 
   private assertStarted(): void {
