@@ -41,8 +41,8 @@ export const decisionLogSyncSites = [
   'log.dir.create-segment',
   /** The log directory, after each segment deleted from it, so deletions reach the disk oldest first. */
   'log.dir.delete-segment',
-  /** Each parent of a log directory that `open` created: the new directory's name. */
-  'log.parent-dir.create-log-dir',
+  /** The log directory and each of its parents, on every open (names an earlier, killed process created). */
+  'log.dirs.open',
 ] as const;
 
 export type DecisionLogSyncSite = (typeof decisionLogSyncSites)[number];
@@ -353,14 +353,19 @@ export class FileDecisionLog implements DecisionLog {
     return seqs;
   }
 
-  /** Creates the log directory; a directory that was missing is durable only once its parent is synced. */
+  /**
+   * Creates the log directory and makes it durable, on every open: the directory itself
+   * (the names of its segments) and every parent up to the root (its own name). An open or
+   * a rotation killed between creating a file or directory and syncing its parent leaves
+   * names that later opens find existing and would never sync: a power loss would then take
+   * a segment, or the whole log, with records the log had acknowledged as durable (both
+   * found by the simulator). A few directory syncs per start.
+   */
   private async ensureDir(): Promise<void> {
-    const created = await this.fs.mkdir(this.dir, { recursive: true });
-    if (created === undefined) return;
-    for (let dir = this.dir; ; dir = path.dirname(dir)) {
-      const parent = path.dirname(dir);
-      await this.syncDir(parent, 'log.parent-dir.create-log-dir');
-      if (dir === path.resolve(created) || parent === dir) return;
+    await this.fs.mkdir(this.dir, { recursive: true });
+    for (let dir = path.resolve(this.dir); ; dir = path.dirname(dir)) {
+      await this.syncDir(dir, 'log.dirs.open');
+      if (path.dirname(dir) === dir) return;
     }
   }
 

@@ -402,7 +402,7 @@ const caught = (scenario: Scenario): Row => ({ kind: 'caught', scenario });
 const table: Record<Site, Row> = {
   'log.segment.datasync': caught(scenarios.syncedCommitSurvives),
   'log.dir.create-segment': caught(scenarios.syncedCommitSurvives),
-  'log.parent-dir.create-log-dir': caught(scenarios.syncedCommitSurvives),
+  'log.dirs.open': caught(scenarios.syncedCommitSurvives),
   'log.segment.rotate': caught(scenarios.appendOrderAcrossSegments),
   'log.segment.close': caught(scenarios.closeFlushes),
   'log.segment.replay': caught(scenarios.replayedIsDurable),

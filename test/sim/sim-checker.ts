@@ -40,6 +40,11 @@ export class SimChecker {
   readonly holders = new Map<string, BranchHolder>();
   /** Txs a heuristic rollback damaged. */
   damagedCount = 0;
+  /**
+   * Reads the coordinator's disk: the participants of `txId`'s commit record if a power
+   * loss now would leave it (the ground truth of the commit point, not the log's word).
+   */
+  durableCommitOf: (txId: string) => readonly string[] | undefined = () => undefined;
 
   constructor(
     private readonly w: SimWorld,
@@ -122,8 +127,14 @@ export class SimChecker {
     g.damaged = true;
   }
 
+  /** Learns from the disk whether the commit record became durable since the last look. */
+  private refresh(g: TxGhost): void {
+    if (g.durableCommit === undefined) g.durableCommit = this.durableCommitOf(g.txId);
+  }
+
   private check(g: TxGhost, why: string): void {
     if (g.damaged) return;
+    this.refresh(g);
     const committed = g.committedAt.size > 0 || g.told === 'committed' || g.durableCommit !== undefined;
     if (!committed) return;
     const tx = g.txId;
@@ -152,6 +163,7 @@ export class SimChecker {
   finalCheck(): void {
     for (const g of this.ghosts.values()) {
       if (g.damaged) continue;
+      this.refresh(g);
       const tx = g.txId;
       if (g.wantsOutcome) this.violation(`${tx}: the client never learned the outcome of its Commit [liveness]`);
       const committed = g.committedAt.size > 0 || g.told === 'committed' || g.durableCommit !== undefined;

@@ -7,7 +7,10 @@ import type { LogRecord } from '../../coordinator/protocol/log-record.js';
 import { step } from '../../coordinator/protocol/step.js';
 import { silentLogger } from '../../lib/logger/logger.js';
 import { SimClock } from './sim-clock.js';
-import type { SimDecisionLog } from './sim-decision-log.js';
+import { FileDecisionLog } from '../../coordinator/log/file-decision-log.js';
+import { readFrames } from '../../coordinator/log/read-frames.js';
+import type { SimChecker } from './sim-checker.js';
+import type { InFlightFate, SimDisk, SimDiskView } from './sim-disk.js';
 import type { Endpoint, Request, Response, SimNetwork } from './sim-network.js';
 import type { MutantName } from './sim-options.js';
 import { describeCoordinatorEffect, describeCoordinatorInput } from './sim-trace.js';
@@ -30,7 +33,13 @@ export interface SimCoordinatorOptions {
   readonly newTxId: () => string;
   /** Called after every step and every event of this process, to inject a crash at that point. */
   readonly afterStep: () => void;
+  /** FileDecisionLog's `reclaimDelayMs`. */
+  readonly logReclaimDelayMs: number;
+  /** FileDecisionLog's `segmentBytesMax`: small, so runs rotate and reclaim segments. */
+  readonly logSegmentBytesMax: number;
 }
+
+const logDir = '/coordinator/log';
 
 /**
  * The coordinator process: the production `CoordinatorRuntime` on the simulator's clock,
@@ -47,22 +56,59 @@ export class SimCoordinatorHost implements Endpoint {
   runtime: CoordinatorRuntime | undefined;
   private serving = false;
   private clock: SimClock | undefined;
+  private view: SimDiskView | undefined;
+  /** Mutant (c): commit records "reclaimed" once synced; they vanish from every later replay. */
+  private readonly reclaimed = new Set<string>();
+  private durableCache: { version: number; records: LogRecord[] } | undefined;
 
   constructor(
     private readonly w: SimWorld,
     private readonly net: SimNetwork,
-    readonly log: SimDecisionLog,
+    /** The coordinator machine's disk: FileDecisionLog runs on it, with its page cache. */
+    readonly disk: SimDisk,
+    private readonly checker: SimChecker,
     private readonly o: SimCoordinatorOptions,
   ) {}
+
+  /** The log records a power loss now would leave (the ground truth of the commit point). */
+  durableRecords(): readonly LogRecord[] {
+    if (this.durableCache?.version === this.disk.durableVersion) return this.durableCache.records;
+    const records: LogRecord[] = [];
+    const files = this.disk.durableFiles(logDir);
+    if (files !== undefined) {
+      for (const name of [...files.keys()].sort()) records.push(...readFrames(files.get(name)!).records.filter((r) => !this.reclaimed.has(r.txId)));
+    }
+    this.durableCache = { version: this.disk.durableVersion, records };
+    return records;
+  }
+
+  /** The participants of `txId`'s commit record if it is durable now. */
+  durableCommitOf(txId: string): readonly string[] | undefined {
+    for (const r of this.durableRecords()) if (r.kind === 'commit' && r.txId === txId) return r.participants;
+    return undefined;
+  }
 
   /** Starts a new incarnation; resolves once it serves (or died starting). */
   async start(): Promise<void> {
     this.up = true;
     const incarnation = ++this.incarnation;
     const clock = (this.clock = new SimClock(this.w, this.o.skewMs));
+    const view = (this.view = this.disk.view());
+    const fileLog = new FileDecisionLog({
+      dir: logDir,
+      fs: view,
+      nowMs: () => clock.now(),
+      reclaimDelayMs: this.o.logReclaimDelayMs,
+      segmentBytesMax: this.o.logSegmentBytesMax,
+      recordBytesMax: 256,
+      logger: simLogger,
+      onFatal: (err) => {
+        if (view.alive) this.checker.violation(`the decision log failed: ${err.message}`);
+      },
+    });
     const runtime = new CoordinatorRuntime({
       config: this.o.config,
-      log: new SimDecisionLogAdapter(this.log, this.o.mutant === 'reclaimBeforeAcks'),
+      log: this.o.mutant === 'reclaimBeforeAcks' ? new ReclaimsOnSync(fileLog, this.reclaimed) : fileLog,
       connector: new SimParticipantConnector(this.net, this.node, clock, this.o.participantNodes, this.o.phase2CallTimeoutMs),
       logger: simLogger,
       clock,
@@ -75,13 +121,15 @@ export class SimCoordinatorHost implements Endpoint {
     if (incarnation === this.incarnation) this.serving = true;
   }
 
-  crash(machine: boolean, torn: boolean): void {
+  /** A process crash (kill -9: the page cache stays) or a machine crash (power loss: only what was synced stays). */
+  crash(machine: boolean, torn: boolean, inFlight: InFlightFate = 'random'): void {
     this.up = false;
     this.serving = false;
     this.incarnation++;
     this.clock?.kill();
     this.runtime = undefined;
-    this.log.crash(machine, torn);
+    if (machine) this.disk.powerLoss({ tornTails: torn });
+    else this.view?.kill(inFlight);
   }
 
   handle(req: Request, respond: (res: Response) => void): void {
@@ -141,32 +189,28 @@ function publishEarly(e: Extract<CoordinatorEffect, { kind: 'commitLastResource'
   return e.participants.filter((p) => p !== e.to).map((to) => ({ kind: 'sendDecision', txId: e.txId, to, decision: 'commit' }));
 }
 
-/** SimDecisionLog behind the real `DecisionLog` interface. */
-class SimDecisionLogAdapter implements DecisionLog {
+/** Mutant (c): the real log, except that a commit record is "reclaimed" as soon as it is synced, before any ack. */
+class ReclaimsOnSync implements DecisionLog {
   constructor(
-    private readonly log: SimDecisionLog,
-    /** Mutant (c): a commit record is reclaimed as soon as it is synced, before any ack. */
-    private readonly reclaimOnSync: boolean,
+    private readonly log: DecisionLog,
+    private readonly reclaimed: Set<string>,
   ) {}
 
-  open(): Promise<ReplayResult> {
-    return Promise.resolve({ records: this.log.open(), truncatedBytes: 0 });
+  async open(): Promise<ReplayResult> {
+    const replay = await this.log.open();
+    return { ...replay, records: replay.records.filter((r) => !this.reclaimed.has(r.txId)) };
   }
 
-  append(record: LogRecord, options: { sync: boolean }): Promise<void> {
-    return new Promise((resolve) => {
-      this.log.append(record, options.sync, () => {
-        if (this.reclaimOnSync && record.kind === 'commit') this.log.dropCommit(record.txId);
-        resolve();
-      });
-    });
+  async append(record: LogRecord, options: { sync: boolean }): Promise<void> {
+    await this.log.append(record, options);
+    if (options.sync && record.kind === 'commit') this.reclaimed.add(record.txId);
   }
 
   stats(): DecisionLogStats {
-    return { appends: 0, syncedCommits: 0, syncs: 0, writes: 0, segments: 0, segmentsDeleted: 0 };
+    return this.log.stats();
   }
 
   close(): Promise<void> {
-    return Promise.resolve();
+    return this.log.close();
   }
 }

@@ -182,6 +182,7 @@ export class SimDisk {
   private readonly liveViews = new Set<SimDiskView>();
   private ignored = new Set<string>();
   private readonly syncCounts = new Map<string, number>();
+  private version = 0;
 
   constructor(
     readonly world: SimDiskWorld,
@@ -219,6 +220,7 @@ export class SimDisk {
    * once through new views.
    */
   powerLoss(options: PowerLossOptions = {}): void {
+    this.version++;
     for (const view of [...this.liveViews]) view.kill('lost');
     const writeBack = options.writeBack ?? 0;
     const survives =
@@ -249,6 +251,7 @@ export class SimDisk {
    * a test's starting state. Call it with no sync in flight.
    */
   syncEverything(): void {
+    this.version++;
     for (const dir of this.dirtyDirs) {
       dir.undo.clear();
       dir.syncApplied = ++dir.syncsIssued;
@@ -259,6 +262,30 @@ export class SimDisk {
       file.syncApplied = ++file.syncsIssued;
     }
     this.dirtyFiles.clear();
+  }
+
+  /** Bumped whenever what a power loss would leave changes: lets a reader cache what it derived from `durableFiles`. */
+  get durableVersion(): number {
+    return this.version;
+  }
+
+  /**
+   * What a power loss now would leave of directory `dirPath`: each file in it by name,
+   * with its durable bytes; undefined when the directory itself would not survive.
+   */
+  durableFiles(dirPath: string): Map<string, Buffer> | undefined {
+    let node: SimNode | undefined = this.root;
+    for (const name of components(dirPath)) {
+      if (node?.kind !== 'dir') return undefined;
+      node = durableChild(node, name);
+    }
+    if (node?.kind !== 'dir') return undefined;
+    const files = new Map<string, Buffer>();
+    for (const name of new Set([...node.entries.keys(), ...node.undo.keys()])) {
+      const child = durableChild(node, name);
+      if (child?.kind === 'file') files.set(name, child.durable.data.subarray(0, child.durable.length));
+    }
+    return files;
   }
 
   /** @internal A view's end. */
@@ -390,6 +417,7 @@ export class SimDisk {
       const snapshot = this.snapshot(node);
       return () => {
         if (seq < node.syncApplied) return;
+        this.version++;
         node.syncApplied = seq;
         node.durable = snapshot;
         if (node.data === snapshot.data && node.length === snapshot.length) this.dirtyFiles.delete(node);
@@ -398,6 +426,7 @@ export class SimDisk {
     const entries = [...node.undo.keys()].map((name) => [name, node.entries.get(name)] as const);
     return () => {
       if (seq < node.syncApplied) return;
+      this.version++;
       node.syncApplied = seq;
       for (const [name, value] of entries) {
         if (node.entries.get(name) === value) node.undo.delete(name);
@@ -757,4 +786,9 @@ class SimHandle implements FileSystemHandle {
     if (this.node.kind !== 'file') throw fsError('EISDIR', syscall, this.filePath);
     return this.node;
   }
+}
+
+/** The entry `name` of `dir` as a power loss would leave it. */
+function durableChild(dir: SimDir, name: string): SimNode | undefined {
+  return dir.undo.has(name) ? dir.undo.get(name) : dir.entries.get(name);
 }

@@ -91,8 +91,9 @@ export interface SimOptions {
   /** Simulated time after the faults heal within which every tx must be finished. */
   readonly livenessBoundMs?: number | undefined;
   /**
-   * The log makes replayed records durable on open. FileDecisionLog does so only when it
-   * truncated a torn tail; `true` models the fix of that gap (see the README of test/sim).
+   * FileDecisionLog makes the records it replays durable on open (the fix of a bug the
+   * simulator found, a8e623e). `false` brings the bug back: that fdatasync
+   * (`log.segment.replay`) is ignored by the coordinator's simulated disk.
    */
   readonly logSyncsOnOpen?: boolean | undefined;
   /**
@@ -183,7 +184,7 @@ export const calmScenario: Partial<Scenario> = {
  * does the same by hand.
  */
 export const fixedBugs = {
-  /** FileDecisionLog.open did not sync an intact tail it replayed (fixed in a8e623e). */
+  /** FileDecisionLog.open did not sync an intact tail it replayed (fixed in a8e623e): its fdatasync ignored. */
   'replay-unsynced': { logSyncsOnOpen: false },
   /**
    * The log reclaimed ended segments at once and the client trusted any presumed abort, so a

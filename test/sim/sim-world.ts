@@ -111,6 +111,27 @@ export class SimWorld {
     }
   }
 
+  /** Runs events until `work` settles (or `untilMs`); resolves with whether it settled. */
+  async runUntil(work: Promise<unknown>, untilMs: number): Promise<boolean> {
+    let settled = false;
+    work.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await settle();
+    const queue = this.queue;
+    while (!settled) {
+      if (queue.peekTime() > untilMs) return false;
+      const event = queue.pop();
+      if (event === undefined) return false;
+      this.nowMs = event.atMs;
+      this.stats.events++;
+      event.run();
+      await settle();
+    }
+    return true;
+  }
+
   stop(): void {
     this.stopped = true;
   }
