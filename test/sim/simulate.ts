@@ -304,8 +304,10 @@ function leftovers(coordinator: SimCoordinatorHost, participants: readonly SimPa
 async function finalRecoveryCheck(coordinator: SimCoordinatorHost, participants: readonly SimParticipantHost[], checker: SimChecker, w: SimWorld): Promise<void> {
   const damaged = (txId: string): boolean => checker.ghosts.get(txId)?.damaged === true;
   // what a restart re-drives (ends are appended unsynced: the page cache is what a process restart reads)
-  // writes in flight finish (an END is appended unsynced, and losing it to the crash would
-  // only cost a redundant re-drive, which is allowed): what is checked is what was left
+  // a clean stop first: it flushes the log's queue (an END is appended unsynced, and losing
+  // it to a crash only costs a redundant re-drive, which is allowed); what is checked is
+  // that nothing is left to re-drive once the appends made have landed
+  if (coordinator.runtime !== undefined) await w.runUntil(coordinator.runtime.stop(), w.nowMs + 5_000);
   coordinator.crash(false, false, 'done');
   // a restart replays the log from the disk: the world runs until it serves
   if (!(await w.runUntil(coordinator.start(), w.nowMs + 5_000))) {
