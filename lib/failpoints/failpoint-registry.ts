@@ -8,7 +8,8 @@ import { assert, assertNever } from '../assert/assert.js';
 import type { Failpoint } from './failpoint.js';
 import type { FailpointAction, FailpointFault, FailpointTrigger } from './failpoint-action.js';
 import { FailpointError } from './failpoint-error.js';
-import { failpointNameLengthMax, failpointNamePattern } from './failpoint-grammar.js';
+import { limits } from '../limits/limits.js';
+import { failpointNamePattern } from './failpoint-grammar.js';
 import { checkFailpointSpec, type FailpointSpec, parseFailpointSpec } from './failpoint-spec.js';
 import { UnknownFailpointError } from './unknown-failpoint-error.js';
 import { UnsafeFailpointError } from './unsafe-failpoint-error.js';
@@ -69,7 +70,7 @@ export class FailpointRegistry {
    */
   define(name: string, description: string, options: DefineOptions = {}): Failpoint {
     assert(
-      name.length <= failpointNameLengthMax && failpointNamePattern.test(name),
+      name.length <= limits.failpointNameLengthMax && failpointNamePattern.test(name),
       `failpoint name ${JSON.stringify(name)} is lowercase words joined by "." and "-"`,
     );
     assert(!this.#defined.has(name), `failpoint ${name} is defined once`);

@@ -5,12 +5,8 @@
  */
 import { assertNever } from '../assert/assert.js';
 import type { FailpointAction, FailpointTrigger } from './failpoint-action.js';
-import {
-  failpointDelayMsMax,
-  failpointNameLengthMax,
-  failpointNamePattern,
-  failpointNthMax,
-} from './failpoint-grammar.js';
+import { limits } from '../limits/limits.js';
+import { failpointNamePattern } from './failpoint-grammar.js';
 import { FailpointSpecError } from './failpoint-spec-error.js';
 
 export interface FailpointSpec {
@@ -134,8 +130,8 @@ function parseTrigger(item: string, text: string): FailpointTrigger {
 }
 
 function checkName(item: string, name: string): void {
-  if (name.length > failpointNameLengthMax) {
-    throw new FailpointSpecError(item, `name longer than ${failpointNameLengthMax} characters`);
+  if (name.length > limits.failpointNameLengthMax) {
+    throw new FailpointSpecError(item, `name longer than ${limits.failpointNameLengthMax} characters`);
   }
   if (!failpointNamePattern.test(name)) {
     throw new FailpointSpecError(
@@ -146,8 +142,8 @@ function checkName(item: string, name: string): void {
 }
 
 function checkDelayMs(item: string, ms: number): void {
-  if (!Number.isInteger(ms) || ms < 0 || ms > failpointDelayMsMax) {
-    throw new FailpointSpecError(item, `delay must be whole milliseconds 0..${failpointDelayMsMax}`);
+  if (!Number.isInteger(ms) || ms < 0 || ms > limits.failpointDelayMsMax) {
+    throw new FailpointSpecError(item, `delay must be whole milliseconds 0..${limits.failpointDelayMsMax}`);
   }
 }
 
@@ -156,8 +152,8 @@ function checkTrigger(item: string, trigger: FailpointTrigger): void {
     case 'always':
       return;
     case 'nth':
-      if (!Number.isInteger(trigger.n) || trigger.n < 1 || trigger.n > failpointNthMax) {
-        throw new FailpointSpecError(item, `hit number must be a whole number 1..${failpointNthMax}`);
+      if (!Number.isInteger(trigger.n) || trigger.n < 1 || trigger.n > limits.failpointNthMax) {
+        throw new FailpointSpecError(item, `hit number must be a whole number 1..${limits.failpointNthMax}`);
       }
       return;
     case 'probability':

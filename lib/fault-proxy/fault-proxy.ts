@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { assert, assertNever } from '../assert/assert.js';
 import { silentLogger } from '../logger/logger.js';
 import type { DirectionCounters, QueueGauge } from './delayed-pipe.js';
-import { faultProxyLimits } from './fault-proxy-limits.js';
+import { limits } from '../limits/limits.js';
 import { FaultProxyListenError } from './fault-proxy-listen-error.js';
 import type { FaultProxyStats } from './fault-proxy-stats.js';
 import type { Partition } from './partition.js';
@@ -25,7 +25,7 @@ export interface FaultProxyOptions {
   readonly listenHost?: string;
   /** Default 0: the system picks a free port, which `start` returns. */
   readonly listenPort?: number;
-  /** Bytes one direction of one connection may queue; see `faultProxyLimits.queuedBytesMaxDefault`. */
+  /** Bytes one direction of one connection may queue; see `limits.faultProxyQueuedBytesMaxDefault`. */
   readonly queuedBytesMax?: number;
   /** Connections carried at once; more are reset at accept. */
   readonly connectionsMax?: number;
@@ -73,22 +73,21 @@ export class FaultProxy {
   private readonly gauge: QueueGauge = { bytes: 0, bytesPeak: 0 };
 
   constructor(private readonly options: FaultProxyOptions) {
-    const limits = faultProxyLimits;
-    assert(options.name.length > 0 && options.name.length <= limits.nameLengthMax, `fault proxy name has 1..${limits.nameLengthMax} characters`);
+    assert(options.name.length > 0 && options.name.length <= limits.faultProxyNameLengthMax, `fault proxy name has 1..${limits.faultProxyNameLengthMax} characters`);
     assert(isPort(options.targetPort) && options.targetPort > 0, `fault proxy ${options.name}: targetPort is 1..65535`);
     this.name = options.name;
     this.listenHost = options.listenHost ?? '127.0.0.1';
     this.listenPort = options.listenPort ?? 0;
     assert(isPort(this.listenPort), `fault proxy ${this.name}: listenPort is 0..65535`);
-    this.queuedBytesMax = options.queuedBytesMax ?? limits.queuedBytesMaxDefault;
+    this.queuedBytesMax = options.queuedBytesMax ?? limits.faultProxyQueuedBytesMaxDefault;
     assert(
-      Number.isSafeInteger(this.queuedBytesMax) && this.queuedBytesMax >= limits.queuedBytesMaxMin && this.queuedBytesMax <= limits.queuedBytesMaxMax,
-      `fault proxy ${this.name}: queuedBytesMax is ${limits.queuedBytesMaxMin}..${limits.queuedBytesMaxMax}`,
+      Number.isSafeInteger(this.queuedBytesMax) && this.queuedBytesMax >= limits.faultProxyQueuedBytesMaxMin && this.queuedBytesMax <= limits.faultProxyQueuedBytesMaxMax,
+      `fault proxy ${this.name}: queuedBytesMax is ${limits.faultProxyQueuedBytesMaxMin}..${limits.faultProxyQueuedBytesMaxMax}`,
     );
-    this.connectionsMax = options.connectionsMax ?? limits.connectionsMaxDefault;
+    this.connectionsMax = options.connectionsMax ?? limits.faultProxyConnectionsMaxDefault;
     assert(
-      Number.isSafeInteger(this.connectionsMax) && this.connectionsMax >= 1 && this.connectionsMax <= limits.connectionsMaxMax,
-      `fault proxy ${this.name}: connectionsMax is 1..${limits.connectionsMaxMax}`,
+      Number.isSafeInteger(this.connectionsMax) && this.connectionsMax >= 1 && this.connectionsMax <= limits.faultProxyConnectionsMaxMax,
+      `fault proxy ${this.name}: connectionsMax is 1..${limits.faultProxyConnectionsMaxMax}`,
     );
     this.logger = (options.logger ?? silentLogger()).child({ faultProxy: this.name });
   }
@@ -140,7 +139,7 @@ export class FaultProxy {
    * effect once the chunks already in flight are delivered. 0 removes the delay.
    */
   setDelay(ms: number): void {
-    assert(Number.isFinite(ms) && ms >= 0 && ms <= faultProxyLimits.delayMsMax, `fault proxy ${this.name}: delay is 0..${faultProxyLimits.delayMsMax} ms, got ${ms}`);
+    assert(Number.isFinite(ms) && ms >= 0 && ms <= limits.faultProxyDelayMsMax, `fault proxy ${this.name}: delay is 0..${limits.faultProxyDelayMsMax} ms, got ${ms}`);
     this.delayMs = ms;
   }
 

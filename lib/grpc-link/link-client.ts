@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { linkCallsSent } from '../metrics/metrics.js';
+import { limits } from '../limits/limits.js';
 
 /** A message of a Link answer stream: the call id and the answer or error, named by its oneof case. */
 export interface LinkResponseMessage {
@@ -17,15 +18,6 @@ export interface LinkResponsesMessage {
 
 /** A Link stream as the generated clients open it (their typed streams are cast to this). */
 export type LinkStream = grpc.ClientDuplexStream<{ readonly calls: readonly object[] }, LinkResponsesMessage>;
-
-/**
- * Calls sent in one stream message at most: they are small (a tx id and a few fields), so
- * this keeps a message far below the 4 MiB limit, and bounds what one stream write holds.
- */
-export const linkBatchCallsMax = 512;
-
-/** Request bytes (as the caller declares them) sent in one stream message at most, below the 4 MiB message limit. */
-export const linkBatchBytesMax = 1024 * 1024;
 
 /** The same call as a unary RPC: used when the server has no Link method. */
 export type UnaryFallback = (kind: string, request: object, deadline: Date) => Promise<unknown>;
@@ -88,7 +80,7 @@ export class LinkClient {
     });
   }
 
-  /** Sends the calls made since the last flush, in messages of at most linkBatchCallsMax calls and linkBatchBytesMax bytes. */
+  /** Sends the calls made since the last flush, in messages of at most limits.linkBatchCallsMax calls and limits.linkBatchBytesMax bytes. */
   private flush(): void {
     this.flushScheduled = false;
     const calls = this.outbox;
@@ -101,7 +93,7 @@ export class LinkClient {
     let batch: object[] = [];
     let bytes = 0;
     for (const call of live) {
-      if (batch.length > 0 && (batch.length >= linkBatchCallsMax || bytes + call.bytes > linkBatchBytesMax)) {
+      if (batch.length > 0 && (batch.length >= limits.linkBatchCallsMax || bytes + call.bytes > limits.linkBatchBytesMax)) {
         stream.write({ calls: batch });
         batch = [];
         bytes = 0;

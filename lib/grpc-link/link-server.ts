@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import { linkCallsServed } from '../metrics/metrics.js';
 import { isServiceError, serviceError } from '../grpc/service-error.js';
-import { linkBatchCallsMax } from './link-client.js';
+import { limits } from '../limits/limits.js';
 
 /** A message of a Link request stream: a call id and one request, named by its oneof case. */
 export interface LinkRequestMessage {
@@ -57,7 +57,7 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
       const answers = outbox;
       outbox = [];
       if (!open.has(call) || call.cancelled) return;
-      for (let i = 0; i < answers.length; i += linkBatchCallsMax) call.write({ answers: answers.slice(i, i + linkBatchCallsMax) });
+      for (let i = 0; i < answers.length; i += limits.linkBatchCallsMax) call.write({ answers: answers.slice(i, i + limits.linkBatchCallsMax) });
     };
     const answer = (message: object): void => {
       if (!open.has(call) || call.cancelled) return;

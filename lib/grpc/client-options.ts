@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { limits } from '../limits/limits.js';
 
 /**
  * Channel options for every twophase client: reconnect quickly to a restarted peer (the
@@ -6,9 +7,9 @@ import type * as grpc from '@grpc/grpc-js';
  * dead connections with keepalive pings.
  */
 export const clientOptions: grpc.ChannelOptions = {
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 2_000,
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.max_receive_message_length': 4 * 1024 * 1024,
+  'grpc.initial_reconnect_backoff_ms': limits.grpcReconnectBackoffMsBase,
+  'grpc.max_reconnect_backoff_ms': limits.grpcReconnectBackoffMsMax,
+  'grpc.keepalive_time_ms': limits.grpcKeepaliveIntervalMs,
+  'grpc.keepalive_timeout_ms': limits.grpcKeepaliveTimeoutMs,
+  'grpc.max_receive_message_length': limits.grpcMessageBytesMax,
 };

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logger/logger.js';
 import { rpcServed } from '../metrics/metrics.js';
+import { limits } from '../limits/limits.js';
 
 export interface GrpcServiceBinding {
   /** Fully qualified service name, e.g. `twophase.v1.Coordinator`, for health checking. */
@@ -23,10 +24,10 @@ export interface RunningGrpcServer {
 
 /** Options shared by every twophase server: bounded messages, keepalive to find dead peers. */
 export const serverOptions: grpc.ServerOptions = {
-  'grpc.max_receive_message_length': 4 * 1024 * 1024,
-  'grpc.keepalive_time_ms': 30_000,
+  'grpc.max_receive_message_length': limits.grpcMessageBytesMax,
+  'grpc.keepalive_time_ms': limits.grpcKeepaliveIntervalMs,
   'grpc.keepalive_permit_without_calls': 1,
-  'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+  'grpc.http2.min_ping_interval_without_data_ms': limits.grpcPingIntervalMsMin,
 };
 
 /** Starts a gRPC server with the given services plus grpc.health.v1 (all SERVING). */
@@ -46,7 +47,7 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
     server,
     port,
     health,
-    async shutdown(graceMs = 5_000) {
+    async shutdown(graceMs = limits.grpcShutdownGraceMs) {
       health.setStatus('', 'NOT_SERVING');
       for (const s of services) health.setStatus(s.name, 'NOT_SERVING');
       for (const s of services) s.onShutdown?.();

@@ -147,6 +147,169 @@ export const limits = {
   blobPutStallMsDefault: 30_000,
   /** Get calls served at once; each buffers up to 16 chunks of `blobGetChunkBytesMax` (4 MiB). */
   blobGetsInFlightMax: 128,
+
+  // --- the ranges operators may set (flags and TWOPHASE_* variables), checked at start ---
+
+  /** Shortest `--tx-timeout-ms`: a tx shorter than a few round trips could do no work. */
+  txTimeoutMsSettingMin: 100,
+  /** Range of `--prepare-timeout-ms`: at least a round trip to every participant, at most what a Commit caller waits. */
+  prepareTimeoutMsSettingMin: 100,
+  prepareTimeoutMsSettingMax: 10 * 60_000,
+  /** Longest `--phase2-wait-ms` (0 answers once the decision is durable): a Commit caller waits at most this for acks. */
+  phase2WaitMsSettingMax: 60_000,
+  /** Default deadline of one phase-2 Commit or Abort call to a participant; a slower one is retried with backoff. */
+  phase2CallTimeoutMsDefault: 5_000,
+  /** Range of `--phase2-call-timeout-ms`: at least a round trip, and short enough that a hung participant is retried soon. */
+  phase2CallTimeoutMsSettingMin: 100,
+  phase2CallTimeoutMsSettingMax: 60_000,
+  /** Range of `--branch-idle-ms`: at least a second between two operations of a tx, at most a day of held row locks. */
+  branchIdleMsSettingMin: 1_000,
+  branchIdleMsSettingMax: 24 * 3_600_000,
+  /** Range of `--put-stall-ms`: at least a round trip between two Put messages, at most an hour of a held Put slot. */
+  putStallMsSettingMin: 100,
+  putStallMsSettingMax: 60 * 60_000,
+  /** Range of `--lock-timeout-ms`: a writer waits this long at most for another tx's row lock. */
+  lockTimeoutMsSettingMin: 1,
+  lockTimeoutMsSettingMax: 10 * 60_000,
+  /** Range of `--statement-timeout-ms` and `--query-timeout-ms`: the minimum is above the lock timeout's, which they must exceed. */
+  statementTimeoutMsSettingMin: 2,
+  statementTimeoutMsSettingMax: 60 * 60_000,
+  queryTimeoutMsSettingMin: 2,
+  queryTimeoutMsSettingMax: 60 * 60_000,
+  /** Default `--max-upload-bytes` of the gateway: an upload is one blob object, so the blob store's own limit (5 GiB). */
+  gatewayUploadBytesDefault: 5 * 1024 ** 3,
+  /** Largest `--max-upload-bytes`: the gateway streams bodies, so this bounds disk, not memory. */
+  gatewayUploadBytesSettingMax: 64 * 1024 ** 3,
+  /** Range of the gateway's `--call-timeout-ms`: at least a round trip, at most ten minutes a request may wait on one call. */
+  gatewayCallTimeoutMsSettingMin: 100,
+  gatewayCallTimeoutMsSettingMax: 600_000,
+
+  // --- the coordinator's service ---
+
+  /** Characters of a participant's incarnation id kept from an Enlist (a random id per process start). */
+  incarnationLengthMax: 64,
+
+  // --- the SDK (defaults of TwoPhaseClientOptions, and its own retries) ---
+
+  /** Default deadline of one unary call (or Link call) of the SDK. */
+  sdkCallTimeoutMsDefault: 10_000,
+  /** Default deadline of one streamed upload or download. */
+  sdkStreamTimeoutMsDefault: 10 * 60_000,
+  /** Default time a Commit whose reply was lost keeps asking GetOutcome before OutcomeUnknownError. */
+  sdkOutcomeWaitMsDefault: 30_000,
+  /** Attempts in all of an idempotent call (reads, GetOutcome, Abort, ListParticipants); retried on UNAVAILABLE only. */
+  sdkIdempotentCallAttemptsMax: 3,
+  /** Delay before a call's second attempt, doubling per attempt up to the max. */
+  sdkCallRetryMsBase: 100,
+  sdkCallRetryMsMax: 2_000,
+  /** Delay between GetOutcome attempts after a lost Commit reply, doubling up to the max. */
+  sdkOutcomeRetryMsBase: 100,
+  sdkOutcomeRetryMsMax: 1_000,
+  /** Delay between attempts to open a download of a restarting blob participant, doubling up to the max. */
+  sdkReadRetryMsBase: 100,
+  sdkReadRetryMsMax: 1_000,
+  /** Bytes of one chunk of a streamed Put; the server refuses chunks over `blobPutChunkBytesMax`. */
+  sdkPutChunkBytes: 256 * 1024,
+  /**
+   * How long after Begin the SDK trusts a presumed abort as an answer: a minute inside
+   * `finishedRetentionMs` (10 min), past which an unknown tx may be a forgotten commit.
+   */
+  sdkPresumedAbortTrustMs: 9 * 60_000,
+  /** Characters of a failed `transaction()` callback's message sent as the abort reason. */
+  sdkClientAbortReasonLengthMax: 200,
+
+  // --- gRPC channels and servers, every process ---
+
+  /** Bytes of one received gRPC message, client and server: every message of ours is far smaller (chunks are 1 MiB). */
+  grpcMessageBytesMax: 4 * 1024 * 1024,
+  /** Reconnect backoff of a channel: the default grows to two minutes, far longer than a crash-restart takes. */
+  grpcReconnectBackoffMsBase: 100,
+  grpcReconnectBackoffMsMax: 2_000,
+  /** Keepalive ping interval of clients and servers, and how long a ping's answer may take before the connection is dead. */
+  grpcKeepaliveIntervalMs: 30_000,
+  grpcKeepaliveTimeoutMs: 10_000,
+  /** Shortest interval between a client's pings a server accepts on an idle connection. */
+  grpcPingIntervalMsMin: 5_000,
+  /** How long a server drains its calls at shutdown before it forces them closed. */
+  grpcShutdownGraceMs: 5_000,
+  /**
+   * Calls sent in one Link stream message at most: they are small (a tx id and a few
+   * fields), so this keeps a message far below `grpcMessageBytesMax`, and bounds what one
+   * stream write holds.
+   */
+  linkBatchCallsMax: 512,
+  /** Request bytes (as the caller declares them) sent in one Link stream message at most, below `grpcMessageBytesMax`. */
+  linkBatchBytesMax: 1024 * 1024,
+
+  // --- the participant's client of the coordinator ---
+
+  /** Deadline of a participant's Enlist and GetOutcome calls to the coordinator. */
+  participantCoordinatorCallTimeoutMs: 5_000,
+
+  // --- the HTTP gateway ---
+
+  /** Decimal digits of a revision in an ETag: every 15-digit number is a safe integer. */
+  etagRevisionDigitsMax: 15,
+
+  // --- processes: the CLI, the supervisor of `twophase dev`, the embedded PostgreSQL ---
+
+  /** A process asked to stop (SIGTERM, SIGINT) that has not stopped after this long exits at once. */
+  shutdownForceAfterMs: 15_000,
+  /** `twophase dev` asks a process left by an earlier run to stop, then checks this often, this many times, before SIGKILL. */
+  devLeftoverStopPollMs: 100,
+  devLeftoverStopPollsMax: 100,
+  /** After this long up, a supervised child's restart backoff starts again from its first step. */
+  supervisorHealthyAfterMs: 30_000,
+  /** Delays before restarting a supervised child, by the number of restarts since it was last healthy (the last repeats). */
+  supervisorRestartDelaysMs: [500, 1_000, 2_000, 5_000, 10_000],
+  /** How long a supervised child has between SIGTERM and SIGKILL when `dev` stops. */
+  supervisorStopGraceMs: 10_000,
+  /** Characters of a child's latest output kept to find its ready line in. */
+  supervisorOutputTailLengthMax: 65_536,
+  /**
+   * Default `max_prepared_transactions` of an embedded PostgreSQL: PostgreSQL's own default,
+   * 0, refuses PREPARE TRANSACTION; this many branches may be prepared (in doubt) at once.
+   */
+  embeddedPostgresPreparedTransactionsDefault: 128,
+  /** How long an embedded PostgreSQL may take to start, and to stop before it is killed. */
+  embeddedPostgresStartTimeoutMs: 60_000,
+  embeddedPostgresStopTimeoutMs: 30_000,
+  /** How often the processes of an embedded PostgreSQL cluster are looked at while waiting for them to start or end. */
+  embeddedPostgresPollIntervalMs: 20,
+  /** How often `twophase postgres` checks that its postmaster still lives (a killed one does not tell). */
+  postmasterPollIntervalMs: 500,
+  /** Characters of a PostgreSQL identifier (a database name): its NAMEDATALEN less one. */
+  postgresIdentifierLengthMax: 63,
+
+  // --- fault injection (test tools shipped with the command) ---
+
+  /** Longest failpoint name; names are identifiers, not prose. */
+  failpointNameLengthMax: 128,
+  /** Longest `delay(ms)` of a failpoint: one hour, far past any deadline a test would provoke. */
+  failpointDelayMsMax: 3_600_000,
+  /** Highest `@n` of a failpoint: keeps the hit counter an exact integer. */
+  failpointNthMax: 1_000_000_000,
+  /**
+   * Bytes one direction of one fault-proxy connection may hold in its delay queue before
+   * the proxy stops reading from the sending socket. 8 MiB covers a 100 ms delay at 640
+   * Mbit/s before backpressure slows the sender, which is more than a chaos run needs.
+   */
+  faultProxyQueuedBytesMaxDefault: 8 * 1024 * 1024,
+  /** Smallest queue bound a fault proxy's caller may choose: below one socket read the bound means nothing. */
+  faultProxyQueuedBytesMaxMin: 64 * 1024,
+  /** Largest queue bound a fault proxy's caller may choose. */
+  faultProxyQueuedBytesMaxMax: 256 * 1024 * 1024,
+  /** Connections one fault proxy carries at once; past it a new connection is reset at accept. */
+  faultProxyConnectionsMaxDefault: 1024,
+  faultProxyConnectionsMaxMax: 65_536,
+  /** Longest fault-proxy delay: an hour is past every deadline a chaos run provokes. */
+  faultProxyDelayMsMax: 3_600_000,
+  /** Characters of a fault proxy's name, which only labels logs. */
+  faultProxyNameLengthMax: 128,
+  /** Concurrent clients of a `twophase chaos` workload: each is a connection to the gateway. */
+  chaosWorkersMax: 256,
+  /** `twophase chaos --parallel`: runs at once, each with its own system of processes and PostgreSQL. */
+  chaosParallelRunsMax: 16,
 } as const;
 
 export type Limits = typeof limits;

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { assert } from '../assert/assert.js';
+import { limits } from '../limits/limits.js';
 
 export interface ChildSpec {
   /** Short name, also the log file name: `coordinator`, `blob`, … */
@@ -27,10 +29,6 @@ interface Running {
   readyWaiters: (() => void)[];
   isReady: boolean;
 }
-
-/** After this long up, a child's restart backoff starts again from the first step. */
-const healthyAfterMs = 30_000;
-const restartDelaysMs = [500, 1_000, 2_000, 5_000, 10_000];
 
 /**
  * Runs child processes, each with its output in `logDir/<name>.log`, and restarts one
@@ -59,7 +57,7 @@ export class Supervisor {
   }
 
   /** Stops children in the reverse order of their start: SIGTERM, then SIGKILL after `graceMs`. */
-  async stop(graceMs = 10_000): Promise<void> {
+  async stop(graceMs = limits.supervisorStopGraceMs): Promise<void> {
     this.stopping = true;
     for (const entry of [...this.children.values()].reverse()) {
       clearTimeout(entry.timer);
@@ -84,7 +82,7 @@ export class Supervisor {
     child.stdout?.on('data', (data: Buffer) => {
       log.write(data);
       if (entry.isReady) return;
-      pending = (pending + data.toString('utf8')).slice(-65_536);
+      pending = (pending + data.toString('utf8')).slice(-limits.supervisorOutputTailLengthMax);
       if (spec.ready.test(pending)) {
         entry.isReady = true;
         pending = '';
@@ -102,8 +100,10 @@ export class Supervisor {
         this.events.exited(spec.name, code, signal, undefined);
         return;
       }
-      if (Date.now() - entry.startedAtMs > healthyAfterMs) entry.restarts = 0;
-      const delay = restartDelaysMs[Math.min(entry.restarts, restartDelaysMs.length - 1)] ?? 10_000;
+      if (Date.now() - entry.startedAtMs > limits.supervisorHealthyAfterMs) entry.restarts = 0;
+      const delays = limits.supervisorRestartDelaysMs;
+      const delay = delays[Math.min(entry.restarts, delays.length - 1)];
+      assert(delay !== undefined, 'a restart delay is picked within the list');
       entry.restarts++;
       this.events.exited(spec.name, code, signal, delay);
       entry.timer = setTimeout(() => this.launch(entry), delay);
