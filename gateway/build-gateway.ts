@@ -8,6 +8,7 @@ import { httpStatusOf } from './http-status-of.js';
 import { parseConditions, revisionOf } from './parse-conditions.js';
 import { parseRange } from './parse-range.js';
 import { UploadTooLargeError } from './upload-too-large-error.js';
+import { limits } from '../lib/limits/limits.js';
 
 export interface GatewayOptions {
   readonly client: TwoPhaseClient;
@@ -45,7 +46,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
       namespace,
       path,
       content: limited(request.raw, maxUploadBytes),
-      contentType: contentType.slice(0, 255),
+      contentType: contentType.slice(0, limits.contentTypeLengthMax),
       ...conditions,
       ...(expectedSha256 === undefined ? {} : { expectedSha256: expectedSha256.toLowerCase() }),
       // a body shorter or longer than declared is refused by the blob participant, and with
@@ -169,7 +170,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 function pageSizeOf(text: string | undefined): number {
   if (text === undefined) return 0;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('pageSize must be a whole number from 1 to 1000');
+  if (!Number.isInteger(n) || n < 1 || n > limits.pageSizeMax) throw new InvalidArgumentError(`pageSize must be a whole number from 1 to ${limits.pageSizeMax}`);
   return n;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listenAddress, logLevel } from '../lib/config/setting-types.js';
 import type { SettingName } from '../lib/config/parse-settings.js';
+import { limits } from '../lib/limits/limits.js';
 
 export const gatewaySettingsSchema = z.object({
   listen: listenAddress,
@@ -9,8 +10,8 @@ export const gatewaySettingsSchema = z.object({
     .number({ error: 'expected a number of bytes' })
     .int('expected a whole number of bytes')
     .min(1, 'must be at least 1 byte')
-    .max(64 * 1024 ** 3, 'must be at most 64 GiB'),
-  callTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    .max(limits.gatewayUploadBytesSettingMax, `must be at most ${limits.gatewayUploadBytesSettingMax / 1024 ** 3} GiB`),
+  callTimeoutMs: z.coerce.number().int().min(limits.gatewayCallTimeoutMsSettingMin).max(limits.gatewayCallTimeoutMsSettingMax),
   logLevel,
 });
 

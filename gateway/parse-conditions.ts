@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../sdk/index.js';
+import { limits } from '../lib/limits/limits.js';
 
 /**
  * If-Match / If-None-Match of a write. ETags are revisions: `"7"` (weak `W/"7"` is
@@ -19,9 +20,12 @@ export function parseConditions(headers: { 'if-match'?: string | string[]; 'if-n
   return out;
 }
 
+/** An ETag: `"7"`, `W/"7"` or a bare 7, of at most `etagRevisionDigitsMax` digits. */
+const etagPattern = new RegExp(`^\\s*(?:W/)?"?(\\d{1,${limits.etagRevisionDigitsMax}})"?\\s*$`);
+
 /** The revision an ETag names: `"7"`, `W/"7"` or a bare 7. */
 export function revisionOf(etag: string, header: string): number {
-  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(etag);
+  const m = etagPattern.exec(etag);
   const revision = m === null ? NaN : Number(m[1]);
   if (!Number.isSafeInteger(revision) || revision < 1) throw new InvalidArgumentError(`${header} must name one revision, e.g. "3" (got ${JSON.stringify(etag)})`);
   return revision;

@@ -46,15 +46,6 @@ interface CoordinatorAnswer {
   readonly pending: readonly string[];
 }
 
-const putChunkBytes = 256 * 1024;
-
-/**
- * A coordinator remembers a committed tx for 10 minutes, across restarts (its log keeps
- * ended commits that long). Within that window an unknown tx really never committed, so a
- * presumed abort is an answer; past it, it only means "forgotten".
- */
-const presumedAbortTrustMs = 9 * 60_000;
-
 /**
  * One two-phase transaction. Work done through it (bytes, revisions, deletes) becomes
  * visible all together on `commit`, or not at all.
@@ -99,8 +90,8 @@ export class Transaction {
       call.write({ header: { txId: this.txId, expectedSha256: expected.sha256 ?? '', expectedSize: String(expected.size ?? -1) } });
       for await (const chunk of chunksOf(content)) {
         if (failed) break;
-        for (let offset = 0; offset < chunk.length; offset += putChunkBytes) {
-          if (!call.write({ chunk: chunk.subarray(offset, offset + putChunkBytes) })) {
+        for (let offset = 0; offset < chunk.length; offset += limits.sdkPutChunkBytes) {
+          if (!call.write({ chunk: chunk.subarray(offset, offset + limits.sdkPutChunkBytes) })) {
             await new Promise<void>((resolve) => {
               call.once('drain', resolve);
               void response.catch(resolve);
@@ -180,20 +171,20 @@ export class Transaction {
   /** Aborts (idempotent). Resolves once the coordinator decided abort; throws if it had committed. */
   async abort(reason = 'aborted by the client'): Promise<void> {
     if (this.ended === 'aborted') return;
-    const res = await unaryCall<AbortResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'abort'), { txId: this.txId, reason }, this.policy(3), `abort ${this.txId}`);
+    const res = await unaryCall<AbortResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'abort'), { txId: this.txId, reason }, this.policy(limits.sdkIdempotentCallAttemptsMax), `abort ${this.txId}`);
     if (res.outcome === 'OUTCOME_COMMITTED') throw new TwoPhaseError(`transaction ${this.txId} had already committed`, 'FAILED_PRECONDITION');
     this.ended = 'aborted';
   }
 
   private async learnOutcome(cause: unknown): Promise<CommitResult> {
     const giveUpAt = Date.now() + this.ctx.outcomeWaitMs;
-    let delay = 100;
+    let delay: number = limits.sdkOutcomeRetryMsBase;
     while (Date.now() < giveUpAt) {
       const known = await this.askOutcomeOnce();
       // settle outside the asking: an aborted outcome throws, and that is an answer, not a failure to ask
       if (known !== undefined) return this.settle(known);
       await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 1_000);
+      delay = Math.min(delay * 2, limits.sdkOutcomeRetryMsMax);
     }
     throw new OutcomeUnknownError(this.txId, { cause });
   }
@@ -202,7 +193,10 @@ export class Transaction {
   private async askOutcomeOnce(): Promise<CoordinatorAnswer | undefined> {
     try {
       const o = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'getOutcome'), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
-      if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > presumedAbortTrustMs) return undefined;
+      // a coordinator remembers a committed tx for finishedRetentionMs, across restarts (its log
+      // keeps ended commits that long): within that window an unknown tx really never
+      // committed, so a presumed abort is an answer; past it, it only means "forgotten"
+      if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > limits.sdkPresumedAbortTrustMs) return undefined;
       if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, cause: o.cause, pending: [] };
       if (o.outcome !== 'OUTCOME_ACTIVE') return undefined;
       // our Commit never arrived: sending it again is safe, Commit is idempotent

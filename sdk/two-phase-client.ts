@@ -6,6 +6,7 @@ import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
 import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import { clientOptions } from '../lib/grpc/client-options.js';
+import { limits } from '../lib/limits/limits.js';
 import { fileRevisionFromWire, type FileRevision } from './file-revision.js';
 import { fromGrpcError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
 import { abortCauseFromWire } from '../lib/grpc/abort-cause-wire.js';
@@ -30,11 +31,11 @@ export interface TwoPhaseClientOptions {
   /** Participant ids at the coordinator; default `blob` and `metadata`. */
   readonly blobParticipantId?: string;
   readonly metadataParticipantId?: string;
-  /** Deadline of each unary call; default 10 s. */
+  /** Deadline of each unary call; default 10 s (limits.sdkCallTimeoutMsDefault). */
   readonly callTimeoutMs?: number;
-  /** Deadline of one streamed upload or download; default 10 min. */
+  /** Deadline of one streamed upload or download; default 10 min (limits.sdkStreamTimeoutMsDefault). */
   readonly streamTimeoutMs?: number;
-  /** How long a Commit whose reply was lost keeps asking for the outcome; default 30 s. */
+  /** How long a Commit whose reply was lost keeps asking for the outcome; default 30 s (limits.sdkOutcomeWaitMsDefault). */
   readonly outcomeWaitMs?: number;
 }
 
@@ -92,8 +93,8 @@ export class TwoPhaseClient {
     this.coordinator = new Coordinator(options.coordinator, grpc.credentials.createInsecure(), clientOptions);
     const coordinator = this.coordinator;
     this.coordinatorLink = new LinkClient(() => coordinator.Link() as unknown as LinkStream, coordinatorUnaryFallback(coordinator));
-    this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
-    this.streamTimeoutMs = options.streamTimeoutMs ?? 10 * 60_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? limits.sdkCallTimeoutMsDefault;
+    this.streamTimeoutMs = options.streamTimeoutMs ?? limits.sdkStreamTimeoutMsDefault;
   }
 
   /** Finds the participants (from options or the coordinator). Called on demand; call it early to fail fast. */
@@ -122,7 +123,7 @@ export class TwoPhaseClient {
     try {
       value = await work(tx);
     } catch (err) {
-      await tx.abort(err instanceof Error ? err.message.slice(0, 200) : 'client work failed').catch(() => undefined);
+      await tx.abort(err instanceof Error ? err.message.slice(0, limits.sdkClientAbortReasonLengthMax) : 'client work failed').catch(() => undefined);
       throw err;
     }
     const commit = await tx.commit();
@@ -185,7 +186,7 @@ export class TwoPhaseClient {
     const res = await unaryCall<FileRevision__Output>(
       m.GetFile.bind(m),
       { namespace: req.namespace, path: req.path, revision: String(req.revision ?? 0) },
-      this.policy(3),
+      this.policy(limits.sdkIdempotentCallAttemptsMax),
       `stat ${req.namespace}/${req.path}`,
     );
     return fileRevisionFromWire(res);
@@ -208,7 +209,7 @@ export class TwoPhaseClient {
     const res = await unaryCall<ListRevisionsResponse__Output>(
       m.ListRevisions.bind(m),
       { namespace: req.namespace, path: req.path, pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' },
-      this.policy(3),
+      this.policy(limits.sdkIdempotentCallAttemptsMax),
       `list revisions of ${req.namespace}/${req.path}`,
     );
     return { revisions: res.revisions.map(fileRevisionFromWire), nextPageToken: res.nextPageToken };
@@ -220,7 +221,7 @@ export class TwoPhaseClient {
     const res = await unaryCall<ListFilesResponse__Output>(
       m.ListFiles.bind(m),
       { namespace: req.namespace, prefix: req.prefix ?? '', pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' },
-      this.policy(3),
+      this.policy(limits.sdkIdempotentCallAttemptsMax),
       `list files of ${req.namespace}`,
     );
     return { files: res.files.map(fileRevisionFromWire), nextPageToken: res.nextPageToken };
@@ -231,7 +232,7 @@ export class TwoPhaseClient {
    * `cause` (why it aborted, for programs) when it is aborted.
    */
   async getOutcome(txId: string): Promise<{ outcome: Outcome; reason: string; presumed: boolean; cause?: AbortCause }> {
-    const res = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.coordinatorLink, 'getOutcome'), { txId, participantId: '' }, this.policy(3), `outcome of ${txId}`);
+    const res = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.coordinatorLink, 'getOutcome'), { txId, participantId: '' }, this.policy(limits.sdkIdempotentCallAttemptsMax), `outcome of ${txId}`);
     const outcomes: Readonly<Record<string, Outcome | undefined>> = { OUTCOME_ACTIVE: 'active', OUTCOME_PREPARING: 'preparing', OUTCOME_COMMITTED: 'committed', OUTCOME_ABORTED: 'aborted' };
     const outcome = outcomes[res.outcome];
     if (outcome === undefined) throw new TwoPhaseError(`unexpected outcome ${res.outcome}`);
@@ -253,14 +254,14 @@ export class TwoPhaseClient {
    */
   private async readBlob(sha256: string, offset: number, length: number): Promise<Readable> {
     const giveUpAt = Date.now() + this.callTimeoutMs;
-    let delay = 100;
+    let delay: number = limits.sdkReadRetryMsBase;
     for (;;) {
       try {
         return await this.openBlobStream(sha256, offset, length);
       } catch (err) {
         if (!(err instanceof UnavailableError) || Date.now() + delay > giveUpAt) throw err;
         await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 1_000);
+        delay = Math.min(delay * 2, limits.sdkReadRetryMsMax);
       }
     }
   }
@@ -303,7 +304,7 @@ export class TwoPhaseClient {
     let metadata = fixed?.metadata;
     if (blob === undefined || metadata === undefined) {
       const c = this.coordinator;
-      const res = await unaryCall<ListParticipantsResponse__Output>(c.ListParticipants.bind(c), {}, this.policy(3), 'list participants');
+      const res = await unaryCall<ListParticipantsResponse__Output>(c.ListParticipants.bind(c), {}, this.policy(limits.sdkIdempotentCallAttemptsMax), 'list participants');
       const byId = new Map(res.participants.map((p) => [p.participantId, p.address]));
       blob ??= byId.get(this.options.blobParticipantId ?? 'blob');
       metadata ??= byId.get(this.options.metadataParticipantId ?? 'metadata');
@@ -339,7 +340,7 @@ export class TwoPhaseClient {
       metadataLink: () => this.metadataLink as LinkClient,
       callTimeoutMs: this.callTimeoutMs,
       uploadTimeoutMs: this.streamTimeoutMs,
-      outcomeWaitMs: this.options.outcomeWaitMs ?? 30_000,
+      outcomeWaitMs: this.options.outcomeWaitMs ?? limits.sdkOutcomeWaitMsDefault,
     };
   }
 

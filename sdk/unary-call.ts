@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { LinkClient } from '../lib/grpc-link/link-client.js';
 import { fromGrpcError } from './sdk-errors.js';
+import { limits } from '../lib/limits/limits.js';
 
 type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
 /** A generated client method, seen through its (request, metadata, options, callback) overload. */
@@ -11,13 +12,13 @@ export interface CallPolicy {
   readonly timeoutMs: number;
   /** Attempts in all; >1 only for idempotent calls. Retried on UNAVAILABLE alone. */
   readonly attempts: number;
-  /** Delay before the second attempt; doubles after, capped at 2 s. */
+  /** Delay before the second attempt (default limits.sdkCallRetryMsBase); doubles after, capped at limits.sdkCallRetryMsMax. */
   readonly retryDelayMs?: number;
 }
 
 /** One unary gRPC call with a deadline, retried only as the policy allows, failing with a typed SDK error. */
 export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, policy: CallPolicy, context: string): Promise<Res> {
-  let delay = policy.retryDelayMs ?? 100;
+  let delay = policy.retryDelayMs ?? limits.sdkCallRetryMsBase;
   for (let attempt = 1; ; attempt++) {
     try {
       return await new Promise<Res>((resolve, reject) => {
@@ -32,7 +33,7 @@ export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, poli
       const retryable = (err as Partial<grpc.ServiceError>).code === grpc.status.UNAVAILABLE;
       if (!retryable || attempt >= policy.attempts) throw fromGrpcError(err, context);
       await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 2_000);
+      delay = Math.min(delay * 2, limits.sdkCallRetryMsMax);
     }
   }
 }
@@ -40,7 +41,7 @@ export async function unaryCall<Res>(method: UnaryMethod<Res>, req: object, poli
 /** A method of a Link stream (see Coordinator.Link) seen as a generated unary method, for unaryCall; `bytes`: the size of its byte fields. */
 export function linkMethod<Res>(link: LinkClient, kind: string, bytes = 0): UnaryMethod<Res> {
   return ((req: object, _metadata: grpc.Metadata, options: grpc.CallOptions, cb: Callback<Res>) => {
-    const deadline = options.deadline instanceof Date ? options.deadline : new Date(Number(options.deadline ?? Date.now() + 10_000));
+    const deadline = options.deadline instanceof Date ? options.deadline : new Date(Number(options.deadline ?? Date.now() + limits.sdkCallTimeoutMsDefault));
     link.call<Res>(kind, req, deadline, bytes).then(
       (res) => cb(null, res),
       (err: unknown) => cb(err as grpc.ServiceError),
