@@ -3,6 +3,7 @@ import type { ChaosReport } from '../chaos/run-chaos.js';
 import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
 import { adminProcesses, failpointProcess, isUnsafeFailpoint, linkNames, processNames, type AdminProcess, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
 import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
+import { limits } from '../lib/limits/limits.js';
 
 interface ExternalFlags {
   gateway?: string;
@@ -63,13 +64,13 @@ export function chaosCommand(): Command {
       const workers = Number(opts.workers);
       const faults = opts.faults.split(',').map((f) => f.trim());
       if (!Number.isInteger(seed) || seed < 0) throw new Error(`invalid setting --seed: ${opts.seed} is not a whole number`);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new Error('invalid setting --workers: expected 1 to 256');
+      if (!Number.isInteger(workers) || workers < 1 || workers > limits.chaosWorkersMax) throw new Error(`invalid setting --workers: expected 1 to ${limits.chaosWorkersMax}`);
       const bad = faults.filter((f) => !(faultKinds as readonly string[]).includes(f));
       if (bad.length > 0 || faults.length === 0) throw new Error(`invalid setting --faults: ${bad.join(',') || 'empty'}; expected a subset of ${faultKinds.join(',')}`);
       const runs = Number(opts.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
       const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new Error('invalid setting --parallel: expected 1 to 16');
+      if (!Number.isInteger(parallel) || parallel < 1 || parallel > limits.chaosParallelRunsMax) throw new Error(`invalid setting --parallel: expected 1 to ${limits.chaosParallelRunsMax}`);
       const external = externalOptions(opts, given('killTargets'));
       if (external !== undefined && opts.keep === true) throw new Error('invalid settings: --keep keeps the directory of a system the run started; with --gateway there is none');
       if (opts.eachFailpoint !== undefined && given('faults')) throw new Error('invalid settings: --each-failpoint runs with delays as the only other fault; leave out --faults');

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
+import { limits } from '../lib/limits/limits.js';
 
 interface DevOptions {
   dataDir: string;
@@ -29,7 +30,7 @@ export function devCommand(): Command {
     .addOption(new Option('--blob-port <port>', 'blob participant gRPC port').default('7071'))
     .addOption(new Option('--metadata-port <port>', 'metadata participant gRPC port').default('7072'))
     .addOption(new Option('--postgres-port <port>', 'embedded PostgreSQL port').default('54329'))
-    .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(5 * 1024 ** 3)))
+    .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(limits.gatewayUploadBytesDefault)))
     .addOption(new Option('--log-level <level>', 'log level of every process').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addOption(new Option('--admin', 'serve the Admin service (failpoints, counters) on every gRPC port, e.g. for `twophase chaos --gateway`').default(false))
     .addOption(new Option('--cpu-prof-dir <dir>', 'run every child under node --cpu-prof: each writes <dir>/<child>/*.cpuprofile when it stops gracefully (a SIGKILLed child writes none)').env('TWOPHASE_DEV_CPU_PROF_DIR'))
@@ -156,7 +157,7 @@ async function stopLeftovers(dir: string): Promise<void> {
     if (pid === undefined || !(await isOurs(pid))) continue;
     console.log(`[dev] stopping ${name} (pid ${pid}) left by an earlier run`);
     process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 100 && (await isOurs(pid)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < limits.devLeftoverStopPollsMax && (await isOurs(pid)); i++) await new Promise((r) => setTimeout(r, limits.devLeftoverStopPollMs));
     if (await isOurs(pid)) process.kill(pid, 'SIGKILL');
   }
 }

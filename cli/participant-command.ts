@@ -68,7 +68,7 @@ function metadataCommand(): Command {
     { listen: '127.0.0.1:7072', participantId: 'metadata' },
   )
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL (max_prepared_transactions must be > 0)').env('TWOPHASE_DATABASE_URL'))
-    .addOption(new Option('--lock-timeout-ms <ms>', 'how long a write waits for a file held by another tx').env('TWOPHASE_LOCK_TIMEOUT_MS').default('2000'))
+    .addOption(new Option('--lock-timeout-ms <ms>', 'how long a write waits for a file held by another tx').env('TWOPHASE_LOCK_TIMEOUT_MS').default(String(limits.metadataLockTimeoutMsDefault)))
     .addOption(
       new Option('--statement-timeout-ms <ms>', 'PostgreSQL ends a statement of ours running this long (statement_timeout; above the lock timeout)')
         .env('TWOPHASE_STATEMENT_TIMEOUT_MS')
@@ -79,7 +79,7 @@ function metadataCommand(): Command {
         .env('TWOPHASE_QUERY_TIMEOUT_MS')
         .default(String(limits.metadataQueryTimeoutMsDefault)),
     )
-    .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default('64'))
+    .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default(String(limits.metadataBranchesMax)))
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(metadataSettingsSchema, withAdmin(opts), participantSettingNames);
       startFailpoints();

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createLogger } from '../lib/logger/logger.js';
 import { isProcessAlive } from '../lib/process-alive/is-process-alive.js';
 import { runUntilSignal } from './run-until-signal.js';
+import { limits } from '../lib/limits/limits.js';
 
 /**
  * `twophase postgres`: the embedded PostgreSQL of `twophase dev`, as a process of its own
@@ -14,7 +15,7 @@ export function postgresCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'cluster directory (initialised if empty)').env('TWOPHASE_POSTGRES_DATA_DIR').default('.twophase/postgres'))
     .addOption(new Option('--port <port>', 'TCP port on 127.0.0.1').env('TWOPHASE_POSTGRES_PORT').default('54329'))
     .addOption(new Option('--database <name>', 'database to create if missing').env('TWOPHASE_POSTGRES_DATABASE').default('twophase'))
-    .addOption(new Option('--max-prepared-transactions <n>', 'PostgreSQL max_prepared_transactions').default('128'))
+    .addOption(new Option('--max-prepared-transactions <n>', 'PostgreSQL max_prepared_transactions').default(String(limits.embeddedPostgresPreparedTransactionsDefault)))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .action(async (opts: { dataDir: string; port: string; database: string; maxPreparedTransactions: string; logLevel: 'info' }) => {
       const port = Number(opts.port);
@@ -34,7 +35,7 @@ export function postgresCommand(): Command {
           logger.error({ pid }, 'postmaster died; exiting');
           process.exit(1);
         }
-      }, 500);
+      }, limits.postmasterPollIntervalMs);
       runUntilSignal('postgres', async () => {
         clearInterval(watch);
         await server.stop();

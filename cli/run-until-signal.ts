@@ -1,8 +1,10 @@
+import { limits } from '../lib/limits/limits.js';
+
 /**
  * Keeps a service running until SIGTERM or SIGINT, then stops it gracefully; a second
  * signal, or a stop that takes longer than `forceAfterMs`, exits at once.
  */
-export function runUntilSignal(name: string, stop: () => Promise<void>, forceAfterMs = 15_000): void {
+export function runUntilSignal(name: string, stop: () => Promise<void>, forceAfterMs: number = limits.shutdownForceAfterMs): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {

@@ -13,21 +13,21 @@ const common = {
   listen: listenAddress,
   coordinator: listenAddress,
   participantId,
-  branchIdleMs: durationMs(1_000, 24 * 3_600_000),
+  branchIdleMs: durationMs(limits.branchIdleMsSettingMin, limits.branchIdleMsSettingMax),
   logLevel,
   admin: z.boolean(),
 };
 
-export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath, putStallMs: durationMs(100, 60 * 60_000) });
+export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath, putStallMs: durationMs(limits.putStallMsSettingMin, limits.putStallMsSettingMax) });
 
 export const metadataSettingsSchema = z.object({
   ...common,
   databaseUrl: z
     .string({ error: 'a PostgreSQL URL is required, e.g. postgres://user:password@127.0.0.1:5432/twophase' })
     .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database'),
-  lockTimeoutMs: durationMs(1, 10 * 60_000),
-  statementTimeoutMs: durationMs(2, 60 * 60_000),
-  queryTimeoutMs: durationMs(2, 60 * 60_000),
+  lockTimeoutMs: durationMs(limits.lockTimeoutMsSettingMin, limits.lockTimeoutMsSettingMax),
+  statementTimeoutMs: durationMs(limits.statementTimeoutMsSettingMin, limits.statementTimeoutMsSettingMax),
+  queryTimeoutMs: durationMs(limits.queryTimeoutMsSettingMin, limits.queryTimeoutMsSettingMax),
   branchesMax: z.coerce.number().int().min(1).max(limits.branchesMax),
 }).superRefine((s, ctx) => {
   // a lock wait must end as a conflict before the statement ends, and a live server must answer before the client gives up

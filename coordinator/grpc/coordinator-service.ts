@@ -40,7 +40,7 @@ export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger):
       validTxId(req.txId);
       const problem = participantIdProblem(req.participantId);
       if (problem !== undefined) throw serviceError('INVALID_ARGUMENT', problem);
-      const r = expect(await runtime.enlist(req.txId, req.participantId, req.incarnation.slice(0, 64)), 'enlisted');
+      const r = expect(await runtime.enlist(req.txId, req.participantId, req.incarnation.slice(0, limits.incarnationLengthMax)), 'enlisted');
       return { deadlineUnixMs: String(r.deadlineMs) };
     },
     commit: async (req: CommitRequest__Output) => {

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { clientOptions } from '../../lib/grpc/client-options.js';
+import { limits } from '../../lib/limits/limits.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { CoordinatorClient } from '../../proto/gen/twophase/v1/Coordinator.js';
 import type { EnlistResponse__Output } from '../../proto/gen/twophase/v1/EnlistResponse.js';
@@ -23,7 +24,7 @@ export class GrpcCoordinatorLink implements CoordinatorLink {
 
   constructor(
     address: string,
-    private readonly callTimeoutMs = 5_000,
+    private readonly callTimeoutMs: number = limits.participantCoordinatorCallTimeoutMs,
   ) {
     const { Coordinator } = loadProto().twophase.v1;
     const client = new Coordinator(address, grpc.credentials.createInsecure(), clientOptions);
