@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoordinatorRuntime } from '../../coordinator/coordinator-runtime.js';
 import { coordinatorService } from '../../coordinator/grpc/coordinator-service.js';
 import { GrpcParticipantConnector } from '../../coordinator/grpc/grpc-participant-connector.js';
-import type { DecisionLog } from '../../coordinator/log/decision-log.js';
+import { discardingDecisionLog } from '../support/discarding-decision-log.js';
 import type { ParticipantConnector } from '../../coordinator/participant-connector.js';
 import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
 import { startGrpcServer, type RunningGrpcServer } from '../../lib/grpc/grpc-server.js';
@@ -20,14 +20,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A log that takes every record: the causes of aborts are never logged (presumed abort). */
-const memoryLog: DecisionLog = {
-  open: async () => ({ records: [], truncatedBytes: 0 }),
-  append: async () => undefined,
-  stats: () => ({ appends: 0, syncedCommits: 0, syncs: 0, writes: 0, segments: 0, segmentsDeleted: 0 }),
-  close: async () => undefined,
-};
-
 const noParticipants: ParticipantConnector = {
   prepare: async () => ({ vote: 'yes', reason: '' }),
   commit: async () => undefined,
@@ -39,7 +31,7 @@ const noParticipants: ParticipantConnector = {
 };
 
 async function coordinator(): Promise<TestCoordinatorClient> {
-  const runtime = new CoordinatorRuntime({ config: coordinatorConfig(), log: memoryLog, connector: noParticipants, logger: silentLogger() });
+  const runtime = new CoordinatorRuntime({ config: coordinatorConfig(), log: discardingDecisionLog, connector: noParticipants, logger: silentLogger() });
   await runtime.start();
   const server = await startGrpcServer('127.0.0.1:0', [coordinatorService(runtime, silentLogger())], silentLogger());
   const client = new TestCoordinatorClient(`127.0.0.1:${server.port}`);

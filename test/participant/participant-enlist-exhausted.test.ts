@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CoordinatorRuntime } from '../../coordinator/coordinator-runtime.js';
 import { coordinatorService } from '../../coordinator/grpc/coordinator-service.js';
-import type { DecisionLog } from '../../coordinator/log/decision-log.js';
+import { discardingDecisionLog } from '../support/discarding-decision-log.js';
 import type { ParticipantConnector } from '../../coordinator/participant-connector.js';
 import { coordinatorConfig } from '../../coordinator/protocol/coordinator-config.js';
 import { httpStatusOf } from '../../gateway/http-status-of.js';
@@ -13,13 +13,6 @@ import { toServiceError } from '../../participant/to-service-error.js';
 import { ParticipantRuntime } from '../../participant/participant-runtime.js';
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
 import { fromGrpcError } from '../../sdk/sdk-errors.js';
-
-const memoryLog: DecisionLog = {
-  open: async () => ({ records: [], truncatedBytes: 0 }),
-  append: async () => undefined,
-  stats: () => ({ appends: 0, syncedCommits: 0, syncs: 0, writes: 0, segments: 0, segmentsDeleted: 0 }),
-  close: async () => undefined,
-};
 
 const noParticipants: ParticipantConnector = {
   prepare: async () => ({ vote: 'no', reason: 'unused' }),
@@ -52,7 +45,7 @@ describe('participant enlist', () => {
   it("the coordinator's RESOURCE_EXHAUSTED on Enlist stays RESOURCE_EXHAUSTED (retryable, HTTP 503), not FAILED_PRECONDITION", async () => {
     const logger = silentLogger();
     // one participant per tx: the second to enlist is refused with RESOURCE_EXHAUSTED
-    const coordinator = new CoordinatorRuntime({ config: coordinatorConfig({ participantsPerTxMax: 1 }), log: memoryLog, connector: noParticipants, logger });
+    const coordinator = new CoordinatorRuntime({ config: coordinatorConfig({ participantsPerTxMax: 1 }), log: discardingDecisionLog, connector: noParticipants, logger });
     await coordinator.start();
     const server = await startGrpcServer('127.0.0.1:0', [coordinatorService(coordinator, logger)], logger);
     onTestFinished(async () => {
