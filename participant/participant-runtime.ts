@@ -161,7 +161,7 @@ export class ParticipantRuntime implements BranchWork {
     const rm = this.lastResource();
     return this.locked(txId, scope, async () => {
       const effect = this.single(this.feed({ kind: 'commitOnePhaseRequested', txId }));
-      if (effect.kind === 'runResolve') return this.resolveLocked(txId);
+      if (effect.kind === 'runResolve') return this.resolveLocked(rm, txId);
       if (effect.kind !== 'runCommitOnePhase') throw new Error(`unexpected ${effect.kind} for a one-phase commit`);
       let outcome: 'committed' | 'aborted';
       try {
@@ -179,11 +179,11 @@ export class ParticipantRuntime implements BranchWork {
   /** Last-resource mode, at the last resource: the outcome of `txId`, settled by a compare-and-set on its marker. */
   resolveOutcome(txId: string, scope?: WaitScope): Promise<'committed' | 'aborted'> {
     validTxId(txId);
-    this.lastResource();
+    const rm = this.lastResource();
     return this.locked(txId, scope, async () => {
       const effect = this.single(this.feed({ kind: 'resolveRequested', txId }));
       if (effect.kind !== 'runResolve') throw new Error(`unexpected ${effect.kind} for a resolve`);
-      return this.resolveLocked(txId);
+      return this.resolveLocked(rm, txId);
     });
   }
 
@@ -232,18 +232,19 @@ export class ParticipantRuntime implements BranchWork {
     }
   }
 
-  private async resolveLocked(txId: string): Promise<'committed' | 'aborted'> {
-    const outcome = await this.lastResource().resolveOutcome(txId);
+  private async resolveLocked(rm: LastResourceManager, txId: string): Promise<'committed' | 'aborted'> {
+    const outcome = await rm.resolveOutcome(txId);
     this.feed({ kind: 'resolveDone', txId, outcome });
     return outcome;
   }
 
-  private lastResource(): Required<Pick<ResourceManager, 'commitOnePhase' | 'resolveOutcome'>> {
+  /** The resource manager, when it can be the last resource; a clear refusal otherwise. */
+  private lastResource(): LastResourceManager {
     const { rm } = this.options;
-    if (rm.commitOnePhase === undefined || rm.resolveOutcome === undefined) {
+    if (!isLastResource(rm)) {
       throw new InvalidInputError('commit mode', `participant ${rm.participantId} cannot be the last resource: its storage has no one-phase commit with a marker`);
     }
-    return { commitOnePhase: (txId, participants) => rm.commitOnePhase!(txId, participants), resolveOutcome: (txId) => rm.resolveOutcome!(txId) };
+    return rm;
   }
 
   private async commitLocked(txId: string): Promise<{ alreadyCommitted: boolean }> {
@@ -364,6 +365,13 @@ export class ParticipantRuntime implements BranchWork {
   private txLogger(txId: string) {
     return this.options.logger.child({ txId });
   }
+}
+
+/** A resource manager that implements the last resource's two calls. */
+type LastResourceManager = ResourceManager & Required<Pick<ResourceManager, 'commitOnePhase' | 'resolveOutcome'>>;
+
+function isLastResource(rm: ResourceManager): rm is LastResourceManager {
+  return rm.commitOnePhase !== undefined && rm.resolveOutcome !== undefined;
 }
 
 function voteOf(effect: Extract<ParticipantEffect, { kind: 'vote' }>): PrepareVote {

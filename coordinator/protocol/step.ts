@@ -38,14 +38,9 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
     case 'abort':
       onAbort(ctx, input.requestId, input.txId, input.reason);
       break;
-    case 'getOutcome': {
-      const tx = s.live.get(input.txId);
-      if (isUnknown(s, input.txId)) answerUnknown(ctx, input.requestId, input.txId);
-      // being settled at the last resource: the answer that is coming is the only true one
-      else if (tx?.kind === 'resolving') addWaiter(ctx, tx, input.requestId);
-      else reply(ctx, input.requestId, outcomeOf(s, input.txId));
+    case 'getOutcome':
+      answerOutcome(ctx, input.requestId, input.txId);
       break;
-    }
     case 'vote':
       onVote(ctx, input.txId, input.from, input.vote, input.reason, input.cause ?? 'outage');
       break;
@@ -215,8 +210,7 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
   const { s } = ctx;
   const tx = s.live.get(txId);
   if (tx === undefined) {
-    if (isUnknown(s, txId)) answerUnknown(ctx, requestId, txId);
-    else reply(ctx, requestId, outcomeOf(s, txId));
+    answerOutcome(ctx, requestId, txId);
     return;
   }
   switch (tx.kind) {
@@ -280,8 +274,7 @@ function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): voi
   const { s } = ctx;
   const tx = s.live.get(txId);
   if (tx === undefined) {
-    if (isUnknown(s, txId)) answerUnknown(ctx, requestId, txId);
-    else reply(ctx, requestId, outcomeOf(s, txId));
+    answerOutcome(ctx, requestId, txId);
     return;
   }
   switch (tx.kind) {
@@ -420,6 +413,15 @@ function lastResourceOf(s: CoordinatorState, participants: readonly string[]): s
  */
 function isUnknown(s: CoordinatorState, txId: string): boolean {
   return s.config.lastResource !== '' && !s.live.has(txId) && !s.finished.has(txId);
+}
+
+/** Answers `requestId` with the outcome of `txId`, at once or, when the last resource decides it, once it has. */
+function answerOutcome(ctx: Ctx, requestId: number, txId: string): void {
+  const tx = ctx.s.live.get(txId);
+  if (isUnknown(ctx.s, txId)) answerUnknown(ctx, requestId, txId);
+  // being settled at the last resource: the answer that is coming is the only true one
+  else if (tx?.kind === 'resolving') addWaiter(ctx, tx, requestId);
+  else reply(ctx, requestId, outcomeOf(ctx.s, txId));
 }
 
 /** Answers `requestId` about an unknown tx once the last resource has decided it. */
