@@ -12,8 +12,6 @@ export class SimClock implements Clock {
   constructor(
     private readonly w: SimWorld,
     private readonly skewMs: number,
-    /** Called after every timer callback, to inject a crash between two events. */
-    private readonly afterEvent: () => void = () => {},
   ) {}
 
   now(): number {
@@ -37,10 +35,6 @@ export class SimClock implements Clock {
   }
 
 
-  get alive(): boolean {
-    return !this.dead;
-  }
-
   kill(): void {
     this.dead = true;
   }
@@ -48,7 +42,6 @@ export class SimClock implements Clock {
   private fire(timer: { cancelled: boolean }, run: () => void): boolean {
     if (this.dead || timer.cancelled) return false;
     run();
-    this.afterEvent();
     return true;
   }
 }

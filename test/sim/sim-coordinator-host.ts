@@ -31,7 +31,7 @@ export interface SimCoordinatorOptions {
   /** participantId → network node */
   readonly participantNodes: ReadonlyMap<string, number>;
   readonly newTxId: () => string;
-  /** Called after every step and every event of this process, to inject a crash at that point. */
+  /** Called after every step of the core, to inject a crash at that point. */
   readonly afterStep: () => void;
   /** FileDecisionLog's `reclaimDelayMs`. */
   readonly logReclaimDelayMs: number;

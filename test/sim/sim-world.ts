@@ -95,20 +95,7 @@ export class SimWorld {
 
   /** Runs events until `untilMs`, the agenda empties, or `stop()`. */
   async run(untilMs: number): Promise<void> {
-    const queue = this.queue;
-    await settle();
-    while (!this.stopped) {
-      if (queue.peekTime() > untilMs) {
-        this.nowMs = untilMs;
-        return;
-      }
-      const event = queue.pop();
-      if (event === undefined) return;
-      this.nowMs = event.atMs;
-      this.stats.events++;
-      event.run();
-      await settle();
-    }
+    if ((await this.drive(() => this.stopped, untilMs)) === 'untilReached') this.nowMs = untilMs;
   }
 
   /** Runs events until `work` settles (or `untilMs`); resolves with whether it settled. */
@@ -118,18 +105,23 @@ export class SimWorld {
       () => (settled = true),
       () => (settled = true),
     );
-    await settle();
+    return (await this.drive(() => settled, untilMs)) === 'done';
+  }
+
+  /** Runs one event at a time, each with everything it set going, until `done()`, `untilMs` or an empty agenda. */
+  private async drive(done: () => boolean, untilMs: number): Promise<'done' | 'untilReached' | 'empty'> {
     const queue = this.queue;
-    while (!settled) {
-      if (queue.peekTime() > untilMs) return false;
+    await settle();
+    while (!done()) {
+      if (queue.peekTime() > untilMs) return 'untilReached';
       const event = queue.pop();
-      if (event === undefined) return false;
+      if (event === undefined) return 'empty';
       this.nowMs = event.atMs;
       this.stats.events++;
       event.run();
       await settle();
     }
-    return true;
+    return 'done';
   }
 
   stop(): void {
