@@ -1,3 +1,5 @@
+import type { NoVoteCause } from '../lib/abort-cause/abort-cause.js';
+
 /**
  * One resource manager (the blob store, the metadata database) as the participant
  * runtime drives it. The runtime serializes every call for one tx (never two at once
@@ -60,7 +62,12 @@ export interface ResourceManager {
   resolveOutcome?(txId: string): Promise<'committed' | 'aborted'>;
 }
 
-export type PrepareVote = { readonly vote: 'yes' } | { readonly vote: 'no'; readonly reason: string };
+/**
+ * A vote. A no vote may say its cause: `conflict` when the tx's own work met another tx's
+ * (a serialization failure, a deadlock), so the client may retry it as it is; none said
+ * reads as `outage`.
+ */
+export type PrepareVote = { readonly vote: 'yes' } | { readonly vote: 'no'; readonly reason: string; readonly cause?: NoVoteCause };
 
 export interface RecoveryResult {
   /** Branches durably prepared, with the time they were prepared (Unix ms) when known. */
