@@ -26,3 +26,6 @@ export const blobManifestSchema = z.object({
 });
 
 export type BlobManifest = z.infer<typeof blobManifestSchema>;
+
+/** The version this code writes. */
+export const blobManifestVersion = 1;

@@ -18,7 +18,7 @@ import { LimitExceededError } from '../participant-errors.js';
 import type { BranchWork } from '../resource-manager.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import { isSha256Hex } from './is-sha256-hex.js';
-import type { ByteRange, LocalBlobStore, PutExpectation } from './local-blob-store.js';
+import type { BlobStore, ByteRange, PutExpectation } from './blob-store.js';
 
 type PutCall = grpc.ServerReadableStream<PutRequest__Output, PutResponse>;
 type GetCall = grpc.ServerWritableStream<GetRequest__Output, GetResponse>;
@@ -49,7 +49,7 @@ export interface BlobStoreServiceOptions {
  * number of calls at once is bounded too (RESOURCE_EXHAUSTED past it; clients retry).
  */
 export function blobStoreService(
-  store: LocalBlobStore,
+  store: BlobStore,
   work: BranchWork,
   logger: Logger,
   options: BlobStoreServiceOptions = {},
@@ -126,7 +126,7 @@ export function blobStoreService(
 
 async function receivePut(
   call: PutCall,
-  store: LocalBlobStore,
+  store: BlobStore,
   work: BranchWork,
   stallMs: number,
   objectBytesMax: number,
@@ -234,7 +234,7 @@ function putExpectation(sha256: string, size: string, objectBytesMax: number): P
   };
 }
 
-async function sendObject(call: GetCall, store: LocalBlobStore): Promise<void> {
+async function sendObject(call: GetCall, store: BlobStore): Promise<void> {
   const read = await store.get(call.request.sha256, byteRange(call.request));
   try {
     for await (const chunk of read.chunks as AsyncIterable<Buffer>) {

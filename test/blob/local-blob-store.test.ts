@@ -6,6 +6,7 @@ import { newTxId } from '../../lib/tx-id/tx-id.js';
 import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
 import type { BlobManifest } from '../../participant/blob/blob-manifest.js';
 import type { LocalBlobStore } from '../../participant/blob/local-blob-store.js';
+import { frozenClock } from '../support/frozen-clock.js';
 import { RangeNotSatisfiableError } from '../../participant/blob/range-not-satisfiable-error.js';
 import {
   BranchNotCommittedError,
@@ -188,7 +189,7 @@ describe('LocalBlobStore', () => {
 
   it('recover() returns prepared branches with preparedAtMs from their manifest and deletes unprepared leftovers', async () => {
     const dataDir = await makeBlobDir();
-    const before = await openTestStore({ dataDir, nowMs: () => 1_700_000_000_000 });
+    const before = await openTestStore({ dataDir, clock: frozenClock(() => 1_700_000_000_000) });
     const [prepared, unprepared] = [newTxId(), newTxId()];
     const { sha256 } = await before.put(prepared, chunked(contentOf(3_000)));
     await before.put(unprepared, chunked(contentOf(3_000, 9)));
@@ -355,7 +356,7 @@ describe('LocalBlobStore', () => {
 
   it('branches of the earlier layout (staging/<txId>/MANIFEST.json) are moved to the flat one at restart: prepared stays prepared, unprepared is aborted', async () => {
     const dataDir = await makeBlobDir();
-    const store = await openTestStore({ dataDir, nowMs: () => 1_700_000_000_000 });
+    const store = await openTestStore({ dataDir, clock: frozenClock(() => 1_700_000_000_000) });
     const [prepared, unprepared, committing] = [newTxId(), newTxId(), newTxId()];
     const bytes = { prepared: contentOf(3_000, 4), committing: contentOf(3_000, 5) };
     const put = { prepared: await store.put(prepared, chunked(bytes.prepared)), committing: await store.put(committing, chunked(bytes.committing)) };
@@ -478,7 +479,7 @@ describe('LocalBlobStore', () => {
   it('a commit record older than the retention is swept, after which a repeated commit is not reported as success', async () => {
     let nowMs = Date.now();
     const dataDir = await makeBlobDir();
-    const store = await openTestStore({ dataDir, nowMs: () => nowMs, committedRetentionMs: 60_000 });
+    const store = await openTestStore({ dataDir, clock: frozenClock(() => nowMs), committedRetentionMs: 60_000 });
     const [old, recent] = [newTxId(), newTxId()];
     for (const txId of [old, recent]) {
       await store.put(txId, chunked(contentOf(100)));

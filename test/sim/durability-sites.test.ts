@@ -5,17 +5,21 @@
  * is ignored (it succeeds and makes nothing durable). So each call is shown necessary,
  * and a call no scenario can catch is listed, with why, instead of being silently trusted.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisionLogSyncSites, FileDecisionLog, type DecisionLogSyncSite, type FileDecisionLogOptions } from '../../coordinator/log/file-decision-log.js';
 import type { CommitRecord, LogRecord } from '../../coordinator/protocol/log-record.js';
 import { arm, disarmAll } from '../../lib/failpoints/failpoints.js';
 import { silentLogger } from '../../lib/logger/logger.js';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
-import { blobStoreSyncSites, LocalBlobStore, type BlobStoreSyncSite, type LocalBlobStoreOptions } from '../../participant/blob/local-blob-store.js';
+import { blobStoreSyncSites, type BlobStoreSyncSite } from '../../participant/blob/blob-sync-sites.js';
+import { LocalBlobStore, type LocalBlobStoreOptions } from '../../participant/blob/local-blob-store.js';
 import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
 import { chunked, contentOf, sha256Of } from '../blob/open-test-store.js';
 import { StepAgenda } from '../support/step-agenda.js';
+import { frozenClock } from '../support/frozen-clock.js';
 import { SimDisk, type SimDiskView } from './sim-disk.js';
 
 afterEach(() => disarmAll());
@@ -92,7 +96,7 @@ class Rig {
       dataDir,
       fs: view,
       logger: silentLogger(),
-      nowMs: () => this.clockMs,
+      clock: frozenClock(() => this.clockMs),
       onFatal: (err) => this.violations.push(`blob store fatal: ${err.message}`),
       ...options,
     });
@@ -485,32 +489,47 @@ describe('the removed-fsync table: each durability call, ignored alone, breaks a
 });
 
 describe('the site lists name every durability call in the source, each once', () => {
+  // each module: the files that make its durability calls, and the file declaring the list
   const modules = [
-    { file: 'coordinator/log/file-decision-log.ts', list: 'decisionLogSyncSites', sites: decisionLogSyncSites, prefix: 'log' },
-    { file: 'participant/blob/local-blob-store.ts', list: 'blobStoreSyncSites', sites: blobStoreSyncSites, prefix: 'blob' },
+    { name: 'the decision log', dir: 'coordinator/log', listFile: 'file-decision-log.ts', list: 'decisionLogSyncSites', sites: decisionLogSyncSites, prefix: 'log' },
+    { name: 'the local blob store', dir: 'participant/blob', listFile: 'blob-sync-sites.ts', list: 'blobStoreSyncSites', sites: blobStoreSyncSites, prefix: 'blob' },
   ] as const;
 
-  for (const { file, list, sites, prefix } of modules) {
-    it(`${file}: the site names passed to sync calls are exactly ${list}, one call site each`, async () => {
-      const source = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
-      const start = source.indexOf(`export const ${list} = [`);
-      const end = source.indexOf('] as const;', start);
-      expect(start).toBeGreaterThan(-1);
-      const code = source.slice(0, start) + source.slice(end);
+  /** Every .ts file of `dir`, the declaration of the list cut out of its own file. */
+  async function sourcesOf(dir: string, listFile: string, list: string): Promise<{ readonly file: string; readonly code: string }[]> {
+    const root = fileURLToPath(new URL(`../../${dir}/`, import.meta.url));
+    const files = (await readdir(root)).filter((f) => f.endsWith('.ts')).sort();
+    expect(files).toContain(listFile);
+    return Promise.all(
+      files.map(async (file) => {
+        const source = await readFile(path.join(root, file), 'utf8');
+        if (file !== listFile) return { file, code: source };
+        const start = source.indexOf(`export const ${list} = [`);
+        const end = source.indexOf('] as const;', start);
+        expect(start).toBeGreaterThan(-1);
+        return { file, code: source.slice(0, start) + source.slice(end) };
+      }),
+    );
+  }
+
+  for (const { name, dir, listFile, list, sites, prefix } of modules) {
+    it(`${name} (${dir}/): the site names passed to sync calls are exactly ${list}, one call site each`, async () => {
       const literal = new RegExp(`'(${prefix}\\.[a-z0-9.-]+)'`, 'g');
-      const used = [...code.matchAll(literal)].map((m) => m[1]!);
+      const used = (await sourcesOf(dir, listFile, list)).flatMap(({ code }) => [...code.matchAll(literal)].map((m) => m[1]!));
       expect(used.sort()).toEqual([...sites].sort());
     });
 
-    it(`${file}: every sync call passes a site: a literal, or the site its helper was given`, async () => {
-      const source = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
-      // a method call (`handle.sync(…)`, `this.syncDir(…)`), not the callback a helper runs
-      const calls = [...source.matchAll(/\.(datasync|sync|syncDir|syncObjectDirs)\(([^()]*)\)/g)];
-      expect(calls.length).toBeGreaterThan(0);
-      for (const [call, , args] of calls) {
-        const passesSite = new RegExp(`'${prefix}\\.|\\bsites?\\b`).test(args ?? '');
-        expect(passesSite, `${call} names no site`).toBe(true);
+    it(`${name} (${dir}/): every sync call passes a site: a literal, or the site its helper was given`, async () => {
+      let calls = 0;
+      for (const { file, code } of await sourcesOf(dir, listFile, list)) {
+        // a method call (`handle.sync(…)`, `this.syncDir(…)`), not the callback a helper runs
+        for (const [call, , args] of code.matchAll(/\.(datasync|sync|syncDir|syncObjectDirs)\(([^()]*)\)/g)) {
+          calls++;
+          const passesSite = new RegExp(`'${prefix}\\.|\\bsites?\\b`).test(args ?? '');
+          expect(passesSite, `${file}: ${call} names no site`).toBe(true);
+        }
       }
+      expect(calls).toBeGreaterThan(0);
     });
   }
 });

@@ -1,0 +1,37 @@
+/**
+ * Every durability call of the local blob store, one name per call site (see `SyncSite`):
+ * a simulated disk that ignores one of them shows what the store would lose without it.
+ * Each name is passed, as a literal, at exactly one call in `participant/blob/`.
+ */
+export const blobStoreSyncSites = [
+  /** Put: the received bytes, before the file gets the name that says what it is. */
+  'blob.staged.fdatasync',
+  /** Prepare: staging/, so the marker and the staged names are durable: the yes vote. */
+  'blob.staging-dir.prepare',
+  /** Commit: committed/, so the commit record is durable before the marker goes and the ack. */
+  'blob.committed-dir.commit',
+  /** After commit: an object directory, so the links are durable before the staged names go. */
+  'blob.object-dir.retire',
+  /** Abort: staging/, so the removed marker does not come back in doubt after a restart. */
+  'blob.staging-dir.abort',
+  /** A repeated Commit verified: committed/ and the object directories, before its ack. */
+  'blob.verify-commit',
+  /** Recover: the data dir, after staging/, objects/ and committed/ were created in it. */
+  'blob.root-dir.recover',
+  /** Recover: objects/, after object directories were created in it. */
+  'blob.objects-root.recover',
+  /** Recover: staging/, after a branch of the earlier layout got its flat names, before its old directory goes. */
+  'blob.staging-dir.migrate',
+  /** Recover: committed/, so every record seen is durable before what it vouches for is removed. */
+  'blob.committed-dir.recover',
+  /** Recover: every object directory, so the links are durable before the staged names of committed branches go. */
+  'blob.object-dir.recover',
+  /** Recover: staging/, after leftovers and the names of finished commits were removed. */
+  'blob.staging-dir.recover',
+  /** Sweep: every object directory, before the records that vouch for staged names go. */
+  'blob.object-dir.sweep',
+  /** Sweep: staging/, before the records that vouch for removed markers and names go. */
+  'blob.staging-dir.sweep',
+] as const;
+
+export type BlobStoreSyncSite = (typeof blobStoreSyncSites)[number];
