@@ -39,14 +39,17 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
   for (const dir of [layout.stagingRoot, layout.objectsRoot, layout.committedRoot]) {
     await fs.mkdir(dir, { recursive: true });
   }
-  await durability.syncDir(layout.root, 'blob.root-dir.recover');
-  await checkHardLinks(fs, layout);
-  // every object directory exists from here on, durably, so no commit creates or syncs one
-  let createdObjectDirs = false;
-  for (const dir of layout.objectDirs()) {
-    if ((await fs.mkdir(dir, { recursive: true })) !== undefined) createdObjectDirs = true;
+  // every start: a killed earlier start may have created them and never synced their names
+  for (let dir = layout.root; ; dir = path.dirname(dir)) {
+    await durability.syncDir(dir, 'blob.dirs.recover');
+    if (path.dirname(dir) === dir) break;
   }
-  if (createdObjectDirs) await durability.syncDir(layout.objectsRoot, 'blob.objects-root.recover');
+  await checkHardLinks(fs, layout);
+  // every object directory exists from here on, durably, so no commit creates or syncs one;
+  // synced on every start, not only when this one created them: an earlier start killed
+  // between the mkdirs and the sync left names that a power loss takes with every object
+  for (const dir of layout.objectDirs()) await fs.mkdir(dir, { recursive: true });
+  await durability.syncDir(layout.objectsRoot, 'blob.objects-root.recover');
 
   await migrateLegacyStaging(ctx);
   const found = new Map<string, { marker: boolean; objects: StagedObjectName[]; leftovers: string[] }>();

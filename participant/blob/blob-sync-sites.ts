@@ -16,9 +16,12 @@ export const blobStoreSyncSites = [
   'blob.staging-dir.abort',
   /** A repeated Commit verified: committed/ and the object directories, before its ack. */
   'blob.verify-commit',
-  /** Recover: the data dir, after staging/, objects/ and committed/ were created in it. */
-  'blob.root-dir.recover',
-  /** Recover: objects/, after object directories were created in it. */
+  /**
+   * Recover: the data dir and each of its parents, on every start, so that the names
+   * created for it (by this start or an earlier, killed one) are durable before it serves.
+   */
+  'blob.dirs.recover',
+  /** Recover: objects/, on every start, so that its object directories (created by this start or an earlier, killed one) are durable. */
   'blob.objects-root.recover',
   /** Recover: staging/, after a branch of the earlier layout got its flat names, before its old directory goes. */
   'blob.staging-dir.migrate',
