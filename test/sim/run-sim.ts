@@ -147,7 +147,7 @@ if (values.seed !== undefined) {
     [
       `seeds ${totals.seeds} (${from}..${from + totals.seeds - 1})${label}`,
       `simulated txs ${totals.txs}: committed ${totals.committed}, aborted ${totals.aborted}`,
-      `crashes ${totals.crashes} (coordinator power losses ${totals.machineCrashes}), heuristic rollbacks ${totals.heuristicRollbacks}`,
+      `crashes ${totals.crashes} (power losses: coordinator ${totals.machineCrashes}, blob participant ${totals.blobMachineCrashes}), heuristic rollbacks ${totals.heuristicRollbacks}`,
       `messages ${totals.messages}: dropped ${totals.dropped}, duplicated ${totals.duplicated}; partitions ${totals.partitions}`,
       `core steps: coordinator ${totals.coordinatorSteps}, participants ${totals.participantSteps}; events ${totals.events}`,
       `simulated time ${(totals.simulatedMs / 1000).toFixed(0)} s; slowest heal-to-quiescence ${totals.quiesceMsMax.toFixed(0)} ms`,

@@ -288,6 +288,39 @@ export class SimDisk {
     return files;
   }
 
+  /**
+   * What a power loss now would leave of the file at `filePath`: its durable bytes, or
+   * undefined when its name (or a directory above it) would not survive.
+   */
+  durableFile(filePath: string): Buffer | undefined {
+    let node: SimNode | undefined = this.root;
+    for (const name of components(filePath)) {
+      if (node?.kind !== 'dir') return undefined;
+      node = durableChild(node, name);
+    }
+    return node?.kind === 'file' ? node.durable.data.subarray(0, node.durable.length) : undefined;
+  }
+
+  /** The names in directory `dirPath` as a process sees them now (the page cache); empty when it is not there. */
+  cachedNames(dirPath: string): IterableIterator<string> | readonly string[] {
+    const node = this.lookupQuietly(dirPath);
+    return node?.kind === 'dir' ? node.entries.keys() : [];
+  }
+
+  /** Whether a process would find `filePath` now (the page cache). */
+  exists(filePath: string): boolean {
+    return this.lookupQuietly(filePath) !== undefined;
+  }
+
+  private lookupQuietly(filePath: string): SimNode | undefined {
+    let node: SimNode | undefined = this.root;
+    for (const name of components(filePath)) {
+      if (node?.kind !== 'dir') return undefined;
+      node = node.entries.get(name);
+    }
+    return node;
+  }
+
   /** @internal A view's end. */
   forget(view: SimDiskView): void {
     this.liveViews.delete(view);

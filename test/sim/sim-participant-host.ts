@@ -9,7 +9,7 @@ import type { SimChecker } from './sim-checker.js';
 import { SimClock } from './sim-clock.js';
 import type { Endpoint, Request, Response, SimNetwork } from './sim-network.js';
 import type { MutantName } from './sim-options.js';
-import type { SimResourceManager } from './sim-resource-manager.js';
+import type { SimStorage } from './sim-storage.js';
 import { describeParticipantEffect, describeParticipantInput } from './sim-trace.js';
 import { SimCoordinatorLink } from './sim-transport.js';
 import type { SimWorld } from './sim-world.js';
@@ -50,7 +50,7 @@ export class SimParticipantHost implements Endpoint {
   constructor(
     private readonly w: SimWorld,
     private readonly net: SimNetwork,
-    readonly rm: SimResourceManager,
+    readonly rm: SimStorage,
     private readonly checker: SimChecker,
     private readonly o: SimParticipantOptions,
   ) {}
@@ -63,11 +63,11 @@ export class SimParticipantHost implements Endpoint {
     this.up = true;
     const incarnation = ++this.incarnation;
     const clock = (this.clock = new SimClock(this.w, this.o.skewMs));
-    this.rm.nowMs = () => clock.now();
+    const rm = this.rm.open(clock);
     let runtime: ParticipantRuntime | undefined = undefined;
     const link = new SimCoordinatorLink(this.net, this.node, this.o.coordinatorNode, this.o.coordinatorCallTimeoutMs, this.o.enlistNamesIncarnation);
     runtime = new ParticipantRuntime({
-      rm: this.rm,
+      rm,
       coordinator: this.o.mutant === 'unilateralAbortInDoubt' ? new GivesUpInDoubt(link, () => runtime) : link,
       logger: simLogger,
       config: this.o.config,
@@ -81,13 +81,14 @@ export class SimParticipantHost implements Endpoint {
     if (incarnation === this.incarnation) this.serving = true;
   }
 
-  crash(): void {
+  /** A process crash, or (`machine`) a machine crash: its disk loses what was not synced. */
+  crash(machine = false): void {
     this.up = false;
     this.serving = false;
     this.incarnation++;
     this.clock?.kill();
     this.runtime = undefined;
-    this.rm.crash();
+    this.rm.crash(machine);
   }
 
   handle(req: Request, respond: (res: Response) => void): void {

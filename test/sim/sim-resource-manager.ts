@@ -1,8 +1,10 @@
 import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
 import { BranchNotCommittedError } from '../../participant/participant-errors.js';
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
-import type { BranchHolder, SimChecker } from './sim-checker.js';
+import type { SimChecker } from './sim-checker.js';
+import type { SimClock } from './sim-clock.js';
 import type { MutantName } from './sim-options.js';
+import type { SimStorage } from './sim-storage.js';
 import type { SimWorld } from './sim-world.js';
 
 interface DurableBranch {
@@ -25,7 +27,7 @@ class SimStorageFailure extends Error {
  * against; abort removes every trace. Each call takes simulated time and takes effect
  * atomically at its end, unless the process crashed first (then it never answers).
  */
-export class SimResourceManager implements BranchHolder, ResourceManager {
+export class SimResourceManager implements SimStorage, ResourceManager {
   readonly durable = new Map<string, DurableBranch>();
   readonly working = new Map<string, Set<number>>();
   /** Mutant (b) only: voted yes, not durable yet. */
@@ -52,7 +54,7 @@ export class SimResourceManager implements BranchHolder, ResourceManager {
    */
   private readonly landing = new Map<string, { readonly ops: Set<number>; readonly waiters: (() => void)[] }>();
   /** The clock of the live incarnation: stamps prepared branches. */
-  nowMs: () => number = () => this.w.nowMs;
+  private nowMs: () => number = () => this.w.nowMs;
 
   constructor(
     private readonly w: SimWorld,
@@ -86,7 +88,12 @@ export class SimResourceManager implements BranchHolder, ResourceManager {
     return out;
   }
 
-  /** One client operation of the tx (a Put, a staged revision); the runtime calls it under the tx's lock. */
+  /** This storage is its own resource manager; each incarnation stamps with its own clock. */
+  open(clock: SimClock): ResourceManager {
+    this.nowMs = () => clock.now();
+    return this;
+  }
+
   work(txId: string, op: number): Promise<void> {
     return this.later(0.1, 1.5, () => {
       let ops = this.working.get(txId);
@@ -251,7 +258,7 @@ export class SimResourceManager implements BranchHolder, ResourceManager {
     return 'committed';
   }
 
-  /** The process died: volatile work and in-flight calls are gone. */
+  /** The process died: volatile work and in-flight calls are gone (its durable state is the database's, which a machine crash does not touch). */
   crash(): void {
     this.incarnation++;
     const lost = [...this.working.keys(), ...this.preparing.keys()];

@@ -7,7 +7,10 @@ export interface SimStats {
   committed: number;
   aborted: number;
   crashes: number;
+  /** Power losses of the coordinator's machine. */
   machineCrashes: number;
+  /** Power losses of the blob participant's machine. */
+  blobMachineCrashes: number;
   messages: number;
   dropped: number;
   duplicated: number;
@@ -28,6 +31,7 @@ export function emptyStats(): SimStats {
     aborted: 0,
     crashes: 0,
     machineCrashes: 0,
+    blobMachineCrashes: 0,
     messages: 0,
     dropped: 0,
     duplicated: 0,

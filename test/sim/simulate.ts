@@ -10,6 +10,7 @@ import { decisionLogSyncSites } from '../../coordinator/log/file-decision-log.js
 import { SimNetwork, type Endpoint } from './sim-network.js';
 import { swarmScenario, type Scenario, type SimOptions } from './sim-options.js';
 import { SimParticipantHost } from './sim-participant-host.js';
+import { SimBlobStorage } from './sim-blob-storage.js';
 import { SimResourceManager } from './sim-resource-manager.js';
 import { SimWorld, type SimStats } from './sim-world.js';
 
@@ -21,6 +22,8 @@ export interface SimResult {
 }
 
 const participantIds = ['pa', 'pb', 'pc'] as const;
+/** The participant that runs the production blob store (on a simulated disk); the others are simulated storage. */
+const blobParticipantId = 'pa';
 /** In last-resource mode: the participant that answers Abort of a committed branch like the metadata participant does. */
 const lastResourceId = 'pb';
 
@@ -127,13 +130,17 @@ async function simulateOnce(options: SimOptions): Promise<SimResult> {
   coordinatorOptions.afterStep = afterStep(coordinator);
   coordinator.node = net.add(coordinator);
 
-  const participants: SimParticipantHost[] = [];
-  for (const id of participantIds) {
+  const storageOf = (id: string): SimResourceManager => {
     const rm = new SimResourceManager(w, id, checker, mutant);
     rm.failRate = scenario.rmFailRate;
     rm.noRate = 0.02;
     const abortOfCommitted = options.abortOfCommitted ?? 'mixed';
     rm.abortOfCommitted = abortOfCommitted === 'mixed' ? (id === 'pb' ? 'succeed' : 'refuse') : abortOfCommitted;
+    return rm;
+  };
+  const participants: SimParticipantHost[] = [];
+  for (const id of participantIds) {
+    const rm = id === blobParticipantId ? new SimBlobStorage(w, id, checker) : storageOf(id);
     checker.holders.set(id, rm);
     const participantOptions = {
       config: participantSimConfig,
@@ -163,8 +170,11 @@ async function simulateOnce(options: SimOptions): Promise<SimResult> {
       if (w.tracing) w.trace(`!! crash C (${machine ? 'machine: page cache lost' : 'process'})`);
       node.crash(machine, rng.chance(scenario.tornShare));
     } else {
-      if (w.tracing) w.trace(`!! crash ${node.name}`);
-      node.crash();
+      // only the blob participant's machine has a disk of its own to lose power on
+      const machine = node.rm instanceof SimBlobStorage && rng.chance(scenario.machineCrashShare);
+      if (machine) w.stats.blobMachineCrashes++;
+      if (w.tracing) w.trace(`!! crash ${node.name}${machine ? ' (machine: page cache lost)' : ''}`);
+      node.crash(machine);
     }
     const incarnation = node.incarnation;
     w.after(rng.range(1, 120), () => restart(node, incarnation));
@@ -275,8 +285,7 @@ function finished(coordinator: SimCoordinatorHost, participants: readonly SimPar
   if (checker.damagedCount > 0) return leftovers(coordinator, participants, checker).length === 0;
   if (!coordinator.up || coordinator.runtime === undefined || coordinator.runtime.stats().live > 0) return false;
   for (const p of participants) {
-    if (!p.up || p.runtime === undefined || p.runtime.branchCount() > 0 || p.rm.working.size > 0 || p.rm.preparing.size > 0) return false;
-    for (const d of p.rm.durable.values()) if (d.kind === 'prepared') return false;
+    if (!p.up || p.runtime === undefined || p.runtime.branchCount() > 0 || p.rm.leftovers().length > 0) return false;
   }
   for (const g of checker.ghosts.values()) if (g.wantsOutcome) return false;
   return true;
