@@ -240,7 +240,9 @@ export class OpenBranches {
         );
       }
       logger.warn({ err }, 'prepare failed: voting no');
-      return { vote: 'no', reason: `PREPARE TRANSACTION failed: ${errorText(answerLost ? this.connections.unavailable(err) : err)}` };
+      const reason = `PREPARE TRANSACTION failed: ${errorText(answerLost ? this.connections.unavailable(err) : err)}`;
+      // at SERIALIZABLE (a server default), PREPARE is where a read/write dependency on another tx surfaces
+      return sqlState.isConflict(err) ? { vote: 'no', reason, cause: 'conflict' } : { vote: 'no', reason };
     }
     this.branches.delete(txId);
     branch.release();
@@ -291,7 +293,11 @@ export class OpenBranches {
     return sqlState.isConnectionFailure(err) ? new MetadataUnavailableError(reason, { cause: err }) : new TxNotActiveError(txId, reason);
   }
 
-  /** The typed error for a failed write: a lock wait past the timeout (or a deadlock) is a retryable conflict. */
+  /**
+   * The typed error for a failed write: a lock wait past the timeout, a deadlock, or (at
+   * REPEATABLE READ or SERIALIZABLE, a server default) a serialization failure is a
+   * retryable conflict.
+   */
   private writeFailure(err: unknown, file: FileKey): unknown {
     const code = sqlState.of(err);
     if (code === sqlState.preconditionFailed) {
@@ -299,7 +305,7 @@ export class OpenBranches {
       return new PreconditionFailedError(file.namespace, file.path, Number.isSafeInteger(current) ? current : 0, (err as pg.DatabaseError).message);
     }
     if (code === sqlState.noFileToDelete) return new NotFoundError(`no file ${file.namespace}/${file.path} to delete`);
-    if (code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected) return new WriteConflictError(file.namespace, file.path, this.settings.lockTimeoutMs);
+    if (code === sqlState.lockNotAvailable || sqlState.isConflict(err)) return new WriteConflictError(file.namespace, file.path, this.settings.lockTimeoutMs);
     if (sqlState.isConnectionFailure(err)) return new MetadataUnavailableError(errorText(err), { cause: err });
     return err;
   }
@@ -320,7 +326,7 @@ function writeResultOf(results: readonly pg.QueryResult[], index: number): { rea
 /** Failures of the write itself, after its savepoint: the branch survives them. */
 function isWriteFailure(err: unknown): boolean {
   const code = sqlState.of(err);
-  return code === sqlState.preconditionFailed || code === sqlState.noFileToDelete || code === sqlState.lockNotAvailable || code === sqlState.deadlockDetected;
+  return code === sqlState.preconditionFailed || code === sqlState.noFileToDelete || code === sqlState.lockNotAvailable || sqlState.isConflict(err);
 }
 
 /** The tx's branch prepared or committed here already (or, racing that check, the marker's key is taken). */

@@ -5,6 +5,8 @@ export const sqlState = {
   /** `lock_timeout` passed while waiting for a lock. */
   lockNotAvailable: '55P03',
   deadlockDetected: '40P01',
+  /** REPEATABLE READ or SERIALIZABLE (a server whose default_transaction_isolation says so): the tx met another one. */
+  serializationFailure: '40001',
   /** COMMIT/ROLLBACK PREPARED: "prepared transaction with identifier … does not exist". */
   undefinedObject: '42704',
   uniqueViolation: '23505',
@@ -22,6 +24,16 @@ export const sqlState = {
   /** The SQLSTATE of a PostgreSQL error, or undefined for any other failure (e.g. a lost connection). */
   of(err: unknown): string | undefined {
     return err instanceof pg.DatabaseError ? err.code : undefined;
+  },
+
+  /**
+   * Whether `err` says the tx's work met another tx's (a serialization failure, a
+   * deadlock): the same tx may pass once the other one has ended, so a no vote for it
+   * is a `conflict`.
+   */
+  isConflict(err: unknown): boolean {
+    const code = sqlState.of(err);
+    return code === sqlState.serializationFailure || code === sqlState.deadlockDetected;
   },
 
   /**

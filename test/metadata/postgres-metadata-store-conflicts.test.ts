@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
 import { PreconditionFailedError, WriteConflictError } from '../../participant/participant-errors.js';
 import type { PostgresMetadataStore } from '../../participant/metadata/postgres-metadata-store.js';
@@ -12,6 +13,12 @@ const ns = 'shared';
 const v1 = fileContent('version 1');
 const mine = fileContent('mine');
 const theirs = fileContent('theirs');
+
+/** Makes `isolation` the default of every new session of the database at `url`, as an operator may. */
+async function defaultIsolation(url: string, isolation: 'repeatable read' | 'serializable'): Promise<void> {
+  const db = await inspectDatabase(url);
+  await db.rows(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_isolation = '${isolation}'`);
+}
 
 /** Commits revision 1 of `path` in a tx of its own. */
 async function seed(store: PostgresMetadataStore, path: string): Promise<void> {
@@ -171,5 +178,66 @@ describe('PostgresMetadataStore concurrent writers', () => {
     const survivor = crossed.find((c) => c.txId !== victim!.txId)!;
     expect(await survivor.write).toEqual({ revision: 2, created: false });
     await prepareAndCommit(store, survivor.txId);
+  });
+
+  it('at SERIALIZABLE (a server default), a PREPARE TRANSACTION that fails with a serialization failure votes no with cause conflict, and leaves nothing behind', async () => {
+    const url = await postgres.freshDatabase();
+    await defaultIsolation(url, 'serializable');
+    const store = await startStore(url);
+    const db = await inspectDatabase(url);
+    const txId = newTxId();
+    // the branch reads tx_markers (its marker's key is free) and writes files
+    await store.stageRevision(txId, { namespace: ns, path: 'doc', ...mine });
+    // another tx reads files (missing the branch's row) and writes tx_markers (what the
+    // branch read): a cycle of read/write dependencies, and the other tx commits first
+    const other = new pg.Client({ connectionString: url });
+    other.on('error', () => undefined);
+    await other.connect();
+    onTestFinished(() => other.end().catch(() => undefined));
+    await other.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    await other.query('SELECT count(*) FROM files');
+    await other.query("INSERT INTO tx_markers (tx_id, participant_id) VALUES ('bystander', 'elsewhere')");
+    await other.query('COMMIT');
+
+    expect(await store.prepare(txId)).toEqual({ vote: 'no', reason: expect.stringMatching(/could not serialize access/), cause: 'conflict' });
+    expect(await db.counts()).toEqual({ files: 0, revisions: 0, markers: 1, prepared: 0 });
+    expect(await store.abort(txId)).toEqual({ alreadyAborted: true });
+  });
+
+  it('a PREPARE TRANSACTION that fails for any other reason votes no without a cause (an outage)', async () => {
+    const url = await postgres.freshDatabase();
+    const store = await startStore(url);
+    const db = await inspectDatabase(url);
+    const txId = newTxId();
+    await store.stageRevision(txId, { namespace: ns, path: 'doc', ...mine });
+    // the gid is taken by another session's prepared transaction (the fixture rolls it back after the test)
+    await db.rows('BEGIN');
+    await db.rows(`PREPARE TRANSACTION 'twophase:metadata:${txId}'`);
+
+    const vote = await store.prepare(txId);
+    expect(vote).toEqual({ vote: 'no', reason: expect.stringMatching(/PREPARE TRANSACTION failed: .*already in use/) });
+    expect(vote).not.toHaveProperty('cause');
+  });
+
+  it('at REPEATABLE READ (a server default), a write that meets a concurrent update is a retryable WriteConflictError, and the branch goes on', async () => {
+    const url = await postgres.freshDatabase();
+    await defaultIsolation(url, 'repeatable read');
+    const store = await startStore(url, { lockTimeoutMs: 10_000 });
+    const db = await inspectDatabase(url);
+    await seed(store, 'doc');
+    const [first, second] = [newTxId(), newTxId()];
+    await store.stageRevision(first, { namespace: ns, path: 'doc', ...mine, ifMatchRevision: 1 });
+    // the second tx's snapshot is taken here, before the first commits
+    await store.stageRevision(second, { namespace: ns, path: 'other', ...theirs });
+    const secondWrite = store.stageRevision(second, { namespace: ns, path: 'doc', ...theirs });
+    secondWrite.catch(() => undefined);
+    await db.waitForLockWaiters(1);
+    await prepareAndCommit(store, first);
+
+    await expect(secondWrite).rejects.toBeInstanceOf(WriteConflictError);
+    // the failed write undid itself alone: the branch's earlier write commits
+    await prepareAndCommit(store, second);
+    expect(await store.getFile(ns, 'other')).toMatchObject({ txId: second });
+    expect(await store.getFile(ns, 'doc')).toMatchObject({ revision: 2, txId: first });
   });
 });
