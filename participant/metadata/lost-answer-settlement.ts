@@ -76,7 +76,7 @@ export class LostAnswerSettlement {
         await fresh.query(statement);
         return { kind: 'done' };
       }
-      const marker = await fresh.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.settings.participantId]);
+      const marker = await fresh.query("SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2 AND outcome = 'committed'", [txId, this.settings.participantId]);
       return { kind: 'endedUnanswered', committed: (marker.rowCount ?? 0) > 0 };
     });
   }

@@ -144,4 +144,53 @@ export const metadataMigrations: readonly Migration[] = [
       DROP INDEX tx_markers_by_prepared_at;
     `,
   },
+  {
+    version: 4,
+    name: 'tx markers: an outcome, for the last resource',
+    sql: `
+      -- In last-resource mode the marker is the decision itself. 'committed': the branch's
+      -- one-phase COMMIT carried it in (it went in with the first write, as under 2PC).
+      -- 'aborted': the compare-and-set of twophase_resolve took the key first, so the tx can
+      -- never commit here. Every marker before this one was written inside a branch that
+      -- committed. A constant default adds the column without rewriting the table.
+      ALTER TABLE tx_markers ADD COLUMN outcome text NOT NULL DEFAULT 'committed'
+        CHECK (outcome IN ('committed', 'aborted'));
+
+      -- A marker of either outcome refuses a new branch of its tx: a resolved tx stays resolved.
+      CREATE OR REPLACE FUNCTION twophase_open_branch(p_tx_id text, p_participant_id text, p_gid text) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE gid = p_gid AND database = current_database())
+           OR EXISTS (SELECT 1 FROM tx_markers WHERE tx_id = p_tx_id AND participant_id = p_participant_id) THEN
+          RAISE EXCEPTION USING ERRCODE = 'TP409', MESSAGE = 'the branch is already prepared, committed or resolved';
+        END IF;
+        INSERT INTO tx_markers (tx_id, participant_id) VALUES (p_tx_id, p_participant_id);
+      END
+      $fn$;
+
+      -- The compare-and-set that decides an unknown outcome in last-resource mode: inserts
+      -- the marker (tx, aborted) unless one exists, then returns what the marker says. A
+      -- branch of the tx still open (or its COMMIT still in flight) holds the key from its
+      -- first write: the insert waits for it to end, and the SELECT, a new statement with a
+      -- new snapshot (the caller runs this at READ COMMITTED), sees who won. The aborted
+      -- marker is committed with this call, so its retention starts now (committed_at).
+      -- Raises TP410 when the tx's branch is prepared under two-phase commit: its outcome is
+      -- the coordinator's decision, not the marker's, and the insert would wait for it.
+      CREATE FUNCTION twophase_resolve(p_tx_id text, p_participant_id text, p_gid text) RETURNS text
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        decided text;
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE gid = p_gid AND database = current_database()) THEN
+          RAISE EXCEPTION USING ERRCODE = 'TP410', MESSAGE = 'the branch is prepared under two-phase commit';
+        END IF;
+        INSERT INTO tx_markers (tx_id, participant_id, outcome, committed_at)
+          VALUES (p_tx_id, p_participant_id, 'aborted', clock_timestamp())
+          ON CONFLICT (tx_id, participant_id) DO NOTHING;
+        SELECT m.outcome INTO decided FROM tx_markers m WHERE m.tx_id = p_tx_id AND m.participant_id = p_participant_id;
+        RETURN decided;
+      END
+      $fn$;
+    `,
+  },
 ];

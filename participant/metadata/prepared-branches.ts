@@ -151,8 +151,9 @@ export class PreparedBranches {
     return (rowCount ?? 0) > 0;
   }
 
+  /** Whether a marker shows the branch committed; an aborted one (a last resource's compare-and-set) shows the opposite. */
   private async hasMarker(txId: string): Promise<boolean> {
-    const { rowCount } = await this.connections.query('SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2', [txId, this.settings.participantId]);
+    const { rowCount } = await this.connections.query("SELECT 1 FROM tx_markers WHERE tx_id = $1 AND participant_id = $2 AND outcome = 'committed'", [txId, this.settings.participantId]);
     return (rowCount ?? 0) > 0;
   }
 }

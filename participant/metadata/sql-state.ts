@@ -18,8 +18,10 @@ export const sqlState = {
   preconditionFailed: 'TP412',
   /** Raised by twophase_write: a delete found no live file. */
   noFileToDelete: 'TP404',
-  /** Raised by twophase_open_branch: the tx's branch is already prepared or committed here. */
+  /** Raised by twophase_open_branch: the tx's branch is already prepared, committed or resolved (a marker of either outcome) here. */
   branchEnded: 'TP409',
+  /** Raised by twophase_resolve: the tx's branch is prepared under two-phase commit, so no marker may decide it. */
+  branchPrepared: 'TP410',
 
   /** The SQLSTATE of a PostgreSQL error, or undefined for any other failure (e.g. a lost connection). */
   of(err: unknown): string | undefined {

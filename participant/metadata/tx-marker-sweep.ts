@@ -7,10 +7,10 @@ import type { MetadataStoreSettings } from './metadata-store-settings.js';
 type SweepState = { readonly kind: 'idle' } | { readonly kind: 'running'; readonly timer: NodeJS.Timeout } | { readonly kind: 'stopped' };
 
 /**
- * The marker-retention sweep: deletes this participant's tx_markers rows once they are
- * older than the retention, counted from commit. Between `start` and `stop` it runs
- * every sweep interval in the background (one at a time; a failure is logged and the
- * next interval tries again); `sweepExpiredMarkers` runs one sweep now.
+ * The marker-retention sweep: deletes this participant's tx_markers rows, of either
+ * outcome, once they are older than the retention, counted from commit. Between `start`
+ * and `stop` it runs every sweep interval in the background (one at a time; a failure is
+ * logged and the next interval tries again); `sweepExpiredMarkers` runs one sweep now.
  */
 export class TxMarkerSweep {
   private state: SweepState = { kind: 'idle' };
@@ -50,8 +50,11 @@ export class TxMarkerSweep {
    * than the retention. A marker of a branch still prepared is uncommitted, hence
    * invisible to both statements, so it is stamped only once COMMIT PREPARED made it
    * visible: every marker stays at least the retention after its commit (and at most one
-   * sweep interval more). Bounded per call (batches × batch size); the next sweep goes on
-   * where this one stopped.
+   * sweep interval more). A one-phase committed marker (last-resource mode) is stamped the
+   * same way; an aborted one is stamped by the compare-and-set that writes it, in the same
+   * statement, and kept as long: until then a late branch of its tx is refused, and a
+   * resolve repeated after a lost answer reads the same outcome. Bounded per call
+   * (batches × batch size); the next sweep goes on where this one stopped.
    */
   async sweepExpiredMarkers(): Promise<number> {
     for (let batch = 0; batch < limits.metadataMarkerSweepBatchesMax; batch++) {
