@@ -22,9 +22,10 @@ type OpenBranch = Extract<MetadataBranch, { kind: 'open' }>;
  * The branches of this process before they prepare: each is one PostgreSQL transaction
  * on a branch-pool connection of its own, opened by the tx's first write (BEGIN, session
  * limits, the marker row) and held, with its row locks, until PREPARE TRANSACTION (the
- * yes vote; from then on PostgreSQL holds the branch, see PreparedBranches) or ROLLBACK.
- * At most branchesMax are open or opening, past it a write fails with
- * LimitExceededError. A branch whose session fails turns `broken`: it can only vote no.
+ * yes vote; from then on PostgreSQL holds the branch, see PreparedBranches), a
+ * one-phase COMMIT (last-resource mode: the commit point of the tx) or ROLLBACK. At
+ * most branchesMax are open or opening, past it a write fails with LimitExceededError.
+ * A branch whose session fails turns `broken`: it can only vote no.
  *
  * Calls for one tx must not overlap (the participant runtime serializes them); calls for
  * different txs may.
@@ -101,6 +102,52 @@ export class OpenBranches {
     }
   }
 
+  /**
+   * Last-resource mode: COMMIT of the open branch of `txId`, which must be here and open.
+   * Its marker row (outcome committed) went in with its first write, so this one
+   * statement is the whole one-phase commit, and its COMMIT is the commit point of the tx.
+   * `committed` once PostgreSQL answers it; `aborted` when PostgreSQL refused it (the
+   * transaction rolled back, nothing of it committed). When the answer is lost the COMMIT
+   * may have landed, or may still: MetadataUnavailableError, and the marker's
+   * compare-and-set (OutcomeResolution) tells which. Either way the branch is no longer
+   * held here afterwards.
+   */
+  async commitOnePhase(txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'> {
+    const branch = this.branches.get(txId);
+    assert(branch?.kind === 'open', `transaction ${txId} has an open branch to commit one-phase`);
+    const { client, logger } = branch;
+    let result: pg.QueryResult;
+    try {
+      result = await client.query('COMMIT');
+    } catch (err) {
+      this.branches.delete(txId);
+      const pid = backendPidOf(client);
+      branch.release(err instanceof Error ? err : new Error(String(err)));
+      if (sqlState.isConnectionFailure(err)) {
+        // a session the server still runs (a link that drops packets) would hold the marker
+        // key until its idle limit: the compare-and-set that follows would wait for it
+        this.connections.endSessionInBackground(pid, logger);
+        logger.warn({ err }, 'the answer to a one-phase COMMIT was lost; the marker decides');
+        throw new MetadataUnavailableError(
+          `the answer to the one-phase COMMIT of transaction ${txId} was lost (it may have committed; resolve its outcome): ${errorText(this.connections.unavailable(err))}`,
+          { cause: err },
+        );
+      }
+      if (!(err instanceof pg.DatabaseError)) throw err;
+      logger.warn({ err }, 'one-phase COMMIT refused: the branch rolled back');
+      return 'aborted';
+    }
+    this.branches.delete(txId);
+    branch.release();
+    // PostgreSQL answers COMMIT of an already failed transaction with ROLLBACK, not with an error
+    if (result.command !== 'COMMIT') {
+      logger.warn({ command: result.command }, 'one-phase COMMIT answered with a rollback: the branch had failed');
+      return 'aborted';
+    }
+    logger.debug({ writes: branch.writes, participants }, 'metadata branch committed one-phase (the commit point of the tx)');
+    return 'committed';
+  }
+
   /** ROLLBACK of the branch of `txId`, which must be here (open or broken); its connection goes back to the pool, or is closed. */
   async rollback(txId: string): Promise<void> {
     const branch = this.branches.get(txId);
@@ -132,8 +179,10 @@ export class OpenBranches {
     // branch (or cannot reach the server to end it), releasing the row locks a little
     // after the participant's own idle abort should have.
     // twophase_open_branch inserts the marker row (the proof of commit once PostgreSQL
-    // forgets the gid) and refuses a tx that already prepared or committed here; the
-    // participant runtime refuses such work first, this keeps the store safe on its own.
+    // forgets the gid; in last-resource mode the commit itself, and the key a resolve's
+    // compare-and-set waits on) and refuses a tx that already prepared, committed or was
+    // resolved here; the participant runtime refuses such work first, this keeps the store
+    // safe on its own.
     const open = `BEGIN;
       SET LOCAL lock_timeout = '${this.settings.lockTimeoutMs}ms';
       SET LOCAL idle_in_transaction_session_timeout = '${this.settings.idleInTransactionMs}ms';
@@ -157,7 +206,7 @@ export class OpenBranches {
     if (isBranchEnded(failure)) {
       await client.query('ROLLBACK').catch(() => undefined);
       opened.release();
-      throw new TxNotActiveError(txId, 'its metadata branch is already prepared or committed');
+      throw new TxNotActiveError(txId, 'its metadata branch is already prepared, committed or resolved');
     }
     if (failure instanceof pg.DatabaseError && !sqlState.isConnectionFailure(failure)) {
       // refused by the server, the session is fine: a statement of ours failed, a bug to see
@@ -262,8 +311,12 @@ export class OpenBranches {
           await branch.client.query('ROLLBACK');
           branch.release();
         } catch (err) {
-          // the transaction ends with the connection all the same
+          // the transaction ends with the connection all the same; a session the server
+          // still runs (a link that drops packets) is ended, as it holds row locks and the
+          // marker key that a resolve waits for
+          const pid = backendPidOf(branch.client);
           branch.release(err instanceof Error ? err : new Error(String(err)));
+          if (sqlState.isConnectionFailure(err)) this.connections.endSessionInBackground(pid, branch.logger);
         }
         branch.logger.debug('metadata branch aborted (rollback)');
         return;
@@ -329,7 +382,7 @@ function isWriteFailure(err: unknown): boolean {
   return code === sqlState.preconditionFailed || code === sqlState.noFileToDelete || code === sqlState.lockNotAvailable || sqlState.isConflict(err);
 }
 
-/** The tx's branch prepared or committed here already (or, racing that check, the marker's key is taken). */
+/** The tx's branch prepared, committed or was resolved here already (or, racing that check, the marker's key is taken). */
 function isBranchEnded(err: unknown): boolean {
   const code = sqlState.of(err);
   return code === sqlState.branchEnded || (code === sqlState.uniqueViolation && (err as pg.DatabaseError).constraint === 'tx_markers_pkey');

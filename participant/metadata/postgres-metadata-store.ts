@@ -12,8 +12,10 @@ import { metadataInput } from './metadata-input.js';
 import { metadataMigrations } from './metadata-migrations.js';
 import { MetadataStoreSettings } from './metadata-store-settings.js';
 import type { DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
+import { metadataFailpoints } from './metadata-failpoints.js';
 import { MetadataUnavailableError } from './metadata-unavailable-error.js';
 import { OpenBranches } from './open-branches.js';
+import { OutcomeResolution } from './outcome-resolution.js';
 import type { PostgresMetadataStoreOptions } from './postgres-metadata-store-options.js';
 import { PreparedBranches } from './prepared-branches.js';
 import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
@@ -32,8 +34,14 @@ type StoreState = { readonly kind: 'new' } | { readonly kind: 'started' } | { re
  *
  * This class is the one users construct; it owns the store's life (start, close) and
  * sends each call to the part whose job it is: OpenBranches before a branch prepares,
- * PreparedBranches after, FileRevisionReads for committed reads, TxMarkerSweep for the
- * marker retention, all over one MetadataConnections.
+ * PreparedBranches after, OutcomeResolution for the marker's compare-and-set (as the
+ * last resource), FileRevisionReads for committed reads, TxMarkerSweep for the marker
+ * retention, all over one MetadataConnections.
+ *
+ * It can be the last resource (DESIGN.md, *Last-resource commit*): `commitOnePhase`
+ * COMMITs the open branch, whose marker row (outcome committed) went in with its first
+ * write, so that COMMIT is the commit point of the tx and no PREPARE TRANSACTION happens;
+ * `resolveOutcome` settles an unknown outcome by a compare-and-set on the marker key.
  *
  * Calls for one tx must not overlap (the participant runtime serializes them); calls for
  * different txs may.
@@ -45,6 +53,8 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly connections: MetadataConnections;
   private readonly openBranches: OpenBranches;
   private readonly preparedBranches: PreparedBranches;
+  private readonly settlement: LostAnswerSettlement;
+  private readonly outcomes: OutcomeResolution;
   private readonly reads: FileRevisionReads;
   private readonly sweep: TxMarkerSweep;
   private state: StoreState = { kind: 'new' };
@@ -54,9 +64,10 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.participantId = this.settings.participantId;
     this.logger = options.logger.child({ participantId: this.participantId });
     this.connections = new MetadataConnections(this.settings, this.logger);
-    const settlement = new LostAnswerSettlement(this.settings, this.connections);
-    this.openBranches = new OpenBranches(this.settings, this.connections, settlement, this.logger);
-    this.preparedBranches = new PreparedBranches(this.settings, this.connections, settlement, this.logger);
+    this.settlement = new LostAnswerSettlement(this.settings, this.connections);
+    this.openBranches = new OpenBranches(this.settings, this.connections, this.settlement, this.logger);
+    this.preparedBranches = new PreparedBranches(this.settings, this.connections, this.settlement, this.logger);
+    this.outcomes = new OutcomeResolution(this.settings, this.connections, this.logger);
     this.reads = new FileRevisionReads(this.connections);
     this.sweep = new TxMarkerSweep(this.settings, this.connections, this.logger);
   }
@@ -157,6 +168,51 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       return { alreadyAborted: false };
     }
     return this.preparedBranches.abort(txId);
+  }
+
+  /**
+   * Last-resource mode: the one-phase commit of the open branch of `txId`, one round trip
+   * (the COMMIT; its marker row went in with the first write). `committed` once PostgreSQL
+   * answers the COMMIT; `aborted` when it refused it. Without an open branch here (it
+   * broke with its session, never began, or a repeat after a lost answer) the marker's
+   * compare-and-set answers, as `resolveOutcome`: what committed says `committed`, and
+   * nothing else can commit any more. Throws MetadataUnavailableError when the answer to
+   * the COMMIT was lost, BranchPreparedError when the branch is prepared under two-phase
+   * commit.
+   */
+  async commitOnePhase(txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'> {
+    this.assertStarted();
+    metadataInput.txId(txId);
+    await metadataFailpoints.beforeCommitOnePhase.hit();
+    const branch = this.openBranches.get(txId);
+    if (branch?.kind === 'open') {
+      const outcome = await this.openBranches.commitOnePhase(txId, participants);
+      if (outcome === 'committed') await metadataFailpoints.afterCommitOnePhase.hit();
+      return outcome;
+    }
+    return this.resolveOutcome(txId);
+  }
+
+  /**
+   * Last-resource mode: the outcome of `txId`, settled by the compare-and-set on its
+   * marker (OutcomeResolution): `committed` when a one-phase COMMIT of the tx landed,
+   * waiting for one still in flight; `aborted` otherwise, and from then on the tx can
+   * never commit here.
+   *
+   * First, what would make the compare-and-set wait on ourselves, or let a branch land
+   * after it, is ended: an open branch of the tx here holds the marker key from its first
+   * write, and is rolled back (it can never commit now; the participant runtime serializes
+   * the calls of a tx, so no commitOnePhase of it runs meanwhile); a PREPARE TRANSACTION
+   * of the tx that lost its answer voted no, and its session is ended and what it prepared
+   * rolled back. A branch prepared under two-phase commit is BranchPreparedError: its
+   * outcome is the coordinator's decision, and it is left as it is.
+   */
+  async resolveOutcome(txId: string): Promise<'committed' | 'aborted'> {
+    this.assertStarted();
+    metadataInput.txId(txId);
+    if (this.openBranches.get(txId) !== undefined) await this.openBranches.rollback(txId);
+    if (this.settlement.hasUnresolvedPrepare(txId)) await this.preparedBranches.abort(txId);
+    return this.outcomes.resolve(txId);
   }
 
   /** Rolls back open branches and closes every connection; prepared branches stay in PostgreSQL. */

@@ -163,6 +163,39 @@ describe('PostgresMetadataStore over a blackholed PostgreSQL link', () => {
     expect(await store.stageRevision(next, { namespace: ns, path: 'a', ...world })).toEqual({ revision: 1, created: true });
   });
 
+  it('a one-phase COMMIT carried out whose answer was lost throws within the timeouts, and the resolve once the link heals says committed', async () => {
+    const { store, proxy, db } = await storeBehindProxy();
+    const txId = newTxId();
+    await store.stageRevision(txId, { namespace: ns, path: 'a', ...hello });
+    // the branch's own connection is open now: its COMMIT reaches the server, the answer does not come back
+    proxy.blackhole({ direction: 'backward', scope: 'open' });
+
+    const commit = await within(callBoundMs, store.commitOnePhase(txId, ['metadata']).then(() => undefined, (err: unknown) => err));
+    expect(commit).toBeInstanceOf(MetadataUnavailableError);
+    expect((commit as Error).message).toMatch(/answer to the one-phase COMMIT .* was lost/);
+    expect(await db.rows('SELECT outcome FROM tx_markers WHERE tx_id = $1', [txId])).toEqual([{ outcome: 'committed' }]);
+
+    proxy.heal();
+    expect(await within(callBoundMs, store.resolveOutcome(txId))).toBe('committed');
+    expect(await store.getFile(ns, 'a')).toMatchObject({ revision: 1, txId });
+  });
+
+  it('a one-phase COMMIT that never reached PostgreSQL throws within the timeouts, and the resolve once the link heals says aborted: the branch can no longer commit', async () => {
+    const { store, proxy, db } = await storeBehindProxy();
+    const txId = newTxId();
+    await store.stageRevision(txId, { namespace: ns, path: 'a', ...hello });
+    proxy.blackhole({ scope: 'open' });
+
+    const commit = await within(callBoundMs, store.commitOnePhase(txId, ['metadata']).then(() => undefined, (err: unknown) => err));
+    expect(commit).toBeInstanceOf(MetadataUnavailableError);
+    expect(proxy.stats().forward.bytesDropped).toBeGreaterThan(0);
+
+    proxy.heal();
+    expect(await within(callBoundMs, store.resolveOutcome(txId))).toBe('aborted');
+    expect(await db.counts()).toEqual({ files: 0, revisions: 0, markers: 1, prepared: 0 });
+    expect(await db.rows("SELECT 1 FROM pg_stat_activity WHERE state = 'idle in transaction'")).toEqual([]);
+  });
+
   it('a write whose answer is lost fails within the timeouts, and its session is ended so that its row locks go at once', async () => {
     const { store, proxy, db } = await storeBehindProxy();
     const first = newTxId();
