@@ -75,13 +75,15 @@ export class BlobLayout {
 
   objectDir(sha256: string): string {
     assert(isSha256Hex(sha256), `digest ${JSON.stringify(sha256)} was validated before building a path`);
-    return path.join(this.objectsRoot, sha256.slice(0, 2));
+    return this.objectDirs()[Number.parseInt(sha256.slice(0, 2), 16)]!;
   }
 
   /** All 256 object directories, `objects/00` … `objects/ff`. */
-  objectDirs(): string[] {
-    return Array.from({ length: 256 }, (_, i) => path.join(this.objectsRoot, i.toString(16).padStart(2, '0')));
+  objectDirs(): readonly string[] {
+    return (this.allObjectDirs ??= Array.from({ length: 256 }, (_, i) => path.join(this.objectsRoot, i.toString(16).padStart(2, '0'))));
   }
+
+  private allObjectDirs: readonly string[] | undefined;
 
   object(sha256: string): string {
     return path.join(this.objectDir(sha256), sha256);

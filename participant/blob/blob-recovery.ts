@@ -48,7 +48,8 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
   // every object directory exists from here on, durably, so no commit creates or syncs one;
   // synced on every start, not only when this one created them: an earlier start killed
   // between the mkdirs and the sync left names that a power loss takes with every object
-  for (const dir of layout.objectDirs()) await fs.mkdir(dir, { recursive: true });
+  const present = new Set(await fs.readdir(layout.objectsRoot));
+  for (const dir of layout.objectDirs()) if (!present.has(path.basename(dir))) await fs.mkdir(dir, { recursive: true });
   await durability.syncDir(layout.objectsRoot, 'blob.objects-root.recover');
 
   await migrateLegacyStaging(ctx);
@@ -86,6 +87,8 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
   await durability.syncDir(layout.committedRoot, 'blob.committed-dir.recover');
   const prepared = new Map<string, BlobManifest>();
   const committedNames: string[] = [];
+  /** The object directories holding a link made (again) here: synced before the staged names go. */
+  const linkedDirs = new Set<string>();
   let abortedLeftovers = 0;
   let finishedCommits = 0;
   for (const [txId, tx] of found) {
@@ -96,6 +99,7 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
       // committed: a staged name left is a link not yet retired, or one a crash undid
       for (const object of tx.objects) {
         await linkObject(fs, layout, ctx.participantId, txId, object);
+        linkedDirs.add(layout.objectDir(object.sha256));
         committedNames.push(layout.stagedObject(txId, object));
       }
       if (tx.marker) committedNames.push(layout.prepared(txId));
@@ -114,7 +118,7 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
     logger.info({ txId }, 'aborted unprepared staged work left from before the restart');
   }
   // the links durable first, then the names they replace may go
-  await durability.syncObjectDirs('blob.object-dir.recover');
+  await Promise.all([...linkedDirs].map((dir) => durability.syncDir(dir, 'blob.object-dir.recover')));
   for (const name of committedNames) await fs.rm(name, { force: true });
   await durability.syncDir(layout.stagingRoot, 'blob.staging-dir.recover');
   logger.info({ prepared: prepared.size, abortedLeftovers, finishedCommits }, 'blob store recovered');

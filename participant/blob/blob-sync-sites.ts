@@ -27,7 +27,7 @@ export const blobStoreSyncSites = [
   'blob.staging-dir.migrate',
   /** Recover: committed/, so every record seen is durable before what it vouches for is removed. */
   'blob.committed-dir.recover',
-  /** Recover: every object directory, so the links are durable before the staged names of committed branches go. */
+  /** Recover: each object directory holding an object of a committed branch found staged, so its link is durable before the staged name goes. */
   'blob.object-dir.recover',
   /** Recover: staging/, after leftovers and the names of finished commits were removed. */
   'blob.staging-dir.recover',
