@@ -40,6 +40,8 @@ export class SimBlobStorage implements SimStorage {
   private store: LocalBlobStore | undefined;
   /** Each op a client did here, by tx: the object it put. */
   private readonly ops = new Map<string, Map<number, OpObject>>();
+  /** Txs worked on here whose branch this store has not yet answered committed or aborted. */
+  private readonly unsettled = new Set<string>();
 
   constructor(
     private readonly w: SimWorld,
@@ -48,6 +50,12 @@ export class SimBlobStorage implements SimStorage {
   ) {
     this.disk = new SimDisk(w, { syncDelayMs: [0.2, 2], nowMs: () => w.nowMs });
     this.layout = new BlobLayout(`/${participantId}/blob`);
+    // half the runs start on the data dir an earlier run left (its 256 object directories
+    // durable), half on an empty disk, where the first start creates everything
+    if (w.rng.chance(0.5)) {
+      for (const dir of [this.layout.stagingRoot, this.layout.committedRoot, ...this.layout.objectDirs()]) this.disk.mkdirs(dir);
+      this.disk.syncEverything();
+    }
   }
 
   open(clock: SimClock): ResourceManager {
@@ -67,7 +75,7 @@ export class SimBlobStorage implements SimStorage {
       },
     });
     this.store = store;
-    return new CheckedBlobStore(store, this.participantId, this.checker, () => this.touched(), () => this.store === store);
+    return new CheckedBlobStore(store, this.participantId, this.checker, () => this.touched(), () => this.store === store, (txId) => this.unsettled.delete(txId));
   }
 
   async work(txId: string, op: number): Promise<void> {
@@ -79,6 +87,7 @@ export class SimBlobStorage implements SimStorage {
     let ops = this.ops.get(txId);
     if (ops === undefined) this.ops.set(txId, (ops = new Map()));
     ops.set(op, object);
+    this.unsettled.add(txId);
     const sha256 = rng.chance(wrongDigestShare) ? createHash('sha256').update('not these bytes').digest('hex') : object.sha256;
     const half = rng.below(bytes.length + 1);
     await store.put(txId, chunks([bytes.subarray(0, half), bytes.subarray(half)]), { sha256, size: object.size });
@@ -145,9 +154,9 @@ export class SimBlobStorage implements SimStorage {
     return undefined;
   }
 
-  /** Something may have changed for every tx worked on here: let the checker look. */
+  /** Something may have changed for every tx worked on here and not settled: let the checker look. */
   private touched(): void {
-    for (const txId of this.ops.keys()) this.checker.branchLost(txId, this.participantId);
+    for (const txId of this.unsettled) this.checker.branchLost(txId, this.participantId);
   }
 }
 
@@ -159,6 +168,7 @@ class CheckedBlobStore implements ResourceManager {
     private readonly checker: SimChecker,
     private readonly recovered: () => void,
     private readonly live: () => boolean,
+    private readonly settled: (txId: string) => void,
   ) {}
 
   async recover(): Promise<RecoveryResult> {
@@ -175,12 +185,14 @@ class CheckedBlobStore implements ResourceManager {
 
   async commit(txId: string): Promise<{ readonly alreadyCommitted: boolean }> {
     const result = await this.store.commit(txId);
+    this.settled(txId);
     this.checker.branchCommitted(txId, this.participantId);
     return result;
   }
 
   async abort(txId: string): Promise<{ readonly alreadyAborted: boolean }> {
     const result = await this.store.abort(txId);
+    this.settled(txId);
     this.checker.branchLost(txId, this.participantId);
     return result;
   }

@@ -54,7 +54,8 @@ export class SimCoordinatorHost implements Endpoint {
   incarnation = 0;
   node = -1;
   runtime: CoordinatorRuntime | undefined;
-  private serving = false;
+  /** Recovered and answering calls (as a real process serves only after recovery). */
+  serving = false;
   private clock: SimClock | undefined;
   private view: SimDiskView | undefined;
   /** Mutant (c): commit records "reclaimed" once synced; they vanish from every later replay. */

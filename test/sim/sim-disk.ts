@@ -15,6 +15,11 @@ export interface SimDiskOptions {
   readonly syncDelayMs?: readonly [number, number];
   /** The clock that stamps mtime and ctime (Unix ms). Default: always 0. */
   readonly nowMs?: () => number;
+  /**
+   * Syncs that stall (behind a busy device, a journal commit): this share of them takes a
+   * time drawn from `ms` instead. Default: none.
+   */
+  readonly syncStalls?: { readonly share: number; readonly ms: readonly [number, number] };
 }
 
 export interface PowerLossOptions {
@@ -128,6 +133,17 @@ const errorTexts: Record<string, string> = {
 
 /** An error shaped as node's: `code`, `syscall`, `path`, and the same message. */
 function fsError(code: string, syscall: string, filePath: string): NodeJS.ErrnoException {
+  // no stack: callers test the code, and a stack costs more than the simulated syscall
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fsErrorWithStack(code, syscall, filePath);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function fsErrorWithStack(code: string, syscall: string, filePath: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: ${errorTexts[code] ?? code}, ${syscall} '${filePath}'`), { code, syscall, path: filePath });
 }
 
@@ -136,12 +152,21 @@ export class SimViewKilledError extends Error {
   override readonly name = 'SimViewKilledError';
 }
 
-function components(filePath: string): string[] {
+/** The names along each path seen so far: a store and a log use few paths, over and over. */
+const componentsOf = new Map<string, readonly string[]>();
+const componentsCachedMax = 100_000;
+
+function components(filePath: string): readonly string[] {
+  const cached = componentsOf.get(filePath);
+  if (cached !== undefined) return cached;
   if (!filePath.startsWith('/')) throw new Error(`SimDisk takes absolute paths, not ${JSON.stringify(filePath)}`);
-  return path.posix
+  const parts = path.posix
     .normalize(filePath)
     .split('/')
     .filter((part) => part !== '');
+  if (componentsOf.size >= componentsCachedMax) componentsOf.clear();
+  componentsOf.set(filePath, parts);
+  return parts;
 }
 
 function sitesOf(site: SyncSite): readonly string[] {
@@ -176,6 +201,7 @@ export class SimDisk {
   private readonly opDelayMs: readonly [number, number];
   private readonly syncDelayMs: readonly [number, number];
   private readonly nowMs: () => number;
+  private readonly syncStalls: SimDiskOptions['syncStalls'];
   /** Directories with entries not durable, and files with bytes not durable. */
   private readonly dirtyDirs = new Set<SimDir>();
   private readonly dirtyFiles = new Set<SimFile>();
@@ -191,6 +217,7 @@ export class SimDisk {
     this.opDelayMs = options.opDelayMs ?? [0.01, 0.05];
     this.syncDelayMs = options.syncDelayMs ?? [0.1, 1];
     this.nowMs = options.nowMs ?? (() => 0);
+    this.syncStalls = options.syncStalls;
   }
 
   /** The disk as one process lifetime sees it: a FileSystem that `kill` ends. */
@@ -328,7 +355,8 @@ export class SimDisk {
 
   /** @internal How long the next operation takes. */
   delayMs(kind: 'op' | 'sync'): number {
-    const [lo, hi] = kind === 'op' ? this.opDelayMs : this.syncDelayMs;
+    const stalls = this.syncStalls;
+    const [lo, hi] = kind === 'op' ? this.opDelayMs : stalls !== undefined && this.world.rng.chance(stalls.share) ? stalls.ms : this.syncDelayMs;
     return this.world.rng.range(lo, hi);
   }
 
@@ -356,10 +384,15 @@ export class SimDisk {
   /** @internal The directory that holds (or would hold) `filePath`, and the name in it. */
   parentOf(filePath: string, syscall: string): { readonly dir: SimDir; readonly name: string } {
     const parts = components(filePath);
-    const name = parts.pop();
+    const name = parts[parts.length - 1];
     if (name === undefined) throw fsError('EPERM', syscall, filePath);
-    const dir = this.lookup(`/${parts.join('/')}`, syscall);
-    if (dir === undefined) throw fsError('ENOENT', syscall, filePath);
+    let dir: SimNode = this.root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (dir.kind !== 'dir') throw fsError('ENOTDIR', syscall, filePath);
+      const next: SimNode | undefined = dir.entries.get(parts[i]!);
+      if (next === undefined) throw fsError('ENOENT', syscall, filePath);
+      dir = next;
+    }
     if (dir.kind !== 'dir') throw fsError('ENOTDIR', syscall, filePath);
     return { dir, name };
   }
@@ -514,12 +547,39 @@ export class SimDisk {
   }
 }
 
-/** An operation of a view that has not completed. */
-interface InFlight {
+/** An operation of a view that has not completed (a class, not closures: there is one per simulated syscall). */
+class InFlight<T = unknown> {
+  private pending = true;
+
+  constructor(
+    private readonly owner: Set<InFlight>,
+    private readonly effect: () => T,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
   /** Carries out the operation; settles its promise only if `settle`. */
-  complete(settle: boolean): void;
+  complete(settle: boolean): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.owner.delete(this as InFlight);
+    let result: T;
+    try {
+      result = this.effect();
+    } catch (err) {
+      if (settle) this.reject(err as Error);
+      return;
+    }
+    if (settle) this.resolve(result);
+  }
+
   /** Forgets it: it never takes effect. */
-  drop(): void;
+  drop(): void {
+    this.pending = false;
+  }
+
+  /** The timer's callback: the operation's time is up. */
+  readonly land = (): void => this.complete(true);
 }
 
 /**
@@ -554,29 +614,12 @@ export class SimDiskView implements FileSystem {
   run<T>(kind: 'op' | 'sync', effect: () => T): Promise<T> {
     if (this.killed) return new Promise<T>(() => undefined);
     return new Promise<T>((resolve, reject) => {
-      let pending = true;
-      const op: InFlight = {
-        complete: (settle) => {
-          if (!pending) return;
-          pending = false;
-          this.inFlight.delete(op);
-          let result: T;
-          try {
-            result = effect();
-          } catch (err) {
-            if (settle) reject(err as Error);
-            return;
-          }
-          if (settle) resolve(result);
-        },
-        drop: () => {
-          pending = false;
-        },
-      };
-      this.inFlight.add(op);
-      this.disk.world.after(this.disk.delayMs(kind), () => op.complete(true));
+      const op = new InFlight<T>(this.inFlight, effect, resolve, reject);
+      this.inFlight.add(op as InFlight);
+      this.disk.world.after(this.disk.delayMs(kind), op.land);
     });
   }
+
 
   /** @internal */
   now<T>(effect: () => T): T {

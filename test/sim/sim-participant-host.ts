@@ -44,7 +44,8 @@ export class SimParticipantHost implements Endpoint {
   incarnation = 0;
   node = -1;
   runtime: ParticipantRuntime | undefined;
-  private serving = false;
+  /** Recovered and answering calls (as a real process serves only after recovery). */
+  serving = false;
   private clock: SimClock | undefined;
 
   constructor(

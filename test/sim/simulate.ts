@@ -103,8 +103,8 @@ async function simulateOnce(options: SimOptions): Promise<SimResult> {
   // as in production, the log keeps ended commits and the SDK trusts a presumed abort for (9/10 of) the outcome retention
   const outcomeRetentionMs = options.outcomeRetentionMs ?? outcomeRetentionMsDefault;
   const participantNodes = new Map<string, number>();
-  // the coordinator's machine: fsync takes a millisecond or two
-  const disk = new SimDisk(w, { syncDelayMs: [0.3, 2.5], nowMs: () => w.nowMs });
+  // the coordinator's machine: fsync takes a millisecond or two, and now and then stalls
+  const disk = new SimDisk(w, { syncDelayMs: [0.3, 2.5], syncStalls: { share: 0.02, ms: [10, 120] }, nowMs: () => w.nowMs });
   if (options.logSyncsOnOpen === false) disk.ignoreSyncs(decisionLogSyncSites.filter((site) => site === 'log.segment.replay'));
   const coordinatorOptions = {
     config: {
@@ -283,9 +283,10 @@ async function simulateOnce(options: SimOptions): Promise<SimResult> {
 /** Cheap test, run every few simulated ms after healing: nothing left anywhere? */
 function finished(coordinator: SimCoordinatorHost, participants: readonly SimParticipantHost[], checker: SimChecker): boolean {
   if (checker.damagedCount > 0) return leftovers(coordinator, participants, checker).length === 0;
-  if (!coordinator.up || coordinator.runtime === undefined || coordinator.runtime.stats().live > 0) return false;
+  // a process still recovering has not yet read what it must finish
+  if (!coordinator.serving || coordinator.runtime === undefined || coordinator.runtime.stats().live > 0) return false;
   for (const p of participants) {
-    if (!p.up || p.runtime === undefined || p.runtime.branchCount() > 0 || p.rm.leftovers().length > 0) return false;
+    if (!p.serving || p.runtime === undefined || p.runtime.branchCount() > 0 || p.rm.leftovers().length > 0) return false;
   }
   for (const g of checker.ghosts.values()) if (g.wantsOutcome) return false;
   return true;
