@@ -487,6 +487,34 @@ describe('the removed-fsync table: each durability call, ignored alone, breaks a
   });
 });
 
+describe('a blob store start killed before it synced what it created', () => {
+  // found by the simulator (seeds 595, 660, 1264, 1300 of 5e9482c): recovery synced objects/
+  // only when that start had created the object directories itself
+  it('leaves nothing a later start fails to make durable: an acked commit then survives a power loss', async () => {
+    const rig = await new Rig(undefined).setUp();
+    const first = rig.store();
+    void first.store.recover().catch(() => undefined);
+    // killed with the sync of objects/ issued and not landed: the object directories exist in the page cache only
+    await rig.agenda.runWhile(() => rig.disk.syncCalls('blob.objects-root.recover') === 0);
+    first.view.kill('lost');
+
+    const txId = newTxId();
+    const bytes = contentOf(10_000, 7);
+    const { store } = await rig.recovered();
+    rig.expect(await rig.putAndPrepare(store, txId, bytes), 'setup: prepare did not vote yes');
+    await rig.attempt('committing', store.commit(txId));
+    await rig.run(store.retired());
+    // another tx's prepare fsyncs staging/: the committed branch's removed names are durable now
+    rig.expect(await rig.putAndPrepare(store, newTxId(), contentOf(100, 8)), 'setup: the second prepare did not vote yes');
+    rig.disk.powerLoss();
+
+    const after = await rig.recovered();
+    rig.expect(!after.inDoubt.includes(txId), 'an acked commit came back in doubt');
+    await rig.expectPublished(after.store, bytes, 'the committed object');
+    expect(rig.violations).toEqual([]);
+  });
+});
+
 describe('the site lists name every durability call in the source, each once', () => {
   // each module: the files that make its durability calls, and the file declaring the list
   const modules = [
