@@ -11,7 +11,6 @@ import {
   LogQueueFullError,
   type FatalOperation,
 } from './log-errors.js';
-import { logLimits } from './log-limits.js';
 import { limits } from '../../lib/limits/limits.js';
 import { readFrames } from './read-frames.js';
 import { logFailpoints } from './log-failpoints.js';
@@ -50,15 +49,15 @@ export type DecisionLogSyncSite = (typeof decisionLogSyncSites)[number];
 export interface FileDecisionLogOptions {
   /** Directory holding the segment files, created if missing. One log per directory. */
   readonly dir: string;
-  /** Size at which appends move to a new segment. Default `logLimits.segmentBytesMax`. */
+  /** Size at which appends move to a new segment. Default `limits.logSegmentBytesMax`. */
   readonly segmentBytesMax?: number;
-  /** Records per group commit. Default `logLimits.batchRecordsMax`. */
+  /** Records per group commit. Default `limits.logBatchRecordsMax`. */
   readonly batchRecordsMax?: number;
-  /** Frame bytes per group commit. Default `logLimits.batchBytesMax`. */
+  /** Frame bytes per group commit. Default `limits.logBatchBytesMax`. */
   readonly batchBytesMax?: number;
-  /** Largest record payload accepted by `append`. Default `logLimits.recordBytesMax`. */
+  /** Largest record payload accepted by `append`. Default `limits.logRecordBytesMax`. */
   readonly recordBytesMax?: number;
-  /** Frame bytes that may wait for the writer. Default `logLimits.pendingBytesMax`. */
+  /** Frame bytes that may wait for the writer. Default `limits.logPendingBytesMax`. */
   readonly pendingBytesMax?: number;
   /**
    * Told, once, that a write, fdatasync or directory change failed and the log stopped.
@@ -161,11 +160,11 @@ export class FileDecisionLog implements DecisionLog {
 
   constructor(options: FileDecisionLogOptions) {
     this.dir = path.resolve(options.dir);
-    this.segmentBytesMax = options.segmentBytesMax ?? logLimits.segmentBytesMax;
-    this.batchRecordsMax = options.batchRecordsMax ?? logLimits.batchRecordsMax;
-    this.batchBytesMax = options.batchBytesMax ?? logLimits.batchBytesMax;
-    this.recordBytesMax = options.recordBytesMax ?? logLimits.recordBytesMax;
-    this.pendingBytesMax = options.pendingBytesMax ?? logLimits.pendingBytesMax;
+    this.segmentBytesMax = options.segmentBytesMax ?? limits.logSegmentBytesMax;
+    this.batchRecordsMax = options.batchRecordsMax ?? limits.logBatchRecordsMax;
+    this.batchBytesMax = options.batchBytesMax ?? limits.logBatchBytesMax;
+    this.recordBytesMax = options.recordBytesMax ?? limits.logRecordBytesMax;
+    this.pendingBytesMax = options.pendingBytesMax ?? limits.logPendingBytesMax;
     this.logger = options.logger?.child({ component: 'decision-log', dir: this.dir });
     this.onFatal = options.onFatal ?? stopProcess(this.logger);
     const fs = options.fs ?? nodeFileSystem;

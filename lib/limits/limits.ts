@@ -184,6 +184,28 @@ export const limits = {
   gatewayCallTimeoutMsSettingMin: 100,
   gatewayCallTimeoutMsSettingMax: 600_000,
 
+  // --- the file decision log (defaults of FileDecisionLog's options) ---
+
+  /**
+   * A segment is deleted only when every commit in it has ended, so its size trades
+   * reclaim granularity against file count: 64 MiB holds ~400k typical commit records.
+   */
+  logSegmentBytesMax: 64 * 1024 * 1024,
+  /** Records folded into one write + fdatasync; caps the latency of the batch's last record. */
+  logBatchRecordsMax: 1024,
+  /** Bytes folded into one write; one such buffer is built per batch. */
+  logBatchBytesMax: 1024 * 1024,
+  /**
+   * One record's payload. A commit names its participants, a handful of ids; anything
+   * near this size is a bug upstream, and replay reads whole records into memory.
+   */
+  logRecordBytesMax: 64 * 1024,
+  /**
+   * Encoded frames waiting for the writer. Appends beyond this fail fast instead of
+   * growing memory while the disk is slow: the caller answers RESOURCE_EXHAUSTED.
+   */
+  logPendingBytesMax: 16 * 1024 * 1024,
+
   // --- the coordinator's service ---
 
   /** Characters of a participant's incarnation id kept from an Enlist (a random id per process start). */

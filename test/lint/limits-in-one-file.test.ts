@@ -31,11 +31,6 @@ const limitsFile = 'lib/limits/limits.ts';
 const notYetMoved = new Set([
   'coordinator/coordinator-runtime.ts: tickIntervalMs',
   'coordinator/coordinator-runtime.ts: waitMs',
-  'coordinator/log/log-limits.ts: segmentBytesMax',
-  'coordinator/log/log-limits.ts: batchRecordsMax',
-  'coordinator/log/log-limits.ts: batchBytesMax',
-  'coordinator/log/log-limits.ts: recordBytesMax',
-  'coordinator/log/log-limits.ts: pendingBytesMax',
   // the size of the frame header (length and CRC32C) of the log's format, not a bound
   'coordinator/log/encode-frame.ts: frameHeaderBytes',
   'participant/participant-runtime.ts: tickIntervalMs',
