@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly keepDir: boolean;
   /** Runs of each system per level, alternated (baseline, twophase, baseline, twophase, …). */
   readonly repeat: number;
+  /** The coordinator's commit protocol (`twophase dev --commit-mode`). */
+  readonly commitMode: 'two-phase' | 'last-resource';
 }
 
 /** Concurrency above this would need more PostgreSQL connections than dev's cluster allows (100). */
@@ -39,10 +41,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .addOption(
       new Option('--repeat <n>', 'runs of each system per level, alternated baseline, twophase, baseline, twophase…; the table shows the run of median tx/s and the ratio of the medians').default(3).argParser(wholeNumber('--repeat', 1, 20)),
     )
+    .addOption(
+      new Option('--commit-mode <mode>', 'the coordinator\'s commit protocol: two-phase (PREPARE TRANSACTION at the metadata participant) or last-resource (its one-phase COMMIT is the commit point)')
+        .choices(['two-phase', 'last-resource'])
+        .default('two-phase'),
+    )
     .addOption(new Option('--keep-dir', "keep the temp data dir (logs, decision log, PostgreSQL) instead of deleting it").default(false))
-    .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n');
+    .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n  npm run bench -- --commit-mode last-resource\n');
   program.parse([...argv], { from: 'user' });
-  const opts = program.opts<{ durationS: number; warmupS: number; concurrency: number[]; uploadBytes: number; opsMax: number; json?: string; logLevel: string; keepDir: boolean; repeat: number }>();
+  const opts = program.opts<{ durationS: number; warmupS: number; concurrency: number[]; uploadBytes: number; opsMax: number; json?: string; logLevel: string; keepDir: boolean; repeat: number; commitMode: 'two-phase' | 'last-resource' }>();
   return { ...opts, json: opts.json };
 }
 

@@ -41,6 +41,7 @@ export interface BenchReport {
     readonly concurrency: readonly number[];
     readonly opsMaxPerRun: number;
     readonly logLevel: string;
+    readonly commitMode: 'two-phase' | 'last-resource';
     readonly repeat: number;
   };
   /** CPU used by the started system, connected but with no upload running, for 2 s before the first level. */

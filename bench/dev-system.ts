@@ -12,6 +12,8 @@ const outputLinesMax = 200;
 
 export interface DevSystemOptions {
   readonly logLevel: string;
+  /** `twophase dev --commit-mode`; default dev's own (two-phase). */
+  readonly commitMode?: 'two-phase' | 'last-resource';
   /** How long the start may take (the first one runs initdb). */
   readonly startTimeoutMs: number;
   /** Run every child of dev under `node --cpu-prof` (dev's `--cpu-prof-dir`), its profiles in `cpuProfDir/<child>/`. */
@@ -73,6 +75,7 @@ export class DevSystem {
       ...['--postgres-port', String(postgresPort), '--log-level', options.logLevel],
       // the Admin service on every gRPC port: the bench reads each process's counters
       '--admin',
+      ...(options.commitMode === undefined ? [] : ['--commit-mode', options.commitMode]),
       // a flag, not TWOPHASE_DEV_CPU_PROF_DIR: the environment's TWOPHASE_* settings are filtered out above
       ...(options.cpuProfiles === true ? ['--cpu-prof-dir', cpuProfDirOf(dir)] : []),
     ];

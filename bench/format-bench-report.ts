@@ -9,8 +9,10 @@ export function formatBenchReport(report: BenchReport): string {
     `twophase bench — ${report.date}`,
     `machine: ${m.nproc} CPU(s), ${m.cpuModel}, ${(m.memTotalBytes / 1024 ** 3).toFixed(1)} GiB RAM, node ${m.node}, ${m.kernel}${m.gitCommit === undefined ? '' : `, commit ${m.gitCommit}`}`,
     `disk: one 4 KiB write + fdatasync in the data dir: p50 ${ms(m.fdatasync4KiBMs.p50)} ms, p99 ${ms(m.fdatasync4KiBMs.p99)} ms`,
-    `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel}`,
-    '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare both, log decision, commit both)',
+    `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`,
+    s.commitMode === 'last-resource'
+      ? '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare blob, one-phase COMMIT at metadata with the decision marker — the commit point —, commit blob)'
+      : '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare both, log decision, commit both)',
     '  baseline = write file + fsync + fsync dir, then one autocommit INSERT (no coordinator, not atomic)',
     '',
     textTable(

@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   const notes: string[] = [];
 
   compileCli(progress);
-  progress(`starting twophase dev (--log-level ${options.logLevel})…`);
-  const dev = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs }).catch((err: unknown) => {
+  progress(`starting twophase dev (--log-level ${options.logLevel} --commit-mode ${options.commitMode})…`);
+  const dev = await DevSystem.start({ logLevel: options.logLevel, commitMode: options.commitMode, startTimeoutMs }).catch((err: unknown) => {
     const hint = ['warn', 'error', 'fatal'].includes(options.logLevel)
       ? ` (twophase dev waits for each child's info-level ready line, so it cannot start at --log-level ${options.logLevel}; use info)`
       : '';
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       opsMaxPerRun: options.opsMax,
       logLevel: options.logLevel,
       repeat: options.repeat,
+      commitMode: options.commitMode,
     },
     idleCpu,
     levels,
