@@ -38,7 +38,7 @@ function blobCommand(): Command {
       const settings = parseSettings(blobSettingsSchema, withAdmin(opts), participantSettingNames);
       startFailpoints();
       // loaded here so that other subcommands start without the resource managers' dependencies
-      const { LocalBlobStore } = await import('../participant/blob/local-blob-store.js');
+      const { LocalBlobStore } = await import('../participant/blob/local/local-blob-store.js');
       const { blobStoreService } = await import('../participant/blob/blob-store-service.js');
       const logger = createLogger('blob', settings.logLevel);
       await mkdir(settings.dataDir, { recursive: true });

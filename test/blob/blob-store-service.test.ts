@@ -7,7 +7,7 @@ import { startGrpcServer } from '../../lib/grpc/grpc-server.js';
 import { silentLogger } from '../../lib/logger/logger.js';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
 import { blobStoreService, type BlobStoreServiceOptions } from '../../participant/blob/blob-store-service.js';
-import type { LocalBlobStore } from '../../participant/blob/local-blob-store.js';
+import type { LocalBlobStore } from '../../participant/blob/local/local-blob-store.js';
 import { TxNotActiveError } from '../../participant/participant-errors.js';
 import type { BranchWork } from '../../participant/resource-manager.js';
 import type { BlobStoreClient } from '../../proto/gen/twophase/v1/BlobStore.js';

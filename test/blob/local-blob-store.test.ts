@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { arm, disarmAll, FailpointError } from '../../lib/failpoints/failpoints.js';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
 import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
-import type { BlobManifest } from '../../participant/blob/blob-manifest.js';
-import type { LocalBlobStore } from '../../participant/blob/local-blob-store.js';
+import type { BlobManifest } from '../../participant/blob/local/blob-manifest.js';
+import type { LocalBlobStore } from '../../participant/blob/local/local-blob-store.js';
 import { frozenClock } from '../support/frozen-clock.js';
 import { RangeNotSatisfiableError } from '../../participant/blob/range-not-satisfiable-error.js';
 import {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { silentLogger } from '../../lib/logger/logger.js';
-import { LocalBlobStore, type LocalBlobStoreOptions } from '../../participant/blob/local-blob-store.js';
+import { LocalBlobStore, type LocalBlobStoreOptions } from '../../participant/blob/local/local-blob-store.js';
 import type { RecoveryResult } from '../../participant/resource-manager.js';
 
 /** A fresh directory under the OS temp dir, removed when the current test finishes. */

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { KeyWaitAbandonedError } from '../../lib/keyed-mutex/key-wait-abandoned-error.js';
 import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
-import { ManifestCorruptError } from '../../participant/blob/manifest-corrupt-error.js';
+import { ManifestCorruptError } from '../../participant/blob/local/manifest-corrupt-error.js';
 import { RangeNotSatisfiableError } from '../../participant/blob/range-not-satisfiable-error.js';
 import { MetadataUnavailableError } from '../../participant/metadata/metadata-unavailable-error.js';
 import { InvalidInputError, LimitExceededError, PreconditionFailedError, WriteConflictError } from '../../participant/participant-errors.js';

@@ -14,8 +14,8 @@ import type { CommitRecord, LogRecord } from '../../coordinator/protocol/log-rec
 import { arm, disarmAll } from '../../lib/failpoints/failpoints.js';
 import { silentLogger } from '../../lib/logger/logger.js';
 import { newTxId } from '../../lib/tx-id/tx-id.js';
-import { blobStoreSyncSites, type BlobStoreSyncSite } from '../../participant/blob/blob-sync-sites.js';
-import { LocalBlobStore, type LocalBlobStoreOptions } from '../../participant/blob/local-blob-store.js';
+import { blobStoreSyncSites, type BlobStoreSyncSite } from '../../participant/blob/local/blob-sync-sites.js';
+import { LocalBlobStore, type LocalBlobStoreOptions } from '../../participant/blob/local/local-blob-store.js';
 import { BranchAlreadyCommittedError } from '../../participant/blob/branch-already-committed-error.js';
 import { chunked, contentOf, sha256Of } from '../blob/open-test-store.js';
 import { StepAgenda } from '../support/step-agenda.js';
@@ -519,7 +519,7 @@ describe('the site lists name every durability call in the source, each once', (
   // each module: the files that make its durability calls, and the file declaring the list
   const modules = [
     { name: 'the decision log', dir: 'coordinator/log', listFile: 'file-decision-log.ts', list: 'decisionLogSyncSites', sites: decisionLogSyncSites, prefix: 'log' },
-    { name: 'the local blob store', dir: 'participant/blob', listFile: 'blob-sync-sites.ts', list: 'blobStoreSyncSites', sites: blobStoreSyncSites, prefix: 'blob' },
+    { name: 'the local blob store', dir: 'participant/blob/local', listFile: 'blob-sync-sites.ts', list: 'blobStoreSyncSites', sites: blobStoreSyncSites, prefix: 'blob' },
   ] as const;
 
   /** Every .ts file of `dir`, the declaration of the list cut out of its own file. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { silentLogger } from '../../lib/logger/logger.js';
-import { BlobLayout } from '../../participant/blob/blob-layout.js';
-import { LocalBlobStore } from '../../participant/blob/local-blob-store.js';
+import { BlobLayout } from '../../participant/blob/local/blob-layout.js';
+import { LocalBlobStore } from '../../participant/blob/local/local-blob-store.js';
 import type { PrepareVote, RecoveryResult, ResourceManager } from '../../participant/resource-manager.js';
 import type { SimChecker } from './sim-checker.js';
 import type { SimClock } from './sim-clock.js';

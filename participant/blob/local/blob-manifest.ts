@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits } from '../../lib/limits/limits.js';
+import { limits } from '../../../lib/limits/limits.js';
 
 /**
  * What a prepared blob branch consists of: written into its marker `staging/<txId>.prepared`

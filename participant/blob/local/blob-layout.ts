@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { assert } from '../../lib/assert/assert.js';
-import { isValidTxId } from '../../lib/tx-id/tx-id.js';
-import { isSha256Hex } from './is-sha256-hex.js';
+import { assert } from '../../../lib/assert/assert.js';
+import { isValidTxId } from '../../../lib/tx-id/tx-id.js';
+import { isSha256Hex } from '../is-sha256-hex.js';
 
 /** A staged object's identity inside its branch: the random part of its names, its size and digest. */
 export interface StagedObjectName {

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { assertNever } from '../../lib/assert/assert.js';
-import type { FileSystem } from '../../lib/fs/file-system.js';
-import type { Logger } from '../../lib/logger/logger.js';
-import type { RecoveryResult } from '../resource-manager.js';
+import { assertNever } from '../../../lib/assert/assert.js';
+import type { FileSystem } from '../../../lib/fs/file-system.js';
+import type { Logger } from '../../../lib/logger/logger.js';
+import type { RecoveryResult } from '../../resource-manager.js';
 import { isMissing, statOrUndefined } from './blob-fs-errors.js';
 import type { BlobDurability } from './blob-durability.js';
 import { BlobLayout, type StagedObjectName } from './blob-layout.js';

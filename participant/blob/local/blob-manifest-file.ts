@@ -1,4 +1,4 @@
-import type { FileSystem } from '../../lib/fs/file-system.js';
+import type { FileSystem } from '../../../lib/fs/file-system.js';
 import { isMissing } from './blob-fs-errors.js';
 import { type BlobManifest, blobManifestSchema } from './blob-manifest.js';
 import { ManifestCorruptError } from './manifest-corrupt-error.js';

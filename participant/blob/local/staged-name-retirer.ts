@@ -1,5 +1,5 @@
-import type { FileSystem } from '../../lib/fs/file-system.js';
-import type { Logger } from '../../lib/logger/logger.js';
+import type { FileSystem } from '../../../lib/fs/file-system.js';
+import type { Logger } from '../../../lib/logger/logger.js';
 import { blobFailpoints } from './blob-failpoints.js';
 import type { BlobDurability } from './blob-durability.js';
 import type { BlobLayout, StagedObjectName } from './blob-layout.js';

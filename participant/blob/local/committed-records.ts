@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { Clock, Timer } from '../../lib/clock/clock.js';
-import type { FileSystem } from '../../lib/fs/file-system.js';
-import type { Logger } from '../../lib/logger/logger.js';
-import { BranchNotCommittedError } from '../participant-errors.js';
+import type { Clock, Timer } from '../../../lib/clock/clock.js';
+import type { FileSystem } from '../../../lib/fs/file-system.js';
+import type { Logger } from '../../../lib/logger/logger.js';
+import { BranchNotCommittedError } from '../../participant-errors.js';
 import { statOrUndefined } from './blob-fs-errors.js';
 import type { BlobDurability } from './blob-durability.js';
 import type { BlobLayout } from './blob-layout.js';

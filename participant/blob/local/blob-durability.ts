@@ -1,7 +1,7 @@
-import type { FileSystem, FileSystemHandle } from '../../lib/fs/file-system.js';
-import { GroupSync } from '../../lib/group-sync/group-sync.js';
-import type { Logger } from '../../lib/logger/logger.js';
-import { fsyncs } from '../../lib/metrics/metrics.js';
+import type { FileSystem, FileSystemHandle } from '../../../lib/fs/file-system.js';
+import { GroupSync } from '../../../lib/group-sync/group-sync.js';
+import type { Logger } from '../../../lib/logger/logger.js';
+import { fsyncs } from '../../../lib/metrics/metrics.js';
 import type { BlobLayout } from './blob-layout.js';
 import { BlobStoreFatalError } from './blob-store-fatal-error.js';
 import type { BlobStoreSyncSite } from './blob-sync-sites.js';

@@ -1,4 +1,4 @@
-import { defineFailpoint } from '../../lib/failpoints/failpoints.js';
+import { defineFailpoint } from '../../../lib/failpoints/failpoints.js';
 
 /**
  * Every fault-injection point of the local blob store (see `twophase failpoints`). Each

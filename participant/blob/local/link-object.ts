@@ -1,5 +1,5 @@
-import type { FileSystem } from '../../lib/fs/file-system.js';
-import { BranchNotCommittedError } from '../participant-errors.js';
+import type { FileSystem } from '../../../lib/fs/file-system.js';
+import { BranchNotCommittedError } from '../../participant-errors.js';
 import { isMissing, statOrUndefined } from './blob-fs-errors.js';
 import type { BlobLayout, StagedObjectName } from './blob-layout.js';
 

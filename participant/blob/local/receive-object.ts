@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { assert } from '../../lib/assert/assert.js';
-import type { FileSystem, FileSystemHandle } from '../../lib/fs/file-system.js';
-import { ChecksumMismatchError, LimitExceededError } from '../participant-errors.js';
+import { assert } from '../../../lib/assert/assert.js';
+import type { FileSystem, FileSystemHandle } from '../../../lib/fs/file-system.js';
+import { ChecksumMismatchError, LimitExceededError } from '../../participant-errors.js';
 import { isDiskFull } from './blob-fs-errors.js';
 import type { BlobDurability } from './blob-durability.js';
-import type { PutExpectation, PutResult } from './blob-store.js';
+import type { PutExpectation, PutResult } from '../blob-store.js';
 
 /**
  * Streams `source` into the new file `file`, in constant memory, hashing as it goes, and

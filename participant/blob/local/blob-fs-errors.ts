@@ -1,4 +1,4 @@
-import type { FileStats, FileSystem } from '../../lib/fs/file-system.js';
+import type { FileStats, FileSystem } from '../../../lib/fs/file-system.js';
 
 /** The name is not there (or a parent of it is not a directory). */
 export function isMissing(err: unknown): boolean {

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
-import type { FileSystem, FileSystemHandle } from '../../lib/fs/file-system.js';
-import { limits } from '../../lib/limits/limits.js';
-import { InvalidInputError, NotFoundError } from '../participant-errors.js';
+import type { FileSystem, FileSystemHandle } from '../../../lib/fs/file-system.js';
+import { limits } from '../../../lib/limits/limits.js';
+import { InvalidInputError, NotFoundError } from '../../participant-errors.js';
 import { isMissing, statOrUndefined } from './blob-fs-errors.js';
 import type { BlobLayout } from './blob-layout.js';
-import type { BlobRead, ByteRange } from './blob-store.js';
-import { isSha256Hex } from './is-sha256-hex.js';
-import { RangeNotSatisfiableError } from './range-not-satisfiable-error.js';
+import type { BlobRead, ByteRange } from '../blob-store.js';
+import { isSha256Hex } from '../is-sha256-hex.js';
+import { RangeNotSatisfiableError } from '../range-not-satisfiable-error.js';
 
 /** Reads of published objects (`objects/<aa>/<sha256>`): the only names a read ever sees. */
 export class BlobReads {
