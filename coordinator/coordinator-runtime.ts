@@ -1,3 +1,4 @@
+import { limits } from '../lib/limits/limits.js';
 import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
@@ -71,7 +72,7 @@ export class CoordinatorRuntime {
       { records: replay.records.length, recoveredCommits, truncatedBytes: replay.truncatedBytes },
       'decision log replayed',
     );
-    const interval = this.options.tickIntervalMs ?? 10;
+    const interval = this.options.tickIntervalMs ?? limits.coordinatorTickIntervalMs;
     this.timer = this.clock.every(interval, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
     return { recoveredCommits, truncatedBytes: replay.truncatedBytes };
   }
@@ -116,7 +117,7 @@ export class CoordinatorRuntime {
    * Calls still waiting are rejected: their txs are either durable (re-driven after a
    * restart) or presumed aborted.
    */
-  async stop(waitMs = 5_000): Promise<void> {
+  async stop(waitMs: number = limits.coordinatorStopWaitMs): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.timer?.cancel();

@@ -83,8 +83,8 @@ export class ParticipantRuntime implements BranchWork {
       { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers },
       recovery.prepared.length > 0 ? 'recovered: prepared branches are in doubt, asking the coordinator' : 'recovered',
     );
-    const tick = this.clock.every(this.options.tickIntervalMs ?? 50, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
-    const report = this.clock.every(this.options.inDoubtReportMs ?? 10_000, () => this.reportInDoubt());
+    const tick = this.clock.every(this.options.tickIntervalMs ?? limits.participantTickIntervalMs, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
+    const report = this.clock.every(this.options.inDoubtReportMs ?? limits.participantInDoubtReportMs, () => this.reportInDoubt());
     this.timers = [tick, report];
     this.feed({ kind: 'tick', nowMs: this.clock.now() });
     return { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers };

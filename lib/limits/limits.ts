@@ -206,6 +206,17 @@ export const limits = {
    */
   logPendingBytesMax: 16 * 1024 * 1024,
 
+  // --- the runtimes' timers ---
+
+  /** How often the coordinator runtime feeds its core a tick (deadlines, retries, phase-2 pacing). */
+  coordinatorTickIntervalMs: 10,
+  /** How long a coordinator stop waits for work in flight (log appends, phase-2 calls) before it closes anyway. */
+  coordinatorStopWaitMs: 5_000,
+  /** How often the participant runtime feeds its core a tick (idle limits, in-doubt asks). */
+  participantTickIntervalMs: 50,
+  /** How often a participant logs the branches it holds in doubt. */
+  participantInDoubtReportMs: 10_000,
+
   // --- the coordinator's service ---
 
   /** Characters of a participant's incarnation id kept from an Enlist (a random id per process start). */
