@@ -119,8 +119,10 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
   }
   // the links durable first, then the names they replace may go
   await Promise.all([...linkedDirs].map((dir) => durability.syncDir(dir, 'blob.object-dir.recover')));
+  // Not synced: a removal that a power loss undoes is made again by the next recovery (a
+  // leftover is aborted again, a committed branch's name linked again from its record), and
+  // the sweep fsyncs staging/ before the record that vouches for a name goes.
   for (const name of committedNames) await fs.rm(name, { force: true });
-  await durability.syncDir(layout.stagingRoot, 'blob.staging-dir.recover');
   logger.info({ prepared: prepared.size, abortedLeftovers, finishedCommits }, 'blob store recovered');
   return {
     prepared,

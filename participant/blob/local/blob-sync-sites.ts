@@ -14,8 +14,6 @@ export const blobStoreSyncSites = [
   'blob.object-dir.retire',
   /** Abort: staging/, so the removed marker does not come back in doubt after a restart. */
   'blob.staging-dir.abort',
-  /** A repeated Commit verified: committed/ and the object directories, before its ack. */
-  'blob.verify-commit',
   /**
    * Recover: the data dir and each of its parents, on every start, so that the names
    * created for it (by this start or an earlier, killed one) are durable before it serves.
@@ -29,8 +27,6 @@ export const blobStoreSyncSites = [
   'blob.committed-dir.recover',
   /** Recover: each object directory holding an object of a committed branch found staged, so its link is durable before the staged name goes. */
   'blob.object-dir.recover',
-  /** Recover: staging/, after leftovers and the names of finished commits were removed. */
-  'blob.staging-dir.recover',
   /** Sweep: every object directory, before the records that vouch for staged names go. */
   'blob.object-dir.sweep',
   /** Sweep: staging/, before the records that vouch for removed markers and names go. */
