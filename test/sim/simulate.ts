@@ -296,11 +296,11 @@ function finished(coordinator: SimCoordinatorHost, participants: readonly SimPar
 function leftovers(coordinator: SimCoordinatorHost, participants: readonly SimParticipantHost[], checker: SimChecker): string[] {
   const out: string[] = [];
   const healthy = (txId: string): boolean => checker.ghosts.get(txId)?.damaged !== true;
-  if (!coordinator.up || coordinator.runtime === undefined) return ['coordinator down'];
+  if (!coordinator.serving || coordinator.runtime === undefined) return [coordinator.up ? 'coordinator recovering' : 'coordinator down'];
   for (const { txId, kind } of coordinator.runtime.unfinished()) if (healthy(txId)) out.push(`C ${txId} ${kind}`);
   for (const p of participants) {
-    if (!p.up || p.runtime === undefined) {
-      out.push(`${p.name} down`);
+    if (!p.serving || p.runtime === undefined) {
+      out.push(`${p.name} ${p.up ? 'recovering' : 'down'}`);
       continue;
     }
     for (const { txId, kind } of p.runtime.branches()) if (healthy(txId)) out.push(`${p.name} ${txId} ${kind}`);
