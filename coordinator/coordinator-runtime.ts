@@ -16,6 +16,7 @@ import type { ParticipantConnector } from './participant-connector.js';
 import { CoordinatorStoppedError } from './coordinator-stopped-error.js';
 import { FailpointError } from '../lib/failpoints/failpoints.js';
 import { LogQueueFullError, LogRecordTooLargeError } from './log/log-errors.js';
+import type { NoVoteCause } from '../lib/abort-cause/abort-cause.js';
 
 export interface CoordinatorRuntimeOptions {
   readonly config: CoordinatorConfig;
@@ -207,17 +208,21 @@ export class CoordinatorRuntime {
   private async sendPrepare(txId: string, to: string): Promise<void> {
     let vote: 'yes' | 'no' = 'no';
     let reason = '';
+    let cause: NoVoteCause | undefined;
     try {
       await fp.prepareBeforeSend.hit();
       const tx = this.state.live.get(txId);
       const deadlineMs = tx?.kind === 'preparing' ? tx.prepareDeadlineMs : this.clock.now();
-      ({ vote, reason } = await this.options.connector.prepare(to, txId, deadlineMs));
+      ({ vote, reason, cause } = await this.options.connector.prepare(to, txId, deadlineMs));
       await fp.prepareAfterSend.hit();
     } catch (err) {
+      // a Prepare that failed or timed out is a no vote of no cause of its own: an outage
+      vote = 'no';
       reason = `prepare failed: ${errorText(err)}`;
+      cause = undefined;
       this.txLogger(txId).warn({ participantId: to, err: errorText(err) }, 'prepare failed; counts as a no vote');
     }
-    this.later({ kind: 'vote', txId, from: to, vote, reason });
+    this.later({ kind: 'vote', txId, from: to, vote, reason, ...(vote === 'no' && cause !== undefined ? { cause } : {}) });
   }
 
   private async appendCommit(effect: Extract<CoordinatorEffect, { kind: 'appendCommit' }>): Promise<void> {

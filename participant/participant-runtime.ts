@@ -130,7 +130,7 @@ export class ParticipantRuntime implements BranchWork {
         this.txLogger(txId).warn({ err: errorText(err) }, 'prepare failed; voting no');
         vote = { vote: 'no', reason: `prepare failed: ${errorText(err)}` };
       }
-      const answered = this.single(this.feed({ kind: 'prepareDone', txId, vote: vote.vote, reason: vote.vote === 'no' ? vote.reason : '' }));
+      const answered = this.single(this.feed(prepareDone(txId, vote)));
       if (answered.kind !== 'vote') throw new Error(`unexpected ${answered.kind} after prepare`);
       if (answered.vote === 'no') {
         // a no-voter may abort on its own, and must: a coordinator that restarts forgets the tx
@@ -374,8 +374,14 @@ function isLastResource(rm: ResourceManager): rm is LastResourceManager {
   return rm.commitOnePhase !== undefined && rm.resolveOutcome !== undefined;
 }
 
+function prepareDone(txId: string, vote: PrepareVote): ParticipantInput {
+  if (vote.vote === 'yes') return { kind: 'prepareDone', txId, vote: 'yes', reason: '' };
+  return { kind: 'prepareDone', txId, vote: 'no', reason: vote.reason, ...(vote.cause === undefined ? {} : { cause: vote.cause }) };
+}
+
 function voteOf(effect: Extract<ParticipantEffect, { kind: 'vote' }>): PrepareVote {
-  return effect.vote === 'yes' ? { vote: 'yes' } : { vote: 'no', reason: effect.reason };
+  if (effect.vote === 'yes') return { vote: 'yes' };
+  return { vote: 'no', reason: effect.reason, ...(effect.cause === undefined ? {} : { cause: effect.cause }) };
 }
 
 function validTxId(txId: string): void {

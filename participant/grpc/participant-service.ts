@@ -9,6 +9,8 @@ import { loadProto } from '../../proto/load-proto.js';
 import type { ParticipantHandlers } from '../../proto/gen/twophase/v1/Participant.js';
 import type { ParticipantRuntime } from '../participant-runtime.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
+import { abortCauseToWire } from '../../lib/grpc/abort-cause-wire.js';
+import type { PrepareResponse } from '../../proto/gen/twophase/v1/PrepareResponse.js';
 
 /** twophase.v1.Participant over any resource manager's runtime: what the coordinator calls. */
 export function participantService(runtime: ParticipantRuntime, logger: Logger): GrpcServiceBinding {
@@ -24,9 +26,11 @@ export function participantService(runtime: ParticipantRuntime, logger: Logger):
     };
   const onUnexpected = (err: unknown): void => logger.error({ err }, 'participant call failed unexpectedly');
   const methods = {
-    prepare: mapped(async (req: { txId: string }, scope) => {
+    prepare: mapped(async (req: { txId: string }, scope): Promise<PrepareResponse> => {
       const vote = await runtime.prepare(req.txId, scope);
-      return vote.vote === 'yes' ? { vote: 'VOTE_YES' as const, reason: '' } : { vote: 'VOTE_NO' as const, reason: vote.reason };
+      if (vote.vote === 'yes') return { vote: 'VOTE_YES', reason: '' };
+      // none said is an outage, and says so on the wire rather than leaving it to the reader
+      return { vote: 'VOTE_NO', reason: vote.reason, cause: abortCauseToWire(vote.cause ?? 'outage') };
     }),
     commit: mapped(async (req: { txId: string }, scope) => runtime.commit(req.txId, scope)),
     abort: mapped(async (req: { txId: string; reason: string }, scope) => runtime.abort(req.txId, req.reason, scope)),

@@ -1,3 +1,5 @@
+import type { NoVoteCause } from '../../lib/abort-cause/abort-cause.js';
+
 /** What the participant runtime must do next. */
 export type ParticipantEffect =
   /** Ask the coordinator to enlist us in `txId`; feed `enlistResult`. */
@@ -8,8 +10,8 @@ export type ParticipantEffect =
   | { readonly kind: 'refuseWork'; readonly txId: string; readonly code: 'notActive' | 'exhausted' | 'unavailable'; readonly reason: string }
   /** Call the resource manager's prepare; feed `prepareDone`. */
   | { readonly kind: 'runPrepare'; readonly txId: string }
-  /** Answer Prepare with this vote. */
-  | { readonly kind: 'vote'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string }
+  /** Answer Prepare with this vote; a `no` the resource manager gave a cause carries it (the others say none: `outage`). */
+  | { readonly kind: 'vote'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string; readonly cause?: NoVoteCause }
   /** Call the resource manager's commit (it verifies a forgotten branch); feed `commitDone`. */
   | { readonly kind: 'runCommit'; readonly txId: string }
   /** Refuse a commit: this branch never prepared, so committing it would break atomicity. */

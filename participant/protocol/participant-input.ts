@@ -1,3 +1,5 @@
+import type { NoVoteCause } from '../../lib/abort-cause/abort-cause.js';
+
 /**
  * What happens to a participant. The runtime feeds every input of one tx while holding
  * that tx's lock, so the inputs of a tx never interleave inside an operation.
@@ -18,7 +20,8 @@ export type ParticipantInput =
     }
   | { readonly kind: 'workDone'; readonly txId: string }
   | { readonly kind: 'prepareRequested'; readonly txId: string }
-  | { readonly kind: 'prepareDone'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string }
+  /** A `no` may say its cause (`conflict`, `outage`; none said reads as `outage`), passed on in the vote. */
+  | { readonly kind: 'prepareDone'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string; readonly cause?: NoVoteCause }
   /** The coordinator (or a learned outcome) says commit. */
   | { readonly kind: 'commitRequested'; readonly txId: string }
   /**

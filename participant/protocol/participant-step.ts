@@ -42,7 +42,7 @@ export function participantStep(state: ParticipantState, input: ParticipantInput
       onPrepareRequested(s, out, input.txId);
       break;
     case 'prepareDone':
-      onPrepareDone(s, out, input.txId, input.vote, input.reason);
+      onPrepareDone(s, out, input);
       break;
     case 'commitRequested':
       onCommitRequested(s, out, input.txId);
@@ -144,15 +144,18 @@ function onPrepareRequested(s: ParticipantState, out: ParticipantEffect[], txId:
   }
 }
 
-function onPrepareDone(s: ParticipantState, out: ParticipantEffect[], txId: string, vote: 'yes' | 'no', reason: string): void {
+function onPrepareDone(s: ParticipantState, out: ParticipantEffect[], input: Extract<ParticipantInput, { kind: 'prepareDone' }>): void {
+  const { txId, vote, reason, cause } = input;
   const b = s.branches.get(txId);
   if (b?.kind !== 'preparing') return;
   if (vote === 'yes') {
     s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs: s.nowMs, askAtMs: s.nowMs + s.config.inDoubtAskAfterMs, attempt: 0, asking: false });
-  } else {
-    s.branches.delete(txId);
+    out.push({ kind: 'vote', txId, vote, reason });
+    return;
   }
-  out.push({ kind: 'vote', txId, vote, reason });
+  s.branches.delete(txId);
+  // the resource manager's cause, so that a client can tell a conflict (retry now) from an outage
+  out.push({ kind: 'vote', txId, vote, reason, ...(cause === undefined ? {} : { cause }) });
 }
 
 function onCommitRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {

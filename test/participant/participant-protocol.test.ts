@@ -70,6 +70,20 @@ describe('participant branch state machine', () => {
     expect(d.feed({ kind: 'workRequested', txId: TX })).toMatchObject([{ kind: 'refuseWork', code: 'notActive' }]);
   });
 
+  it("a no vote carries the resource manager's cause, and one that gives none says none", () => {
+    const d = new Driver();
+    d.work();
+    d.feed({ kind: 'prepareRequested', txId: TX });
+    expect(d.feed({ kind: 'prepareDone', txId: TX, vote: 'no', reason: 'serialization failure', cause: 'conflict' })).toStrictEqual([
+      { kind: 'vote', txId: TX, vote: 'no', reason: 'serialization failure', cause: 'conflict' },
+    ]);
+    expect(d.state.branches.has(TX)).toBe(false);
+    const other = 'tx_bbbbbbbbbbbbbbbbbbbbb';
+    d.work(other);
+    d.feed({ kind: 'prepareRequested', txId: other });
+    expect(d.feed({ kind: 'prepareDone', txId: other, vote: 'no', reason: 'checksum mismatch' })).toStrictEqual([{ kind: 'vote', txId: other, vote: 'no', reason: 'checksum mismatch' }]);
+  });
+
   it('prepare of an unknown branch votes no', () => {
     const d = new Driver();
     expect(d.feed({ kind: 'prepareRequested', txId: TX })).toMatchObject([{ kind: 'vote', vote: 'no' }]);
