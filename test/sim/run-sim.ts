@@ -2,7 +2,7 @@
  * Deterministic simulation of the real protocol cores (test/sim/README.md).
  *
  *   npm run sim                         1000 seeds, totals
- *   npm run sim -- --seeds 100000       a long run
+ *   npm run sim -- --seeds 100000       a long run, on a worker thread per core (--jobs N)
  *   npm run sim -- --commit-mode last-resource   pb's one-phase COMMIT is the commit point
  *   npm run sim -- --seed 42            replay one seed and print its trace
  *   npm run sim -- --mutant presumedCommit --seeds 2000
@@ -29,7 +29,8 @@ import {
   type MutantName,
   type SimOptions,
 } from './sim-options.js';
-import { runSeeds } from './run-seeds.js';
+import { runSeeds, type SeedTotals } from './run-seeds.js';
+import { defaultJobs, runSeedsInParallel } from './run-seeds-parallel.js';
 import { simulate } from './simulate.js';
 
 const { values } = parseArgs({
@@ -45,8 +46,10 @@ const { values } = parseArgs({
     'outcome-retention-ms': { type: 'string' },
     'finished-tx-max': { type: 'string' },
     'rm-fail-rate': { type: 'string' },
-    /** Stop after this many failing seeds (default: run them all, print the first 20). */
+    /** Stop after this many failing seeds (default: run them all, print the first 20); with several --jobs, the blocks of seeds already running finish. */
     'max-failures': { type: 'string' },
+    /** Worker threads running seeds (default: one per core); 1 runs them in this thread. */
+    jobs: { type: 'string' },
     /** two-phase (default) or last-resource: pb's one-phase COMMIT is the commit point. */
     'commit-mode': { type: 'string' },
     quiet: { type: 'boolean', default: false },
@@ -130,8 +133,13 @@ if (values.seed !== undefined) {
   const count = Number(values.seeds ?? 1000);
   const from = Number(values.from ?? 1);
   const maxFailures = values['max-failures'] === undefined ? undefined : Number(values['max-failures']);
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isSafeInteger(jobs) || jobs < 1) {
+    console.error(`--jobs: a whole number ≥ 1, got ${values.jobs}`);
+    process.exit(2);
+  }
   let printed = 0;
-  const totals = await runSeeds({
+  const totals = await (jobs === 1 ? runSeeds : (o: Parameters<typeof runSeeds>[0]) => runSeedsInParallel({ ...o, jobs }))({
     ...common,
     from,
     count,
@@ -139,7 +147,7 @@ if (values.seed !== undefined) {
     onFailure: (r) => {
       if (printed++ < 20) console.log(`FAIL seed ${r.seed}: ${r.violations[0]}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ''}`);
     },
-    onProgress: values.quiet ? undefined : (done, t) => process.stderr.write(`\r${done}/${count} seeds, ${t.txs} txs, ${Math.round(t.txs / (t.wallMs / 1000))} txs/s   `),
+    onProgress: values.quiet ? undefined : (done: number, t: SeedTotals) => process.stderr.write(`\r${done}/${count} seeds, ${t.txs} txs, ${Math.round(t.txs / (t.wallMs / 1000))} txs/s   `),
   });
   if (!values.quiet) process.stderr.write('\n');
   const wallS = totals.wallMs / 1000;
@@ -151,7 +159,7 @@ if (values.seed !== undefined) {
       `messages ${totals.messages}: dropped ${totals.dropped}, duplicated ${totals.duplicated}; partitions ${totals.partitions}`,
       `core steps: coordinator ${totals.coordinatorSteps}, participants ${totals.participantSteps}; events ${totals.events}`,
       `simulated time ${(totals.simulatedMs / 1000).toFixed(0)} s; slowest heal-to-quiescence ${totals.quiesceMsMax.toFixed(0)} ms`,
-      `wall time ${wallS.toFixed(2)} s: ${Math.round(totals.txs / wallS)} simulated txs/s, ${Math.round(totals.seeds / wallS)} seeds/s`,
+      `wall time ${wallS.toFixed(2)} s on ${jobs} thread(s): ${Math.round(totals.txs / wallS)} simulated txs/s, ${Math.round(totals.seeds / wallS)} seeds/s`,
       `failing seeds ${totals.failures.length}${totals.failures.length > 0 ? `: ${totals.failures.slice(0, 20).join(' ')}` : ''}`,
     ].join('\n'),
   );
