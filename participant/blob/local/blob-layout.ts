@@ -80,7 +80,7 @@ export class BlobLayout {
 
   /** All 256 object directories, `objects/00` … `objects/ff`. */
   objectDirs(): readonly string[] {
-    return (this.allObjectDirs ??= Array.from({ length: 256 }, (_, i) => path.join(this.objectsRoot, i.toString(16).padStart(2, '0'))));
+    return (this.allObjectDirs ??= objectDirsOf(this.objectsRoot));
   }
 
   private allObjectDirs: readonly string[] | undefined;
@@ -120,4 +120,17 @@ function idOf(file: string): string {
   const id = /^([0-9a-f]{32})\.data$/.exec(file)?.[1];
   assert(id !== undefined, `staged file name ${JSON.stringify(file)} is <32 hex>.data`);
   return id;
+}
+
+/** The 256 object directories under each objects/ root seen, built once per root (a store restarts on the same one). */
+const objectDirsByRoot = new Map<string, readonly string[]>();
+
+function objectDirsOf(objectsRoot: string): readonly string[] {
+  let dirs = objectDirsByRoot.get(objectsRoot);
+  if (dirs === undefined) {
+    dirs = Array.from({ length: 256 }, (_, i) => path.join(objectsRoot, i.toString(16).padStart(2, '0')));
+    if (objectDirsByRoot.size >= 64) objectDirsByRoot.clear();
+    objectDirsByRoot.set(objectsRoot, dirs);
+  }
+  return dirs;
 }
