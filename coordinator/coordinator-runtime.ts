@@ -16,6 +16,7 @@ import type { ParticipantConnector } from './participant-connector.js';
 import { CoordinatorStoppedError } from './coordinator-stopped-error.js';
 import { FailpointError } from '../lib/failpoints/failpoints.js';
 import { LogQueueFullError, LogRecordTooLargeError } from './log/log-errors.js';
+import { NotLastResourceError } from './not-last-resource-error.js';
 import type { NoVoteCause } from '../lib/abort-cause/abort-cause.js';
 
 export interface CoordinatorRuntimeOptions {
@@ -275,7 +276,15 @@ export class CoordinatorRuntime {
       await fp.commitLastAfterSend.hit();
     } catch (err) {
       reason = errorText(err);
-      this.txLogger(txId).warn({ participantId: to, err: reason }, 'one-phase commit at the last resource: answer unknown; resolving there');
+      if (err instanceof NotLastResourceError) {
+        // refused before anything ran there, and no step sends this tx's one-phase commit
+        // again: nothing of it committed there, nor can it. Every tx with that participant
+        // aborts so until the coordinator names a real last resource.
+        outcome = 'aborted';
+        this.txLogger(txId).error({ participantId: to, err: reason }, 'the configured last resource (--last-resource) cannot be one; the transaction aborts');
+      } else {
+        this.txLogger(txId).warn({ participantId: to, err: reason }, 'one-phase commit at the last resource: answer unknown; resolving there');
+      }
     }
     this.later({ kind: 'lastResourceAnswered', txId, outcome, reason });
   }
@@ -285,7 +294,13 @@ export class CoordinatorRuntime {
     try {
       outcome = await this.options.connector.resolveOutcome(to, txId);
     } catch (err) {
-      this.txLogger(txId).warn({ participantId: to, err: errorText(err) }, 'could not resolve the outcome at the last resource; will retry');
+      // not even a refusal decides a resolve: what answers at that address now may have
+      // replaced a last resource that committed the tx one-phase
+      const misconfigured = err instanceof NotLastResourceError;
+      const message = misconfigured
+        ? 'the configured last resource (--last-resource) cannot be one; the outcome stays unresolved, will retry'
+        : 'could not resolve the outcome at the last resource; will retry';
+      this.txLogger(txId)[misconfigured ? 'error' : 'warn']({ participantId: to, err: errorText(err) }, message);
     }
     this.later({ kind: 'resolved', txId, outcome });
   }

@@ -24,13 +24,16 @@ export interface ParticipantConnector {
    * Last-resource mode: asks `participantId` to commit its branch of `txId` one-phase, with
    * the decision marker inside that transaction (its COMMIT is the commit point).
    * Resolves `committed`, or `aborted` when nothing committed and nothing can commit
-   * later. Rejects when the answer is unknown (lost, timed out): either may have happened.
+   * later. Rejects when the answer is unknown (lost, timed out): either may have happened;
+   * and with NotLastResourceError when the participant refused before doing anything, as
+   * one that cannot be the last resource.
    */
   commitOnePhase(participantId: string, txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'>;
   /**
    * Last-resource mode: the outcome of `txId` at `participantId`, decided there by a
    * compare-and-set on the marker key (aborted unless it committed; a commit in flight is
-   * waited for). Rejects when it could not be asked.
+   * waited for). Rejects when it could not be asked, with NotLastResourceError when the
+   * participant cannot be the last resource.
    */
   resolveOutcome(participantId: string, txId: string): Promise<'committed' | 'aborted'>;
   /** Participant ids and addresses, as configured. */

@@ -57,6 +57,21 @@ export class BranchNotCommittedError extends ParticipantError {
   }
 }
 
+/**
+ * A last-resource call (CommitOnePhase, ResolveOutcome) at a participant whose resource
+ * manager cannot be the last resource: its storage has no one-phase commit with a
+ * decision marker. Refused before anything runs, so the caller may take it as "nothing
+ * committed here". → UNIMPLEMENTED, a code no failure after the resource manager was
+ * called answers (a branch prepared under two-phase commit is FAILED_PRECONDITION).
+ */
+export class NotLastResourceError extends ParticipantError {
+  override readonly name = 'NotLastResourceError';
+  override readonly status = 'UNIMPLEMENTED';
+  constructor(readonly participantId: string) {
+    super(`participant ${participantId} is not a last resource: its storage has no one-phase commit with a decision marker; start the coordinator with --last-resource naming one that has (the metadata participant)`);
+  }
+}
+
 /** Bad client input (path, namespace, checksum format, size). → INVALID_ARGUMENT */
 export class InvalidInputError extends ParticipantError {
   override readonly name = 'InvalidInputError';

@@ -7,7 +7,7 @@ import { limits } from '../lib/limits/limits.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { newTxId, txIdProblem } from '../lib/tx-id/tx-id.js';
 import type { CoordinatorLink } from './coordinator-link.js';
-import { BranchNotCommittedError, CoordinatorUnavailableError, InvalidInputError, LimitExceededError, TxNotActiveError } from './participant-errors.js';
+import { BranchNotCommittedError, CoordinatorUnavailableError, InvalidInputError, LimitExceededError, NotLastResourceError, TxNotActiveError } from './participant-errors.js';
 import { initialParticipantState, type ParticipantConfig, type ParticipantState } from './protocol/branch-state.js';
 import type { ParticipantEffect } from './protocol/participant-effect.js';
 import type { ParticipantInput } from './protocol/participant-input.js';
@@ -154,7 +154,9 @@ export class ParticipantRuntime implements BranchWork {
   /**
    * Last-resource mode, at the last resource: commits the branch one-phase (its COMMIT is
    * the commit point), or, when there is no open branch to commit, answers by the
-   * compare-and-set (`resolveOutcome`). Rejects when the answer is unknown.
+   * compare-and-set (`resolveOutcome`). Rejects when the answer is unknown, and with
+   * NotLastResourceError, before anything runs, when the resource manager cannot be the
+   * last resource.
    */
   commitOnePhase(txId: string, participants: readonly string[], scope?: WaitScope): Promise<'committed' | 'aborted'> {
     validTxId(txId);
@@ -176,7 +178,10 @@ export class ParticipantRuntime implements BranchWork {
     });
   }
 
-  /** Last-resource mode, at the last resource: the outcome of `txId`, settled by a compare-and-set on its marker. */
+  /**
+   * Last-resource mode, at the last resource: the outcome of `txId`, settled by a
+   * compare-and-set on its marker. NotLastResourceError as `commitOnePhase`.
+   */
   resolveOutcome(txId: string, scope?: WaitScope): Promise<'committed' | 'aborted'> {
     validTxId(txId);
     const rm = this.lastResource();
@@ -238,12 +243,10 @@ export class ParticipantRuntime implements BranchWork {
     return outcome;
   }
 
-  /** The resource manager, when it can be the last resource; a clear refusal otherwise. */
+  /** The resource manager, when it can be the last resource; a refusal before anything runs otherwise. */
   private lastResource(): LastResourceManager {
     const { rm } = this.options;
-    if (!isLastResource(rm)) {
-      throw new InvalidInputError('commit mode', `participant ${rm.participantId} cannot be the last resource: its storage has no one-phase commit with a marker`);
-    }
+    if (!isLastResource(rm)) throw new NotLastResourceError(rm.participantId);
     return rm;
   }
 

@@ -6,7 +6,15 @@ import type { ParticipantAbortRequest } from '../../proto/gen/twophase/v1/Partic
 import type { ParticipantCommitRequest } from '../../proto/gen/twophase/v1/ParticipantCommitRequest.js';
 import type { PrepareRequest } from '../../proto/gen/twophase/v1/PrepareRequest.js';
 import type { PrepareResponse__Output } from '../../proto/gen/twophase/v1/PrepareResponse.js';
-import { LinkClient, type LinkStream, type UnaryFallback } from '../../lib/grpc-link/link-client.js';
+import type { CommitOnePhaseRequest } from '../../proto/gen/twophase/v1/CommitOnePhaseRequest.js';
+import type { CommitOnePhaseResponse__Output } from '../../proto/gen/twophase/v1/CommitOnePhaseResponse.js';
+import type { ResolveOutcomeRequest } from '../../proto/gen/twophase/v1/ResolveOutcomeRequest.js';
+import type { ResolveOutcomeResponse__Output } from '../../proto/gen/twophase/v1/ResolveOutcomeResponse.js';
+import type { LastResourceOutcome__Output } from '../../proto/gen/twophase/v1/LastResourceOutcome.js';
+import { LinkClient, statusError, type LinkStream, type UnaryFallback } from '../../lib/grpc-link/link-client.js';
+import { isServiceError } from '../../lib/grpc/service-error.js';
+import { lastResourceOutcomeFromWire } from '../../lib/grpc/last-resource-outcome-wire.js';
+import { NotLastResourceError } from '../not-last-resource-error.js';
 import type { ParticipantConnector } from '../participant-connector.js';
 import { noVoteCauseFromWire } from '../../lib/grpc/abort-cause-wire.js';
 import type { NoVoteCause } from '../../lib/abort-cause/abort-cause.js';
@@ -19,8 +27,9 @@ export interface GrpcParticipantConnectorOptions {
 }
 
 /**
- * Reaches participants over gRPC, one channel each, with Prepare/Commit/Abort multiplexed
- * on a Participant.Link stream (unary calls to a participant without one).
+ * Reaches participants over gRPC, one channel each, with Prepare, Commit, Abort and the
+ * last resource's CommitOnePhase and ResolveOutcome multiplexed on a Participant.Link
+ * stream (unary calls to a participant without one).
  */
 export class GrpcParticipantConnector implements ParticipantConnector {
   private readonly clients = new Map<string, ParticipantClient>();
@@ -49,13 +58,14 @@ export class GrpcParticipantConnector implements ParticipantConnector {
     await this.link(participantId).call('abort', { txId, reason }, this.phase2Deadline());
   }
 
-  /** Last-resource mode is not served over gRPC yet: the coordinator accepts no `--commit-mode`, so no step asks for this. */
-  commitOnePhase(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
-    return Promise.reject(new Error(`cannot commit ${txId} one-phase at ${participantId}: last-resource mode has no gRPC binding yet`));
+  async commitOnePhase(participantId: string, txId: string, participants: readonly string[]): Promise<'committed' | 'aborted'> {
+    const res = await this.lastResourceCall<CommitOnePhaseResponse__Output>(participantId, 'commitOnePhase', { txId, participants: [...participants] });
+    return outcomeOf(participantId, 'CommitOnePhase', res.outcome);
   }
 
-  resolveOutcome(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
-    return Promise.reject(new Error(`cannot resolve ${txId} at ${participantId}: last-resource mode has no gRPC binding yet`));
+  async resolveOutcome(participantId: string, txId: string): Promise<'committed' | 'aborted'> {
+    const res = await this.lastResourceCall<ResolveOutcomeResponse__Output>(participantId, 'resolveOutcome', { txId });
+    return outcomeOf(participantId, 'ResolveOutcome', res.outcome);
   }
 
   list(): readonly { participantId: string; address: string }[] {
@@ -74,9 +84,29 @@ export class GrpcParticipantConnector implements ParticipantConnector {
     return link;
   }
 
+  /** A last-resource call; UNIMPLEMENTED, a refusal before anything ran there, is a NotLastResourceError. */
+  private async lastResourceCall<Res>(participantId: string, kind: 'commitOnePhase' | 'resolveOutcome', request: object): Promise<Res> {
+    try {
+      return await this.link(participantId).call<Res>(kind, request, this.phase2Deadline());
+    } catch (err) {
+      if (isServiceError(err) && err.code === grpc.status.UNIMPLEMENTED) throw new NotLastResourceError(participantId, err.details, { cause: err });
+      throw err;
+    }
+  }
+
   private phase2Deadline(): Date {
     return new Date(Date.now() + this.options.phase2CallTimeoutMs);
   }
+}
+
+/**
+ * A last resource's answer. Anything but COMMITTED or ABORTED (a broken or newer peer) is
+ * a failed call, the outcome unknown: taken as either, it could contradict what happened.
+ */
+function outcomeOf(participantId: string, method: string, wire: LastResourceOutcome__Output): 'committed' | 'aborted' {
+  const outcome = lastResourceOutcomeFromWire(wire);
+  if (outcome === undefined) throw statusError(grpc.status.UNKNOWN, `${participantId} answered ${method} with ${wire}, neither committed nor aborted`);
+  return outcome;
 }
 
 /** The unary Participant methods, for a participant that serves no Link. */
@@ -93,6 +123,12 @@ function unaryFallback(client: ParticipantClient): UnaryFallback {
           return;
         case 'abort':
           client.Abort(request as ParticipantAbortRequest, { deadline }, done);
+          return;
+        case 'commitOnePhase':
+          client.CommitOnePhase(request as CommitOnePhaseRequest, { deadline }, done);
+          return;
+        case 'resolveOutcome':
+          client.ResolveOutcome(request as ResolveOutcomeRequest, { deadline }, done);
           return;
         default:
           reject(new Error(`no unary Participant method for ${kind}`));

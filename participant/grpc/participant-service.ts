@@ -10,7 +10,10 @@ import type { ParticipantHandlers } from '../../proto/gen/twophase/v1/Participan
 import type { ParticipantRuntime } from '../participant-runtime.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import { abortCauseToWire } from '../../lib/grpc/abort-cause-wire.js';
+import { lastResourceOutcomeToWire } from '../../lib/grpc/last-resource-outcome-wire.js';
 import type { PrepareResponse } from '../../proto/gen/twophase/v1/PrepareResponse.js';
+import type { CommitOnePhaseResponse } from '../../proto/gen/twophase/v1/CommitOnePhaseResponse.js';
+import type { ResolveOutcomeResponse } from '../../proto/gen/twophase/v1/ResolveOutcomeResponse.js';
 
 /** twophase.v1.Participant over any resource manager's runtime: what the coordinator calls. */
 export function participantService(runtime: ParticipantRuntime, logger: Logger): GrpcServiceBinding {
@@ -34,6 +37,13 @@ export function participantService(runtime: ParticipantRuntime, logger: Logger):
     }),
     commit: mapped(async (req: { txId: string }, scope) => runtime.commit(req.txId, scope)),
     abort: mapped(async (req: { txId: string; reason: string }, scope) => runtime.abort(req.txId, req.reason, scope)),
+    // a failure (the answer unknown) stays a failed status: only an answer the resource manager gave is an outcome
+    commitOnePhase: mapped(async (req: { txId: string; participants: string[] }, scope): Promise<CommitOnePhaseResponse> => ({
+      outcome: lastResourceOutcomeToWire(await runtime.commitOnePhase(req.txId, req.participants, scope)),
+    })),
+    resolveOutcome: mapped(async (req: { txId: string }, scope): Promise<ResolveOutcomeResponse> => ({
+      outcome: lastResourceOutcomeToWire(await runtime.resolveOutcome(req.txId, scope)),
+    })),
   };
   // a unary call's scope comes from the call itself; a Link call's from its message and stream
   const scoped =
@@ -45,6 +55,8 @@ export function participantService(runtime: ParticipantRuntime, logger: Logger):
     Prepare: scoped(methods.prepare),
     Commit: scoped(methods.commit),
     Abort: scoped(methods.abort),
+    CommitOnePhase: scoped(methods.commitOnePhase),
+    ResolveOutcome: scoped(methods.resolveOutcome),
     ListInDoubt: unaryHandler(
       mapped(async () => ({
         branches: runtime.inDoubt().map((b) => ({ txId: b.txId, preparedUnixMs: String(b.preparedAtMs) })),

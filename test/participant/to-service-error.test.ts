@@ -5,7 +5,7 @@ import { BranchAlreadyCommittedError } from '../../participant/blob/branch-alrea
 import { ManifestCorruptError } from '../../participant/blob/local/manifest-corrupt-error.js';
 import { RangeNotSatisfiableError } from '../../participant/blob/range-not-satisfiable-error.js';
 import { MetadataUnavailableError } from '../../participant/metadata/metadata-unavailable-error.js';
-import { InvalidInputError, LimitExceededError, PreconditionFailedError, WriteConflictError } from '../../participant/participant-errors.js';
+import { InvalidInputError, LimitExceededError, NotLastResourceError, PreconditionFailedError, WriteConflictError } from '../../participant/participant-errors.js';
 import { isExpectedFailure, toServiceError } from '../../participant/to-service-error.js';
 
 const statusOf = (err: unknown): string | undefined => grpc.status[toServiceError(err).code];
@@ -20,12 +20,20 @@ describe('toServiceError', () => {
       [new BranchAlreadyCommittedError('tx1', 'blob'), 'FAILED_PRECONDITION'],
       [new RangeNotSatisfiableError('ab'.repeat(32), 10, 5, 12), 'OUT_OF_RANGE'],
       [new MetadataUnavailableError('connection refused'), 'UNAVAILABLE'],
+      [new NotLastResourceError('blob'), 'UNIMPLEMENTED'],
     ];
     for (const [err, status] of cases) {
       expect(statusOf(err), err.name).toBe(status);
       expect(toServiceError(err).details).toBe(err.message);
       expect(isExpectedFailure(err), err.name).toBe(true);
     }
+  });
+
+  it('only a refusal before anything ran is UNIMPLEMENTED: the coordinator takes it as nothing committed at the last resource', () => {
+    const unimplemented = [new NotLastResourceError('blob'), new MetadataUnavailableError('lost'), new Error('bug'), new BranchAlreadyCommittedError('tx1', 'blob')].filter(
+      (err) => statusOf(err) === 'UNIMPLEMENTED',
+    );
+    expect(unimplemented.map((err) => err.name)).toEqual(['NotLastResourceError']);
   });
 
   it('a failed If-Match carries the current revision in the trailing metadata', () => {

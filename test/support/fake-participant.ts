@@ -67,6 +67,9 @@ export class FakeParticipant {
         this.prepared.delete(call.request.txId);
         cb(null, { alreadyAborted: already });
       },
+      // as a participant whose storage has no one-phase commit: refused before anything runs
+      CommitOnePhase: (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: `participant ${this.participantId} is not a last resource` }),
+      ResolveOutcome: (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: `participant ${this.participantId} is not a last resource` }),
       ListInDoubt: (_call, cb) => cb(null, { branches: [...this.prepared].filter((t) => !this.committed.has(t)).map((txId) => ({ txId })) }),
       // no stream: the coordinator falls back to unary calls, which are what this fake records
       Link: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'the fake participant has no Link' }),
