@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { parseSettings } from '../lib/config/parse-settings.js';
-import { coordinatorSettingNames, coordinatorSettingsSchema } from '../coordinator/coordinator-settings.js';
+import { coordinatorSettingNames, coordinatorSettingsSchema, defaultLastResource } from '../coordinator/coordinator-settings.js';
 import { runCoordinator } from '../coordinator/main.js';
 import { limits } from '../lib/limits/limits.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -21,6 +21,20 @@ export function coordinatorCommand(): Command {
         .env('TWOPHASE_PARTICIPANTS')
         .argParser(collect),
     )
+    .addOption(
+      new Option(
+        '--commit-mode <mode>',
+        'two-phase or last-resource. two-phase: every participant prepares; the commit record synced to the decision log is the commit point. last-resource: every participant but the last resource prepares, then the last resource commits one-phase, and that COMMIT, with the decision marker inside it, is the commit point (no log fsync, no PREPARE TRANSACTION)',
+      )
+        .env('TWOPHASE_COMMIT_MODE')
+        .default('two-phase'),
+    )
+    .addOption(
+      new Option(
+        '--last-resource <participantId>',
+        `with --commit-mode last-resource: the participant that commits one-phase (default ${defaultLastResource}); one of --participant, whose storage can be the last resource (the metadata participant can, the blob participant cannot)`,
+      ).env('TWOPHASE_LAST_RESOURCE'),
+    )
     .addOption(new Option('--tx-timeout-ms <ms>', 'default lifetime of a tx from Begin to Commit').env('TWOPHASE_TX_TIMEOUT_MS').default(String(limits.txTimeoutMsDefault)))
     .addOption(new Option('--prepare-timeout-ms <ms>', 'how long Commit waits for every vote').env('TWOPHASE_PREPARE_TIMEOUT_MS').default(String(limits.prepareTimeoutMs)))
     .addOption(new Option('--phase2-wait-ms <ms>', 'how long Commit waits for every ack once the decision is durable').env('TWOPHASE_PHASE2_WAIT_MS').default(String(limits.phase2WaitMs)))
@@ -36,7 +50,7 @@ export function coordinatorCommand(): Command {
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addHelpText(
       'after',
-      '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`). The UNSAFE ones\n(coordinator.unsafe.*) break a guarantee on purpose and are refused unless --unsafe-failpoints is given.\n\nExample:\n  twophase coordinator --listen 127.0.0.1:7070 --data-dir ./data/coordinator \\\n    --participant blob=127.0.0.1:7071 --participant metadata=127.0.0.1:7072\n',
+      '\nCommit modes: switch between them only with no branch in doubt at any participant (ListInDoubt empty):\neach settles a transaction the coordinator does not hold its own way (two-phase presumes abort,\nlast-resource asks the last resource), so a branch left in doubt by the other could hear the wrong outcome.\n\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`). The UNSAFE ones\n(coordinator.unsafe.*) break a guarantee on purpose and are refused unless --unsafe-failpoints is given.\n\nExample:\n  twophase coordinator --listen 127.0.0.1:7070 --data-dir ./data/coordinator \\\n    --participant blob=127.0.0.1:7071 --participant metadata=127.0.0.1:7072\n  twophase coordinator --commit-mode last-resource --last-resource metadata \\\n    --participant blob=127.0.0.1:7071 --participant metadata=127.0.0.1:7072\n',
     )
     .action(async (opts: Record<string, unknown>) => {
       const raw = { ...withAdmin(opts), participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };

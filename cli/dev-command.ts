@@ -6,6 +6,8 @@ import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { limits } from '../lib/limits/limits.js';
+import { ConfigError } from '../lib/config/config-error.js';
+import { commitMode, commitModes } from '../coordinator/coordinator-settings.js';
 
 interface DevOptions {
   dataDir: string;
@@ -17,6 +19,7 @@ interface DevOptions {
   logLevel: string;
   maxUploadBytes: string;
   admin: boolean;
+  commitMode: string;
   cpuProfDir: string | undefined;
 }
 
@@ -32,6 +35,11 @@ export function devCommand(): Command {
     .addOption(new Option('--postgres-port <port>', 'embedded PostgreSQL port').default('54329'))
     .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(limits.gatewayUploadBytesDefault)))
     .addOption(new Option('--log-level <level>', 'log level of every process').env('TWOPHASE_LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--commit-mode <mode>', `the coordinator's commit mode, ${commitModes.join(' or ')} (see \`twophase coordinator --help\`); in last-resource mode the metadata participant is the last resource`)
+        .env('TWOPHASE_COMMIT_MODE')
+        .default('two-phase'),
+    )
     .addOption(new Option('--admin', 'serve the Admin service (failpoints, counters) on every gRPC port, e.g. for `twophase chaos --gateway`').default(false))
     .addOption(new Option('--cpu-prof-dir <dir>', 'run every child under node --cpu-prof: each writes <dir>/<child>/*.cpuprofile when it stops gracefully (a SIGKILLed child writes none)').env('TWOPHASE_DEV_CPU_PROF_DIR'))
     .action(async (opts: DevOptions) => {
@@ -39,6 +47,9 @@ export function devCommand(): Command {
         const n = Number(value);
         if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`invalid setting ${flag}: ${value} is not a TCP port`);
       }
+      // checked here, not only by the coordinator child: a bad value would otherwise show as a child that keeps restarting
+      const mode = commitMode.safeParse(opts.commitMode);
+      if (!mode.success) throw new ConfigError(`invalid setting --commit-mode (TWOPHASE_COMMIT_MODE): expected one of ${commitModes.join(', ')} (given ${JSON.stringify(opts.commitMode)})`, 'commitMode');
       await runDev(opts);
     });
 }
@@ -95,7 +106,11 @@ async function runDev(opts: DevOptions): Promise<void> {
   await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort], /"msg":"postgres ready"/));
   await Promise.all([
     supervisor.start(
-      child('coordinator', ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`], grpcReady),
+      child(
+        'coordinator',
+        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode],
+        grpcReady,
+      ),
     ),
     supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator], grpcReady)),
     supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator], grpcReady)),
@@ -107,7 +122,7 @@ async function runDev(opts: DevOptions): Promise<void> {
       '',
       'twophase is running',
       `  HTTP gateway          ${http}`,
-      `  coordinator (gRPC)    ${coordinator}`,
+      `  coordinator (gRPC)    ${coordinator}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}`,
       `  blob (gRPC)           ${blob}      data in ${join(dir, 'blob')}`,
       `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
       `  logs                  ${logDir}/`,

@@ -29,17 +29,54 @@ const participantList = z
     return map;
   });
 
-export const coordinatorSettingsSchema = z.object({
-  listen: listenAddress,
-  dataDir: nonEmptyPath,
-  participant: participantList,
-  txTimeoutMs: durationMs(limits.txTimeoutMsSettingMin, limits.txTimeoutMsMax),
-  prepareTimeoutMs: durationMs(limits.prepareTimeoutMsSettingMin, limits.prepareTimeoutMsSettingMax),
-  phase2WaitMs: durationMs(0, limits.phase2WaitMsSettingMax),
-  phase2CallTimeoutMs: durationMs(limits.phase2CallTimeoutMsSettingMin, limits.phase2CallTimeoutMsSettingMax),
-  logLevel,
-  admin: z.boolean(),
+/**
+ * How the coordinator commits (DESIGN.md): `two-phase`, every participant prepares and the
+ * synced commit record is the commit point; `last-resource`, every participant but the
+ * last resource prepares, and the last resource's one-phase COMMIT is the commit point.
+ */
+export const commitModes = ['two-phase', 'last-resource'] as const;
+export type CommitMode = (typeof commitModes)[number];
+
+/** The last resource when none is named: the metadata participant, whose PostgreSQL store can be one. */
+export const defaultLastResource = 'metadata';
+
+export const commitMode = z.enum(commitModes, { error: `expected one of ${commitModes.join(', ')}` });
+
+const participantId = z.string().superRefine((id, ctx) => {
+  const problem = participantIdProblem(id);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+export const coordinatorSettingsSchema = z
+  .object({
+    listen: listenAddress,
+    dataDir: nonEmptyPath,
+    participant: participantList,
+    commitMode,
+    lastResource: participantId.optional(),
+    txTimeoutMs: durationMs(limits.txTimeoutMsSettingMin, limits.txTimeoutMsMax),
+    prepareTimeoutMs: durationMs(limits.prepareTimeoutMsSettingMin, limits.prepareTimeoutMsSettingMax),
+    phase2WaitMs: durationMs(0, limits.phase2WaitMsSettingMax),
+    phase2CallTimeoutMs: durationMs(limits.phase2CallTimeoutMsSettingMin, limits.phase2CallTimeoutMsSettingMax),
+    logLevel,
+    admin: z.boolean(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.commitMode === 'two-phase') {
+      // a deployment that names a last resource expects one: say it is not in effect rather than ignore it
+      if (s.lastResource !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['lastResource'], message: 'a last resource is named, but the commit mode is two-phase; add --commit-mode last-resource, or drop it' });
+      }
+      return;
+    }
+    const last = s.lastResource ?? defaultLastResource;
+    if (!s.participant.has(last)) {
+      const named = s.lastResource === undefined ? `the default last resource ${last}` : `the last resource ${last}`;
+      ctx.addIssue({ code: 'custom', path: ['lastResource'], message: `${named} is not one of the participants (${[...s.participant.keys()].join(', ')}); name one with --last-resource` });
+    }
+  })
+  // '' is full two-phase commit, as the core's config has it
+  .transform(({ lastResource, ...s }) => ({ ...s, lastResource: s.commitMode === 'last-resource' ? (lastResource ?? defaultLastResource) : '' }));
 
 export type CoordinatorSettings = z.infer<typeof coordinatorSettingsSchema>;
 
@@ -47,6 +84,8 @@ export const coordinatorSettingNames: Record<keyof CoordinatorSettings, SettingN
   listen: { flag: '--listen', env: 'TWOPHASE_LISTEN' },
   dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
   participant: { flag: '--participant', env: 'TWOPHASE_PARTICIPANTS' },
+  commitMode: { flag: '--commit-mode', env: 'TWOPHASE_COMMIT_MODE' },
+  lastResource: { flag: '--last-resource', env: 'TWOPHASE_LAST_RESOURCE' },
   txTimeoutMs: { flag: '--tx-timeout-ms', env: 'TWOPHASE_TX_TIMEOUT_MS' },
   prepareTimeoutMs: { flag: '--prepare-timeout-ms', env: 'TWOPHASE_PREPARE_TIMEOUT_MS' },
   phase2WaitMs: { flag: '--phase2-wait-ms', env: 'TWOPHASE_PHASE2_WAIT_MS' },

@@ -38,12 +38,17 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
       txTimeoutMsDefault: settings.txTimeoutMs,
       prepareTimeoutMs: settings.prepareTimeoutMs,
       phase2WaitMs: settings.phase2WaitMs,
+      lastResource: settings.lastResource,
     }),
     log,
     connector,
     logger,
   });
   await runtime.start();
+  logger.info(
+    settings.commitMode === 'last-resource' ? { commitMode: settings.commitMode, lastResource: settings.lastResource } : { commitMode: settings.commitMode },
+    settings.commitMode === 'last-resource' ? `commit mode last-resource: ${settings.lastResource} commits one-phase, its COMMIT the commit point` : 'commit mode two-phase',
+  );
   const services = [coordinatorService(runtime, logger)];
   if (settings.admin) {
     const stats = (): Record<string, number> => {

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Runs `twophase ARGS` from source to its end, as a user would, and returns what it printed and its exit code. */
-export function runCli(args: readonly string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `twophase ARGS` from source to its end, as a user would (with `env` added to ours), and returns what it printed and its exit code. */
+export function runCli(args: readonly string[], timeoutMs = 180_000, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...args], { cwd: root, timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...args], { cwd: root, timeout: timeoutMs, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
       resolve({ code, stdout, stderr });
     });
