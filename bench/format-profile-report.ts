@@ -44,7 +44,7 @@ export function formatProfileReport(report: ProfileReport, format: 'text' | 'mar
     format === 'markdown' ? `## twophase CPU profile — ${report.date}` : `twophase CPU profile — ${report.date}`,
     '',
     f.line(`machine: ${m.nproc} CPU(s), ${m.cpuModel}, node ${m.node}, ${m.kernel}${m.gitCommit === undefined ? '' : `, commit ${m.gitCommit}`}`),
-    f.line(`workload: TwoPhaseClient.uploadFile of ${s.uploadBytes} B (unique path, random bytes), ${s.concurrency} in flight, closed loop; ${s.warmupS} s warm-up, then ${(report.windowMs / 1000).toFixed(1)} s profiled; dev --log-level ${s.logLevel}`),
+    f.line(`workload: TwoPhaseClient.uploadFile of ${s.uploadBytes} B (unique path, random bytes), ${s.concurrency} in flight, closed loop; ${s.warmupS} s warm-up, then ${(report.windowMs / 1000).toFixed(1)} s profiled; dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`),
     f.line(`uploads completed in the window: ${r.ops} (${r.txPerS.toFixed(1)} tx/s, p50 ${ms(r.latencyMs.p50)} ms, p99 ${ms(r.latencyMs.p99)} ms); ${r.errors} failed`),
     '',
     f.heading('CPU in the window, by process'),

@@ -10,6 +10,8 @@ export interface ProfileOptions {
   readonly markdown: boolean;
   readonly logLevel: string;
   readonly keepDir: boolean;
+  /** The coordinator's commit protocol (`twophase dev --commit-mode`). */
+  readonly commitMode: 'two-phase' | 'last-resource';
 }
 
 /** More rows than this per process is no longer a summary: open the profile in DevTools instead. */
@@ -36,8 +38,13 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions {
         .choices(['info', 'debug', 'trace'])
         .default('info'),
     )
+    .addOption(
+      new Option('--commit-mode <mode>', "the coordinator's commit protocol: two-phase (PREPARE TRANSACTION at the metadata participant) or last-resource (its one-phase COMMIT is the commit point)")
+        .choices(['two-phase', 'last-resource'])
+        .default('two-phase'),
+    )
     .addOption(new Option('--keep-dir', 'keep the temp dir and print where: the raw .cpuprofile files (load one in Chrome DevTools, Performance panel) and the logs').default(false))
-    .addHelpText('after', '\nExamples:\n  npm run bench:profile\n  npm run bench:profile -- --concurrency 64 --top 20 --markdown --keep-dir > profile.md\n');
+    .addHelpText('after', '\nExamples:\n  npm run bench:profile\n  npm run bench:profile -- --concurrency 64 --top 20 --markdown --keep-dir > profile.md\n  npm run bench:profile -- --commit-mode last-resource\n');
   program.parse([...argv], { from: 'user' });
   return program.opts<ProfileOptions>();
 }

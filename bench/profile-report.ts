@@ -21,6 +21,7 @@ export interface ProfileReport {
     readonly warmupS: number;
     readonly durationS: number;
     readonly logLevel: string;
+    readonly commitMode: 'two-phase' | 'last-resource';
     readonly top: number;
   };
   /** The load: uploads completed inside the window, latencies, /proc CPU by part. */

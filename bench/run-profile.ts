@@ -32,8 +32,8 @@ async function main(): Promise<void> {
   const notes: string[] = [];
 
   compileCli(progress);
-  progress(`starting twophase dev with every child under node --cpu-prof (--log-level ${options.logLevel})…`);
-  const dev = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs, cpuProfiles: true });
+  progress(`starting twophase dev with every child under node --cpu-prof (--log-level ${options.logLevel}, --commit-mode ${options.commitMode})…`);
+  const dev = await DevSystem.start({ logLevel: options.logLevel, commitMode: options.commitMode, startTimeoutMs, cpuProfiles: true });
   progress(`running in ${dev.dir}`);
   const interrupted = dev.stopOnSigint(options.keepDir, progress);
 
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       warmupS: options.warmupS,
       durationS: options.durationS,
       logLevel: options.logLevel,
+      commitMode: options.commitMode,
       top: options.top,
     },
     run: load.run,
