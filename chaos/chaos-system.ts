@@ -55,7 +55,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     const spec = (name: ProcessName, args: string[], ready: RegExp): ChildSpec => ({
       name,
       command: self.command,
-      args: [...self.args, ...args, '--log-level', logLevel === 'warn' ? 'info' : logLevel],
+      args: [...self.args, ...args, '--log-level', logLevel],
       ready,
     });
     const grpcReady = /"msg":"gRPC server listening"/;

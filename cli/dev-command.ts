@@ -8,6 +8,13 @@ import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { limits } from '../lib/limits/limits.js';
 import { ConfigError } from '../lib/config/config-error.js';
 import { commitMode, commitModes } from '../coordinator/coordinator-settings.js';
+import { logLevels } from '../lib/logger/logger.js';
+
+/**
+ * The levels dev can run its children at: every child prints its lifecycle lines (the ready
+ * line dev waits for) at each of them, and at silent at none.
+ */
+const childLogLevels = logLevels.filter((level) => level !== 'silent');
 
 interface DevOptions {
   dataDir: string;
@@ -34,7 +41,11 @@ export function devCommand(): Command {
     .addOption(new Option('--metadata-port <port>', 'metadata participant gRPC port').default('7072'))
     .addOption(new Option('--postgres-port <port>', 'embedded PostgreSQL port').default('54329'))
     .addOption(new Option('--max-upload-bytes <n>', 'largest upload the gateway accepts').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(limits.gatewayUploadBytesDefault)))
-    .addOption(new Option('--log-level <level>', 'log level of every process').env('TWOPHASE_LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--log-level <level>', `log level of every process (${childLogLevels.join('|')}); at each, every child still prints its lifecycle lines (listening, ready, stopped), which dev waits for`)
+        .env('TWOPHASE_LOG_LEVEL')
+        .default('info'),
+    )
     .addOption(
       new Option('--commit-mode <mode>', `the coordinator's commit mode, ${commitModes.join(' or ')} (see \`twophase coordinator --help\`); in last-resource mode the metadata participant is the last resource`)
         .env('TWOPHASE_COMMIT_MODE')
@@ -50,6 +61,10 @@ export function devCommand(): Command {
       // checked here, not only by the coordinator child: a bad value would otherwise show as a child that keeps restarting
       const mode = commitMode.safeParse(opts.commitMode);
       if (!mode.success) throw new ConfigError(`invalid setting --commit-mode (TWOPHASE_COMMIT_MODE): expected one of ${commitModes.join(', ')} (given ${JSON.stringify(opts.commitMode)})`, 'commitMode');
+      // silent included: a child that prints no ready line would never be seen ready
+      if (!(childLogLevels as readonly string[]).includes(opts.logLevel)) {
+        throw new ConfigError(`invalid setting --log-level (TWOPHASE_LOG_LEVEL): expected one of ${childLogLevels.join(', ')} (given ${JSON.stringify(opts.logLevel)})`, 'logLevel');
+      }
       await runDev(opts);
     });
 }
@@ -71,14 +86,12 @@ async function runDev(opts: DevOptions): Promise<void> {
       say(`${name} exited (${signal ?? `code ${code}`})${restartInMs === undefined ? '' : `; restarting in ${restartInMs} ms — see ${join(logDir, `${name}.log`)}`}`),
   });
   const self = selfCommand();
-  // children log to files, and their readiness is read from their info lines: never quieter than info
-  const childLevel = ['fatal', 'error', 'warn', 'silent'].includes(opts.logLevel) ? 'info' : opts.logLevel;
   // flags of the child's own node, one directory per child so its profiles are told apart (NODE_OPTIONS would reach grandchildren too)
   const profile = (name: string): string[] => (opts.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(opts.cpuProfDir), name)}`]);
   const child = (name: string, args: string[], ready: RegExp): ChildSpec => ({
     name,
     command: self.command,
-    args: [...profile(name), ...self.args, ...args, '--log-level', childLevel],
+    args: [...profile(name), ...self.args, ...args, '--log-level', opts.logLevel],
     ready,
   });
   const host = '127.0.0.1';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { createLogger } from '../lib/logger/logger.js';
+import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { isProcessAlive } from '../lib/process-alive/is-process-alive.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { limits } from '../lib/limits/limits.js';
@@ -27,7 +27,8 @@ export function postgresCommand(): Command {
       const server = new EmbeddedPostgresServer({ dataDir: resolve(opts.dataDir), port, maxPreparedTransactions: maxPrepared, logger });
       await server.start();
       const url = await server.ensureDatabase(opts.database);
-      logger.info({ url, pid: server.postmasterPid }, 'postgres ready');
+      // the line a supervisor waits for: printed at every log level but silent
+      lifecycleLogger(logger).info({ url, pid: server.postmasterPid }, 'postgres ready');
       const pid = server.postmasterPid;
       // a killed postmaster does not tell us: poll, and exit so the supervisor restarts us
       const watch = setInterval(() => {

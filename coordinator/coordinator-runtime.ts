@@ -1,6 +1,6 @@
 import { limits } from '../lib/limits/limits.js';
 import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
-import type { Logger } from '../lib/logger/logger.js';
+import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
 import { assertNever } from '../lib/assert/assert.js';
 import { errorText } from '../lib/error-text/error-text.js';
@@ -129,7 +129,8 @@ export class CoordinatorRuntime {
     this.pending.clear();
     await this.options.log.close();
     const logStats = this.options.log.stats();
-    this.options.logger.info(
+    // the run's summary of group commit, read by `npm run bench`: printed at every log level but silent
+    lifecycleLogger(this.options.logger).info(
       { ...logStats, commitsPerSync: logStats.syncs === 0 ? 0 : logStats.syncedCommits / logStats.syncs, ...this.state.decided },
       'decision log stats',
     );

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { createLogger } from '../lib/logger/logger.js';
+import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { startGrpcServer, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
 import { FileDecisionLog } from './log/file-decision-log.js';
@@ -67,7 +67,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
         await grpc.shutdown();
         await runtime.stop();
         await lock.release();
-        logger.info('coordinator stopped');
+        lifecycleLogger(logger).info('coordinator stopped');
       })();
       return stopping;
     },

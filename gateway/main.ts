@@ -1,4 +1,4 @@
-import { createLogger } from '../lib/logger/logger.js';
+import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { TwoPhaseClient } from '../sdk/index.js';
 import { buildGateway } from './build-gateway.js';
 import type { GatewaySettings } from './gateway-settings.js';
@@ -17,7 +17,8 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
   await app.listen({ host: settings.listen.slice(0, sep).replace(/^\[|\]$/g, ''), port: Number(settings.listen.slice(sep + 1)) });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  logger.info({ listen: settings.listen, port }, 'HTTP gateway listening');
+  // the line a supervisor waits for: printed at every log level but silent
+  lifecycleLogger(logger).info({ listen: settings.listen, port }, 'HTTP gateway listening');
   return {
     port,
     async stop() {

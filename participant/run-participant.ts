@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger/logger.js';
+import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
 import { startGrpcServer, type GrpcServiceBinding, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
 import { GrpcCoordinatorLink } from './grpc/grpc-coordinator-link.js';
 import { participantService } from './grpc/participant-service.js';
@@ -51,7 +51,7 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
       stopping ??= (async () => {
         await grpc.shutdown();
         await runtime.stop();
-        options.logger.info('participant stopped');
+        lifecycleLogger(options.logger).info('participant stopped');
       })();
       return stopping;
     },

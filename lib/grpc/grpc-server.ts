@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import type { Logger } from '../logger/logger.js';
+import { lifecycleLogger, type Logger } from '../logger/logger.js';
 import { rpcServed } from '../metrics/metrics.js';
 import { limits } from '../limits/limits.js';
 
@@ -42,7 +42,8 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
   });
-  logger.info({ listen, port, services: services.map((s) => s.name) }, 'gRPC server listening');
+  // the line a supervisor waits for: printed at every log level but silent
+  lifecycleLogger(logger).info({ listen, port, services: services.map((s) => s.name) }, 'gRPC server listening');
   return {
     server,
     port,

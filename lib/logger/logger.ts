@@ -14,3 +14,13 @@ export function createLogger(name: string, level: LogLevel = 'info'): Logger {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/**
+ * The logger of a process's lifecycle lines (`gRPC server listening`, `postgres ready`,
+ * `coordinator stopped`, …): info lines printed at every level but silent. A supervisor
+ * (`twophase dev`, chaos, systemd) learns from them that a process serves, so a process run
+ * at warn must still print them, and nothing else at info. Use it for those lines only.
+ */
+export function lifecycleLogger(logger: Logger): Logger {
+  return logger.child({}, { level: logger.level === 'silent' ? 'silent' : 'info' });
+}

@@ -102,10 +102,15 @@ export class DevSystem {
     );
   }
 
-  async stop(): Promise<void> {
+  /** Ctrl-C; `beforeRemove` runs once dev has exited, before its directory (logs included) is removed. */
+  async stop(beforeRemove?: () => Promise<void>): Promise<void> {
     this.proc.kill('SIGINT');
     const exited = await Promise.race([this.proc.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
     if (exited === 'timeout') this.proc.kill('SIGKILL');
-    await rm(this.dir, { recursive: true, force: true });
+    try {
+      await beforeRemove?.();
+    } finally {
+      await rm(this.dir, { recursive: true, force: true });
+    }
   }
 }
