@@ -18,6 +18,71 @@ export function failpointProcess(name: string): AdminProcess | undefined {
 }
 
 /**
+ * How the coordinator a run starts commits, as its `--commit-mode` says (DESIGN.md
+ * *Last-resource commit*): `two-phase`, every participant prepares; `last-resource`, the
+ * metadata participant commits one-phase and never prepares.
+ */
+export const commitModes = ['two-phase', 'last-resource'] as const;
+export type CommitMode = (typeof commitModes)[number];
+
+/** Where a tx passes a failpoint: the commit modes whose txs reach it, and what a run needs for them to. */
+export interface FailpointReach {
+  readonly modes: readonly CommitMode[];
+  /** `traffic`: any upload passes it; `aborts`: only a tx that aborts after its branches exist. */
+  readonly needs: 'traffic' | 'aborts';
+}
+
+const inBoth = { modes: commitModes, needs: 'traffic' } as const;
+const twoPhaseOnly = { modes: ['two-phase'], needs: 'traffic' } as const;
+const lastResourceOnly = { modes: ['last-resource'], needs: 'traffic' } as const;
+
+/**
+ * Every failpoint but the UNSAFE switch, with where it is reached (a test holds this to
+ * the failpoints the processes define). A failpoint run whose point is not reached fails,
+ * so a run must arm only the points its mode passes: in last-resource mode the metadata
+ * participant never runs PREPARE TRANSACTION, COMMIT PREPARED or ROLLBACK PREPARED and the
+ * coordinator never syncs a commit record; in two-phase mode nothing commits one-phase.
+ */
+export const failpointReach: Readonly<Record<string, FailpointReach>> = {
+  'coordinator.log.batch.after-write': inBoth,
+  // a synced append is a commit record, which only two-phase mode writes (its commit point)
+  'coordinator.log.batch.after-sync': twoPhaseOnly,
+  'coordinator.log.commit.before-append': twoPhaseOnly,
+  'coordinator.log.commit.after-sync': twoPhaseOnly,
+  'coordinator.log.end.before-append': inBoth,
+  'coordinator.log.end.after-append': inBoth,
+  'coordinator.reply.before': inBoth,
+  'coordinator.send.prepare.before': inBoth,
+  'coordinator.send.prepare.after': inBoth,
+  'coordinator.send.commit.before': inBoth,
+  'coordinator.send.commit.after': inBoth,
+  'coordinator.send.abort.before': { modes: commitModes, needs: 'aborts' },
+  'coordinator.send.abort.after': { modes: commitModes, needs: 'aborts' },
+  'coordinator.send.commit-last.before': lastResourceOnly,
+  'coordinator.send.commit-last.after': lastResourceOnly,
+  'participant.blob.prepare.before-fsync': inBoth,
+  'participant.blob.prepare.after-manifest-sync': inBoth,
+  'participant.blob.commit.before-rename': inBoth,
+  'participant.blob.commit.after-rename': inBoth,
+  'participant.blob.commit.after-publish': inBoth,
+  'participant.blob.commit.before-retire': inBoth,
+  'participant.blob.abort.before-delete': { modes: commitModes, needs: 'aborts' },
+  'participant.metadata.prepare.before-prepare-transaction': twoPhaseOnly,
+  'participant.metadata.prepare.after-prepare-transaction': twoPhaseOnly,
+  'participant.metadata.commit.before-commit-prepared': twoPhaseOnly,
+  'participant.metadata.commit.after-commit-prepared': twoPhaseOnly,
+  'participant.metadata.abort.before-rollback-prepared': { modes: ['two-phase'], needs: 'aborts' },
+  'participant.metadata.abort.after-rollback-prepared': { modes: ['two-phase'], needs: 'aborts' },
+  'participant.metadata.commit-one-phase.before-commit': lastResourceOnly,
+  'participant.metadata.commit-one-phase.after-commit': lastResourceOnly,
+};
+
+/** Whether txs in `mode` pass a failpoint; one not in failpointReach is assumed to be passed (a deployment's own build may define more). */
+export function isReachedIn(name: string, mode: CommitMode): boolean {
+  return failpointReach[name]?.modes.includes(mode) ?? true;
+}
+
+/**
  * The UNSAFE mutant switch breaks the protocol on purpose: never armed by chance, and
  * armable only in a coordinator started with --unsafe-failpoints (a run that arms it at
  * start starts its coordinator so; a deployment must have been started so by its owner).

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import type { ChaosReport } from '../chaos/run-chaos.js';
 import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
-import { adminProcesses, failpointProcess, isUnsafeFailpoint, linkNames, processNames, type AdminProcess, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
+import { adminProcesses, linkNames, processNames, type AdminProcess, type CommitMode, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
 import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
+import { failpointRuns, type PlannedRun } from '../chaos/failpoint-runs.js';
 import { limits } from '../lib/limits/limits.js';
 
 interface ExternalFlags {
@@ -85,7 +86,7 @@ export function chaosCommand(): Command {
       const campaignStarted = Date.now();
       const plan: PlannedRun[] =
         opts.eachFailpoint !== undefined
-          ? await failpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint)
+          ? await eachFailpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint, 'two-phase')
           : Array.from({ length: runs }, (_, i) => ({ seed: seed + i, armAtStart: opts.arm, faults: faults as FaultKind[], label: `seed ${seed + i}` }));
       let next = 0;
       const one = async (planned: PlannedRun): Promise<void> => {
@@ -131,37 +132,14 @@ export function chaosCommand(): Command {
     });
 }
 
-interface PlannedRun {
-  readonly seed: number;
-  readonly armAtStart: string;
-  readonly faults: FaultKind[];
-  readonly label: string;
-  /** For a failpoint run: the point armed to crash, and the process it kills. */
-  readonly crashes?: { readonly point: string; readonly process: string };
-}
-
-/**
- * One run per failpoint, armed `crash@2` (the second hit: the system is warm) in its
- * process. Points on the abort path are reached only when txs abort: there a participant
- * also votes no on 30 % of its prepares, and the crash is at the first hit. No other
- * kill, partition or failpoint is injected: the one restart is the crash.
- */
-async function failpointRuns(seed: number, arm: string, prefix: string): Promise<PlannedRun[]> {
+/** The --each-failpoint runs: every failpoint the processes define, as failpointRuns places them. */
+async function eachFailpointRuns(seed: number, arm: string, prefix: string, mode: CommitMode): Promise<PlannedRun[]> {
   const { listFailpoints } = await import('../lib/failpoints/failpoints.js');
   await import('./all-failpoints.js');
-  const points = listFailpoints()
-    .map((p) => p.name)
-    .filter((name) => !isUnsafeFailpoint(name) && name.startsWith(prefix));
-  if (points.length === 0) throw new Error(`invalid setting --each-failpoint: no failpoint starts with ${prefix} (see twophase failpoints)`);
-  return points.map((point) => {
-    const process = failpointProcess(point);
-    if (process === undefined) throw new Error(`failpoint ${point} belongs to no process a run starts`);
-    const onAbortPath = /\.(abort|rollback)/.test(point);
-    // the vote no comes from the other participant, or the blob one for coordinator points
-    const voteNo = process === 'blob' ? 'participant.metadata.prepare.before-prepare-transaction=error%30' : 'participant.blob.prepare.before-fsync=error%30';
-    const spec = onAbortPath ? `${point}=crash@1,${voteNo}` : `${point}=crash@2`;
-    return { seed, armAtStart: [spec, arm].filter((x) => x !== '').join(','), faults: ['delay'], label: point, crashes: { point, process } };
-  });
+  return failpointRuns(
+    listFailpoints().map((p) => p.name),
+    { seed, arm, prefix, mode },
+  );
 }
 
 /** The --gateway flags, checked; undefined when the run starts its own system. */
