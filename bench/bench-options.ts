@@ -34,9 +34,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .addOption(new Option('--ops-max <n>', 'uploads started per system and level at most (bounds disk use)').default(200_000).argParser(wholeNumber('--ops-max', 1, 10_000_000)))
     .addOption(new Option('--json <file>', 'also write the results as JSON to this file'))
     .addOption(
-      new Option('--log-level <level>', 'log level of the dev processes; info is the highest `twophase dev` starts with (its readiness checks read info lines)')
+      new Option('--log-level <level>', 'log level of the dev processes (`twophase dev --log-level`); at warn they print no info line but their lifecycle ones, so logging costs the measured processes nothing')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-        .default('info'),
+        .default('warn'),
     )
     .addOption(
       new Option('--repeat <n>', 'runs of each system per level, alternated baseline, twophase, baseline, twophase…; the table shows the run of median tx/s and the ratio of the medians').default(3).argParser(wholeNumber('--repeat', 1, 20)),

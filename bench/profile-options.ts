@@ -34,9 +34,9 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions {
     .addOption(new Option('--top <n>', 'frames listed per process, by self time').default(10).argParser(wholeNumber('--top', 1, topMax)))
     .addOption(new Option('--markdown', 'print the whole report, every table included, as markdown instead of plain text').default(false))
     .addOption(
-      new Option('--log-level <level>', 'log level of the dev processes (their logging is part of what is profiled); info is the highest `twophase dev` starts with')
-        .choices(['info', 'debug', 'trace'])
-        .default('info'),
+      new Option('--log-level <level>', 'log level of the dev processes (their logging is part of what is profiled); warn, as `npm run bench` runs them, prints no info line but the lifecycle ones')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+        .default('warn'),
     )
     .addOption(
       new Option('--commit-mode <mode>', "the coordinator's commit protocol: two-phase (PREPARE TRANSACTION at the metadata participant) or last-resource (its one-phase COMMIT is the commit point)")

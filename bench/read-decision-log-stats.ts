@@ -15,8 +15,8 @@ export interface DecisionLogStats {
 
 /**
  * The last `decision log stats` line of a coordinator log (JSON lines), or undefined when
- * there is none: the coordinator logs it at info, so a level above info drops it, and a
- * coordinator that was killed rather than stopped never writes it.
+ * there is none: the coordinator logs it as a lifecycle line (at every level but silent),
+ * and one that was killed rather than stopped never writes it.
  */
 export async function readDecisionLogStats(logFile: string): Promise<DecisionLogStats | undefined> {
   const text = await readFile(logFile, 'utf8').catch(() => '');
