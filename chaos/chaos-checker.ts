@@ -18,8 +18,8 @@ interface RevisionRow {
 
 /**
  * Waits until recovery has run to its end — no prepared transaction of ours, no staged
- * blob, no unfinished tx at the coordinator, no branch at a participant — or the bound
- * passes (a liveness violation).
+ * blob, no unfinished tx at the coordinator, no branch at a participant, the gateway
+ * answering — or the bound passes (a liveness violation).
  */
 export async function awaitRecovery(system: ChaosTarget, boundMs: number): Promise<{ recoveredInMs: number; violations: Violation[] }> {
   const started = Date.now();
@@ -45,6 +45,12 @@ async function leftovers(system: ChaosTarget): Promise<string> {
     const stats = await system.stats(p);
     if ((stats.branches ?? 0) > 0) found.push(`${stats.branches} branches at ${p}`);
   }
+  // the checker asks GetOutcome through it: a gateway killed last and still restarting would read as outcomes unknown
+  const gateway = await fetch(`${system.http}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(
+    (res) => (res.ok ? '' : `the gateway answers HTTP ${res.status}`),
+    (err: unknown) => `the gateway does not answer (${err instanceof Error ? err.message : String(err)})`,
+  );
+  if (gateway !== '') found.push(gateway);
   return found.join(', ');
 }
 
