@@ -1,7 +1,9 @@
-import type { ChaosTarget } from './chaos-target.js';
+import { limits } from '../lib/limits/limits.js';
+import type { ChaosTarget, CommitMode } from './chaos-target.js';
 import { acknowledged, type Op } from './chaos-workload.js';
 
-export type Invariant = 'atomicity' | 'durability' | 'no-orphans' | 'liveness' | 'no-lost-update';
+/** The five invariants of DESIGN.md, and `commit-mode`: the system committed as the run's mode says. */
+export type Invariant = 'atomicity' | 'durability' | 'no-orphans' | 'liveness' | 'no-lost-update' | 'commit-mode';
 
 export interface Violation {
   readonly invariant: Invariant;
@@ -54,10 +56,45 @@ async function leftovers(system: ChaosTarget): Promise<string> {
   return found.join(', ');
 }
 
-/** Checks the five invariants of DESIGN.md over every operation of the run. */
-export async function checkInvariants(system: ChaosTarget, namespace: string, ops: readonly Op[]): Promise<Violation[]> {
+/**
+ * What a last-resource run saw prepared in the last resource's PostgreSQL. The last
+ * resource commits one-phase and never prepares (DESIGN.md *Last-resource commit*), so a
+ * prepared transaction of ours there, at any moment, is a tx the coordinator ran as two-phase
+ * commit with it. Sampled while the run goes and once more after recovery: a PREPARE that
+ * ends between two samples is missed, but a coordinator that prepares the last resource
+ * does so on every tx, and a run has hundreds.
+ */
+export class PreparedAtLastResource {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly system: ChaosTarget) {}
+
+  /** Looks once; a database that does not answer now (killed, restarting) is looked at next time. */
+  async sample(): Promise<void> {
+    const rows = await this.system
+      .query<{ gid: string }>(`SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'twophase:%' LIMIT $1`, [limits.chaosPreparedSeenMax])
+      .catch(() => []);
+    for (const { gid } of rows) if (this.seen.size < limits.chaosPreparedSeenMax) this.seen.add(gid);
+  }
+
+  violations(): Violation[] {
+    if (this.seen.size === 0) return [];
+    const some = [...this.seen].slice(0, 3).join(', ');
+    const count = this.seen.size < limits.chaosPreparedSeenMax ? `${this.seen.size}` : `at least ${this.seen.size}`;
+    return [{ invariant: 'commit-mode', detail: `last-resource mode, yet ${count} prepared transactions were seen at the last resource (${some}); it must commit one-phase only` }];
+  }
+}
+
+/**
+ * Checks the five invariants of DESIGN.md over every operation of the run, and, when the
+ * run knows the mode (`commitMode`, undefined against a deployment), what that mode rules
+ * out in the markers.
+ */
+export async function checkInvariants(system: ChaosTarget, namespace: string, ops: readonly Op[], commitMode: CommitMode | undefined): Promise<Violation[]> {
   const violations: Violation[] = [];
   const rows = await system.query<RevisionRow>('SELECT path, revision, sha256, tx_id, deleted FROM revisions WHERE namespace = $1', [namespace]);
+  // read before any GetOutcome below: in last-resource mode that settles a forgotten tx by writing its marker
+  violations.push(...(await checkMarkers(system, rows, ops, commitMode)));
   const bySha = new Map<string, RevisionRow>();
   for (const row of rows) if (row.sha256 !== null && row.sha256 !== '') bySha.set(row.sha256, row);
   const writes = ops.filter((o) => o.kind !== 'delete');
@@ -98,6 +135,33 @@ export async function checkInvariants(system: ChaosTarget, namespace: string, op
   }
   violations.push(...revisionGaps(rows));
   return violations;
+}
+
+/**
+ * Every stored revision's tx has a committed marker: the marker goes in with the branch's
+ * first write and commits with it, in either mode. It is what verifies a repeated Commit in
+ * two-phase mode, and in last-resource mode it is the decision itself: a revision without
+ * it is a commit that a later compare-and-set would answer as aborted. An aborted marker is
+ * written only by that compare-and-set, at a last resource: in two-phase mode there is none.
+ */
+async function checkMarkers(system: ChaosTarget, rows: readonly RevisionRow[], ops: readonly Op[], commitMode: CommitMode | undefined): Promise<Violation[]> {
+  const txIds = [...new Set([...rows.map((r) => r.tx_id), ...ops.flatMap((o) => (o.txId === undefined ? [] : [o.txId]))])];
+  if (txIds.length === 0) return [];
+  const markers = await system.query<{ tx_id: string; outcome: string }>('SELECT tx_id, outcome FROM tx_markers WHERE tx_id = ANY($1::text[])', [txIds]);
+  const outcomes = new Map<string, string[]>();
+  for (const m of markers) outcomes.set(m.tx_id, [...(outcomes.get(m.tx_id) ?? []), m.outcome]);
+  const out: Violation[] = [];
+  for (const row of rows) {
+    const found = outcomes.get(row.tx_id) ?? [];
+    if (!found.includes('committed')) {
+      out.push({ invariant: 'atomicity', detail: `${row.path} revision ${row.revision} is stored, but its tx ${row.tx_id} has ${found.length === 0 ? 'no marker' : `only a marker ${found.join(', ')}`}` });
+    }
+  }
+  if (commitMode === 'two-phase') {
+    const resolved = markers.filter((m) => m.outcome === 'aborted').map((m) => m.tx_id);
+    if (resolved.length > 0) out.push({ invariant: 'commit-mode', detail: `two-phase mode, yet ${resolved.length} txs have an aborted marker, which only a last resource's compare-and-set writes (${resolved.slice(0, 3).join(', ')})` });
+  }
+  return out;
 }
 
 /** Every write makes a new revision: each path's revisions are exactly 1..n. */

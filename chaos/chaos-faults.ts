@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { Prng } from '../lib/prng/prng.js';
 import type { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
-import { adminProcesses, failpointPrefix, isUnsafeFailpoint, linkNames, type AdminProcess, type ChaosTarget, type LinkName } from './chaos-target.js';
+import { adminProcesses, failpointPrefix, isReachedIn, isUnsafeFailpoint, linkNames, type AdminProcess, type ChaosTarget, type CommitMode, type LinkName } from './chaos-target.js';
 
 export const faultKinds = ['kill', 'partition', 'delay', 'drop', 'failpoint'] as const;
 export type FaultKind = (typeof faultKinds)[number];
@@ -32,6 +32,8 @@ export class ChaosFaults {
     private readonly rng: Prng,
     private readonly say: (text: string) => void,
     kinds: readonly FaultKind[] = faultKinds,
+    /** The system's commit mode, when the run knows it: failpoints its txs never pass are not drawn. */
+    private readonly commitMode?: CommitMode,
   ) {
     this.links = linkNames.filter((l) => system.proxies[l] !== undefined);
     // a kind with nothing to act on is left out, not drawn and skipped: the schedule stays a function of the seed
@@ -120,11 +122,12 @@ export class ChaosFaults {
     return { link, proxy };
   }
 
-  /** The failpoints a process defines (the UNSAFE switch left out), asked once it answers. */
+  /** The failpoints a process defines (the UNSAFE switch and those the mode never passes left out), asked once it answers. */
   private async pointsOf(p: AdminProcess): Promise<string[]> {
     if (this.points[p].length === 0) {
       const all = await this.system.failpoints(p);
-      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !isUnsafeFailpoint(name));
+      const mode = this.commitMode;
+      this.points[p] = all.filter((name) => name.startsWith(failpointPrefix[p]) && !isUnsafeFailpoint(name) && (mode === undefined || isReachedIn(name, mode)));
     }
     return this.points[p];
   }

@@ -6,7 +6,7 @@ import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { freePort } from '../lib/free-port/free-port.js';
 import { ChaosControl } from './chaos-control.js';
-import { linkNames, processNames, type AdminProcess, type ChaosTarget, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
+import { linkNames, processNames, type AdminProcess, type ChaosTarget, type CommitMode, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
 
 export interface ChaosSystemEvents {
   say(text: string): void;
@@ -35,8 +35,12 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     super(admin, databaseUrl);
   }
 
-  /** `unsafeFailpoints`: start the coordinator with --unsafe-failpoints, for a run that arms the mutant switch. */
-  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn', unsafeFailpoints = false): Promise<ChaosSystem> {
+  /**
+   * `unsafeFailpoints`: start the coordinator with --unsafe-failpoints, for a run that arms
+   * the mutant switch. `commitMode`: the coordinator's --commit-mode; in last-resource mode
+   * its last resource is the metadata participant (the coordinator's default).
+   */
+  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn', unsafeFailpoints = false, commitMode: CommitMode = 'two-phase'): Promise<ChaosSystem> {
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
     const proxies = {} as Record<LinkName, FaultProxy>;
@@ -72,7 +76,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
         supervisor.start(
           spec(
             'coordinator',
-            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000', ...(unsafeFailpoints ? ['--unsafe-failpoints'] : [])],
+            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000', '--commit-mode', commitMode, ...(unsafeFailpoints ? ['--unsafe-failpoints'] : [])],
             grpcReady,
           ),
         ),

@@ -2,10 +2,11 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../lib/prng/prng.js';
-import { awaitRecovery, checkInvariants, type Violation } from './chaos-checker.js';
+import { assert } from '../lib/assert/assert.js';
+import { awaitRecovery, checkInvariants, PreparedAtLastResource, type Violation } from './chaos-checker.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem } from './chaos-system.js';
-import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget } from './chaos-target.js';
+import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget, type CommitMode } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
 import { ExternalSystem, type ExternalOptions } from './external-system.js';
 
@@ -19,6 +20,11 @@ export interface ChaosOptions {
   /** Extra failpoints armed at start in every process (TWOPHASE_FAILPOINTS grammar), e.g. for a broken variant. */
   readonly armAtStart: string;
   readonly keepDir: boolean;
+  /**
+   * How the coordinator the run starts commits (`--commit-mode`; default two-phase). Not
+   * with `external`: a deployment commits as its own coordinator was started.
+   */
+  readonly commitMode?: CommitMode;
   /** An existing deployment to run against; without it the run starts a system of its own. */
   readonly external?: ExternalOptions;
   readonly say: (text: string) => void;
@@ -31,6 +37,8 @@ export interface ChaosReport {
   readonly target: string;
   /** Where the run's files live at the gateway. */
   readonly namespace: string;
+  /** The commit mode of the system the run started; `deployment` when it drove one it did not start, which commits as it was started. */
+  readonly commitMode: CommitMode | 'deployment';
   /** The fault kinds drawn from (those with something to act on). */
   readonly faultKinds: readonly FaultKind[];
   readonly operations: Record<string, number>;
@@ -70,6 +78,8 @@ function linkTraffic(system: ChaosTarget): Record<string, LinkTraffic> {
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   if (options.external !== undefined) {
+    assert(options.commitMode === undefined, 'a run against a deployment sets no commit mode (the CLI refuses --commit-mode with --gateway)');
+    options.say("commit mode: the deployment's own (this run did not start it)");
     const system = await ExternalSystem.start(options.external);
     options.say(`driving the deployment behind ${system.http}`);
     try {
@@ -84,7 +94,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   await mkdir(join(dir, 'logs'), { recursive: true });
   // arming the mutant switch needs a coordinator started to allow it; no other run gets one
   const unsafe = options.armAtStart.split(',').some((item) => isUnsafeFailpoint(item.split('=')[0]?.trim() ?? ''));
-  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe);
+  const commitMode = options.commitMode ?? 'two-phase';
+  options.say(`commit mode ${commitMode}${commitMode === 'last-resource' ? ': the metadata participant is the last resource, its one-phase COMMIT the commit point' : ''}`);
+  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode);
   options.say(`system up in ${dir}`);
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;
@@ -109,7 +121,10 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
   const namespace = `chaos-${options.seed}-${Date.now().toString(36)}`;
   let longestInDoubtMs = 0;
   const workload = new ChaosWorkload(system.http, namespace, workloadRng);
-  const faults = new ChaosFaults(system, faultRng, options.say, options.faults);
+  // known only for a system the run started; a deployment's mode is its own
+  const commitMode = options.external === undefined ? (options.commitMode ?? 'two-phase') : undefined;
+  const faults = new ChaosFaults(system, faultRng, options.say, options.faults, commitMode);
+  const preparedAtLastResource = commitMode === 'last-resource' ? new PreparedAtLastResource(system) : undefined;
   const skipped = options.faults.filter((k) => !faults.active.includes(k));
   if (skipped.length > 0) options.say(`no fault of kind ${skipped.join(', ')}: nothing to act on (no --kill-command or no --proxy)`);
   let healed = false;
@@ -120,6 +135,7 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
         () => undefined,
       );
     }
+    void preparedAtLastResource?.sample();
   }, 500);
   try {
     if (options.armAtStart !== '') {
@@ -136,7 +152,8 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
     healed = true;
     const recovery = await awaitRecovery(system, options.recoveryBoundMs);
     options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
-    const violations = [...recovery.violations, ...(await checkInvariants(system, namespace, workload.ops))];
+    await preparedAtLastResource?.sample();
+    const violations = [...recovery.violations, ...(preparedAtLastResource?.violations() ?? []), ...(await checkInvariants(system, namespace, workload.ops, commitMode))];
     return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined);
   } finally {
     clearInterval(watch);
@@ -168,6 +185,7 @@ function report(
     durationMs: options.durationMs,
     target: options.external?.gateway ?? 'self',
     namespace,
+    commitMode: options.external === undefined ? (options.commitMode ?? 'two-phase') : 'deployment',
     faultKinds: kinds,
     operations: { ...count(ops, (o) => o.kind), acknowledged: ops.filter(acknowledged).length, total: ops.length },
     statuses: count(ops, (o) => String(o.status)),
@@ -183,9 +201,10 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'external' | 'recoveryBoundMs'>): string {
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'external' | 'recoveryBoundMs'>): string {
   const time = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${time(options.durationMs)}`, `--workers ${options.workers}`];
+  if (options.commitMode !== undefined && options.commitMode !== 'two-phase') parts.push(`--commit-mode ${options.commitMode}`);
   if (options.recoveryBoundMs !== 60_000) parts.push(`--recovery-bound ${time(options.recoveryBoundMs)}`);
   if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
   if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);

@@ -343,6 +343,12 @@ export const limits = {
   chaosWorkersMax: 256,
   /** `twophase chaos --parallel`: runs at once, each with its own system of processes and PostgreSQL. */
   chaosParallelRunsMax: 16,
+  /**
+   * Prepared transactions a last-resource `twophase chaos` run remembers having seen at the
+   * last resource, where there should be none: the first ones name the violation, and
+   * past them the run keeps counting none (a run that prepares does so on every tx).
+   */
+  chaosPreparedSeenMax: 100,
 } as const;
 
 export type Limits = typeof limits;

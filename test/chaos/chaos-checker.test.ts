@@ -1,11 +1,86 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { awaitRecovery } from '../../chaos/chaos-checker.js';
+import { awaitRecovery, checkInvariants, PreparedAtLastResource } from '../../chaos/chaos-checker.js';
 import type { ChaosTarget } from '../../chaos/chaos-target.js';
+import type { Op } from '../../chaos/chaos-workload.js';
 
-/** The chaos checker's judgement over a scripted target: what it holds is given, nothing runs. */
-describe('the chaos checker', () => {
+/**
+ * The checker's judgement of what the commit mode rules in and out, over a scripted
+ * target: what its database holds is given, nothing runs.
+ */
+interface Db {
+  revisions: { path: string; revision: string; sha256: string | null; tx_id: string; deleted: boolean }[];
+  markers: { tx_id: string; outcome: 'committed' | 'aborted' }[];
+  prepared: string[];
+}
+
+function target(db: Db): ChaosTarget {
+  const query = async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+    if (sql.includes('FROM revisions')) return db.revisions;
+    if (sql.includes('FROM tx_markers')) return db.markers.filter((m) => (params[0] as string[]).includes(m.tx_id));
+    if (sql.includes('pg_prepared_xacts')) return db.prepared.map((gid) => ({ gid }));
+    throw new Error(`unexpected query ${sql}`);
+  };
+  // GetOutcome goes nowhere: these tests look only at what the data alone shows
+  return { http: 'http://127.0.0.1:1', objectState: async () => 'present', query } as unknown as ChaosTarget;
+}
+
+const upload = (path: string, sha256: string, txId: string): Op => ({ id: 1, kind: 'upload', path, sha256, ifMatch: undefined, status: 201, revision: 1, txId, startedAtMs: 0, endedAtMs: 1 });
+const of = (invariant: string, violations: readonly { invariant: string; detail: string }[]) => violations.filter((v) => v.invariant === invariant).map((v) => v.detail);
+
+describe('the chaos checker in either commit mode', () => {
+  it('a stored revision whose tx has no committed marker breaks atomicity, in both modes', async () => {
+    const db: Db = {
+      revisions: [
+        { path: 'a', revision: '1', sha256: 'aa', tx_id: 't1', deleted: false },
+        { path: 'b', revision: '1', sha256: 'bb', tx_id: 't2', deleted: false },
+      ],
+      markers: [{ tx_id: 't1', outcome: 'committed' }],
+      prepared: [],
+    };
+    for (const mode of ['two-phase', 'last-resource', undefined] as const) {
+      const violations = await checkInvariants(target(db), 'ns', [upload('a', 'aa', 't1'), upload('b', 'bb', 't2')], mode);
+      expect(of('atomicity', violations)).toEqual(['b revision 1 is stored, but its tx t2 has no marker']);
+    }
+    db.markers.push({ tx_id: 't2', outcome: 'aborted' });
+    const violations = await checkInvariants(target(db), 'ns', [upload('a', 'aa', 't1'), upload('b', 'bb', 't2')], 'last-resource');
+    expect(of('atomicity', violations)).toEqual(['b revision 1 is stored, but its tx t2 has only a marker aborted']);
+  });
+
+  it('an aborted marker, which only a last resource writes, breaks two-phase mode and is normal in last-resource mode', async () => {
+    const db: Db = { revisions: [{ path: 'a', revision: '1', sha256: 'aa', tx_id: 't1', deleted: false }], markers: [{ tx_id: 't1', outcome: 'committed' }, { tx_id: 't3', outcome: 'aborted' }], prepared: [] };
+    const lost: Op = { ...upload('c', 'cc', 't3'), status: 503, revision: undefined };
+    const ops = [upload('a', 'aa', 't1'), lost];
+    expect(of('commit-mode', await checkInvariants(target(db), 'ns', ops, 'two-phase'))).toEqual([
+      "two-phase mode, yet 1 txs have an aborted marker, which only a last resource's compare-and-set writes (t3)",
+    ]);
+    expect(of('commit-mode', await checkInvariants(target(db), 'ns', ops, 'last-resource'))).toEqual([]);
+    // against a deployment the run does not know the mode, and judges nothing by it
+    expect(of('commit-mode', await checkInvariants(target(db), 'ns', ops, undefined))).toEqual([]);
+  });
+
+  it('a prepared transaction seen at the last resource at any sample breaks last-resource mode, though it ended before the next', async () => {
+    const db: Db = { revisions: [], markers: [], prepared: [] };
+    const watch = new PreparedAtLastResource(target(db));
+    await watch.sample();
+    expect(watch.violations()).toEqual([]);
+    db.prepared = ['twophase:metadata:tx1'];
+    await watch.sample();
+    db.prepared = [];
+    await watch.sample();
+    expect(watch.violations()).toEqual([
+      { invariant: 'commit-mode', detail: 'last-resource mode, yet 1 prepared transactions were seen at the last resource (twophase:metadata:tx1); it must commit one-phase only' },
+    ]);
+  });
+
+  it('a database that does not answer a sample is looked at again, not judged', async () => {
+    const down = { query: async () => Promise.reject(new Error('connection refused')) } as unknown as ChaosTarget;
+    const watch = new PreparedAtLastResource(down);
+    await watch.sample();
+    expect(watch.violations()).toEqual([]);
+  });
+
   it('recovery is not over while the gateway, through which GetOutcome is asked, does not answer', async () => {
     const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}) };
     const down = { ...settled, http: 'http://127.0.0.1:1' } as unknown as ChaosTarget;
