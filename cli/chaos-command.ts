@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ChaosReport } from '../chaos/run-chaos.js';
 import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
-import { adminProcesses, linkNames, processNames, type AdminProcess, type CommitMode, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
+import { adminProcesses, commitModes, linkNames, processNames, type AdminProcess, type CommitMode, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
 import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
 import { failpointRuns, type PlannedRun } from '../chaos/failpoint-runs.js';
 import { limits } from '../lib/limits/limits.js';
@@ -25,9 +25,17 @@ then --restart-command if the deployment does not restart processes itself; netw
 faults act only on links the deployment dials through a --proxy this command starts.
 Run it against a deployment with no other traffic: recovery is judged over all of it.
 
+Commit mode: --commit-mode last-resource starts the coordinator so (the metadata participant
+commits one-phase, its COMMIT the commit point); --each-failpoint then runs the failpoints
+that mode reaches (the one-phase commit ones, none of PREPARE TRANSACTION or COMMIT PREPARED),
+and the checker also fails the run if the last resource is ever seen prepared. With --gateway
+the deployment commits as its coordinator was started: --commit-mode is refused there.
+
 Examples:
   twophase chaos --seed 1 --duration 60s
+  twophase chaos --seed 1 --duration 60s --commit-mode last-resource
   twophase chaos --seed 1 --runs 100 --parallel 2
+  twophase chaos --each-failpoint --duration 20s --commit-mode last-resource
   twophase chaos --seed 1 --gateway http://127.0.0.1:8080 \\
     --database-url postgres://twophase:secret@127.0.0.1:5432/twophase \\
     --admin coordinator=127.0.0.1:7070 --admin blob=127.0.0.1:7071 --admin metadata=127.0.0.1:7072 \\
@@ -50,7 +58,13 @@ export function chaosCommand(): Command {
     .addOption(new Option('--keep', 'keep the run directory (data and logs) even when the run passes'))
     .addOption(new Option('--runs <n>', 'run this many consecutive seeds, from --seed, and print totals').default('1'))
     .addOption(new Option('--parallel <n>', 'with --runs, how many runs at once (each starts its own system)').default('1'))
-    .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
+    .addOption(
+      new Option(
+        '--commit-mode <mode>',
+        `${commitModes.join(' or ')}: how the coordinator the run starts commits (passed to it as its --commit-mode; in last-resource mode the metadata participant is the last resource). Not with --gateway`,
+      ).default('two-phase'),
+    )
+    .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint that txs in --commit-mode pass (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
     .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
     .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
     .addOption(new Option('--admin <name=host:port>', "with --gateway: gRPC address of coordinator, blob and metadata, each started with --admin (repeat)").argParser(collect).default([]))
@@ -59,7 +73,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
       const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
@@ -72,7 +86,11 @@ export function chaosCommand(): Command {
       if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > limits.chaosParallelRunsMax) throw new Error(`invalid setting --parallel: expected 1 to ${limits.chaosParallelRunsMax}`);
+      const commitMode = commitModeOf(opts.commitMode);
       const external = externalOptions(opts, given('killTargets'));
+      if (external !== undefined && given('commitMode')) {
+        throw new Error("invalid settings: --commit-mode sets the mode of the coordinator the run starts; with --gateway the deployment commits as its own coordinator was started, so leave it out");
+      }
       if (external !== undefined && opts.keep === true) throw new Error('invalid settings: --keep keeps the directory of a system the run started; with --gateway there is none');
       if (opts.eachFailpoint !== undefined && given('faults')) throw new Error('invalid settings: --each-failpoint runs with delays as the only other fault; leave out --faults');
       if (external !== undefined && parallel > 1) throw new Error('invalid setting --parallel: runs against one deployment cannot overlap');
@@ -86,7 +104,7 @@ export function chaosCommand(): Command {
       const campaignStarted = Date.now();
       const plan: PlannedRun[] =
         opts.eachFailpoint !== undefined
-          ? await eachFailpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint, 'two-phase')
+          ? await eachFailpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint, commitMode)
           : Array.from({ length: runs }, (_, i) => ({ seed: seed + i, armAtStart: opts.arm, faults: faults as FaultKind[], label: `seed ${seed + i}` }));
       let next = 0;
       const one = async (planned: PlannedRun): Promise<void> => {
@@ -95,7 +113,7 @@ export function chaosCommand(): Command {
         const say = (text: string): void => console.log(`[chaos ${tag}${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
         let r: Awaited<ReturnType<typeof runChaos>>;
         try {
-          r = await runChaos({ seed: planned.seed, durationMs, workers, recoveryBoundMs, faults: planned.faults, armAtStart: planned.armAtStart, keepDir: opts.keep === true, ...(external === undefined ? {} : { external }), say });
+          r = await runChaos({ seed: planned.seed, durationMs, workers, recoveryBoundMs, faults: planned.faults, armAtStart: planned.armAtStart, keepDir: opts.keep === true, ...(external === undefined ? { commitMode } : { external }), say });
         } catch (err) {
           // a run that could not be carried out (its system did not start) fails the command, and the others go on
           console.log(`\n${planned.label}: could not be carried out: ${err instanceof Error ? err.message : String(err)}`);
@@ -125,7 +143,7 @@ export function chaosCommand(): Command {
       );
       if (plan.length > 1) {
         console.log(
-          `\ntotals: ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals (commit mode ${external === undefined ? commitMode : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
       process.exit(totals.violations > 0 || totals.missed.length > 0 || totals.notRun.length > 0 ? 1 : 0);
@@ -140,6 +158,12 @@ async function eachFailpointRuns(seed: number, arm: string, prefix: string, mode
     listFailpoints().map((p) => p.name),
     { seed, arm, prefix, mode },
   );
+}
+
+function commitModeOf(text: string): CommitMode {
+  const mode = commitModes.find((m) => m === text);
+  if (mode === undefined) throw new Error(`invalid setting --commit-mode: ${text}; expected ${commitModes.join(' or ')}`);
+  return mode;
 }
 
 /** The --gateway flags, checked; undefined when the run starts its own system. */
@@ -202,7 +226,7 @@ function summary(r: ChaosReport, reportPath: string): string {
   const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   return [
     '',
-    `seed ${r.seed}, ${r.durationMs / 1000}s`,
+    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}`,
     `operations      ${fmt(r.operations)}`,
     `statuses        ${fmt(r.statuses)}`,
     `faults          ${fmt(r.faults)}`,

@@ -43,6 +43,9 @@ describe('twophase chaos --gateway (an existing deployment)', () => {
     expect(r.code).toBe(0);
     const rep = JSON.parse(await readFile(report, 'utf8')) as ChaosReport;
     expect(rep.target).toBe(sys.http);
+    // the deployment commits as it was started; the run does not claim a mode
+    expect(rep.commitMode).toBe('deployment');
+    expect(r.stdout).toContain("commit mode: the deployment's own");
     expect(rep.violations).toEqual([]);
     expect(rep.operations.acknowledged ?? 0).toBeGreaterThan(0);
     // seed 5 draws kills and failpoints; network faults are left out without --proxy. A fault

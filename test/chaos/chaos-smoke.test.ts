@@ -1,6 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { commitModes } from '../../chaos/chaos-target.js';
 import { runChaos } from '../../chaos/run-chaos.js';
+import { commitModes as coordinatorCommitModes } from '../../coordinator/coordinator-settings.js';
+import { runCli } from '../support/cli-process.js';
 
 /**
  * A bounded smoke of the fault-injection runner in CI: fixed seeds, short runs, every
@@ -23,11 +26,33 @@ describe('fault-injection runs', () => {
       });
       console.log(JSON.stringify({ seed, operations: report.operations, faults: report.faults, restarts: report.restarts, violations: report.violations }));
       expect(report.violations).toEqual([]);
+      expect(report.commitMode).toBe('two-phase');
       // the run did something: operations went through and faults were injected
       expect(report.operations.acknowledged ?? 0).toBeGreaterThan(0);
       expect(report.faultLog.length).toBeGreaterThan(0);
     }, 240_000);
   }
+
+  it('last-resource mode, seed 22 (the last resource crashes right after its one-phase COMMIT, the blob participant before retiring staged names; drops, delays): every invariant holds, and the last resource is never seen prepared', async () => {
+    const report = await runChaos({
+      seed: 22,
+      durationMs: 12_000,
+      workers: 4,
+      recoveryBoundMs: 60_000,
+      faults: ['kill', 'partition', 'delay', 'drop', 'failpoint'],
+      armAtStart: '',
+      keepDir: false,
+      commitMode: 'last-resource',
+      say: say(22),
+    });
+    console.log(JSON.stringify({ seed: 22, operations: report.operations, faults: report.faults, restarts: report.restarts, violations: report.violations }));
+    // a prepared branch at the last resource, sampled every 500 ms, would be a commit-mode violation here
+    expect(report.violations).toEqual([]);
+    expect(report.commitMode).toBe('last-resource');
+    expect(report.replay).toContain('--commit-mode last-resource');
+    expect(report.operations.acknowledged ?? 0).toBeGreaterThan(0);
+    expect(report.faultLog.length).toBeGreaterThan(0);
+  }, 240_000);
 
   it('the checker catches a broken coordinator that sends Commit before its decision is synced', async () => {
     const report = await runChaos({
@@ -46,4 +71,31 @@ describe('fault-injection runs', () => {
     if (report.dir !== undefined) await rm(report.dir, { recursive: true, force: true });
     expect(report.violations.some((v) => v.invariant === 'atomicity')).toBe(true);
   }, 240_000);
+});
+
+describe('twophase chaos --commit-mode', () => {
+  it('takes the modes the coordinator takes', () => {
+    expect([...commitModes]).toEqual([...coordinatorCommitModes]);
+  });
+
+  it('refuses an unknown mode, naming the flag and the modes', async () => {
+    const r = await runCli(['chaos', '--commit-mode', 'one-phase']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('invalid setting --commit-mode: one-phase; expected two-phase or last-resource');
+  }, 60_000);
+
+  it('is refused with --gateway: a deployment commits as its own coordinator was started', async () => {
+    const deployment = ['--gateway', 'http://127.0.0.1:1', '--database-url', 'postgres://127.0.0.1:1/x', '--admin', 'coordinator=127.0.0.1:1', '--admin', 'blob=127.0.0.1:2', '--admin', 'metadata=127.0.0.1:3'];
+    for (const mode of ['last-resource', 'two-phase']) {
+      const r = await runCli(['chaos', ...deployment, '--commit-mode', mode]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('invalid settings: --commit-mode sets the mode of the coordinator the run starts; with --gateway the deployment commits as its own coordinator was started');
+    }
+  }, 60_000);
+
+  it('with --each-failpoint, refuses a prefix whose points that mode never reaches', async () => {
+    const r = await runCli(['chaos', '--each-failpoint', 'participant.metadata.prepare', '--commit-mode', 'last-resource']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('no failpoint that starts with participant.metadata.prepare is reached in --commit-mode last-resource');
+  }, 60_000);
 });
