@@ -1,4 +1,5 @@
 import { assertNever } from '../lib/assert/assert.js';
+import { ConfigError } from '../lib/config/config-error.js';
 import type { FaultKind } from './chaos-faults.js';
 import { failpointProcess, failpointReach, isUnsafeFailpoint, type AdminProcess, type CommitMode } from './chaos-target.js';
 
@@ -26,11 +27,11 @@ export interface PlannedRun {
 export function failpointRuns(defined: readonly string[], options: { readonly seed: number; readonly arm: string; readonly prefix: string; readonly mode: CommitMode }): PlannedRun[] {
   const { seed, arm, prefix, mode } = options;
   const named = defined.filter((name) => !isUnsafeFailpoint(name) && name.startsWith(prefix));
-  if (named.length === 0) throw new Error(`invalid setting --each-failpoint: no failpoint starts with ${prefix} (see twophase failpoints)`);
+  if (named.length === 0) throw new ConfigError(`invalid setting --each-failpoint: no failpoint starts with ${prefix} (see twophase failpoints)`, '--each-failpoint');
   const unplaced = named.filter((name) => failpointReach[name] === undefined);
   if (unplaced.length > 0) throw new Error(`failpoint ${unplaced.join(', ')}: no commit mode is declared for it in failpointReach (chaos/chaos-target.ts)`);
   const points = named.filter((name) => failpointReach[name]?.modes.includes(mode) === true);
-  if (points.length === 0) throw new Error(`invalid settings: no failpoint that starts with ${prefix} is reached in --commit-mode ${mode}`);
+  if (points.length === 0) throw new ConfigError(`invalid settings: no failpoint that starts with ${prefix} is reached in --commit-mode ${mode}`, '--each-failpoint');
   return points.map((point) => {
     const process = failpointProcess(point);
     if (process === undefined) throw new Error(`failpoint ${point} belongs to no process a run starts`);

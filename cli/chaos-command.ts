@@ -4,6 +4,7 @@ import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
 import { adminProcesses, commitModes, linkNames, processNames, type AdminProcess, type CommitMode, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
 import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
 import { failpointRuns, type PlannedRun } from '../chaos/failpoint-runs.js';
+import { ConfigError } from '../lib/config/config-error.js';
 import { limits } from '../lib/limits/limits.js';
 
 interface ExternalFlags {
@@ -46,7 +47,7 @@ Examples:
 export function chaosCommand(): Command {
   return new Command('chaos')
     .description(
-      'Fault-injection run: against a system it starts itself (every link through a fault proxy) or an existing deployment (--gateway), run a concurrent upload workload while killing processes (PostgreSQL included), partitioning and delaying links and arming failpoints, all drawn from --seed; then heal, wait for recovery and check the invariants. Exits 1 on any violation, on a failpoint not reached, or on a run that could not be carried out.',
+      'Fault-injection run: against a system it starts itself (every link through a fault proxy) or an existing deployment (--gateway), run a concurrent upload workload while killing processes (PostgreSQL included), partitioning and delaying links and arming failpoints, all drawn from --seed; then heal, wait for recovery and check the invariants. Exits 1 on any violation, on a failpoint not reached, or on a run that could not be carried out; 2 on a bad setting.',
     )
     .addOption(new Option('--seed <n>', 'seed of every random choice').default(String(Date.now() % 1_000_000)))
     .addOption(new Option('--duration <time>', 'how long faults and workload run, e.g. 60s or 2m').default('60s'))
@@ -78,25 +79,25 @@ export function chaosCommand(): Command {
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
       const faults = opts.faults.split(',').map((f) => f.trim());
-      if (!Number.isInteger(seed) || seed < 0) throw new Error(`invalid setting --seed: ${opts.seed} is not a whole number`);
-      if (!Number.isInteger(workers) || workers < 1 || workers > limits.chaosWorkersMax) throw new Error(`invalid setting --workers: expected 1 to ${limits.chaosWorkersMax}`);
+      if (!Number.isInteger(seed) || seed < 0) throw invalid(`invalid setting --seed: ${opts.seed} is not a whole number`);
+      if (!Number.isInteger(workers) || workers < 1 || workers > limits.chaosWorkersMax) throw invalid(`invalid setting --workers: expected 1 to ${limits.chaosWorkersMax}`);
       const bad = faults.filter((f) => !(faultKinds as readonly string[]).includes(f));
-      if (bad.length > 0 || faults.length === 0) throw new Error(`invalid setting --faults: ${bad.join(',') || 'empty'}; expected a subset of ${faultKinds.join(',')}`);
+      if (bad.length > 0 || faults.length === 0) throw invalid(`invalid setting --faults: ${bad.join(',') || 'empty'}; expected a subset of ${faultKinds.join(',')}`);
       const runs = Number(opts.runs);
-      if (!Number.isInteger(runs) || runs < 1) throw new Error('invalid setting --runs: expected a whole number ≥ 1');
+      if (!Number.isInteger(runs) || runs < 1) throw invalid('invalid setting --runs: expected a whole number ≥ 1');
       const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1 || parallel > limits.chaosParallelRunsMax) throw new Error(`invalid setting --parallel: expected 1 to ${limits.chaosParallelRunsMax}`);
+      if (!Number.isInteger(parallel) || parallel < 1 || parallel > limits.chaosParallelRunsMax) throw invalid(`invalid setting --parallel: expected 1 to ${limits.chaosParallelRunsMax}`);
       const commitMode = commitModeOf(opts.commitMode);
       const external = externalOptions(opts, given('killTargets'));
       if (external !== undefined && given('commitMode')) {
-        throw new Error("invalid settings: --commit-mode sets the mode of the coordinator the run starts; with --gateway the deployment commits as its own coordinator was started, so leave it out");
+        throw invalid("invalid settings: --commit-mode sets the mode of the coordinator the run starts; with --gateway the deployment commits as its own coordinator was started, so leave it out");
       }
-      if (external !== undefined && opts.keep === true) throw new Error('invalid settings: --keep keeps the directory of a system the run started; with --gateway there is none');
-      if (opts.eachFailpoint !== undefined && given('faults')) throw new Error('invalid settings: --each-failpoint runs with delays as the only other fault; leave out --faults');
-      if (external !== undefined && parallel > 1) throw new Error('invalid setting --parallel: runs against one deployment cannot overlap');
-      if (opts.eachFailpoint !== undefined && external !== undefined) throw new Error('invalid settings: --each-failpoint starts systems of its own (it must see the crash); leave out --gateway');
-      if (opts.eachFailpoint !== undefined && runs > 1) throw new Error('invalid settings: --each-failpoint makes one run per failpoint; leave out --runs');
-      if (opts.report !== undefined && (runs > 1 || opts.eachFailpoint !== undefined)) throw new Error('invalid settings: --report names the report of one run; several runs write chaos-report-<seed or failpoint>.json each');
+      if (external !== undefined && opts.keep === true) throw invalid('invalid settings: --keep keeps the directory of a system the run started; with --gateway there is none');
+      if (opts.eachFailpoint !== undefined && given('faults')) throw invalid('invalid settings: --each-failpoint runs with delays as the only other fault; leave out --faults');
+      if (external !== undefined && parallel > 1) throw invalid('invalid setting --parallel: runs against one deployment cannot overlap');
+      if (opts.eachFailpoint !== undefined && external !== undefined) throw invalid('invalid settings: --each-failpoint starts systems of its own (it must see the crash); leave out --gateway');
+      if (opts.eachFailpoint !== undefined && runs > 1) throw invalid('invalid settings: --each-failpoint makes one run per failpoint; leave out --runs');
+      if (opts.report !== undefined && (runs > 1 || opts.eachFailpoint !== undefined)) throw invalid('invalid settings: --report names the report of one run; several runs write chaos-report-<seed or failpoint>.json each');
       const durationMs = parseDuration(opts.duration, '--duration');
       const recoveryBoundMs = parseDuration(opts.recoveryBound, '--recovery-bound');
       const { runChaos, writeReport } = await import('../chaos/run-chaos.js');
@@ -162,7 +163,7 @@ async function eachFailpointRuns(seed: number, arm: string, prefix: string, mode
 
 function commitModeOf(text: string): CommitMode {
   const mode = commitModes.find((m) => m === text);
-  if (mode === undefined) throw new Error(`invalid setting --commit-mode: ${text}; expected ${commitModes.join(' or ')}`);
+  if (mode === undefined) throw invalid(`invalid setting --commit-mode: ${text}; expected ${commitModes.join(' or ')}`);
   return mode;
 }
 
@@ -171,34 +172,34 @@ function externalOptions(opts: ExternalFlags, killTargetsGiven: boolean): Extern
   if (opts.gateway === undefined) {
     const stray = (['databaseUrl', 'killCommand', 'restartCommand'] as const).filter((k) => opts[k] !== undefined);
     if (stray.length > 0 || opts.admin.length > 0 || opts.proxy.length > 0 || killTargetsGiven) {
-      throw new Error('invalid settings: --database-url, --admin, --kill-command, --restart-command, --kill-targets and --proxy need --gateway');
+      throw invalid('invalid settings: --database-url, --admin, --kill-command, --restart-command, --kill-targets and --proxy need --gateway');
     }
     return undefined;
   }
-  if (opts.restartCommand !== undefined && opts.killCommand === undefined) throw new Error('invalid settings: --restart-command needs --kill-command');
+  if (opts.restartCommand !== undefined && opts.killCommand === undefined) throw invalid('invalid settings: --restart-command needs --kill-command');
   let url: URL;
   try {
     url = new URL(opts.gateway);
   } catch {
-    throw new Error(`invalid setting --gateway: ${opts.gateway} is not a URL`);
+    throw invalid(`invalid setting --gateway: ${opts.gateway} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`invalid setting --gateway: ${opts.gateway} is not an http(s) URL`);
-  if (opts.databaseUrl === undefined) throw new Error('invalid settings: --gateway needs --database-url (the checker reads the revisions table)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`invalid setting --gateway: ${opts.gateway} is not an http(s) URL`);
+  if (opts.databaseUrl === undefined) throw invalid('invalid settings: --gateway needs --database-url (the checker reads the revisions table)');
   const admin: Partial<Record<AdminProcess, string>> = {};
   for (const item of opts.admin) {
     const m = /^([a-z]+)=(.+:\d+)$/.exec(item);
-    if (m === null || !(adminProcesses as readonly string[]).includes(m[1] as string)) throw new Error(`invalid setting --admin: ${item}; expected NAME=HOST:PORT with NAME one of ${adminProcesses.join(', ')}`);
-    if (admin[m[1] as AdminProcess] !== undefined) throw new Error(`invalid setting --admin: ${m[1]} given twice`);
+    if (m === null || !(adminProcesses as readonly string[]).includes(m[1] as string)) throw invalid(`invalid setting --admin: ${item}; expected NAME=HOST:PORT with NAME one of ${adminProcesses.join(', ')}`);
+    if (admin[m[1] as AdminProcess] !== undefined) throw invalid(`invalid setting --admin: ${m[1]} given twice`);
     admin[m[1] as AdminProcess] = m[2] as string;
   }
   const missing = adminProcesses.filter((p) => admin[p] === undefined);
-  if (missing.length > 0) throw new Error(`invalid settings: --gateway needs --admin for ${missing.join(', ')}`);
+  if (missing.length > 0) throw invalid(`invalid settings: --gateway needs --admin for ${missing.join(', ')}`);
   const killTargets = opts.killTargets.split(',').map((t) => t.trim());
   const badTargets = killTargets.filter((t) => !(processNames as readonly string[]).includes(t));
-  if (badTargets.length > 0) throw new Error(`invalid setting --kill-targets: ${badTargets.join(',')}; expected a subset of ${processNames.join(',')}`);
+  if (badTargets.length > 0) throw invalid(`invalid setting --kill-targets: ${badTargets.join(',')}; expected a subset of ${processNames.join(',')}`);
   const proxies = opts.proxy.map(parseProxy);
   const dup = proxies.find((p, i) => proxies.findIndex((q) => q.link === p.link) !== i);
-  if (dup !== undefined) throw new Error(`invalid setting --proxy: link ${dup.link} given twice`);
+  if (dup !== undefined) throw invalid(`invalid setting --proxy: link ${dup.link} given twice`);
   return {
     gateway: opts.gateway,
     databaseUrl: opts.databaseUrl,
@@ -214,11 +215,11 @@ function parseProxy(item: string): ProxySpec {
   const m = /^([a-z]+)=(.+):(\d+)\/(.+):(\d+)$/.exec(item);
   const link = m?.[1] ?? '';
   if (m === null || !(linkNames as readonly string[]).includes(link)) {
-    throw new Error(`invalid setting --proxy: ${item}; expected LINK=LISTEN_HOST:PORT/TARGET_HOST:PORT with LINK one of ${linkNames.join(', ')}`);
+    throw invalid(`invalid setting --proxy: ${item}; expected LINK=LISTEN_HOST:PORT/TARGET_HOST:PORT with LINK one of ${linkNames.join(', ')}`);
   }
   const listenPort = Number(m[3]);
   const targetPort = Number(m[5]);
-  if (listenPort < 1 || listenPort > 65_535 || targetPort < 1 || targetPort > 65_535) throw new Error(`invalid setting --proxy: ${item}; ports are 1 to 65535`);
+  if (listenPort < 1 || listenPort > 65_535 || targetPort < 1 || targetPort > 65_535) throw invalid(`invalid setting --proxy: ${item}; ports are 1 to 65535`);
   return { link: link as LinkName, listenHost: m[2] as string, listenPort, targetHost: m[4] as string, targetPort };
 }
 
@@ -246,7 +247,12 @@ function kib(bytes: number): string {
 
 function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (m === null) throw new Error(`invalid setting ${flag}: ${text} is not a duration like 500ms, 60s or 2m`);
+  if (m === null) throw invalid(`invalid setting ${flag}: ${text} is not a duration like 500ms, 60s or 2m`);
   const n = Number(m[1]);
   return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1_000);
+}
+
+/** A bad setting of `twophase chaos`: exit 2, as every command's (the message names the flag). */
+function invalid(message: string): ConfigError {
+  return new ConfigError(message, /--[a-z-]+/.exec(message)?.[0] ?? 'chaos');
 }
