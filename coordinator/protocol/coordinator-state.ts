@@ -1,4 +1,5 @@
 import type { AbortCause } from '../../lib/abort-cause/abort-cause.js';
+import { DueQueue } from '../../lib/due-queue/due-queue.js';
 import type { CoordinatorConfig } from './coordinator-config.js';
 
 /** Where one participant stands in phase 2 of one tx. */
@@ -109,6 +110,13 @@ export interface CoordinatorState {
   readonly config: CoordinatorConfig;
   readonly nowMs: number;
   readonly live: Map<string, LiveTx>;
+  /**
+   * When each live tx next needs the clock: the earliest of its deadline, its retries and
+   * its phase-2 reply time; a tx that waits only for an answer is not in it. Kept by `step`
+   * beside `live`, so that a tick visits what is due, not every live tx (10,000 of them
+   * after a restart, every 10 ms).
+   */
+  readonly due: DueQueue<string>;
   /** Insertion-ordered: the first entry is the oldest, so pruning pops from the front. */
   readonly finished: Map<string, FinishedTx>;
   /** Decisions taken since start (recovered ones not counted), for metrics. */
@@ -116,5 +124,5 @@ export interface CoordinatorState {
 }
 
 export function initialCoordinatorState(config: CoordinatorConfig, nowMs: number): CoordinatorState {
-  return { config, nowMs, live: new Map(), finished: new Map(), decided: { commits: 0, aborts: 0 } };
+  return { config, nowMs, live: new Map(), due: new DueQueue(), finished: new Map(), decided: { commits: 0, aborts: 0 } };
 }

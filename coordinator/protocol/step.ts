@@ -156,7 +156,7 @@ function onBegin(ctx: Ctx, requestId: number, txId: string, timeoutMs: number): 
   }
   const lifetimeMs = timeoutMs <= 0 ? s.config.txTimeoutMsDefault : Math.min(timeoutMs, s.config.txTimeoutMsMax);
   const deadlineMs = s.nowMs + lifetimeMs;
-  s.live.set(txId, { kind: 'active', txId, deadlineMs, participants: [], incarnations: {} });
+  keep(s, { kind: 'active', txId, deadlineMs, participants: [], incarnations: {} });
   reply(ctx, requestId, { kind: 'begun', txId, deadlineMs });
 }
 
@@ -197,7 +197,7 @@ function onEnlist(ctx: Ctx, requestId: number, txId: string, participantId: stri
       refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `transaction ${txId} already has the maximum of ${s.config.participantsPerTxMax} participants`);
       return;
     }
-    s.live.set(txId, { ...tx, participants: [...tx.participants, participantId], incarnations: { ...tx.incarnations, [participantId]: incarnation } });
+    keep(s, { ...tx, participants: [...tx.participants, participantId], incarnations: { ...tx.incarnations, [participantId]: incarnation } });
   }
   reply(ctx, requestId, { kind: 'enlisted', deadlineMs: tx.deadlineMs });
 }
@@ -232,7 +232,7 @@ function onCommit(ctx: Ctx, requestId: number, txId: string): void {
         commitAtLastResource(ctx, txId, tx.participants, last, [requestId]);
         return;
       }
-      s.live.set(txId, {
+      keep(s, {
         kind: 'preparing',
         txId,
         prepareDeadlineMs: s.nowMs + s.config.prepareTimeoutMs,
@@ -267,7 +267,7 @@ function addWaiter(ctx: Ctx, tx: LiveTx & { kind: 'preparing' | 'deciding' | 'co
     refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `transaction ${tx.txId} already has ${tx.waiters.length} waiting calls`);
     return;
   }
-  ctx.s.live.set(tx.txId, { ...tx, waiters: [...tx.waiters, requestId] });
+  keep(ctx.s, { ...tx, waiters: [...tx.waiters, requestId] });
 }
 
 function onAbort(ctx: Ctx, requestId: number, txId: string, reason: string): void {
@@ -317,7 +317,7 @@ function startAbort(ctx: Ctx, tx: LiveTx, reason: string, cause: AbortCause, ext
     peers.set(to, { kind: 'sending', attempt: 0 });
     ctx.effects.push({ kind: 'sendDecision', txId: tx.txId, to, decision: 'abort' });
   }
-  ctx.s.live.set(tx.txId, {
+  keep(ctx.s, {
     kind: 'aborting',
     txId: tx.txId,
     participants: tx.participants,
@@ -340,7 +340,7 @@ function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason
   if (tx.yesVotes.includes(from)) return;
   const yesVotes = [...tx.yesVotes, from];
   if (yesVotes.length < tx.voters.length) {
-    ctx.s.live.set(txId, { ...tx, yesVotes });
+    keep(ctx.s, { ...tx, yesVotes });
     return;
   }
   const last = lastResourceOf(ctx.s, tx.participants);
@@ -348,7 +348,7 @@ function onVote(ctx: Ctx, txId: string, from: string, vote: 'yes' | 'no', reason
     commitAtLastResource(ctx, txId, tx.participants, last, tx.waiters);
     return;
   }
-  ctx.s.live.set(txId, { kind: 'deciding', txId, participants: tx.participants, waiters: tx.waiters });
+  keep(ctx.s, { kind: 'deciding', txId, participants: tx.participants, waiters: tx.waiters });
   ctx.effects.push({
     kind: 'appendCommit',
     record: { kind: 'commit', txId, participants: tx.participants, decidedAtMs: ctx.s.nowMs },
@@ -389,7 +389,7 @@ function startCommit(ctx: Ctx, txId: string, participants: readonly string[], wa
     peers.set(to, { kind: 'sending', attempt: 0 });
     ctx.effects.push({ kind: 'sendDecision', txId, to, decision: 'commit' });
   }
-  ctx.s.live.set(txId, {
+  keep(ctx.s, {
     kind: 'committing',
     txId,
     participants,
@@ -431,13 +431,13 @@ function answerUnknown(ctx: Ctx, requestId: number, txId: string): void {
     refuse(ctx, requestId, 'RESOURCE_EXHAUSTED', `the coordinator holds its maximum of ${s.config.txInFlightMax} unfinished transactions; ask again`);
     return;
   }
-  s.live.set(txId, { kind: 'resolving', txId, participants: [], lastResource: s.config.lastResource, waiters: [requestId], attempt: 0, retryAtMs: 0 });
+  keep(s, { kind: 'resolving', txId, participants: [], lastResource: s.config.lastResource, waiters: [requestId], attempt: 0, retryAtMs: 0 });
   ctx.effects.push({ kind: 'resolveAtLastResource', txId, to: s.config.lastResource });
 }
 
 /** Every other participant is prepared: the last resource's one-phase COMMIT decides. */
 function commitAtLastResource(ctx: Ctx, txId: string, participants: readonly string[], last: string, waiters: readonly number[]): void {
-  ctx.s.live.set(txId, { kind: 'committingLast', txId, participants, lastResource: last, waiters });
+  keep(ctx.s, { kind: 'committingLast', txId, participants, lastResource: last, waiters });
   ctx.effects.push({ kind: 'commitLastResource', txId, to: last, participants });
 }
 
@@ -454,7 +454,7 @@ function onLastResourceAnswered(ctx: Ctx, txId: string, outcome: 'committed' | '
     case 'unknown':
       // either may have happened there; only a compare-and-set on its marker can tell, and
       // it also makes sure a commit still in flight can no longer happen after an abort
-      ctx.s.live.set(txId, { kind: 'resolving', txId, participants: tx.participants, lastResource: tx.lastResource, waiters: tx.waiters, attempt: 0, retryAtMs: 0 });
+      keep(ctx.s, { kind: 'resolving', txId, participants: tx.participants, lastResource: tx.lastResource, waiters: tx.waiters, attempt: 0, retryAtMs: 0 });
       ctx.effects.push({ kind: 'resolveAtLastResource', txId, to: tx.lastResource });
       return;
     default:
@@ -489,7 +489,7 @@ function onResolved(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | '
       return;
     case 'unknown': {
       const attempt = tx.attempt + 1;
-      s.live.set(txId, { ...tx, attempt, retryAtMs: s.nowMs + backoffMs(attempt, s.config.retryBackoffMsBase, s.config.retryBackoffMsMax, txId) });
+      keep(s, { ...tx, attempt, retryAtMs: s.nowMs + backoffMs(attempt, s.config.retryBackoffMsBase, s.config.retryBackoffMsMax, txId) });
       return;
     }
     default:
@@ -519,7 +519,7 @@ function onAck(ctx: Ctx, txId: string, from: string, decision: 'commit' | 'abort
   if (!peers.has(from)) return;
   peers.set(from, { kind: 'acked' });
   if (pendingOf(peers).length > 0) {
-    ctx.s.live.set(txId, { ...tx, peers });
+    keep(ctx.s, { ...tx, peers });
     return;
   }
   if (tx.kind === 'committing') {
@@ -543,7 +543,7 @@ function onSendFailed(ctx: Ctx, txId: string, to: string, decision: 'commit' | '
   const peers = new Map(tx.peers);
   const attempt = peer.attempt + 1;
   peers.set(to, { kind: 'backoff', attempt, retryAtMs: ctx.s.nowMs + backoffMs(attempt, ctx.s.config.retryBackoffMsBase, ctx.s.config.retryBackoffMsMax, `${txId}/${to}`) });
-  ctx.s.live.set(txId, { ...tx, peers });
+  keep(ctx.s, { ...tx, peers });
 }
 
 /** Remembers the outcome of `txId`; an abort with its `cause`, a commit with none. */
@@ -551,6 +551,7 @@ function finish(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted', reason
   const { s } = ctx;
   assert((outcome === 'aborted') === (cause !== undefined), `a ${outcome} tx is remembered ${cause === undefined ? 'without' : 'with'} an abort cause`);
   s.live.delete(txId);
+  s.due.delete(txId);
   const done: FinishedTx = {
     kind: 'finished',
     txId,
@@ -575,10 +576,46 @@ function forgetExpired(s: CoordinatorState): void {
   }
 }
 
+/** Every change of a live tx goes through here: it is stored, and queued for the tick at its next due time. */
+function keep(s: CoordinatorState, tx: LiveTx): void {
+  s.live.set(tx.txId, tx);
+  s.due.set(tx.txId, dueMsOf(tx));
+}
+
+/** When `tx` next needs the clock (what onTick would act on then), or undefined when only an answer moves it. */
+function dueMsOf(tx: LiveTx): number | undefined {
+  switch (tx.kind) {
+    case 'active':
+      return tx.deadlineMs;
+    case 'preparing':
+      return tx.prepareDeadlineMs;
+    case 'deciding':
+    case 'committingLast':
+      return undefined;
+    case 'resolving':
+      return tx.retryAtMs === 0 ? undefined : tx.retryAtMs;
+    case 'committing':
+      return earliestRetryMs(tx.peers, tx.waiters.length > 0 ? tx.replyAtMs : undefined);
+    case 'aborting':
+      return earliestRetryMs(tx.peers, tx.giveUpAtMs);
+    default:
+      return assertNever(tx);
+  }
+}
+
+function earliestRetryMs(peers: ReadonlyMap<string, PeerState>, otherMs: number | undefined): number | undefined {
+  let earliest = otherMs;
+  for (const peer of peers.values()) if (peer.kind === 'backoff' && (earliest === undefined || peer.retryAtMs < earliest)) earliest = peer.retryAtMs;
+  return earliest;
+}
+
+/** Acts on the txs whose time has come (s.due), earliest first; a tx queued again for now waits for the next tick. */
 function onTick(ctx: Ctx): void {
   const { s } = ctx;
   const now = s.nowMs;
-  for (const tx of [...s.live.values()]) {
+  for (const txId of s.due.takeDue(now)) {
+    const tx = s.live.get(txId);
+    assert(tx !== undefined, `tx ${txId} is due but not live`);
     switch (tx.kind) {
       case 'active':
         if (now >= tx.deadlineMs) startAbort(ctx, tx, 'transaction deadline exceeded', 'deadline', []);
@@ -592,7 +629,7 @@ function onTick(ctx: Ctx): void {
         break;
       case 'resolving':
         if (tx.retryAtMs !== 0 && now >= tx.retryAtMs) {
-          s.live.set(tx.txId, { ...tx, retryAtMs: 0 });
+          keep(s, { ...tx, retryAtMs: 0 });
           ctx.effects.push({ kind: 'resolveAtLastResource', txId: tx.txId, to: tx.lastResource });
         }
         break;
@@ -607,6 +644,9 @@ function onTick(ctx: Ctx): void {
       default:
         assertNever(tx);
     }
+    // taken off the queue above: what is still ahead of it (a later retry, a deadline) goes back
+    const after = s.live.get(txId);
+    if (after !== undefined && !s.due.has(txId)) s.due.set(txId, dueMsOf(after));
   }
   forgetExpired(s);
 }
@@ -619,7 +659,7 @@ function retryDue(ctx: Ctx, tx: LiveTx & { kind: 'committing' | 'aborting' }, de
     peers.set(to, { kind: 'sending', attempt: peer.attempt });
     ctx.effects.push({ kind: 'sendDecision', txId: tx.txId, to, decision });
   }
-  if (peers !== undefined) ctx.s.live.set(tx.txId, { ...tx, peers });
+  if (peers !== undefined) keep(ctx.s, { ...tx, peers });
 }
 
 function answerWaitersAtPhase2Deadline(ctx: Ctx, txId: string): void {
@@ -627,7 +667,7 @@ function answerWaitersAtPhase2Deadline(ctx: Ctx, txId: string): void {
   if (tx === undefined || tx.kind !== 'committing' || tx.waiters.length === 0 || ctx.s.nowMs < tx.replyAtMs) return;
   const pending = pendingOf(tx.peers);
   for (const w of tx.waiters) reply(ctx, w, outcomeReply('committed', tx.participants, pending));
-  ctx.s.live.set(txId, { ...tx, waiters: [] });
+  keep(ctx.s, { ...tx, waiters: [] });
 }
 
 /**

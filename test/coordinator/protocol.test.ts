@@ -232,6 +232,23 @@ describe('coordinator protocol core', () => {
     expect(end).toContainEqual({ kind: 'appendEnd', record: { kind: 'end', txId: TX } });
   });
 
+  it('a tick visits only the txs that are due: 10,000 re-driven commits awaiting acks are not scanned, a failed send is retried at its time', () => {
+    const d = new ProtocolDriver();
+    const ids = Array.from({ length: 10_000 }, (_, i) => `tx_${String(i).padStart(21, '0')}`);
+    d.feed({ kind: 'recover', records: ids.map((txId) => ({ kind: 'commit' as const, txId, participants: ['blob', 'metadata'], decidedAtMs: 10 })) });
+    // every Commit is in flight: nothing is due until an answer comes
+    expect(d.state.due.size).toBe(0);
+    expect(d.tick(1_000_000)).toEqual([]);
+    const [first = '', second = ''] = ids;
+    d.feed({ kind: 'sendFailed', txId: first, to: 'blob', decision: 'commit', reason: 'unavailable' });
+    d.feed({ kind: 'ack', txId: second, from: 'blob', decision: 'commit' });
+    expect(d.state.due.size).toBe(1);
+    const retryAtMs = d.state.due.atMsOf(first) ?? 0;
+    expect(d.tick(retryAtMs - 1)).toEqual([]);
+    expect(d.tick(retryAtMs)).toEqual([{ kind: 'sendDecision', txId: first, to: 'blob', decision: 'commit' }]);
+    expect(d.state.due.size).toBe(0);
+  });
+
   it('a commit record the log refused aborts the tx: no Commit is sent, the caller hears RESOURCE_EXHAUSTED', () => {
     const d = new ProtocolDriver();
     const commitId = preparing(d);
