@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -71,11 +71,21 @@ export class BaselineUpload {
     return new BaselineUpload(dir, pool);
   }
 
-  async upload(namespace: string, path: string, content: Uint8Array): Promise<void> {
-    const sha256 = createHash('sha256').update(content).digest('hex');
+  /**
+   * `content` whole, or as chunks as they arrive (an HTTP body): each chunk is hashed and
+   * written at the end of the file as it comes, so a streamed upload holds one chunk at a
+   * time, as the gateway does.
+   */
+  async upload(namespace: string, path: string, content: Uint8Array | AsyncIterable<Uint8Array>): Promise<{ sha256: string; size: number }> {
+    const hash = createHash('sha256');
+    let size = 0;
     const file = await open(join(this.dir, path.replaceAll('/', '_')), 'wx');
     try {
-      await file.writeFile(content);
+      for await (const chunk of content instanceof Uint8Array ? [content] : content) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        await writeAll(file, chunk);
+      }
       await file.sync();
     } finally {
       await file.close();
@@ -87,17 +97,28 @@ export class BaselineUpload {
     } finally {
       await dir.close();
     }
+    const sha256 = hash.digest('hex');
     await this.pool.query('INSERT INTO revisions (namespace, path, revision, sha256, size, content_type) VALUES ($1, $2, 1, $3, $4, $5)', [
       namespace,
       path,
       sha256,
-      content.byteLength,
+      size,
       'application/octet-stream',
     ]);
+    return { sha256, size };
   }
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/** Writes `chunk` at the file's own position (its end, here): a write may take less than asked. */
+async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < chunk.byteLength; ) {
+    const { bytesWritten } = await file.write(chunk, offset, chunk.byteLength - offset, null);
+    if (bytesWritten === 0) throw new Error(`a write of ${chunk.byteLength - offset} bytes wrote none`);
+    offset += bytesWritten;
   }
 }
 

@@ -13,18 +13,26 @@ export interface BenchOptions {
   readonly repeat: number;
   /** The coordinator's commit protocol (`twophase dev --commit-mode`). */
   readonly commitMode: 'two-phase' | 'last-resource';
+  /** Measure each concurrency level through the SDK (off with `--no-sdk`). */
+  readonly sdk: boolean;
+  /** Measure each concurrency level through the HTTP gateway too, against a naive HTTP server. */
+  readonly gateway: boolean;
 }
 
 /** Concurrency above this would need more PostgreSQL connections than dev's cluster allows (100). */
 export const concurrencyMax = 64;
 
-/** Parses the command line of `npm run bench`; prints help and exits on --help or a bad setting. */
-export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+/**
+ * Parses the command line of `npm run bench`. On --help or a bad setting it prints and
+ * exits; with `exit: false` it throws commander's CommanderError instead, printing nothing.
+ */
+export function parseBenchOptions(argv: readonly string[], { exit = true }: { exit?: boolean } = {}): BenchOptions {
   const program = new Command('npm run bench --')
     .description(
       [
         'Measures atomic uploads through twophase (TwoPhaseClient.uploadFile against `twophase dev`: embedded PostgreSQL, coordinator, blob and metadata participants) against a naive non-atomic upload (file + fsync + directory fsync, then one autocommit INSERT into the same PostgreSQL), at each concurrency level, on this machine, in one run. Prints tx/s, p50/p99 latency, the twophase/baseline ratio, the coordinator\'s committed txs per fdatasync, and the CPU each process used.',
         'First compiles the CLI (npm run build) and runs it compiled, as npm start does. Starts and stops its own `twophase dev --admin` in a temp dir on free ports; TWOPHASE_* variables of your shell are not passed to it. Besides tx/s, latency and CPU per process, it prints per upload what each process counted itself (Admin.GetStats over the measured window: gRPC calls served, Link calls sent and served, fsyncs). A default run (3 alternated runs per level) takes about 4 minutes.',
+        'Two parts: the SDK levels (on unless --no-sdk); with --gateway, the same levels through HTTP: PUT /v1/files/… to the gateway against a naive node:http server (its own process) that writes the body to a file as it arrives, fsyncs it and its directory and does one autocommit INSERT, both over keep-alive connections, one per client.',
       ].join('\n\n'),
     )
     .addOption(new Option('--duration-s <seconds>', 'measured time per system and level').default(10).argParser(positive('--duration-s')))
@@ -34,7 +42,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .addOption(new Option('--ops-max <n>', 'uploads started per system and level at most (bounds disk use)').default(200_000).argParser(wholeNumber('--ops-max', 1, 10_000_000)))
     .addOption(new Option('--json <file>', 'also write the results as JSON to this file'))
     .addOption(
-      new Option('--log-level <level>', 'log level of the dev processes (`twophase dev --log-level`); at warn they print no info line but their lifecycle ones, so logging costs the measured processes nothing')
+      new Option('--log-level <level>', 'log level of the dev processes (`twophase dev --log-level`); at warn they print no info line but their lifecycle ones')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
         .default('warn'),
     )
@@ -46,10 +54,30 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         .choices(['two-phase', 'last-resource'])
         .default('two-phase'),
     )
+    .addOption(new Option('--no-sdk', 'skip the levels through the SDK (to run only --gateway)'))
+    .addOption(new Option('--gateway', 'also measure every --concurrency level through the HTTP gateway (PUT /v1/files/…) against a naive HTTP upload server').default(false))
     .addOption(new Option('--keep-dir', "keep the temp data dir (logs, decision log, PostgreSQL) instead of deleting it").default(false))
-    .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n  npm run bench -- --commit-mode last-resource\n');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n  npm run bench -- --commit-mode last-resource\n  npm run bench -- --gateway\n  npm run bench -- --gateway --no-sdk --concurrency 16\n',
+    );
+  if (!exit) program.exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   program.parse([...argv], { from: 'user' });
-  const opts = program.opts<{ durationS: number; warmupS: number; concurrency: number[]; uploadBytes: number; opsMax: number; json?: string; logLevel: string; keepDir: boolean; repeat: number; commitMode: 'two-phase' | 'last-resource' }>();
+  const opts = program.opts<{
+    durationS: number;
+    warmupS: number;
+    concurrency: number[];
+    uploadBytes: number;
+    opsMax: number;
+    json?: string;
+    logLevel: string;
+    keepDir: boolean;
+    repeat: number;
+    commitMode: 'two-phase' | 'last-resource';
+    sdk: boolean;
+    gateway: boolean;
+  }>();
+  if (!opts.sdk && !opts.gateway) program.error('error: --no-sdk leaves nothing to measure: add --gateway', { exitCode: 2 });
   return { ...opts, json: opts.json };
 }
 

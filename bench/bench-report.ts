@@ -10,12 +10,23 @@ export interface SystemRun extends LoadResult {
   readonly cpu: CpuUsage | undefined;
 }
 
+/** How a level's uploads reach each system. */
+export type LevelVia =
+  /** twophase through TwoPhaseClient.uploadFile; the baseline called in the bench's own process. */
+  | 'sdk'
+  /** Both over HTTP: twophase's gateway, and a naive upload server (bench/run-baseline-server.ts). */
+  | 'gateway';
+
 export interface LevelReport {
+  readonly via: LevelVia;
   readonly concurrency: number;
   readonly twophase: SystemRun & {
     /** Commits that returned before every participant acked. */
     readonly pendingCommits: number;
-    /** Attempts refused with RESOURCE_EXHAUSTED and retried (warm-up included). */
+    /**
+     * Attempts refused as a participant at one of its limits and retried (warm-up included):
+     * RESOURCE_EXHAUSTED through the SDK, 503 through the gateway.
+     */
     readonly resourceExhaustedRetries: number;
     /**
      * Each process's own counters (calls served and sent, fsyncs, SQL round trips) over the
@@ -43,10 +54,15 @@ export interface BenchReport {
     readonly logLevel: string;
     readonly commitMode: 'two-phase' | 'last-resource';
     readonly repeat: number;
+    readonly sdk: boolean;
+    readonly gateway: boolean;
   };
   /** CPU used by the started system, connected but with no upload running, for 2 s before the first level. */
   readonly idleCpu: CpuUsage | undefined;
+  /** Through the SDK, one per --concurrency (empty with --no-sdk). */
   readonly levels: readonly LevelReport[];
+  /** Through HTTP, one per --concurrency (empty without --gateway). */
+  readonly gatewayLevels: readonly LevelReport[];
   /** From the coordinator's `decision log stats` line, for the whole run (warm-ups included). */
   readonly decisionLog: (DecisionLogStats & { readonly source: string }) | undefined;
   /** What a reader must know to trust the numbers (missing data, deviations). */

@@ -53,6 +53,9 @@ export interface CpuUsage {
  * a different moment than its timestamp says.
  */
 export class CpuSampler {
+  /** Processes the bench started itself, each counted as a part of its own rather than as the bench's. */
+  private readonly ownParts = new Map<number, string>();
+
   /**
    * @param devPid the `twophase dev` process
    * @param pidsFile dev-state.json: child pids by name (re-read each time: a restarted child has a new pid)
@@ -64,6 +67,15 @@ export class CpuSampler {
     private readonly pidsFile: string,
     private readonly postmasterPidFile: string,
   ) {}
+
+  /**
+   * Counts `pid`, a process the bench started (the baseline HTTP server), and its
+   * descendants as `part` instead of `bench (client)`, until the returned function is called.
+   */
+  namePart(pid: number, part: string): () => void {
+    this.ownParts.set(pid, part);
+    return () => void this.ownParts.delete(pid);
+  }
 
   sample(): CpuSample {
     const processes = new Map<number, ProcessTimes>();
@@ -140,6 +152,7 @@ export class CpuSampler {
       if (typeof pid === 'number') names.set(pid, partOfDevChild(name));
     }
     if (postmasterPid !== undefined) names.set(postmasterPid, postgresPart);
+    for (const [pid, part] of this.ownParts) names.set(pid, part);
     // a descendant takes its nearest named ancestor's name: backends are PostgreSQL, esbuild helpers are their node's
     const nameOf = (pid: number, depth: number): string | undefined => {
       const known = names.get(pid);

@@ -42,6 +42,8 @@ export class DevSystem {
 
   private constructor(
     readonly dir: string,
+    /** The HTTP gateway's address, host:port (dev's `--http-listen`). */
+    readonly http: string,
     readonly coordinator: string,
     readonly blob: string,
     readonly metadata: string,
@@ -80,7 +82,7 @@ export class DevSystem {
       ...(options.cpuProfiles === true ? ['--cpu-prof-dir', cpuProfDirOf(dir)] : []),
     ];
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const system = new DevSystem(dir, `127.0.0.1:${coordinatorPort}`, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`, postgresPort, child);
+    const system = new DevSystem(dir, `127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`, postgresPort, child);
     await system.waitUntilRunning(options.startTimeoutMs);
     return system;
   }

@@ -1,40 +1,18 @@
-import type { BenchReport } from './bench-report.js';
+import type { BenchReport, LevelReport } from './bench-report.js';
 import { textTable } from './text-table.js';
 
 /** The report as plain-text tables for a terminal. */
 export function formatBenchReport(report: BenchReport): string {
   const m = report.machine;
-  const s = report.settings;
   const out: string[] = [
     `twophase bench — ${report.date}`,
     `machine: ${m.nproc} CPU(s), ${m.cpuModel}, ${(m.memTotalBytes / 1024 ** 3).toFixed(1)} GiB RAM, node ${m.node}, ${m.kernel}${m.gitCommit === undefined ? '' : `, commit ${m.gitCommit}`}`,
     `disk: one 4 KiB write + fdatasync in the data dir: p50 ${ms(m.fdatasync4KiBMs.p50)} ms, p99 ${ms(m.fdatasync4KiBMs.p99)} ms`,
-    `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`,
-    s.commitMode === 'last-resource'
-      ? '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare blob, one-phase COMMIT at metadata with the decision marker — the commit point —, commit blob)'
-      : '  twophase = TwoPhaseClient.uploadFile (Begin, put blob, stage revision, Commit: prepare both, log decision, commit both)',
-    '  baseline = write file + fsync + fsync dir, then one autocommit INSERT (no coordinator, not atomic)',
-    '',
-    textTable(
-      ['clients', 'twophase tx/s', 'p50 ms', 'p99 ms', 'baseline tx/s', 'p50 ms', 'p99 ms', 'ratio tx/s', 'errors 2pc/base'],
-      report.levels.map((l) => [
-        String(l.concurrency),
-        l.twophase.txPerS.toFixed(1),
-        ms(l.twophase.latencyMs.p50),
-        ms(l.twophase.latencyMs.p99),
-        l.baseline.txPerS.toFixed(1),
-        ms(l.baseline.latencyMs.p50),
-        ms(l.baseline.latencyMs.p99),
-        `${l.txPerSRatio.toFixed(2)}×`,
-        `${l.twophase.errors}/${l.baseline.errors}`,
-      ]),
-    ),
-    '  each row: the run of median tx/s of each system; ratio = median ÷ median. tx/s of every run, in order:',
-    ...report.levels.map(
-      (l) => `  c=${l.concurrency}: twophase ${l.runsTxPerS.twophase.map((v) => v.toFixed(1)).join(' / ')}; baseline ${l.runsTxPerS.baseline.map((v) => v.toFixed(1)).join(' / ')}`,
-    ),
+    ...workloadLines(report),
     '',
   ];
+  if (report.levels.length > 0) out.push(...levelTable(report.levels), '');
+  if (report.gatewayLevels.length > 0) out.push('through HTTP (the same table, for the gateway levels):', ...levelTable(report.gatewayLevels), '');
   const d = report.decisionLog;
   out.push(
     d === undefined
@@ -47,8 +25,61 @@ export function formatBenchReport(report: BenchReport): string {
   return out.join('\n');
 }
 
+/** What the levels run, and how each system is reached. */
+function workloadLines(report: BenchReport): string[] {
+  const s = report.settings;
+  const out: string[] = [
+    `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`,
+  ];
+  const commit =
+    s.commitMode === 'last-resource'
+      ? 'Begin, put blob, stage revision, Commit: prepare blob, one-phase COMMIT at metadata with the decision marker — the commit point —, commit blob'
+      : 'Begin, put blob, stage revision, Commit: prepare both, log decision, commit both';
+  const notAtomic = 'then one autocommit INSERT (no coordinator, not atomic)';
+  if (report.levels.length > 0) {
+    out.push(`  twophase = TwoPhaseClient.uploadFile (${commit})`, `  baseline = write file + fsync + fsync dir, ${notAtomic}`);
+  }
+  if (report.gatewayLevels.length > 0) {
+    out.push(
+      '  through HTTP: one node:http client with keep-alive connections, one per upload in flight; each PUT declares Content-Length and X-Content-SHA256',
+      `  twophase = PUT /v1/files/… to the gateway (it streams the body into TwoPhaseClient.uploadFile: ${commit})`,
+      `  baseline = PUT to a naive node:http server, its own process on the same PostgreSQL and disk (bench/run-baseline-server.ts, under tsx): the body written to a file as it arrives + fsync + fsync dir, ${notAtomic}`,
+    );
+  }
+  return out;
+}
+
+function levelTable(levels: readonly LevelReport[]): string[] {
+  return [
+    textTable(
+      ['clients', 'twophase tx/s', 'p50 ms', 'p99 ms', 'baseline tx/s', 'p50 ms', 'p99 ms', 'ratio tx/s', 'errors 2pc/base'],
+      levels.map((l) => [
+        String(l.concurrency),
+        l.twophase.txPerS.toFixed(1),
+        ms(l.twophase.latencyMs.p50),
+        ms(l.twophase.latencyMs.p99),
+        l.baseline.txPerS.toFixed(1),
+        ms(l.baseline.latencyMs.p50),
+        ms(l.baseline.latencyMs.p99),
+        `${l.txPerSRatio.toFixed(2)}×`,
+        `${l.twophase.errors}/${l.baseline.errors}`,
+      ]),
+    ),
+    '  each row: the run of median tx/s of each system; ratio = median ÷ median. tx/s of every run, in order:',
+    ...levels.map(
+      (l) => `  c=${l.concurrency}: twophase ${l.runsTxPerS.twophase.map((v) => v.toFixed(1)).join(' / ')}; baseline ${l.runsTxPerS.baseline.map((v) => v.toFixed(1)).join(' / ')}`,
+    ),
+  ];
+}
+
+/** The column name of a level: gateway levels are marked `http`. */
+function levelColumn(l: LevelReport, system?: '2pc' | 'base'): string {
+  return `${l.via === 'gateway' ? 'http ' : ''}${system === undefined ? '' : `${system} `}c=${l.concurrency}`;
+}
+
 function cpuTable(report: BenchReport): string[] {
-  const systemRuns = report.levels.flatMap((l) => [l.twophase, l.baseline]);
+  const levels = [...report.levels, ...report.gatewayLevels];
+  const systemRuns = levels.flatMap((l) => [l.twophase, l.baseline]);
   const runs = [report.idleCpu, ...systemRuns.map((run) => run.cpu)];
   const parts = new Set<string>();
   for (const cpu of runs) for (const name of Object.keys(cpu?.byPart ?? {})) parts.add(name);
@@ -64,20 +95,21 @@ function cpuTable(report: BenchReport): string[] {
   ];
   return [
     `CPU during the measured window, % of one core (${report.machine.nproc} cores = ${100 * report.machine.nproc}%):`,
-    textTable(['process', 'idle', ...report.levels.flatMap((l) => [`2pc c=${l.concurrency}`, `base c=${l.concurrency}`])], rows),
+    textTable(['process', 'idle', ...levels.flatMap((l) => [levelColumn(l, '2pc'), levelColumn(l, 'base')])], rows),
   ];
 }
 
 /** Per upload, what each process counted itself (Admin.GetStats over the measured window). */
 function countsTable(report: BenchReport): string[] {
+  const levels = [...report.levels, ...report.gatewayLevels];
   const keys = new Set<string>();
-  for (const l of report.levels) {
+  for (const l of levels) {
     for (const [process, counts] of Object.entries(l.twophase.countsPerUpload ?? {})) for (const key of Object.keys(counts)) keys.add(`${process} ${key}`);
   }
   if (keys.size === 0) return [];
   const rows = [...keys].sort().map((row) => {
     const [process = '', key = ''] = row.split(' ');
-    return [`${process} ${key.replace(/^twophase_/, '').replace('_total', '')}`, ...report.levels.map((l) => {
+    return [`${process} ${key.replace(/^twophase_/, '').replace('_total', '')}`, ...levels.map((l) => {
       const v = l.twophase.countsPerUpload?.[process]?.[key];
       return v === undefined ? '-' : v.toFixed(2);
     })];
@@ -85,7 +117,7 @@ function countsTable(report: BenchReport): string[] {
   return [
     '',
     "per twophase upload, from each process's own counters (Admin.GetStats, measured window):",
-    textTable(['process counter', ...report.levels.map((l) => `c=${l.concurrency}`)], rows),
+    textTable(['process counter', ...levels.map((l) => levelColumn(l))], rows),
   ];
 }
 

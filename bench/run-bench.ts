@@ -7,10 +7,12 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BaselineServer, baselineServerPart } from './baseline-server.js';
 import { BaselineUpload } from './baseline-upload.js';
-import type { BenchReport, LevelReport, SystemRun } from './bench-report.js';
+import type { BenchReport, LevelReport, LevelVia, SystemRun } from './bench-report.js';
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
-import { CpuSampler, type CpuUsage } from './cpu-sampler.js';
+import { CpuSampler } from './cpu-sampler.js';
+import { HttpUpload } from './http-upload.js';
 import { compileCli, DevSystem } from './dev-system.js';
 import { formatBenchReport } from './format-bench-report.js';
 import { machineInfo } from './machine-info.js';
@@ -43,13 +45,12 @@ async function main(): Promise<void> {
   progress(`running in ${dev.dir}`);
   const interrupted = dev.stopOnSigint(options.keepDir, progress);
 
-  let levels: LevelReport[] = [];
-  let idleCpu: CpuUsage | undefined;
+  let measured: Measured = { idleCpu: undefined, levels: [], gatewayLevels: [] };
   let fdatasync4KiBMs;
   let stats: BenchReport['decisionLog'];
   try {
     fdatasync4KiBMs = await measureFsyncLatency(dev.dir);
-    ({ levels, idleCpu } = await runLevels(dev, options));
+    measured = await measureParts(dev, options);
   } finally {
     const stopped = await dev.stop();
     if (stopped.killed) notes.push('twophase dev did not stop within 60 s of SIGINT and was killed');
@@ -72,11 +73,12 @@ async function main(): Promise<void> {
       logLevel: options.logLevel,
       repeat: options.repeat,
       commitMode: options.commitMode,
+      sdk: options.sdk,
+      gateway: options.gateway,
     },
-    idleCpu,
-    levels,
+    ...measured,
     decisionLog: stats,
-    notes: [...notes, ...levelNotes(levels)],
+    notes: [...notes, ...levelNotes([...measured.levels, ...measured.gatewayLevels])],
     totalS: (performance.now() - startedMs) / 1000,
   };
   console.log(formatBenchReport(report));
@@ -86,20 +88,118 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * Each level runs the baseline first, then twophase: the baseline's pool is closed before
- * twophase runs, so the two never hold PostgreSQL connections at once (dev's cluster
- * allows 100, and the metadata participant alone may hold 64 + 8).
- */
-async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ levels: LevelReport[]; idleCpu: CpuUsage | undefined }> {
+type Measured = Pick<BenchReport, 'idleCpu' | 'levels' | 'gatewayLevels'>;
+
+/** An upload path unique in the run: the level's index keeps paths apart when a concurrency is listed twice. */
+type PathOf = (worker: number, seq: number) => string;
+
+/** One system of a level, opened for one run and closed after it. */
+interface SystemUnderLoad {
+  upload(path: string, content: Uint8Array): Promise<unknown>;
+  close(): Promise<void> | void;
+}
+
+/** twophase's side of a level, with what it counts about its uploads. */
+interface TwophaseUnderLoad extends SystemUnderLoad {
+  readonly pendingCommits: number;
+  /** Attempts refused as a participant at a limit, and retried. */
+  readonly retries: number;
+}
+
+/** How one kind of level reaches each system. */
+interface LevelSystems {
+  readonly via: LevelVia;
+  /** A baseline for one run at `concurrency`. */
+  openBaseline(concurrency: number): Promise<SystemUnderLoad>;
+  /** twophase for one run at `concurrency`. */
+  openTwophase(concurrency: number): Promise<TwophaseUnderLoad>;
+}
+
+/** The idle window first, then the SDK levels, then the gateway levels. */
+async function measureParts(dev: DevSystem, options: BenchOptions): Promise<Measured> {
   const baselineUrl = await BaselineUpload.prepare((database) => dev.postgresUrl(database));
-  const twophase = await TwophaseUpload.connect(dev.coordinator);
   const sampler = new CpuSampler(dev.pid, dev.pidsFile, dev.postmasterPidFile);
   const counters = new ProcessCounters({ coordinator: dev.coordinator, blob: dev.blob, metadata: dev.metadata });
-  // what the system burns doing nothing (timers, health checks): part of every per-upload cost below
-  const idleFrom = sampler.sample();
-  await sleep(idleWindowMs);
-  const idleCpu = CpuSampler.usage(idleFrom, sampler.sample());
+  const twophase = options.sdk ? await TwophaseUpload.connect(dev.coordinator) : undefined;
+  try {
+    // what the system burns doing nothing (timers, health checks): part of every per-upload cost below
+    const idleFrom = sampler.sample();
+    await sleep(idleWindowMs);
+    const idleCpu = CpuSampler.usage(idleFrom, sampler.sample());
+    const levels = twophase === undefined ? [] : await runLevels(sdkSystems(dev, twophase, baselineUrl), options, sampler, counters);
+    const gatewayLevels = options.gateway ? await runLevels(gatewaySystems(dev, sampler, baselineUrl), options, sampler, counters) : [];
+    return { idleCpu, levels, gatewayLevels };
+  } finally {
+    twophase?.close();
+    counters.close();
+  }
+}
+
+/** Through the SDK: one TwoPhaseClient for every level, as an application server holds one; the baseline in this process. */
+function sdkSystems(dev: DevSystem, twophase: TwophaseUpload, baselineUrl: string): LevelSystems {
+  return {
+    via: 'sdk',
+    openBaseline: async (concurrency) => {
+      const baseline = await BaselineUpload.open(baselineUrl, join(dev.dir, 'baseline-files'), concurrency);
+      return { upload: (path, content) => baseline.upload(namespace, path, content), close: () => baseline.close() };
+    },
+    openTwophase: () =>
+      Promise.resolve({
+        upload: (path, content) => twophase.upload(namespace, path, content),
+        close: () => undefined,
+        get pendingCommits() {
+          return twophase.pendingCommits;
+        },
+        get retries() {
+          return twophase.resourceExhaustedRetries;
+        },
+      }),
+  };
+}
+
+/**
+ * Through HTTP: the same client (keep-alive connections, one per upload in flight) against
+ * twophase's gateway and against the baseline server, a process of its own (started for each
+ * run with a pool sized to its concurrency, counted as `baseline server` in the CPU table).
+ */
+function gatewaySystems(dev: DevSystem, sampler: CpuSampler, baselineUrl: string): LevelSystems {
+  return {
+    via: 'gateway',
+    openBaseline: async (concurrency) => {
+      const server = await BaselineServer.start({ databaseUrl: baselineUrl, dir: join(dev.dir, 'baseline-http-files'), poolSize: concurrency });
+      const unname = sampler.namePart(server.pid, baselineServerPart);
+      const client = new HttpUpload(server.address, concurrency);
+      return {
+        upload: (path, content) => client.upload(namespace, path, content),
+        close: async () => {
+          client.close();
+          await server.stop();
+          unname();
+        },
+      };
+    },
+    openTwophase: (concurrency) => {
+      const client = new HttpUpload(dev.http, concurrency);
+      return Promise.resolve({
+        upload: (path, content) => client.upload(namespace, path, content),
+        close: () => client.close(),
+        get pendingCommits() {
+          return client.pendingCommits;
+        },
+        get retries() {
+          return client.unavailableRetries;
+        },
+      });
+    },
+  };
+}
+
+/**
+ * Each level runs the baseline first, then twophase: the baseline is closed before twophase
+ * runs, so the two never hold PostgreSQL connections at once (dev's cluster allows 100, and
+ * the metadata participant alone may hold 64 + 8).
+ */
+async function runLevels(systems: LevelSystems, options: BenchOptions, sampler: CpuSampler, counters: ProcessCounters): Promise<LevelReport[]> {
   const run = (concurrency: number, op: (worker: number, seq: number) => Promise<unknown>, hooks: Pick<LoadOptions, 'onWindowOpen' | 'onWindowClose'> = {}) =>
     measureRun(sampler, {
       ...hooks,
@@ -111,62 +211,62 @@ async function runLevels(dev: DevSystem, options: BenchOptions): Promise<{ level
       drainMsMax,
       op,
     });
+  const via = systems.via;
   const levels: LevelReport[] = [];
-  try {
-    for (const [index, concurrency] of options.concurrency.entries()) {
-      // the level's index keeps paths unique when a concurrency is listed twice
-      const pathOf = (system: string, worker: number, seq: number): string => `${system}/l${index}-c${concurrency}/w${worker}/${seq}`;
+  for (const [index, concurrency] of options.concurrency.entries()) {
+    const label = `${via === 'gateway' ? 'gateway ' : ''}c=${concurrency}`;
+    const pathOf =
+      (system: string, rep: number): PathOf =>
+      (worker, seq) =>
+        `${via}-${system}-r${rep}/l${index}-c${concurrency}/w${worker}/${seq}`;
 
-      // A B A B …: a drift of the machine during the level hits both systems alike
-      const baselineRuns: SystemRun[] = [];
-      const twophaseRuns: { run: SystemRun; pendingCommits: number; resourceExhaustedRetries: number; countsPerUpload: LevelReport['twophase']['countsPerUpload'] }[] = [];
-      for (let rep = 1; rep <= options.repeat; rep++) {
-        const tag = options.repeat > 1 ? ` (run ${rep}/${options.repeat})` : '';
-        progress(`c=${concurrency}: baseline${tag}…`);
-        const baselineClient = await BaselineUpload.open(baselineUrl, join(dev.dir, 'baseline-files'), concurrency);
-        baselineRuns.push(
-          await run(concurrency, (w, seq) => baselineClient.upload(namespace, pathOf(`baseline-r${rep}`, w, seq), randomBytes(options.uploadBytes))).finally(() => baselineClient.close()),
-        );
+    // A B A B …: a drift of the machine during the level hits both systems alike
+    const baselineRuns: SystemRun[] = [];
+    const twophaseRuns: { run: SystemRun; pendingCommits: number; resourceExhaustedRetries: number; countsPerUpload: LevelReport['twophase']['countsPerUpload'] }[] = [];
+    for (let rep = 1; rep <= options.repeat; rep++) {
+      const tag = options.repeat > 1 ? ` (run ${rep}/${options.repeat})` : '';
+      progress(`${label}: baseline${tag}…`);
+      const baseline = await systems.openBaseline(concurrency);
+      const baselinePath = pathOf('baseline', rep);
+      baselineRuns.push(await run(concurrency, (w, seq) => baseline.upload(baselinePath(w, seq), randomBytes(options.uploadBytes))).finally(() => baseline.close()));
 
-        progress(`c=${concurrency}: twophase${tag}…`);
-        const pendingBefore = twophase.pendingCommits;
-        const retriesBefore = twophase.resourceExhaustedRetries;
-        // read as the window opens and closes (a few ms late: GetStats is a call)
-        let countersFrom: Promise<CountersByProcess> | undefined;
-        let countersTo: Promise<CountersByProcess> | undefined;
-        const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(namespace, pathOf(`twophase-r${rep}`, w, seq), randomBytes(options.uploadBytes)), {
-          onWindowOpen: () => (countersFrom = counters.read()),
-          onWindowClose: () => (countersTo = counters.read()),
-        });
-        twophaseRuns.push({
-          run: twophaseRun,
-          pendingCommits: twophase.pendingCommits - pendingBefore,
-          resourceExhaustedRetries: twophase.resourceExhaustedRetries - retriesBefore,
-          countsPerUpload: await countsOf(countersFrom, countersTo, twophaseRun.ops),
-        });
-        progress(`c=${concurrency}: twophase ${twophaseRun.txPerS.toFixed(1)} tx/s, baseline ${baselineRuns.at(-1)?.txPerS.toFixed(1)} tx/s${tag}`);
-      }
-      const baseline = medianRun(baselineRuns, (r) => r);
-      const chosen = medianRun(twophaseRuns, (r) => r.run);
-      const level: LevelReport = {
-        concurrency,
-        twophase: {
-          ...chosen.run,
-          pendingCommits: twophaseRuns.reduce((a, r) => a + r.pendingCommits, 0),
-          resourceExhaustedRetries: twophaseRuns.reduce((a, r) => a + r.resourceExhaustedRetries, 0),
-          countsPerUpload: chosen.countsPerUpload,
-        },
-        baseline,
-        txPerSRatio: baseline.txPerS > 0 ? chosen.run.txPerS / baseline.txPerS : NaN,
-        runsTxPerS: { twophase: twophaseRuns.map((r) => r.run.txPerS), baseline: baselineRuns.map((r) => r.txPerS) },
-      };
-      levels.push(level);
+      progress(`${label}: twophase${tag}…`);
+      const twophase = await systems.openTwophase(concurrency);
+      const pendingBefore = twophase.pendingCommits;
+      const retriesBefore = twophase.retries;
+      const twophasePath = pathOf('twophase', rep);
+      // read as the window opens and closes (a few ms late: GetStats is a call)
+      let countersFrom: Promise<CountersByProcess> | undefined;
+      let countersTo: Promise<CountersByProcess> | undefined;
+      const twophaseRun = await run(concurrency, (w, seq) => twophase.upload(twophasePath(w, seq), randomBytes(options.uploadBytes)), {
+        onWindowOpen: () => (countersFrom = counters.read()),
+        onWindowClose: () => (countersTo = counters.read()),
+      }).finally(() => twophase.close());
+      twophaseRuns.push({
+        run: twophaseRun,
+        pendingCommits: twophase.pendingCommits - pendingBefore,
+        resourceExhaustedRetries: twophase.retries - retriesBefore,
+        countsPerUpload: await countsOf(countersFrom, countersTo, twophaseRun.ops),
+      });
+      progress(`${label}: twophase ${twophaseRun.txPerS.toFixed(1)} tx/s, baseline ${baselineRuns.at(-1)?.txPerS.toFixed(1)} tx/s${tag}`);
     }
-  } finally {
-    twophase.close();
-    counters.close();
+    const baseline = medianRun(baselineRuns, (r) => r);
+    const chosen = medianRun(twophaseRuns, (r) => r.run);
+    levels.push({
+      via,
+      concurrency,
+      twophase: {
+        ...chosen.run,
+        pendingCommits: twophaseRuns.reduce((a, r) => a + r.pendingCommits, 0),
+        resourceExhaustedRetries: twophaseRuns.reduce((a, r) => a + r.resourceExhaustedRetries, 0),
+        countsPerUpload: chosen.countsPerUpload,
+      },
+      baseline,
+      txPerSRatio: baseline.txPerS > 0 ? chosen.run.txPerS / baseline.txPerS : NaN,
+      runsTxPerS: { twophase: twophaseRuns.map((r) => r.run.txPerS), baseline: baselineRuns.map((r) => r.txPerS) },
+    });
   }
-  return { levels, idleCpu };
+  return levels;
 }
 
 /** The run of median tx/s (the upper one of an even count): its latency, CPU and counters are those of a real run. */
@@ -206,13 +306,14 @@ async function readDecisionLogStatsAfterStop(dev: DevSystem, notes: string[]): P
 function levelNotes(levels: readonly LevelReport[]): string[] {
   const notes: string[] = [];
   for (const l of levels) {
+    const label = `${l.via === 'gateway' ? 'gateway ' : ''}c=${l.concurrency}`;
     for (const [system, run] of [
       ['twophase', l.twophase],
       ['baseline', l.baseline],
     ] as const) {
-      if (run.ops === 0) notes.push(`c=${l.concurrency} ${system}: no upload completed inside the window; lengthen --duration-s / --warmup-s`);
-      if (run.errors > 0) notes.push(`c=${l.concurrency} ${system}: ${run.errors} uploads failed, e.g. ${run.errorSamples[0]}`);
-      if (run.opsMaxReached) notes.push(`c=${l.concurrency} ${system}: --ops-max ran out; measured ${run.windowS.toFixed(1)} s instead of the full window`);
+      if (run.ops === 0) notes.push(`${label} ${system}: no upload completed inside the window; lengthen --duration-s / --warmup-s`);
+      if (run.errors > 0) notes.push(`${label} ${system}: ${run.errors} uploads failed, e.g. ${run.errorSamples[0]}`);
+      if (run.opsMaxReached) notes.push(`${label} ${system}: --ops-max ran out; measured ${run.windowS.toFixed(1)} s instead of the full window`);
     }
     for (const [system, run] of [
       ['twophase', l.twophase],
@@ -221,16 +322,15 @@ function levelNotes(levels: readonly LevelReport[]): string[] {
       // another program's load is CPU the system under test did not get: the numbers are low
       if (run.cpu !== undefined && run.cpu.others >= othersPercentNoted) {
         const top = run.cpu.othersTop.map((o) => `${o.command} ${o.percent.toFixed(0)}%`).join(', ');
-        notes.push(`c=${l.concurrency} ${system}: other programs used ${run.cpu.others.toFixed(0)}% of a core during the window${top === '' ? '' : ` (${top})`}: rerun on an idle machine to trust the numbers`);
+        notes.push(`${label} ${system}: other programs used ${run.cpu.others.toFixed(0)}% of a core during the window${top === '' ? '' : ` (${top})`}: rerun on an idle machine to trust the numbers`);
       }
     }
     if (l.twophase.resourceExhaustedRetries > 0) {
-      notes.push(
-        `c=${l.concurrency} twophase: ${l.twophase.resourceExhaustedRetries} attempts (warm-up included) were refused with RESOURCE_EXHAUSTED and retried with backoff; latency includes the retries`,
-      );
+      const refused = l.via === 'gateway' ? 'answered 503' : 'refused with RESOURCE_EXHAUSTED';
+      notes.push(`${label} twophase: ${l.twophase.resourceExhaustedRetries} attempts (warm-up included) were ${refused} and retried with backoff; latency includes the retries`);
     }
     if (l.twophase.pendingCommits > 0) {
-      notes.push(`c=${l.concurrency} twophase: ${l.twophase.pendingCommits} commits returned before every participant acked (durable, not yet readable)`);
+      notes.push(`${label} twophase: ${l.twophase.pendingCommits} commits returned before every participant acked (durable, not yet readable)`);
     }
   }
   return notes;

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { formatBenchReport } from '../../bench/format-bench-report.js';
+import { benchReport, level } from './bench-report-fixture.js';
+
+describe('formatBenchReport', () => {
+  it('prints the level dev ran at in the workload line', () => {
+    const text = formatBenchReport(benchReport({ levels: [level('sdk', 4, 100, 400)], gatewayLevels: [] }));
+    expect(text).toMatch(/^workload: .*dev --log-level warn --commit-mode two-phase$/m);
+  });
+
+  it('prints the gateway levels in a table of their own, with the same columns and the ratio of the medians', () => {
+    const text = formatBenchReport(benchReport({ levels: [level('sdk', 4, 100, 400)], gatewayLevels: [level('gateway', 4, 50, 250)] }));
+    const [sdkPart, httpPart] = text.split('through HTTP (the same table, for the gateway levels):');
+    expect(sdkPart).toMatch(/^4 +100\.0 .* 400\.0 .* 0\.25× +0\/0$/m);
+    expect(httpPart).toMatch(/^4 +50\.0 .* 250\.0 .* 0\.20× +0\/0$/m);
+    expect(text).toContain('twophase = PUT /v1/files/… to the gateway');
+    expect(text).toContain('baseline = PUT to a naive node:http server');
+  });
+
+  it('gives the gateway levels columns of their own in the CPU and counter tables, and the baseline server a row', () => {
+    const text = formatBenchReport(benchReport({ levels: [level('sdk', 4, 100, 400)], gatewayLevels: [level('gateway', 4, 50, 250)] }));
+    expect(text).toMatch(/^process +idle +2pc c=4 +base c=4 +http 2pc c=4 +http base c=4$/m);
+    expect(text).toMatch(/^baseline server +- +- +- +- +30$/m);
+    expect(text).toMatch(/^process counter +c=4 +http c=4$/m);
+  });
+
+  it('prints only the gateway table and its workload with --no-sdk', () => {
+    const text = formatBenchReport(benchReport({ levels: [], gatewayLevels: [level('gateway', 4, 50, 250)] }));
+    expect(text).not.toContain('twophase = TwoPhaseClient.uploadFile');
+    expect(text).toContain('through HTTP (the same table, for the gateway levels):');
+  });
+});
