@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { limits } from '../lib/limits/limits.js';
 
 export interface BenchOptions {
   readonly durationS: number;
@@ -17,10 +18,14 @@ export interface BenchOptions {
   readonly sdk: boolean;
   /** Measure each concurrency level through the HTTP gateway too, against a naive HTTP server. */
   readonly gateway: boolean;
+  /** Size of the one large streamed upload measured against the disk's raw rate; undefined: none. */
+  readonly largeUploadBytes: number | undefined;
 }
 
 /** Concurrency above this would need more PostgreSQL connections than dev's cluster allows (100). */
 export const concurrencyMax = 64;
+/** A large upload smaller than this measures its latency, not a rate. */
+export const largeUploadBytesMin = 1024 ** 2;
 
 /**
  * Parses the command line of `npm run bench`. On --help or a bad setting it prints and
@@ -32,7 +37,7 @@ export function parseBenchOptions(argv: readonly string[], { exit = true }: { ex
       [
         'Measures atomic uploads through twophase (TwoPhaseClient.uploadFile against `twophase dev`: embedded PostgreSQL, coordinator, blob and metadata participants) against a naive non-atomic upload (file + fsync + directory fsync, then one autocommit INSERT into the same PostgreSQL), at each concurrency level, on this machine, in one run. Prints tx/s, p50/p99 latency, the twophase/baseline ratio, the coordinator\'s committed txs per fdatasync, and the CPU each process used.',
         'First compiles the CLI (npm run build) and runs it compiled, as npm start does. Starts and stops its own `twophase dev --admin` in a temp dir on free ports; TWOPHASE_* variables of your shell are not passed to it. Besides tx/s, latency and CPU per process, it prints per upload what each process counted itself (Admin.GetStats over the measured window: gRPC calls served, Link calls sent and served, fsyncs). A default run (3 alternated runs per level) takes about 4 minutes.',
-        'Two parts: the SDK levels (on unless --no-sdk); with --gateway, the same levels through HTTP: PUT /v1/files/… to the gateway against a naive node:http server (its own process) that writes the body to a file as it arrives, fsyncs it and its directory and does one autocommit INSERT, both over keep-alive connections, one per client.',
+        'Three parts, each optional: the SDK levels (on unless --no-sdk); with --gateway, the same levels through HTTP: PUT /v1/files/… to the gateway against a naive node:http server (its own process) that writes the body to a file as it arrives, fsyncs it and its directory and does one autocommit INSERT, both over keep-alive connections, one per client; with --large-upload-bytes N, ONE upload of N bytes streamed through TwoPhaseClient.uploadFile against the raw rate of the same disk (N bytes written in 1 MiB chunks + fdatasync, measured just before), with the peak RSS of every process during it, against the goal: at least 0.8x the raw rate, every twophase process and the bench client under 150 MB.',
       ].join('\n\n'),
     )
     .addOption(new Option('--duration-s <seconds>', 'measured time per system and level').default(10).argParser(positive('--duration-s')))
@@ -54,12 +59,17 @@ export function parseBenchOptions(argv: readonly string[], { exit = true }: { ex
         .choices(['two-phase', 'last-resource'])
         .default('two-phase'),
     )
-    .addOption(new Option('--no-sdk', 'skip the levels through the SDK (to run only --gateway)'))
+    .addOption(new Option('--no-sdk', 'skip the levels through the SDK (to run only --gateway or --large-upload-bytes)'))
     .addOption(new Option('--gateway', 'also measure every --concurrency level through the HTTP gateway (PUT /v1/files/…) against a naive HTTP upload server').default(false))
+    .addOption(
+      new Option('--large-upload-bytes <n>', `also measure ONE upload of n bytes streamed through the SDK against the disk's raw rate, with every process's peak RSS (e.g. 1073741824; ${largeUploadBytesMin}..${limits.blobObjectBytesMax}, the blob store's object limit)`).argParser(
+        wholeNumber('--large-upload-bytes', largeUploadBytesMin, limits.blobObjectBytesMax),
+      ),
+    )
     .addOption(new Option('--keep-dir', "keep the temp data dir (logs, decision log, PostgreSQL) instead of deleting it").default(false))
     .addHelpText(
       'after',
-      '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n  npm run bench -- --commit-mode last-resource\n  npm run bench -- --gateway\n  npm run bench -- --gateway --no-sdk --concurrency 16\n',
+      '\nExamples:\n  npm run bench\n  npm run bench -- --duration-s 5 --concurrency 1,8 --repeat 1 --json bench-result.json\n  npm run bench -- --commit-mode last-resource\n  npm run bench -- --gateway\n  npm run bench -- --gateway --no-sdk --concurrency 16\n  npm run bench -- --no-sdk --large-upload-bytes 1073741824\n',
     );
   if (!exit) program.exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   program.parse([...argv], { from: 'user' });
@@ -76,9 +86,10 @@ export function parseBenchOptions(argv: readonly string[], { exit = true }: { ex
     commitMode: 'two-phase' | 'last-resource';
     sdk: boolean;
     gateway: boolean;
+    largeUploadBytes?: number;
   }>();
-  if (!opts.sdk && !opts.gateway) program.error('error: --no-sdk leaves nothing to measure: add --gateway', { exitCode: 2 });
-  return { ...opts, json: opts.json };
+  if (!opts.sdk && !opts.gateway && opts.largeUploadBytes === undefined) program.error('error: --no-sdk leaves nothing to measure: add --gateway or --large-upload-bytes', { exitCode: 2 });
+  return { ...opts, json: opts.json, largeUploadBytes: opts.largeUploadBytes };
 }
 
 /** A commander parser of a number of seconds in (0, 3600] for `flag`. */

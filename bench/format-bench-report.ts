@@ -1,4 +1,5 @@
 import type { BenchReport, LevelReport } from './bench-report.js';
+import { formatLargeUpload } from './format-large-upload.js';
 import { textTable } from './text-table.js';
 
 /** The report as plain-text tables for a terminal. */
@@ -13,6 +14,7 @@ export function formatBenchReport(report: BenchReport): string {
   ];
   if (report.levels.length > 0) out.push(...levelTable(report.levels), '');
   if (report.gatewayLevels.length > 0) out.push('through HTTP (the same table, for the gateway levels):', ...levelTable(report.gatewayLevels), '');
+  if (report.largeUpload !== undefined) out.push(...formatLargeUpload(report.largeUpload, report.machine.nproc), '');
   const d = report.decisionLog;
   out.push(
     d === undefined
@@ -25,12 +27,17 @@ export function formatBenchReport(report: BenchReport): string {
   return out.join('\n');
 }
 
-/** What the levels run, and how each system is reached. */
+/** What the levels run, and how each system is reached; none when only the large upload ran. */
 function workloadLines(report: BenchReport): string[] {
   const s = report.settings;
-  const out: string[] = [
-    `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`,
-  ];
+  const out: string[] = [];
+  if (report.levels.length > 0 || report.gatewayLevels.length > 0) {
+    out.push(
+      `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`,
+    );
+  } else {
+    out.push(`workload: the large upload alone; compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`);
+  }
   const commit =
     s.commitMode === 'last-resource'
       ? 'Begin, put blob, stage revision, Commit: prepare blob, one-phase COMMIT at metadata with the decision marker — the commit point —, commit blob'

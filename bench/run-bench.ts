@@ -13,6 +13,7 @@ import type { BenchReport, LevelReport, LevelVia, SystemRun } from './bench-repo
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { CpuSampler } from './cpu-sampler.js';
 import { HttpUpload } from './http-upload.js';
+import { measureLargeUpload } from './measure-large-upload.js';
 import { compileCli, DevSystem } from './dev-system.js';
 import { formatBenchReport } from './format-bench-report.js';
 import { machineInfo } from './machine-info.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   progress(`running in ${dev.dir}`);
   const interrupted = dev.stopOnSigint(options.keepDir, progress);
 
-  let measured: Measured = { idleCpu: undefined, levels: [], gatewayLevels: [] };
+  let measured: Measured = { idleCpu: undefined, largeUpload: undefined, levels: [], gatewayLevels: [] };
   let fdatasync4KiBMs;
   let stats: BenchReport['decisionLog'];
   try {
@@ -75,10 +76,11 @@ async function main(): Promise<void> {
       commitMode: options.commitMode,
       sdk: options.sdk,
       gateway: options.gateway,
+      largeUploadBytes: options.largeUploadBytes,
     },
     ...measured,
     decisionLog: stats,
-    notes: [...notes, ...levelNotes([...measured.levels, ...measured.gatewayLevels])],
+    notes: [...notes, ...levelNotes([...measured.levels, ...measured.gatewayLevels]), ...largeUploadNotes(measured.largeUpload)],
     totalS: (performance.now() - startedMs) / 1000,
   };
   console.log(formatBenchReport(report));
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   }
 }
 
-type Measured = Pick<BenchReport, 'idleCpu' | 'levels' | 'gatewayLevels'>;
+type Measured = Pick<BenchReport, 'idleCpu' | 'largeUpload' | 'levels' | 'gatewayLevels'>;
 
 /** An upload path unique in the run: the level's index keeps paths apart when a concurrency is listed twice. */
 type PathOf = (worker: number, seq: number) => string;
@@ -115,7 +117,10 @@ interface LevelSystems {
   openTwophase(concurrency: number): Promise<TwophaseUnderLoad>;
 }
 
-/** The idle window first, then the SDK levels, then the gateway levels. */
+/**
+ * The idle window first, then the large upload (before any level, so that no process's
+ * memory is still grown from them), the SDK levels, then the gateway levels.
+ */
 async function measureParts(dev: DevSystem, options: BenchOptions): Promise<Measured> {
   const baselineUrl = await BaselineUpload.prepare((database) => dev.postgresUrl(database));
   const sampler = new CpuSampler(dev.pid, dev.pidsFile, dev.postmasterPidFile);
@@ -126,9 +131,10 @@ async function measureParts(dev: DevSystem, options: BenchOptions): Promise<Meas
     const idleFrom = sampler.sample();
     await sleep(idleWindowMs);
     const idleCpu = CpuSampler.usage(idleFrom, sampler.sample());
+    const largeUpload = options.largeUploadBytes === undefined ? undefined : await measureLargeUpload(dev, sampler, options.largeUploadBytes, namespace, progress);
     const levels = twophase === undefined ? [] : await runLevels(sdkSystems(dev, twophase, baselineUrl), options, sampler, counters);
     const gatewayLevels = options.gateway ? await runLevels(gatewaySystems(dev, sampler, baselineUrl), options, sampler, counters) : [];
-    return { idleCpu, levels, gatewayLevels };
+    return { idleCpu, largeUpload, levels, gatewayLevels };
   } finally {
     twophase?.close();
     counters.close();
@@ -301,6 +307,12 @@ async function readDecisionLogStatsAfterStop(dev: DevSystem, notes: string[]): P
     return undefined;
   }
   return { ...stats, source: `"decision log stats" line of logs/coordinator.log after SIGINT to dev (${exitLine ?? '?'})` };
+}
+
+function largeUploadNotes(upload: BenchReport['largeUpload']): string[] {
+  if (upload?.cpu === undefined || upload.cpu.others < othersPercentNoted) return [];
+  const top = upload.cpu.othersTop.map((o) => `${o.command} ${o.percent.toFixed(0)}%`).join(', ');
+  return [`large upload: other programs used ${upload.cpu.others.toFixed(0)}% of a core during it${top === '' ? '' : ` (${top})`}: rerun on an idle machine to trust the numbers`];
 }
 
 function levelNotes(levels: readonly LevelReport[]): string[] {

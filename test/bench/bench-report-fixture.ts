@@ -39,7 +39,7 @@ export function level(via: LevelVia, concurrency: number, twophaseTxPerS: number
 }
 
 /** A whole report of the given parts, as run-bench makes it. */
-export function benchReport(parts: Pick<BenchReport, 'levels' | 'gatewayLevels'>): BenchReport {
+export function benchReport(parts: Pick<BenchReport, 'levels' | 'gatewayLevels' | 'largeUpload'>): BenchReport {
   return {
     date: '2026-12-03T00:00:00.000Z',
     machine: {
@@ -62,6 +62,7 @@ export function benchReport(parts: Pick<BenchReport, 'levels' | 'gatewayLevels'>
       repeat: 1,
       sdk: parts.levels.length > 0,
       gateway: parts.gatewayLevels.length > 0,
+      largeUploadBytes: parts.largeUpload?.bytes,
     },
     idleCpu: cpuUsage({ coordinator: 1 }),
     ...parts,
