@@ -24,7 +24,7 @@ interface FileParams {
 
 /**
  * The HTTP front door: PUT/GET/HEAD/DELETE /v1/files/{namespace}/{path}. Bodies stream
- * through (never buffered whole); ETags are revisions; writes are atomic transactions.
+ * through (never buffered whole, but for a small one of declared length); ETags are revisions; writes are atomic transactions.
  */
 export function buildGateway(options: GatewayOptions): FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger> {
   const { client, maxUploadBytes } = options;
@@ -45,7 +45,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     const result = await client.uploadFile({
       namespace,
       path,
-      content: limited(request.raw, maxUploadBytes),
+      // a small body with its length declared is read first and sent whole over the blob
+      // participant's Link, as the SDK sends bytes in memory; a larger one streams through
+      content: declared !== undefined && Number(declared) <= limits.blobWholePutBytesMax ? await wholeBody(request.raw, maxUploadBytes) : limited(request.raw, maxUploadBytes),
       contentType: contentType.slice(0, limits.contentTypeLengthMax),
       ...conditions,
       ...(expectedSha256 === undefined ? {} : { expectedSha256: expectedSha256.toLowerCase() }),
@@ -141,6 +143,13 @@ async function* limited(body: IncomingMessage, max: number): AsyncIterable<Uint8
     if (total > max) throw new UploadTooLargeError(max);
     yield chunk;
   }
+}
+
+/** The whole request body, for one whose declared length is small (at most `max` bytes all the same). */
+async function wholeBody(body: IncomingMessage, max: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of limited(body, max)) chunks.push(chunk as Buffer);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 function etagOf(revision: number): string {

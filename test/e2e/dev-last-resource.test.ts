@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProto } from '../../proto/load-proto.js';
+import { adminStats } from '../support/admin-stats.js';
 import { DevSystem } from '../support/dev-system.js';
 
 /**
@@ -21,17 +20,9 @@ afterAll(async () => {
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** One process's Admin.GetStats. */
-function stats(address: string): Promise<Record<string, number>> {
-  const client = new (loadProto().twophase.v1.Admin)(address, grpc.credentials.createInsecure());
-  return new Promise<Record<string, number>>((resolve, reject) =>
-    client.GetStats({}, { deadline: new Date(Date.now() + 5_000) }, (err, res) => (err !== null || res === undefined ? reject(err ?? new Error('no answer')) : resolve(res.stats ?? {}))),
-  ).finally(() => client.close());
-}
-
 /** Calls of `kind` a participant served over its Link. */
 async function served(address: string, kind: string): Promise<number> {
-  return (await stats(address))[`twophase_link_calls_served_total{kind="${kind}"}`] ?? 0;
+  return (await adminStats(address))[`twophase_link_calls_served_total{kind="${kind}"}`] ?? 0;
 }
 
 async function markerOf(txId: string): Promise<{ participant_id: string; outcome: string }[]> {

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminStats } from '../support/admin-stats.js';
 import { DevSystem } from '../support/dev-system.js';
 
 let sys: DevSystem;
 
 beforeAll(async () => {
-  sys = await DevSystem.start(['--max-upload-bytes', String(1024 * 1024)]);
+  sys = await DevSystem.start(['--max-upload-bytes', String(1024 * 1024), '--admin']);
 }, 120_000);
 
 afterAll(async () => {
@@ -33,6 +34,28 @@ describe('HTTP gateway end to end (all real processes)', () => {
     expect(got.headers.get('etag')).toBe('"1"');
     expect(got.headers.get('content-type')).toBe('application/x-test');
     expect(Buffer.from(await got.arrayBuffer()).equals(content)).toBe(true);
+  });
+
+  it('a body of at most 256 KiB with its length declared goes whole over the blob Link; a larger one streams through a Put call', async () => {
+    const putCalls = async (): Promise<{ link: number; stream: number }> => {
+      const stats = await adminStats(sys.blob);
+      return { link: stats['twophase_link_calls_served_total{kind="put"}'] ?? 0, stream: stats['twophase_rpc_served_total{method="/twophase.v1.BlobStore/Put"}'] ?? 0 };
+    };
+    const before = await putCalls();
+    const small = randomBytes(256 * 1024);
+    const smallRes = await put('alice/whole/small.bin', small);
+    expect(smallRes.status).toBe(201);
+    expect(await putCalls()).toEqual({ link: before.link + 1, stream: before.stream });
+
+    const large = randomBytes(256 * 1024 + 1);
+    const largeRes = await put('alice/whole/large.bin', large);
+    expect(largeRes.status).toBe(201);
+    expect(await putCalls()).toEqual({ link: before.link + 1, stream: before.stream + 1 });
+
+    for (const [path, content] of [['small', small], ['large', large]] as const) {
+      const got = await fetch(`${sys.http}/v1/files/alice/whole/${path}.bin`);
+      expect(Buffer.from(await got.arrayBuffer()).equals(content)).toBe(true);
+    }
   });
 
   it('GET with Range returns 206 and exactly the bytes asked for; an unsatisfiable range is 416', async () => {
