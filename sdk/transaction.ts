@@ -83,19 +83,27 @@ export class Transaction {
         err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
       ) as grpc.ClientWritableStream<unknown>;
     });
-    // if the server fails the call early, stop writing: the error is in `response`
+    // if the server fails the call early, stop writing: the error is in `response`; one
+    // reaction wakes a wait for drain, rather than one more reaction per wait
     let failed = false;
-    response.catch(() => (failed = true));
+    let wake: (() => void) | undefined;
+    response.catch(() => {
+      failed = true;
+      wake?.();
+    });
     try {
       call.write({ header: { txId: this.txId, expectedSha256: expected.sha256 ?? '', expectedSize: String(expected.size ?? -1) } });
       for await (const chunk of chunksOf(content)) {
         if (failed) break;
         for (let offset = 0; offset < chunk.length; offset += limits.sdkPutChunkBytes) {
           if (!call.write({ chunk: chunk.subarray(offset, offset + limits.sdkPutChunkBytes) })) {
+            if (failed) break;
             await new Promise<void>((resolve) => {
+              wake = resolve;
               call.once('drain', resolve);
-              void response.catch(resolve);
             });
+            wake = undefined;
+            if (failed) break;
           }
         }
       }
