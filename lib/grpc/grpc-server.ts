@@ -1,3 +1,4 @@
+import type * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { lifecycleLogger, type Logger } from '../logger/logger.js';
@@ -40,7 +41,11 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
   }
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+      if (err) return reject(err);
+      widenReceiveWindows(server, logger);
+      resolve(boundPort);
+    });
   });
   // the line a supervisor waits for: printed at every log level but silent
   lifecycleLogger(logger).info({ listen, port, services: services.map((s) => s.name) }, 'gRPC server listening');
@@ -79,4 +84,27 @@ function counted(definition: grpc.ServiceDefinition, implementation: grpc.Untype
     }) as grpc.UntypedHandleCall;
   }
   return out;
+}
+
+/**
+ * grpc-js (1.14) leaves a server's HTTP/2 receive windows at Node's 64 KiB, with no option
+ * to raise them: a client streaming to us (a Put) may then send 64 KiB per round trip of
+ * window updates, which held a streamed upload to about a third of what it reaches with
+ * `limits.grpcStreamWindowBytes`. Every new session advertises that stream window and opens
+ * its connection window to `limits.grpcConnectionWindowBytes`. It reaches the HTTP/2
+ * servers through a field grpc-js does not export; a version without it keeps the default
+ * windows, and says so once.
+ */
+function widenReceiveWindows(server: grpc.Server, logger: Logger): void {
+  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
+  if (!(servers instanceof Map)) {
+    logger.warn('this @grpc/grpc-js keeps its HTTP/2 servers out of reach: receive windows stay at 64 KiB, and streamed uploads are slower');
+    return;
+  }
+  for (const http2Server of servers.keys() as IterableIterator<http2.Http2Server>) {
+    http2Server.on('session', (session: http2.ServerHttp2Session) => {
+      session.settings({ initialWindowSize: limits.grpcStreamWindowBytes });
+      session.setLocalWindowSize(limits.grpcConnectionWindowBytes);
+    });
+  }
 }

@@ -159,6 +159,14 @@ export const limits = {
   phase2WaitMsSettingMax: 60_000,
   /** Default deadline of one phase-2 Commit or Abort call to a participant; a slower one is retried with backoff. */
   phase2CallTimeoutMsDefault: 5_000,
+  /**
+   * Phase-2 Commit and Abort calls in flight to one participant; more wait at the coordinator
+   * until one is answered, their deadline not yet running. A restart re-drives every unacked
+   * commit at once (10,000 and more): sent all together they queue at the participant behind
+   * its own in-doubt resolution, pass their deadline and are retried, which only adds work.
+   * 256 is four times the calls 64 concurrent uploads keep in flight, so it never paces them.
+   */
+  phase2CallsInFlightMax: 256,
   /** Range of `--phase2-call-timeout-ms`: at least a round trip, and short enough that a hung participant is retried soon. */
   phase2CallTimeoutMsSettingMin: 100,
   phase2CallTimeoutMsSettingMax: 60_000,
@@ -261,6 +269,14 @@ export const limits = {
   /** Keepalive ping interval of clients and servers, and how long a ping's answer may take before the connection is dead. */
   grpcKeepaliveIntervalMs: 30_000,
   grpcKeepaliveTimeoutMs: 10_000,
+  /**
+   * HTTP/2 receive windows: bytes a peer may send on one stream (and on one connection, all
+   * its streams) before we consume them. Node's default, 64 KiB, lets a streamed Put carry
+   * only 64 KiB per round trip of window updates; 1 MiB let one stream carry about 2.8× as
+   * much on loopback here. What a connection may hold unconsumed is bounded by the second.
+   */
+  grpcStreamWindowBytes: 1024 * 1024,
+  grpcConnectionWindowBytes: 4 * 1024 * 1024,
   /** Shortest interval between a client's pings a server accepts on an idle connection. */
   grpcPingIntervalMsMin: 5_000,
   /** How long a server drains its calls at shutdown before it forces them closed. */
