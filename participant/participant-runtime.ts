@@ -11,7 +11,7 @@ import { BranchNotCommittedError, CoordinatorUnavailableError, InvalidInputError
 import { initialParticipantState, type ParticipantConfig, type ParticipantState } from './protocol/branch-state.js';
 import type { ParticipantEffect } from './protocol/participant-effect.js';
 import type { ParticipantInput } from './protocol/participant-input.js';
-import { inDoubtBranches, participantStep } from './protocol/participant-step.js';
+import { inDoubtBranches, inDoubtSummary, participantStep } from './protocol/participant-step.js';
 import type { BranchWork, PrepareVote, ResourceManager } from './resource-manager.js';
 
 export interface ParticipantRuntimeOptions {
@@ -60,6 +60,15 @@ export class ParticipantRuntime implements BranchWork {
   private timers: Timer[] = [];
   private stopped = false;
   private readonly background = new Set<Promise<void>>();
+  /**
+   * The commit of each tx running or waiting for its lock now, whoever asked for it (the
+   * coordinator's Commit, or the branch's own in-doubt resolution once it learned the
+   * outcome). A second request waits its turn behind it as any call does (bounded,
+   * abandoned with its caller) and then takes its answer instead of doing the work again:
+   * after a restart both arrive for every in-doubt branch, and the second would otherwise
+   * verify, at the resource manager, what the first had just done.
+   */
+  private readonly commits = new Map<string, Promise<{ alreadyCommitted: boolean }>>();
   /** New at every start: the coordinator refuses a re-enlist by a restarted participant, whose earlier work is lost. */
   readonly incarnation: string;
 
@@ -141,9 +150,13 @@ export class ParticipantRuntime implements BranchWork {
     });
   }
 
+  /**
+   * Commits the branch; a commit of the tx already running or waiting here is joined, and
+   * its answer (or failure) is this call's: it did the same work under the same lock.
+   */
   commit(txId: string, scope?: WaitScope): Promise<{ alreadyCommitted: boolean }> {
     validTxId(txId);
-    return this.locked(txId, scope, () => this.commitLocked(txId));
+    return this.commitOnce(txId, scope);
   }
 
   abort(txId: string, reason: string, scope?: WaitScope): Promise<{ alreadyAborted: boolean }> {
@@ -202,6 +215,11 @@ export class ParticipantRuntime implements BranchWork {
     return inDoubtBranches(this.state);
   }
 
+  /** How many branches are in doubt, without listing them (for metrics and Admin.GetStats). */
+  inDoubtCount(): number {
+    return inDoubtSummary(this.state).count;
+  }
+
   /** Every branch held now and the state it is in, for operators and the simulator's no-orphans check. */
   branches(): { txId: string; kind: string }[] {
     return [...this.state.branches].map(([txId, b]) => ({ txId, kind: b.kind }));
@@ -214,7 +232,7 @@ export class ParticipantRuntime implements BranchWork {
 
   /** Age of the oldest in-doubt branch in ms (0 when none), for metrics. */
   oldestInDoubtMs(): number {
-    const oldest = this.inDoubt()[0];
+    const { oldest } = inDoubtSummary(this.state);
     return oldest === undefined ? 0 : Math.max(0, this.clock.now() - oldest.preparedAtMs);
   }
 
@@ -248,6 +266,22 @@ export class ParticipantRuntime implements BranchWork {
     const { rm } = this.options;
     if (!isLastResource(rm)) throw new NotLastResourceError(rm.participantId);
     return rm;
+  }
+
+  /** One commit per tx at a time: a new one under the tx's lock, or the answer of the one it queued behind (see `commits`). */
+  private commitOnce(txId: string, scope?: WaitScope): Promise<{ alreadyCommitted: boolean }> {
+    const earlier = this.commits.get(txId);
+    const commit = this.locked(txId, scope, async () => {
+      // its turn comes after the earlier commit ended: a success is final, a failure is tried again here
+      const done = earlier === undefined ? undefined : await earlier.catch(() => undefined);
+      return done ?? this.commitLocked(txId);
+    });
+    this.commits.set(txId, commit);
+    const forget = (): void => {
+      if (this.commits.get(txId) === commit) this.commits.delete(txId);
+    };
+    commit.then(forget, forget);
+    return commit;
   }
 
   private async commitLocked(txId: string): Promise<{ alreadyCommitted: boolean }> {
@@ -352,7 +386,8 @@ export class ParticipantRuntime implements BranchWork {
 
   private async resolve(txId: string, decision: 'commit' | 'abort', reason: string): Promise<void> {
     try {
-      await this.locked<unknown>(txId, undefined, () => (decision === 'commit' ? this.commitLocked(txId) : this.abortLocked(txId, reason)));
+      if (decision === 'commit') await this.commitOnce(txId);
+      else await this.locked(txId, undefined, () => this.abortLocked(txId, reason));
       this.txLogger(txId).info({ decision, reason }, 'branch resolved');
     } catch {
       // logged where it failed; the state machine retries
@@ -360,9 +395,9 @@ export class ParticipantRuntime implements BranchWork {
   }
 
   private reportInDoubt(): void {
-    const inDoubt = this.inDoubt();
-    if (inDoubt.length === 0) return;
-    this.options.logger.warn({ inDoubt: inDoubt.length, oldestInDoubtMs: this.oldestInDoubtMs(), oldestTxId: inDoubt[0]?.txId }, 'branches in doubt');
+    const { count, oldest } = inDoubtSummary(this.state);
+    if (oldest === undefined) return;
+    this.options.logger.warn({ inDoubt: count, oldestInDoubtMs: Math.max(0, this.clock.now() - oldest.preparedAtMs), oldestTxId: oldest.txId }, 'branches in doubt');
   }
 
   private txLogger(txId: string) {

@@ -39,7 +39,7 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
   await runtime.start();
   const services = [participantService(runtime, options.logger), ...options.services(runtime)];
   if (options.admin === true) {
-    const stats = (): Record<string, number> => ({ branches: runtime.branchCount(), in_doubt: runtime.inDoubt().length, oldest_in_doubt_ms: runtime.oldestInDoubtMs() });
+    const stats = (): Record<string, number> => ({ branches: runtime.branchCount(), in_doubt: runtime.inDoubtCount(), oldest_in_doubt_ms: runtime.oldestInDoubtMs() });
     services.push(adminService(stats, options.logger));
   }
   const grpc = await startGrpcServer(options.listen, services, options.logger);

@@ -304,9 +304,28 @@ function isAbandoned(s: ParticipantState, b: Extract<Branch, { kind: 'working' }
   return s.nowMs - b.lastActivityMs >= s.config.branchIdleMsMax || s.nowMs >= b.txDeadlineMs + s.config.inDoubtAskAfterMs;
 }
 
-/** In-doubt branches, oldest first, for metrics and ListInDoubt. */
+/** In-doubt branches, oldest first, for ListInDoubt. */
 export function inDoubtBranches(s: ParticipantState): { txId: string; preparedAtMs: number }[] {
   const list: { txId: string; preparedAtMs: number }[] = [];
-  for (const b of s.branches.values()) if (b.kind === 'prepared' || (b.kind === 'committing' && !b.verifyOnly)) list.push({ txId: b.txId, preparedAtMs: b.preparedAtMs });
+  for (const b of s.branches.values()) if (isInDoubt(b)) list.push({ txId: b.txId, preparedAtMs: b.preparedAtMs });
   return list.sort((a, b) => a.preparedAtMs - b.preparedAtMs);
+}
+
+/**
+ * How many branches are in doubt and the oldest of them, in one pass without a list: the
+ * metrics and Admin.GetStats ask this often, of up to branchesMax branches after a restart.
+ */
+export function inDoubtSummary(s: ParticipantState): { count: number; oldest: { txId: string; preparedAtMs: number } | undefined } {
+  let count = 0;
+  let oldest: { txId: string; preparedAtMs: number } | undefined;
+  for (const b of s.branches.values()) {
+    if (!isInDoubt(b)) continue;
+    count++;
+    if (oldest === undefined || b.preparedAtMs < oldest.preparedAtMs) oldest = { txId: b.txId, preparedAtMs: b.preparedAtMs };
+  }
+  return { count, oldest };
+}
+
+function isInDoubt(b: Branch): b is Extract<Branch, { kind: 'prepared' | 'committing' }> {
+  return b.kind === 'prepared' || (b.kind === 'committing' && !b.verifyOnly);
 }

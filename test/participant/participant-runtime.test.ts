@@ -19,8 +19,11 @@ class RecordingRm implements ResourceManager {
     if (this.prepareBehaviour === 'throw') throw new Error('disk full');
     return this.prepareBehaviour === 'yes' ? { vote: 'yes' } : { vote: 'no', reason: 'checksum mismatch' };
   }
+  /** Resolved when a commit may end; a commit waits for it (a slow COMMIT PREPARED). */
+  commitGate: Promise<void> = Promise.resolve();
   async commit(txId: string): Promise<{ alreadyCommitted: boolean }> {
     this.calls.push(`commit ${txId}`);
+    await this.commitGate;
     return { alreadyCommitted: false };
   }
   async abort(txId: string): Promise<{ alreadyAborted: boolean }> {
@@ -36,8 +39,8 @@ const coordinator: CoordinatorLink = {
   close: () => undefined,
 };
 
-async function runtimeWith(rm: RecordingRm): Promise<ParticipantRuntime> {
-  const runtime = new ParticipantRuntime({ rm, coordinator, logger: silentLogger() });
+async function runtimeWith(rm: RecordingRm, link: CoordinatorLink = coordinator): Promise<ParticipantRuntime> {
+  const runtime = new ParticipantRuntime({ rm, coordinator: link, logger: silentLogger() });
   await runtime.start();
   return runtime;
 }
@@ -66,6 +69,28 @@ describe('participant runtime', () => {
     await runtime.commit(TX);
     expect(rm.calls).toEqual([`prepare ${TX}`, `commit ${TX}`]);
     expect(runtime.branchCount()).toBe(0);
+    await runtime.stop();
+  });
+
+  it('a Commit that arrives while the branch resolves itself takes the answer of that resolution: one commit at the resource manager, not a second to verify it', async () => {
+    const rm = new RecordingRm();
+    rm.recover = async () => ({ prepared: [{ txId: TX, preparedAtMs: 0 }], abortedLeftovers: 0 });
+    let releaseCommit!: () => void;
+    rm.commitGate = new Promise((resolve) => (releaseCommit = resolve));
+    // the restarted branch asks at once and hears committed; its own commit then hangs a while
+    const runtime = await runtimeWith(rm, { ...coordinator, getOutcome: async () => 'committed' });
+    for (let i = 0; i < 100 && rm.calls.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(rm.calls).toEqual([`commit ${TX}`]);
+    const fromCoordinator = runtime.commit(TX);
+    const repeated = runtime.commit(TX);
+    releaseCommit();
+    expect(await fromCoordinator).toEqual({ alreadyCommitted: false });
+    expect(await repeated).toEqual({ alreadyCommitted: false });
+    expect(rm.calls).toEqual([`commit ${TX}`]);
+    expect(runtime.inDoubtCount()).toBe(0);
+    // once it has ended, a later Commit is verified at the resource manager again
+    await runtime.commit(TX);
+    expect(rm.calls).toEqual([`commit ${TX}`, `commit ${TX}`]);
     await runtime.stop();
   });
 });
