@@ -2,7 +2,7 @@ import { limits } from '../lib/limits/limits.js';
 import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
 import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
-import { assertNever } from '../lib/assert/assert.js';
+import { assert, assertNever } from '../lib/assert/assert.js';
 import { errorText } from '../lib/error-text/error-text.js';
 import type { DecisionLog } from './log/decision-log.js';
 import type { CoordinatorConfig } from './protocol/coordinator-config.js';
@@ -28,6 +28,8 @@ export interface CoordinatorRuntimeOptions {
   readonly clock?: Clock;
   /** How often deadlines and retries are checked. */
   readonly tickIntervalMs?: number;
+  /** Phase-2 calls in flight to one participant (default limits.phase2CallsInFlightMax); more wait their turn. */
+  readonly phase2CallsInFlightMax?: number;
   readonly newTxId?: () => string;
   /**
    * The protocol core (default the real `step`). The simulator wraps it to trace, to
@@ -52,6 +54,8 @@ export class CoordinatorRuntime {
   private state: CoordinatorState;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly inflight = new Set<Promise<void>>();
+  /** Per participant: its phase-2 calls in flight, and the sends waiting for one of them to end, oldest first. */
+  private readonly phase2 = new Map<string, { inFlight: number; readonly waiting: (() => void)[] }>();
   private nextRequestId = 1;
   private timer: Timer | undefined;
   private stopped = false;
@@ -123,6 +127,8 @@ export class CoordinatorRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.timer?.cancel();
+    // a send still waiting for room goes nowhere now: let it end, so that nothing waits on it
+    for (const lane of this.phase2.values()) for (const start of lane.waiting.splice(0)) start();
     const settled = Promise.allSettled([...this.inflight]);
     await Promise.race([settled, new Promise((resolve) => this.clock.after(waitMs, () => resolve(undefined)))]);
     for (const [, resolve] of this.pending) resolve({ kind: 'refused', code: 'FAILED_PRECONDITION', message: 'coordinator is shutting down' });
@@ -253,19 +259,53 @@ export class CoordinatorRuntime {
   }
 
   private async sendDecision(txId: string, to: string, decision: 'commit' | 'abort'): Promise<void> {
+    await this.phase2Turn(to);
+    if (this.stopped) return;
     const before = decision === 'commit' ? fp.commitBeforeSend : fp.abortBeforeSend;
     const after = decision === 'commit' ? fp.commitAfterSend : fp.abortAfterSend;
+    let failure: unknown;
     try {
       await before.hit();
       if (decision === 'commit') await this.options.connector.commit(to, txId);
       else await this.options.connector.abort(to, txId, this.abortReasonOf(txId));
       await after.hit();
-      this.later({ kind: 'ack', txId, from: to, decision });
     } catch (err) {
-      this.counters.phase2SendFailures += 1;
-      this.txLogger(txId).warn({ participantId: to, decision, err: errorText(err) }, 'phase-2 send failed; will retry');
-      this.later({ kind: 'sendFailed', txId, to, decision, reason: errorText(err) });
+      failure = err ?? new Error('phase-2 send failed');
     }
+    this.phase2Done(to);
+    if (failure === undefined) {
+      this.later({ kind: 'ack', txId, from: to, decision });
+      return;
+    }
+    this.counters.phase2SendFailures += 1;
+    this.txLogger(txId).warn({ participantId: to, decision, err: errorText(failure) }, 'phase-2 send failed; will retry');
+    this.later({ kind: 'sendFailed', txId, to, decision, reason: errorText(failure) });
+  }
+
+  /**
+   * Resolves once a phase-2 call to `to` may start: at most phase2CallsInFlightMax are in
+   * flight to one participant, the others wait here in order, and the call's deadline starts
+   * only when it is sent. So the 10,000 commits a restart re-drives reach a participant as
+   * fast as it answers them, none of them timing out in its queue.
+   */
+  private phase2Turn(to: string): Promise<void> {
+    let lane = this.phase2.get(to);
+    if (lane === undefined) this.phase2.set(to, (lane = { inFlight: 0, waiting: [] }));
+    if (lane.inFlight < (this.options.phase2CallsInFlightMax ?? limits.phase2CallsInFlightMax)) {
+      lane.inFlight += 1;
+      return Promise.resolve();
+    }
+    const waiting = lane.waiting;
+    return new Promise((resolve) => waiting.push(resolve));
+  }
+
+  /** A phase-2 call to `to` ended: the oldest waiting send takes its place. */
+  private phase2Done(to: string): void {
+    const lane = this.phase2.get(to);
+    assert(lane !== undefined && lane.inFlight > 0, `a phase-2 call to ${to} ended that was not counted`);
+    const next = lane.waiting.shift();
+    if (next !== undefined) next();
+    else lane.inFlight -= 1;
   }
 
   private async commitLastResource(txId: string, to: string, participants: readonly string[]): Promise<void> {

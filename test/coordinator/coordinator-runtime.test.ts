@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CoordinatorRuntime } from '../../coordinator/coordinator-runtime.js';
-import type { DecisionLog } from '../../coordinator/log/decision-log.js';
+import type { DecisionLog, ReplayResult } from '../../coordinator/log/decision-log.js';
 import type { LogRecord } from '../../coordinator/protocol/log-record.js';
 import { LogQueueFullError } from '../../coordinator/log/log-errors.js';
 import type { ParticipantConnector } from '../../coordinator/participant-connector.js';
@@ -14,7 +14,7 @@ import { fromGrpcError } from '../../sdk/sdk-errors.js';
 class RefusingLog implements DecisionLog {
   readonly appended: LogRecord[] = [];
 
-  async open() {
+  async open(): Promise<ReplayResult> {
     return { records: [], truncatedBytes: 0 };
   }
 
@@ -125,5 +125,39 @@ describe('coordinator runtime', () => {
     expect(committed.length + refusals.length).toBe(3 * finishedTxMax);
     expect(refusals.every((code) => code === 'RESOURCE_EXHAUSTED')).toBe(true);
     for (const txId of committed) expect(await runtime.getOutcome(txId), txId).toMatchObject({ kind: 'outcome', outcome: 'committed', presumed: false });
+  });
+
+  it('a restart re-drives its unacked commits at most phase2CallsInFlightMax at a time to each participant, the next as each is answered, and answers GetOutcome meanwhile', async () => {
+    const txIds = Array.from({ length: 50 }, (_, i) => `tx_${String(i).padStart(21, '0')}`);
+    const log = new AcceptingLog();
+    log.open = async (): Promise<ReplayResult> => ({ records: txIds.map((txId) => ({ kind: 'commit' as const, txId, participants: ['blob', 'metadata'], decidedAtMs: 1 })), truncatedBytes: 0 });
+    const inFlight = new Map<string, number>();
+    let mostInFlight = 0;
+    const answers: (() => void)[] = [];
+    const connector = new YesConnector();
+    connector.commit = (participantId: string) => {
+      inFlight.set(participantId, (inFlight.get(participantId) ?? 0) + 1);
+      mostInFlight = Math.max(mostInFlight, ...inFlight.values());
+      return new Promise<void>((resolve) =>
+        answers.push(() => {
+          inFlight.set(participantId, (inFlight.get(participantId) ?? 0) - 1);
+          resolve();
+        }),
+      );
+    };
+    const runtime = new CoordinatorRuntime({ config: coordinatorConfig(), log, connector, logger: silentLogger(), tickIntervalMs: 5, phase2CallsInFlightMax: 4 });
+    await runtime.start();
+    onTestFinished(() => runtime.stop(100));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect([...inFlight.values()]).toEqual([4, 4]);
+    expect(await runtime.getOutcome(txIds[49] ?? '')).toMatchObject({ kind: 'outcome', outcome: 'committed' });
+    while (runtime.stats().live > 0) {
+      const batch = answers.splice(0);
+      expect(batch.length).toBeGreaterThan(0);
+      for (const answer of batch) answer();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(mostInFlight).toBe(4);
+    expect(log.appended.filter((r) => r.kind === 'end')).toHaveLength(50);
   });
 });

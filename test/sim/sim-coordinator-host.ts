@@ -114,6 +114,8 @@ export class SimCoordinatorHost implements Endpoint {
       logger: simLogger,
       clock,
       tickIntervalMs: this.o.tickMs,
+      // a narrow window, so that the simulated txs are paced by it as a restart's re-driven commits are
+      phase2CallsInFlightMax: 2,
       newTxId: this.o.newTxId,
       step: (state, input) => this.step(state, input),
     });
