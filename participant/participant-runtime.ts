@@ -42,6 +42,7 @@ export function participantConfig(overrides: Partial<ParticipantConfig> = {}): P
     outcomeRetryMsBase: limits.outcomeRetryMsBase,
     outcomeRetryMsMax: limits.outcomeRetryMsMax,
     branchesMax: limits.branchesMax,
+    committedRememberedMax: limits.participantCommittedRememberedMax,
     ...overrides,
   };
 }
@@ -286,6 +287,7 @@ export class ParticipantRuntime implements BranchWork {
 
   private async commitLocked(txId: string): Promise<{ alreadyCommitted: boolean }> {
     const effect = this.single(this.feed({ kind: 'commitRequested', txId }));
+    if (effect.kind === 'committedHere') return { alreadyCommitted: true };
     if (effect.kind === 'refuseCommit') throw new BranchNotCommittedError(txId, this.participantId, effect.reason);
     if (effect.kind !== 'runCommit') throw new Error(`unexpected ${effect.kind} for commit`);
     try {
@@ -348,6 +350,7 @@ export class ParticipantRuntime implements BranchWork {
         case 'runPrepare':
         case 'vote':
         case 'runCommit':
+        case 'committedHere':
         case 'refuseCommit':
         case 'runAbort':
         case 'refuseAbort':

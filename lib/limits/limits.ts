@@ -49,6 +49,13 @@ export const limits = {
   /** Branches one participant holds at once (open or prepared). */
   branchesMax: 10_000,
   /**
+   * Txs a participant remembers having committed since its start, so that a repeated
+   * Commit (after a restart, the coordinator's re-driven one reaches a branch that already
+   * resolved itself) is answered without verifying at the resource manager again: twice
+   * branchesMax, so every branch a restart finds in doubt fits. Older ones are verified.
+   */
+  participantCommittedRememberedMax: 20_000,
+  /**
    * Calls of one tx waiting at a participant for that tx's lock behind the running one. A
    * tx has a few callers at once (the client's operations, Prepare, Commit, in-doubt
    * resolution); more means a hung call and its retries, refused with RESOURCE_EXHAUSTED.

@@ -51,6 +51,8 @@ export interface ParticipantConfig {
   readonly outcomeRetryMsBase: number;
   readonly outcomeRetryMsMax: number;
   readonly branchesMax: number;
+  /** Txs remembered as committed here since the start (see ParticipantState.committed). */
+  readonly committedRememberedMax: number;
 }
 
 /** Owned by `participantStep` like the coordinator's state: updated in place, returned. */
@@ -58,8 +60,16 @@ export interface ParticipantState {
   readonly config: ParticipantConfig;
   readonly nowMs: number;
   readonly branches: Map<string, Branch>;
+  /**
+   * The txs whose commit the resource manager reported done since this start, oldest
+   * first, at most committedRememberedMax: a Commit repeated for one of them (after a
+   * restart, the coordinator's re-driven Commit arrives when the in-doubt branch has
+   * already resolved itself) is answered from here, as the resource manager's own answer,
+   * instead of verifying it there again. A forgotten one is verified as before.
+   */
+  readonly committed: Set<string>;
 }
 
 export function initialParticipantState(config: ParticipantConfig, nowMs: number): ParticipantState {
-  return { config, nowMs, branches: new Map() };
+  return { config, nowMs, branches: new Map(), committed: new Set() };
 }

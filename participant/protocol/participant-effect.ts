@@ -14,6 +14,8 @@ export type ParticipantEffect =
   | { readonly kind: 'vote'; readonly txId: string; readonly vote: 'yes' | 'no'; readonly reason: string; readonly cause?: NoVoteCause }
   /** Call the resource manager's commit (it verifies a forgotten branch); feed `commitDone`. */
   | { readonly kind: 'runCommit'; readonly txId: string }
+  /** Answer a repeated commit: the resource manager committed this branch since the start (ParticipantState.committed). */
+  | { readonly kind: 'committedHere'; readonly txId: string }
   /** Refuse a commit: this branch never prepared, so committing it would break atomicity. */
   | { readonly kind: 'refuseCommit'; readonly txId: string; readonly reason: string }
   /** Call the resource manager's abort; feed `abortDone`. */

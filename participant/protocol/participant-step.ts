@@ -161,7 +161,12 @@ function onPrepareDone(s: ParticipantState, out: ParticipantEffect[], input: Ext
 function onCommitRequested(s: ParticipantState, out: ParticipantEffect[], txId: string): void {
   const b = s.branches.get(txId);
   if (b === undefined) {
-    // forgotten (committed earlier, or lost): the resource manager must verify, never assume
+    if (s.committed.has(txId)) {
+      // the resource manager said so itself, since this start: its answer stands
+      out.push({ kind: 'committedHere', txId });
+      return;
+    }
+    // forgotten (committed before a restart, or lost): the resource manager must verify, never assume
     s.branches.set(txId, { kind: 'committing', txId, preparedAtMs: s.nowMs, verifyOnly: true });
     out.push({ kind: 'runCommit', txId });
     return;
@@ -207,6 +212,7 @@ function onDecisionDone(s: ParticipantState, txId: string, expected: 'committing
   // a failed verification of a forgotten branch leaves nothing here: there is no prepared state to keep
   if (ok || (b.kind === 'committing' && b.verifyOnly)) {
     s.branches.delete(txId);
+    if (ok && b.kind === 'committing') rememberCommitted(s, txId);
     return;
   }
   if (b.preparedAtMs === undefined) {
@@ -214,6 +220,16 @@ function onDecisionDone(s: ParticipantState, txId: string, expected: 'committing
     return;
   }
   s.branches.set(txId, { kind: 'prepared', txId, preparedAtMs: b.preparedAtMs, askAtMs: s.nowMs + s.config.outcomeRetryMsMax, attempt: 1, asking: false });
+}
+
+/** Remembers that the resource manager committed `txId`, forgetting the oldest past the bound. */
+function rememberCommitted(s: ParticipantState, txId: string): void {
+  s.committed.delete(txId);
+  s.committed.add(txId);
+  for (const oldest of s.committed) {
+    if (s.committed.size <= s.config.committedRememberedMax) break;
+    s.committed.delete(oldest);
+  }
 }
 
 /**

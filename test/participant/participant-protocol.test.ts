@@ -5,7 +5,7 @@ import type { ParticipantInput } from '../../participant/protocol/participant-in
 import { inDoubtBranches, participantStep } from '../../participant/protocol/participant-step.js';
 
 const TX = 'tx_aaaaaaaaaaaaaaaaaaaaa';
-const config = { branchIdleMsMax: 10_000, inDoubtAskAfterMs: 2_000, outcomeRetryMsBase: 100, outcomeRetryMsMax: 1_000, branchesMax: 2 };
+const config = { branchIdleMsMax: 10_000, inDoubtAskAfterMs: 2_000, outcomeRetryMsBase: 100, outcomeRetryMsMax: 1_000, branchesMax: 2, committedRememberedMax: 2 };
 
 class Driver {
   state: ParticipantState = initialParticipantState(config, 0);
@@ -100,6 +100,24 @@ describe('participant branch state machine', () => {
     expect(d.feed({ kind: 'commitRequested', txId: TX })).toEqual([{ kind: 'runCommit', txId: TX }]);
     d.feed({ kind: 'commitDone', txId: TX, result: 'refused' });
     expect(d.state.branches.size).toBe(0);
+  });
+
+  it('a commit repeated for a branch committed here since the start is answered without the resource manager; one forgotten past the bound, or never committed here, is verified there', () => {
+    const d = new Driver();
+    const [a, b, c] = ['tx_1111111111111111111111', 'tx_2222222222222222222222', 'tx_3333333333333333333333'];
+    for (const txId of [a, b, c]) {
+      d.prepared(txId);
+      expect(d.feed({ kind: 'commitRequested', txId })).toEqual([{ kind: 'runCommit', txId }]);
+      d.feed({ kind: 'commitDone', txId, result: 'committed' });
+    }
+    expect(d.feed({ kind: 'commitRequested', txId: c })).toEqual([{ kind: 'committedHere', txId: c }]);
+    expect(d.feed({ kind: 'commitRequested', txId: b })).toEqual([{ kind: 'committedHere', txId: b }]);
+    // committedRememberedMax is 2: the oldest is verified again
+    expect(d.feed({ kind: 'commitRequested', txId: a })).toEqual([{ kind: 'runCommit', txId: a }]);
+    // a failed commit proves nothing
+    d.feed({ kind: 'commitDone', txId: a, result: 'refused' });
+    expect(d.feed({ kind: 'commitRequested', txId: a })).toEqual([{ kind: 'runCommit', txId: a }]);
+    expect(d.state.committed.size).toBe(2);
   });
 
   it('an abort of a committing branch is refused: the decision was commit', () => {
