@@ -1,4 +1,4 @@
-import { linkSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { link, mkdir, open, opendir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import type { FileSystem } from './file-system.js';
 
@@ -24,4 +24,5 @@ export const nodeFileSystem: FileSystem = {
   unlinkSync: (path) => unlinkSync(path),
   statSync: (path, options) => statSync(path, options),
   utimesSync: (path, atime, mtime) => utimesSync(path, atime, mtime),
+  readFileSync: (path, encoding) => readFileSync(path, encoding),
 };

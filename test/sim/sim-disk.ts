@@ -749,6 +749,13 @@ export class SimDiskView implements FileSystem {
     this.now(() => this.disk.setTimes(this.disk.existing(filePath, 'utime'), mtime));
   }
 
+  readFileSync(filePath: string, encoding: 'utf8'): string {
+    return this.now(() => {
+      const file = this.file(filePath, 'open');
+      return file.data.toString(encoding, 0, file.length);
+    });
+  }
+
   private linkNow(existingPath: string, newPath: string): void {
     const disk = this.disk;
     const node = disk.existing(existingPath, 'link');

@@ -12,16 +12,7 @@ export async function readManifestFile(fs: FileSystem, file: string, txId: strin
     if (isMissing(err)) return undefined;
     throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ManifestCorruptError(file, 'not JSON', { cause: err });
-  }
-  const parsed = blobManifestSchema.safeParse(json);
-  if (!parsed.success) throw new ManifestCorruptError(file, parsed.error.message);
-  if (parsed.data.txId !== txId) throw new ManifestCorruptError(file, `names tx ${parsed.data.txId}`);
-  return parsed.data;
+  return parseManifest(text, file, txId);
 }
 
 /** A manifest written without fsync: undefined when missing, empty, torn or not this tx's. */
@@ -32,4 +23,34 @@ export async function readManifestLenient(fs: FileSystem, file: string, txId: st
     if (err instanceof ManifestCorruptError) return undefined;
     throw err;
   }
+}
+
+/** `readManifestLenient`, read synchronously (FileSystem.readFileSync): for recovery, which reads one per prepared branch. */
+export function readManifestLenientSync(fs: FileSystem, file: string, txId: string): BlobManifest | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  try {
+    return parseManifest(text, file, txId);
+  } catch (err) {
+    if (err instanceof ManifestCorruptError) return undefined;
+    throw err;
+  }
+}
+
+function parseManifest(text: string, file: string, txId: string): BlobManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ManifestCorruptError(file, 'not JSON', { cause: err });
+  }
+  const parsed = blobManifestSchema.safeParse(json);
+  if (!parsed.success) throw new ManifestCorruptError(file, parsed.error.message);
+  if (parsed.data.txId !== txId) throw new ManifestCorruptError(file, `names tx ${parsed.data.txId}`);
+  return parsed.data;
 }

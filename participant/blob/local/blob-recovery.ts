@@ -7,7 +7,7 @@ import { isMissing, statOrUndefined } from './blob-fs-errors.js';
 import type { BlobDurability } from './blob-durability.js';
 import { BlobLayout, type StagedObjectName } from './blob-layout.js';
 import { type BlobManifest, blobManifestVersion } from './blob-manifest.js';
-import { readManifestFile, readManifestLenient } from './blob-manifest-file.js';
+import { readManifestFile, readManifestLenient, readManifestLenientSync } from './blob-manifest-file.js';
 import { linkObject } from './link-object.js';
 
 export interface BlobRecoveryContext {
@@ -107,7 +107,9 @@ export async function recoverBlobDir(ctx: BlobRecoveryContext): Promise<BlobReco
       continue;
     }
     if (tx.marker) {
-      const written = await readManifestLenient(fs, layout.prepared(txId), txId);
+      // synchronous, as the lookups above: nothing is served until recovery ends, and a read
+      // through the thread pool is four round trips (open, stat, read, close) per branch
+      const written = readManifestLenientSync(fs, layout.prepared(txId), txId);
       const preparedAtMs = written?.preparedAtMs ?? Math.trunc((await fs.stat(layout.prepared(txId))).mtimeMs);
       checkPreparedObjects(ctx, txId, tx.objects, written);
       prepared.set(txId, { version: blobManifestVersion, txId, preparedAtMs, objects: tx.objects });
