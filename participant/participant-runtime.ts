@@ -70,6 +70,14 @@ export class ParticipantRuntime implements BranchWork {
    * verify, at the resource manager, what the first had just done.
    */
   private readonly commits = new Map<string, Promise<{ alreadyCommitted: boolean }>>();
+  /**
+   * Decisions the participant applies on its own (in-doubt resolution, idle aborts): at most
+   * participantResolutionsInFlightMax run at once, the others wait in order, and a tx is
+   * queued once however often it is learned meanwhile. A restart learns thousands of
+   * outcomes in a second; run all at once they would wait in the resource manager's own
+   * queue (a connection pool whose wait is bounded in time) and fail there.
+   */
+  private readonly resolutions = { running: 0, waiting: [] as (() => void)[], txIds: new Set<string>() };
   /** New at every start: the coordinator refuses a re-enlist by a restarted participant, whose earlier work is lost. */
   readonly incarnation: string;
 
@@ -241,6 +249,8 @@ export class ParticipantRuntime implements BranchWork {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) t.cancel();
+    // resolutions still waiting for their turn are dropped: a restart finds their branches again
+    for (const start of this.resolutions.waiting.splice(0)) start();
     await Promise.allSettled([...this.background]);
     this.options.coordinator.close();
     await this.options.rm.close();
@@ -388,12 +398,26 @@ export class ParticipantRuntime implements BranchWork {
   }
 
   private async resolve(txId: string, decision: 'commit' | 'abort', reason: string): Promise<void> {
+    const { resolutions } = this;
+    if (resolutions.txIds.has(txId)) return;
+    resolutions.txIds.add(txId);
     try {
-      if (decision === 'commit') await this.commitOnce(txId);
-      else await this.locked(txId, undefined, () => this.abortLocked(txId, reason));
-      this.txLogger(txId).info({ decision, reason }, 'branch resolved');
-    } catch {
-      // logged where it failed; the state machine retries
+      if (resolutions.running < limits.participantResolutionsInFlightMax) resolutions.running += 1;
+      // a slot is handed over by the one that ends (see below), so `running` stays counted
+      else await new Promise<void>((resolve) => resolutions.waiting.push(resolve));
+      if (this.stopped) return;
+      try {
+        if (decision === 'commit') await this.commitOnce(txId);
+        else await this.locked(txId, undefined, () => this.abortLocked(txId, reason));
+        this.txLogger(txId).info({ decision, reason }, 'branch resolved');
+      } catch {
+        // logged where it failed; the state machine retries
+      }
+      const next = resolutions.waiting.shift();
+      if (next !== undefined) next();
+      else resolutions.running -= 1;
+    } finally {
+      resolutions.txIds.delete(txId);
     }
   }
 

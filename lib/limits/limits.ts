@@ -56,6 +56,13 @@ export const limits = {
    */
   participantCommittedRememberedMax: 20_000,
   /**
+   * Decisions a participant applies on its own at once (in-doubt branches resolving after a
+   * restart, idle aborts); the others wait their turn, not in the resource manager's own
+   * queue, whose wait is bounded in time. Above the metadata participant's 24 shared
+   * connections, so they all stay busy.
+   */
+  participantResolutionsInFlightMax: 64,
+  /**
    * Calls of one tx waiting at a participant for that tx's lock behind the running one. A
    * tx has a few callers at once (the client's operations, Prepare, Commit, in-doubt
    * resolution); more means a hung call and its retries, refused with RESOURCE_EXHAUSTED.
@@ -79,8 +86,15 @@ export const limits = {
   metadataBranchesMax: 64,
   /** Writes one metadata branch may stage (each is a row lock held until the decision). */
   metadataWritesPerBranchMax: 1_000,
-  /** PostgreSQL connections for reads, commitPrepared and rollbackPrepared, beside the branches'. */
-  metadataSharedConnectionsMax: 8,
+  /**
+   * PostgreSQL connections for reads, commitPrepared, rollbackPrepared and housekeeping,
+   * beside the branches'. COMMIT PREPARED waits for its WAL flush, and PostgreSQL flushes the
+   * commits waiting together, so the in-doubt branches a restart ends at once go faster on
+   * more connections: 10,000 prepared transactions took 3.8 s to commit on 8, 2.3 s on 16
+   * and 2.0 s on 32 here (2 cores, loaded). With the branches' 64, 88 of PostgreSQL's
+   * default max_connections of 100. Opened only when needed.
+   */
+  metadataSharedConnectionsMax: 24,
   /** Longest wait for a free PostgreSQL connection (the pool's queue is bounded in time, not length). */
   metadataConnectionWaitMsMax: 10_000,
   /** Default wait for a file's row lock before a write fails as a retryable conflict. */

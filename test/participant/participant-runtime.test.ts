@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { limits } from '../../lib/limits/limits.js';
 import { silentLogger } from '../../lib/logger/logger.js';
 import type { CoordinatorLink } from '../../participant/coordinator-link.js';
 import { ParticipantRuntime } from '../../participant/participant-runtime.js';
@@ -91,6 +92,32 @@ describe('participant runtime', () => {
     // once it has ended, a later Commit is answered from what the resource manager said then
     expect(await runtime.commit(TX)).toEqual({ alreadyCommitted: true });
     expect(rm.calls).toEqual([`commit ${TX}`]);
+    await runtime.stop();
+  });
+
+  it('a restart resolves its in-doubt branches at most participantResolutionsInFlightMax at a time, the others in turn, each once', async () => {
+    const rm = new RecordingRm();
+    const txIds = Array.from({ length: limits.participantResolutionsInFlightMax + 36 }, (_, i) => `tx_${String(i).padStart(21, '0')}`);
+    rm.recover = async () => ({ prepared: txIds.map((txId) => ({ txId, preparedAtMs: 0 })), abortedLeftovers: 0 });
+    let running = 0;
+    let mostRunning = 0;
+    const gates: (() => void)[] = [];
+    rm.commit = async (txId: string) => {
+      rm.calls.push(`commit ${txId}`);
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      running -= 1;
+      return { alreadyCommitted: false };
+    };
+    const runtime = await runtimeWith(rm, { ...coordinator, getOutcome: async () => 'committed' });
+    for (let i = 0; i < 400 && runtime.inDoubtCount() > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      for (const open of gates.splice(0)) open();
+    }
+    expect(runtime.inDoubtCount()).toBe(0);
+    expect(mostRunning).toBe(limits.participantResolutionsInFlightMax);
+    expect(rm.calls.sort()).toEqual(txIds.map((txId) => `commit ${txId}`).sort());
     await runtime.stop();
   });
 });
