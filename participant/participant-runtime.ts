@@ -78,6 +78,15 @@ export class ParticipantRuntime implements BranchWork {
    * queue (a connection pool whose wait is bounded in time) and fail there.
    */
   private readonly resolutions = { running: 0, waiting: [] as (() => void)[], txIds: new Set<string>() };
+  /**
+   * In-doubt asks while the coordinator does not answer. Once an ask fails, the others
+   * wait here instead of each failing on its own (after a restart 10,000 branches asking a
+   * coordinator that is down, each with its own backoff, kept a core busy making errors,
+   * the core the restarting coordinator needed); one of them is let through per tick as a
+   * probe, and the first answer lets them all go at once, so they do not each sit out a
+   * backoff of up to outcomeRetryMsMax after the coordinator is back.
+   */
+  private readonly asks = { coordinatorDown: false, waiting: [] as (() => void)[] };
   /** New at every start: the coordinator refuses a re-enlist by a restarted participant, whose earlier work is lost. */
   readonly incarnation: string;
 
@@ -101,7 +110,11 @@ export class ParticipantRuntime implements BranchWork {
       { inDoubt: recovery.prepared.length, abortedLeftovers: recovery.abortedLeftovers },
       recovery.prepared.length > 0 ? 'recovered: prepared branches are in doubt, asking the coordinator' : 'recovered',
     );
-    const tick = this.clock.every(this.options.tickIntervalMs ?? limits.participantTickIntervalMs, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
+    const tick = this.clock.every(this.options.tickIntervalMs ?? limits.participantTickIntervalMs, () => {
+      // the probe of a coordinator that did not answer: one waiting ask per tick
+      if (this.asks.coordinatorDown) this.asks.waiting.shift()?.();
+      this.feed({ kind: 'tick', nowMs: this.clock.now() });
+    });
     const report = this.clock.every(this.options.inDoubtReportMs ?? limits.participantInDoubtReportMs, () => this.reportInDoubt());
     this.timers = [tick, report];
     this.feed({ kind: 'tick', nowMs: this.clock.now() });
@@ -249,8 +262,9 @@ export class ParticipantRuntime implements BranchWork {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) t.cancel();
-    // resolutions still waiting for their turn are dropped: a restart finds their branches again
+    // resolutions and asks still waiting for their turn are dropped: a restart finds their branches again
     for (const start of this.resolutions.waiting.splice(0)) start();
+    for (const start of this.asks.waiting.splice(0)) start();
     await Promise.allSettled([...this.background]);
     this.options.coordinator.close();
     await this.options.rm.close();
@@ -388,11 +402,23 @@ export class ParticipantRuntime implements BranchWork {
   }
 
   private async askOutcome(txId: string, attempt: number): Promise<void> {
+    const { asks } = this;
+    if (asks.coordinatorDown) await new Promise<void>((resolve) => asks.waiting.push(resolve));
+    if (this.stopped) return;
     let outcome: 'active' | 'preparing' | 'committed' | 'aborted' | 'unknown' = 'unknown';
     try {
       outcome = await this.options.coordinator.getOutcome(txId, this.participantId);
+      if (asks.coordinatorDown) {
+        asks.coordinatorDown = false;
+        this.options.logger.info({ asksWaiting: asks.waiting.length }, 'coordinator answers again: asking for every branch in doubt');
+        for (const go of asks.waiting.splice(0)) go();
+      }
     } catch (err) {
-      if (attempt % 10 === 0) this.txLogger(txId).warn({ err: errorText(err), attempt }, 'in doubt: coordinator unreachable, asking again');
+      if (!asks.coordinatorDown) {
+        asks.coordinatorDown = true;
+        this.options.logger.warn({ err: errorText(err), txId }, 'in doubt: coordinator unreachable; asking again one branch at a time until it answers');
+      }
+      this.txLogger(txId).debug({ err: errorText(err), attempt }, 'in doubt: coordinator unreachable, asking again');
     }
     if (!this.stopped) this.feed({ kind: 'outcomeLearned', txId, outcome });
   }

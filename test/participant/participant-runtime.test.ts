@@ -120,4 +120,31 @@ describe('participant runtime', () => {
     expect(rm.calls.sort()).toEqual(txIds.map((txId) => `commit ${txId}`).sort());
     await runtime.stop();
   });
+
+  it('while the coordinator does not answer, in-doubt branches wait for it and one asks per tick; its first answer lets them all ask at once', async () => {
+    const rm = new RecordingRm();
+    const txIds = Array.from({ length: 200 }, (_, i) => `tx_${String(i).padStart(21, '0')}`);
+    rm.recover = async () => ({ prepared: txIds.map((txId) => ({ txId, preparedAtMs: 0 })), abortedLeftovers: 0 });
+    let up = false;
+    let asked = 0;
+    const link: CoordinatorLink = {
+      ...coordinator,
+      getOutcome: async () => {
+        asked += 1;
+        if (!up) throw new Error('UNAVAILABLE: no connection');
+        return 'committed';
+      },
+    };
+    const runtime = new ParticipantRuntime({ rm, coordinator: link, logger: silentLogger(), tickIntervalMs: 10 });
+    await runtime.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // every branch asked once at the start; since then about one probe per tick, not 200 each with its own backoff
+    expect(asked).toBeGreaterThanOrEqual(200);
+    expect(asked).toBeLessThan(200 + 60);
+    up = true;
+    for (let i = 0; i < 200 && runtime.inDoubtCount() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runtime.inDoubtCount()).toBe(0);
+    expect(rm.calls).toHaveLength(200);
+    await runtime.stop();
+  });
 });
