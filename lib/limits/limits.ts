@@ -284,9 +284,15 @@ export const limits = {
 
   /** Bytes of one received gRPC message, client and server: every message of ours is far smaller (chunks are 1 MiB). */
   grpcMessageBytesMax: 4 * 1024 * 1024,
-  /** Reconnect backoff of a channel: the default grows to two minutes, far longer than a crash-restart takes. */
+  /**
+   * Reconnect backoff of a channel: the default grows to two minutes, far longer than a
+   * crash-restart takes. A peer back from a restart is found within the max: at 2 s, the
+   * in-doubt branches of a participant that waited for a restarting coordinator sat up to
+   * 2 s after it was serving before their first ask reached it; a connect to a peer that
+   * is down costs a refused SYN, twice a second per channel.
+   */
   grpcReconnectBackoffMsBase: 100,
-  grpcReconnectBackoffMsMax: 2_000,
+  grpcReconnectBackoffMsMax: 500,
   /** Keepalive ping interval of clients and servers, and how long a ping's answer may take before the connection is dead. */
   grpcKeepaliveIntervalMs: 30_000,
   grpcKeepaliveTimeoutMs: 10_000,
