@@ -47,9 +47,11 @@ const cases: readonly FixedBugCase[] = [
     rule: 'a repeated Commit of a forgotten branch never leaves an in-doubt branch behind',
     // the phantom does harm only once the coordinator has forgotten the tx (then it hears
     // "aborted" for a committed branch and stays in doubt); with the default 30 s retention
-    // no run gets there, and a 1% verification failure makes a phantom rare
-    world: { outcomeRetentionMs: 100, scenario: { rmFailRate: 0.2 } },
-    // only pb and pc fail verifications (pa runs the real blob store): seed 403 is the first
+    // no run gets there, and a 1% verification failure makes a phantom rare. A participant
+    // answers a repeated Commit of a tx it committed since its start from memory, so only
+    // one that remembers none verifies every repeat, the path the bug lived on
+    world: { outcomeRetentionMs: 100, participantCommittedRememberedMax: 0, scenario: { rmFailRate: 0.2 } },
+    // only pb and pc fail verifications (pa runs the real blob store): it needs more seeds than the others
     seeds: 600,
     caughtAs: /\[liveness\]: \w+ t\d+ prepared/,
   },

@@ -114,6 +114,12 @@ export interface SimOptions {
    */
   readonly finishedTxMax?: number | undefined;
   /**
+   * How many txs a participant remembers as committed by its resource manager since its
+   * start (`committedRememberedMax`; production's 20,000). 0 makes every repeated Commit
+   * verify at the resource manager, as every one did before participants remembered.
+   */
+  readonly participantCommittedRememberedMax?: number | undefined;
+  /**
    * How long (simulated ms) the log keeps a segment after its last commit ended, as
    * FileDecisionLog's `reclaimDelayMs` does. Default: the outcome retention.
    */

@@ -143,7 +143,7 @@ async function simulateOnce(options: SimOptions): Promise<SimResult> {
     const rm = id === blobParticipantId ? new SimBlobStorage(w, id, checker) : storageOf(id);
     checker.holders.set(id, rm);
     const participantOptions = {
-      config: participantSimConfig,
+      config: options.participantCommittedRememberedMax === undefined ? participantSimConfig : { ...participantSimConfig, committedRememberedMax: options.participantCommittedRememberedMax },
       tickMs: participantTickMs,
       coordinatorCallTimeoutMs: 100,
       skewMs: skew(),
