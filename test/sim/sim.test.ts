@@ -9,6 +9,9 @@ import { simulate } from './simulate.js';
  * must hold on every seed. A failure names its seed: `npm run sim -- --seed N` replays it
  * with a trace.
  */
+/** Room for the long runs on a shared machine; a run that hangs still fails. */
+const simSuiteTimeoutMs = 300_000;
+
 describe('simulation of the real protocol cores', () => {
   it('keeps atomicity, durability, no orphans and liveness over 3000 seeds of crashes, power losses, loss, duplication, reordering and partitions', async () => {
     const failures: string[] = [];
@@ -25,7 +28,8 @@ describe('simulation of the real protocol cores', () => {
     expect(totals.duplicated).toBeGreaterThan(5_000);
     expect(totals.partitions).toBeGreaterThan(1_000);
     expect(totals.heuristicRollbacks).toBeGreaterThan(0);
-  });
+    // thousands of seeds on one thread: minutes on a busy 2-core machine, not the default minute
+  }, simSuiteTimeoutMs);
 
   it('keeps the same invariants in last-resource mode over 1500 seeds: the last resource commits one-phase, an unknown outcome is settled by a compare-and-set there', async () => {
     const failures: string[] = [];
@@ -35,7 +39,7 @@ describe('simulation of the real protocol cores', () => {
     expect(totals.crashes).toBeGreaterThan(2_500);
     expect(totals.machineCrashes).toBeGreaterThan(250);
     expect(totals.blobMachineCrashes).toBeGreaterThan(250);
-  });
+  }, simSuiteTimeoutMs);
 
   it('never loses a synced commit record to a power loss after a restart found the log directory or a segment an earlier, killed process created (FileDecisionLog syncs the directory chain on every open)', async () => {
     // seeds that failed "committed … while no commit record for it was ever durable" when open synced only what it created itself
