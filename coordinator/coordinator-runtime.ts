@@ -44,6 +44,7 @@ export interface CoordinatorCounters {
 }
 
 type RequestInput = Extract<CoordinatorInput, { requestId: number }>;
+type Phase2Send = Omit<Extract<CoordinatorEffect, { kind: 'sendDecision' }>, 'kind'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
@@ -55,7 +56,9 @@ export class CoordinatorRuntime {
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly inflight = new Set<Promise<void>>();
   /** Per participant: its phase-2 calls in flight, and the sends waiting for one of them to end, oldest first. */
-  private readonly phase2 = new Map<string, { inFlight: number; readonly waiting: (() => void)[] }>();
+  private readonly phase2 = new Map<string, { inFlight: number; readonly waiting: Phase2Send[] }>();
+  /** Phase-2 sends wait while this is set: from `start({ holdPhase2: true })` until `releasePhase2()`. */
+  private phase2Held = false;
   private nextRequestId = 1;
   private timer: Timer | undefined;
   private stopped = false;
@@ -67,8 +70,13 @@ export class CoordinatorRuntime {
     this.state = initialCoordinatorState(options.config, this.clock.now());
   }
 
-  /** Replays the decision log and starts re-driving every commit without an end. */
-  async start(): Promise<{ recoveredCommits: number; truncatedBytes: number }> {
+  /**
+   * Replays the decision log and starts re-driving every commit without an end. With
+   * `holdPhase2`, the re-driven Commits wait until `releasePhase2()`: a server can then
+   * listen, and answer GetOutcome from the replayed log, before it spends anything on them.
+   */
+  async start(options: { holdPhase2?: boolean } = {}): Promise<{ recoveredCommits: number; truncatedBytes: number }> {
+    this.phase2Held = options.holdPhase2 === true;
     const replay = await this.options.log.open();
     this.feed({ kind: 'tick', nowMs: this.clock.now() });
     this.feed({ kind: 'recover', records: replay.records });
@@ -81,6 +89,20 @@ export class CoordinatorRuntime {
     const interval = this.options.tickIntervalMs ?? limits.coordinatorTickIntervalMs;
     this.timer = this.clock.every(interval, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
     return { recoveredCommits, truncatedBytes: replay.truncatedBytes };
+  }
+
+  /** Lets the phase-2 sends held by `start({ holdPhase2: true })` go, as many as the window takes. */
+  releasePhase2(): void {
+    if (!this.phase2Held) return;
+    this.phase2Held = false;
+    for (const [to, lane] of this.phase2) {
+      while (lane.inFlight < this.phase2Window()) {
+        const next = lane.waiting.shift();
+        if (next === undefined) break;
+        lane.inFlight += 1;
+        this.track(this.sendDecision(next.txId, to, next.decision));
+      }
+    }
   }
 
   begin(timeoutMs: number): Promise<Reply> {
@@ -127,8 +149,8 @@ export class CoordinatorRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.timer?.cancel();
-    // a send still waiting for room goes nowhere now: let it end, so that nothing waits on it
-    for (const lane of this.phase2.values()) for (const start of lane.waiting.splice(0)) start();
+    // a send still waiting for room goes nowhere now
+    for (const lane of this.phase2.values()) lane.waiting.length = 0;
     const settled = Promise.allSettled([...this.inflight]);
     await Promise.race([settled, new Promise((resolve) => this.clock.after(waitMs, () => resolve(undefined)))]);
     for (const [, resolve] of this.pending) resolve({ kind: 'refused', code: 'FAILED_PRECONDITION', message: 'coordinator is shutting down' });
@@ -186,7 +208,7 @@ export class CoordinatorRuntime {
         this.track(this.appendCommit(effect));
         return;
       case 'sendDecision':
-        this.track(this.sendDecision(effect.txId, effect.to, effect.decision));
+        this.phase2Send({ txId: effect.txId, to: effect.to, decision: effect.decision });
         return;
       case 'appendEnd':
         this.track(this.appendEnd(effect.record.txId));
@@ -258,9 +280,30 @@ export class CoordinatorRuntime {
     this.later({ kind: 'decisionSynced', txId });
   }
 
+  /** Sends a phase-2 decision now, or queues it behind the calls in flight to its participant (see phase2Window). */
+  private phase2Send(send: Phase2Send): void {
+    let lane = this.phase2.get(send.to);
+    if (lane === undefined) this.phase2.set(send.to, (lane = { inFlight: 0, waiting: [] }));
+    if (this.phase2Held || lane.inFlight >= this.phase2Window()) {
+      lane.waiting.push(send);
+      return;
+    }
+    lane.inFlight += 1;
+    this.track(this.sendDecision(send.txId, send.to, send.decision));
+  }
+
+  /**
+   * At most phase2CallsInFlightMax phase-2 calls are in flight to one participant; the
+   * others wait in order, and a call's deadline starts only when it is sent. So the 10,000
+   * commits a restart re-drives reach a participant as fast as it answers them, none of
+   * them timing out in its queue.
+   */
+  private phase2Window(): number {
+    return this.options.phase2CallsInFlightMax ?? limits.phase2CallsInFlightMax;
+  }
+
+  /** Runs one phase-2 call (counted in its lane by the caller); then the next waiting send to `to` takes its place. */
   private async sendDecision(txId: string, to: string, decision: 'commit' | 'abort'): Promise<void> {
-    await this.phase2Turn(to);
-    if (this.stopped) return;
     const before = decision === 'commit' ? fp.commitBeforeSend : fp.abortBeforeSend;
     const after = decision === 'commit' ? fp.commitAfterSend : fp.abortAfterSend;
     let failure: unknown;
@@ -282,30 +325,16 @@ export class CoordinatorRuntime {
     this.later({ kind: 'sendFailed', txId, to, decision, reason: errorText(failure) });
   }
 
-  /**
-   * Resolves once a phase-2 call to `to` may start: at most phase2CallsInFlightMax are in
-   * flight to one participant, the others wait here in order, and the call's deadline starts
-   * only when it is sent. So the 10,000 commits a restart re-drives reach a participant as
-   * fast as it answers them, none of them timing out in its queue.
-   */
-  private phase2Turn(to: string): Promise<void> {
-    let lane = this.phase2.get(to);
-    if (lane === undefined) this.phase2.set(to, (lane = { inFlight: 0, waiting: [] }));
-    if (lane.inFlight < (this.options.phase2CallsInFlightMax ?? limits.phase2CallsInFlightMax)) {
-      lane.inFlight += 1;
-      return Promise.resolve();
-    }
-    const waiting = lane.waiting;
-    return new Promise((resolve) => waiting.push(resolve));
-  }
-
   /** A phase-2 call to `to` ended: the oldest waiting send takes its place. */
   private phase2Done(to: string): void {
     const lane = this.phase2.get(to);
     assert(lane !== undefined && lane.inFlight > 0, `a phase-2 call to ${to} ended that was not counted`);
-    const next = lane.waiting.shift();
-    if (next !== undefined) next();
-    else lane.inFlight -= 1;
+    const next = this.stopped || this.phase2Held ? undefined : lane.waiting.shift();
+    if (next === undefined) {
+      lane.inFlight -= 1;
+      return;
+    }
+    this.track(this.sendDecision(next.txId, to, next.decision));
   }
 
   private async commitLastResource(txId: string, to: string, participants: readonly string[]): Promise<void> {

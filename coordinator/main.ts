@@ -20,8 +20,8 @@ export interface RunningCoordinator {
 
 /**
  * Wires settings → decision log, participant connections, runtime, gRPC server. The log
- * is replayed before the server listens, so GetOutcome answers from the first call,
- * while re-driven commits are delivered in the background.
+ * is replayed before the server listens, so GetOutcome answers from the first call; the
+ * re-driven commits are sent only once it listens, and then in the background.
  */
 export async function runCoordinator(settings: CoordinatorSettings): Promise<RunningCoordinator> {
   const logger = createLogger('coordinator', settings.logLevel);
@@ -44,7 +44,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
     connector,
     logger,
   });
-  await runtime.start();
+  await runtime.start({ holdPhase2: true });
   logger.info(
     settings.commitMode === 'last-resource' ? { commitMode: settings.commitMode, lastResource: settings.lastResource } : { commitMode: settings.commitMode },
     settings.commitMode === 'last-resource' ? `commit mode last-resource: ${settings.lastResource} commits one-phase, its COMMIT the commit point` : 'commit mode two-phase',
@@ -58,6 +58,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
     services.push(adminService(stats, logger));
   }
   const grpc = await startGrpcServer(settings.listen, services, logger);
+  runtime.releasePhase2();
   let stopping: Promise<void> | undefined;
   return {
     runtime,

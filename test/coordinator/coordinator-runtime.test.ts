@@ -127,7 +127,7 @@ describe('coordinator runtime', () => {
     for (const txId of committed) expect(await runtime.getOutcome(txId), txId).toMatchObject({ kind: 'outcome', outcome: 'committed', presumed: false });
   });
 
-  it('a restart re-drives its unacked commits at most phase2CallsInFlightMax at a time to each participant, the next as each is answered, and answers GetOutcome meanwhile', async () => {
+  it('a restart answers GetOutcome from the replayed log before it re-drives anything, then re-drives its unacked commits at most phase2CallsInFlightMax at a time to each participant, the next as each is answered', async () => {
     const txIds = Array.from({ length: 50 }, (_, i) => `tx_${String(i).padStart(21, '0')}`);
     const log = new AcceptingLog();
     log.open = async (): Promise<ReplayResult> => ({ records: txIds.map((txId) => ({ kind: 'commit' as const, txId, participants: ['blob', 'metadata'], decidedAtMs: 1 })), truncatedBytes: 0 });
@@ -146,11 +146,15 @@ describe('coordinator runtime', () => {
       );
     };
     const runtime = new CoordinatorRuntime({ config: coordinatorConfig(), log, connector, logger: silentLogger(), tickIntervalMs: 5, phase2CallsInFlightMax: 4 });
-    await runtime.start();
+    // held, as the coordinator's main holds them until its server listens: the replayed log answers, nothing is sent
+    await runtime.start({ holdPhase2: true });
     onTestFinished(() => runtime.stop(100));
+    expect(await runtime.getOutcome(txIds[49] ?? '')).toMatchObject({ kind: 'outcome', outcome: 'committed' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(inFlight.size).toBe(0);
+    runtime.releasePhase2();
     await new Promise((resolve) => setTimeout(resolve, 1));
     expect([...inFlight.values()]).toEqual([4, 4]);
-    expect(await runtime.getOutcome(txIds[49] ?? '')).toMatchObject({ kind: 'outcome', outcome: 'committed' });
     while (runtime.stats().live > 0) {
       const batch = answers.splice(0);
       expect(batch.length).toBeGreaterThan(0);
