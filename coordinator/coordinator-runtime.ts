@@ -45,6 +45,17 @@ export interface CoordinatorCounters {
 
 type RequestInput = Extract<CoordinatorInput, { requestId: number }>;
 type Phase2Send = Omit<Extract<CoordinatorEffect, { kind: 'sendDecision' }>, 'kind'>;
+
+/**
+ * One participant's phase-2 calls: those in flight, and the sends waiting for room, oldest
+ * first. `down`: its last call failed, so one call at a time goes (a probe, one per tick)
+ * until one is answered; then the window opens again.
+ */
+interface Phase2Lane {
+  inFlight: number;
+  down: boolean;
+  readonly waiting: Phase2Send[];
+}
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
@@ -56,7 +67,7 @@ export class CoordinatorRuntime {
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private readonly inflight = new Set<Promise<void>>();
   /** Per participant: its phase-2 calls in flight, and the sends waiting for one of them to end, oldest first. */
-  private readonly phase2 = new Map<string, { inFlight: number; readonly waiting: Phase2Send[] }>();
+  private readonly phase2 = new Map<string, Phase2Lane>();
   /** Phase-2 sends wait while this is set: from `start({ holdPhase2: true })` until `releasePhase2()`. */
   private phase2Held = false;
   private nextRequestId = 1;
@@ -87,7 +98,10 @@ export class CoordinatorRuntime {
       'decision log replayed',
     );
     const interval = this.options.tickIntervalMs ?? limits.coordinatorTickIntervalMs;
-    this.timer = this.clock.every(interval, () => this.feed({ kind: 'tick', nowMs: this.clock.now() }));
+    this.timer = this.clock.every(interval, () => {
+      this.feed({ kind: 'tick', nowMs: this.clock.now() });
+      this.probeDownLanes();
+    });
     return { recoveredCommits, truncatedBytes: replay.truncatedBytes };
   }
 
@@ -95,14 +109,7 @@ export class CoordinatorRuntime {
   releasePhase2(): void {
     if (!this.phase2Held) return;
     this.phase2Held = false;
-    for (const [to, lane] of this.phase2) {
-      while (lane.inFlight < this.phase2Window()) {
-        const next = lane.waiting.shift();
-        if (next === undefined) break;
-        lane.inFlight += 1;
-        this.track(this.sendDecision(next.txId, to, next.decision));
-      }
-    }
+    for (const [to, lane] of this.phase2) this.fillLane(to, lane);
   }
 
   begin(timeoutMs: number): Promise<Reply> {
@@ -283,13 +290,9 @@ export class CoordinatorRuntime {
   /** Sends a phase-2 decision now, or queues it behind the calls in flight to its participant (see phase2Window). */
   private phase2Send(send: Phase2Send): void {
     let lane = this.phase2.get(send.to);
-    if (lane === undefined) this.phase2.set(send.to, (lane = { inFlight: 0, waiting: [] }));
-    if (this.phase2Held || lane.inFlight >= this.phase2Window()) {
-      lane.waiting.push(send);
-      return;
-    }
-    lane.inFlight += 1;
-    this.track(this.sendDecision(send.txId, send.to, send.decision));
+    if (lane === undefined) this.phase2.set(send.to, (lane = { inFlight: 0, down: false, waiting: [] }));
+    lane.waiting.push(send);
+    if (!lane.down) this.fillLane(send.to, lane);
   }
 
   /**
@@ -300,6 +303,28 @@ export class CoordinatorRuntime {
    */
   private phase2Window(): number {
     return this.options.phase2CallsInFlightMax ?? limits.phase2CallsInFlightMax;
+  }
+
+  /** Starts waiting sends to `to` while its window has room (one call when it is down). */
+  private fillLane(to: string, lane: Phase2Lane): void {
+    if (this.stopped || this.phase2Held) return;
+    const window = lane.down ? 1 : this.phase2Window();
+    while (lane.inFlight < window) {
+      const next = lane.waiting.shift();
+      if (next === undefined) return;
+      lane.inFlight += 1;
+      this.track(this.sendDecision(next.txId, to, next.decision));
+    }
+  }
+
+  /**
+   * A participant whose last call failed gets one call per tick, a probe, instead of every
+   * waiting send failing on its own: 20,000 re-driven Commits to a participant that is
+   * still down were 4,000 failing calls and log lines a second, on the cores it needs to
+   * restart. Its first answer opens the window again.
+   */
+  private probeDownLanes(): void {
+    for (const [to, lane] of this.phase2) if (lane.down && lane.inFlight === 0) this.fillLane(to, lane);
   }
 
   /** Runs one phase-2 call (counted in its lane by the caller); then the next waiting send to `to` takes its place. */
@@ -315,26 +340,29 @@ export class CoordinatorRuntime {
     } catch (err) {
       failure = err ?? new Error('phase-2 send failed');
     }
-    this.phase2Done(to);
+    const wasDown = this.phase2Done(to, failure === undefined);
     if (failure === undefined) {
       this.later({ kind: 'ack', txId, from: to, decision });
       return;
     }
     this.counters.phase2SendFailures += 1;
-    this.txLogger(txId).warn({ participantId: to, decision, err: errorText(failure) }, 'phase-2 send failed; will retry');
+    // the first failure says why; while the participant stays unreachable, the probes' failures are only counted
+    this.txLogger(txId)[wasDown ? 'debug' : 'warn']({ participantId: to, decision, err: errorText(failure) }, 'phase-2 send failed; will retry');
     this.later({ kind: 'sendFailed', txId, to, decision, reason: errorText(failure) });
   }
 
-  /** A phase-2 call to `to` ended: the oldest waiting send takes its place. */
-  private phase2Done(to: string): void {
+  /** A phase-2 call to `to` ended: the lane opens or closes by its result, and waiting sends take the room. Returns whether the lane was down before. */
+  private phase2Done(to: string, answered: boolean): boolean {
     const lane = this.phase2.get(to);
     assert(lane !== undefined && lane.inFlight > 0, `a phase-2 call to ${to} ended that was not counted`);
-    const next = this.stopped || this.phase2Held ? undefined : lane.waiting.shift();
-    if (next === undefined) {
-      lane.inFlight -= 1;
-      return;
-    }
-    this.track(this.sendDecision(next.txId, to, next.decision));
+    const wasDown = lane.down;
+    lane.inFlight -= 1;
+    if (answered && wasDown) this.options.logger.info({ participantId: to, waiting: lane.waiting.length }, 'participant answers phase 2 again: sending what waited for it');
+    if (!answered && !wasDown) this.options.logger.warn({ participantId: to, waiting: lane.waiting.length }, 'participant did not answer phase 2: one call per tick until it does');
+    lane.down = !answered;
+    // a failure waits for the next tick's probe; an answer lets the waiting sends go now
+    if (answered) this.fillLane(to, lane);
+    return wasDown;
   }
 
   private async commitLastResource(txId: string, to: string, participants: readonly string[]): Promise<void> {

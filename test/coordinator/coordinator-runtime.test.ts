@@ -164,4 +164,27 @@ describe('coordinator runtime', () => {
     expect(mostInFlight).toBe(4);
     expect(log.appended.filter((r) => r.kind === 'end')).toHaveLength(50);
   });
+
+  it('a participant that does not answer phase 2 gets one call per tick until it does, not every waiting send failing on its own; its first answer lets them all go', async () => {
+    const txIds = Array.from({ length: 300 }, (_, i) => `tx_${String(i).padStart(21, '0')}`);
+    const log = new AcceptingLog();
+    log.open = async (): Promise<ReplayResult> => ({ records: txIds.map((txId) => ({ kind: 'commit' as const, txId, participants: ['blob'], decidedAtMs: 1 })), truncatedBytes: 0 });
+    let down = true;
+    let calls = 0;
+    const connector = new YesConnector();
+    connector.commit = async () => {
+      calls += 1;
+      if (down) throw serviceError('UNAVAILABLE', 'no connection');
+    };
+    const config = coordinatorConfig({ retryBackoffMsBase: 1, retryBackoffMsMax: 5 });
+    const runtime = new CoordinatorRuntime({ config, log, connector, logger: silentLogger(), tickIntervalMs: 10 });
+    await runtime.start();
+    onTestFinished(() => runtime.stop(100));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the first window's calls, then about one probe per tick: not 300 txs retried every 5 ms
+    expect(calls).toBeLessThan(256 + 60);
+    down = false;
+    for (let i = 0; i < 100 && runtime.stats().live > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runtime.stats().live).toBe(0);
+  });
 });
