@@ -1,4 +1,5 @@
 import { limits } from '../lib/limits/limits.js';
+import { Fifo } from '../lib/fifo/fifo.js';
 import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
 import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
@@ -54,7 +55,7 @@ type Phase2Send = Omit<Extract<CoordinatorEffect, { kind: 'sendDecision' }>, 'ki
 interface Phase2Lane {
   inFlight: number;
   down: boolean;
-  readonly waiting: Phase2Send[];
+  readonly waiting: Fifo<Phase2Send>;
 }
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -157,7 +158,7 @@ export class CoordinatorRuntime {
     this.stopped = true;
     this.timer?.cancel();
     // a send still waiting for room goes nowhere now
-    for (const lane of this.phase2.values()) lane.waiting.length = 0;
+    for (const lane of this.phase2.values()) lane.waiting.drain();
     const settled = Promise.allSettled([...this.inflight]);
     await Promise.race([settled, new Promise((resolve) => this.clock.after(waitMs, () => resolve(undefined)))]);
     for (const [, resolve] of this.pending) resolve({ kind: 'refused', code: 'FAILED_PRECONDITION', message: 'coordinator is shutting down' });
@@ -290,7 +291,7 @@ export class CoordinatorRuntime {
   /** Sends a phase-2 decision now, or queues it behind the calls in flight to its participant (see phase2Window). */
   private phase2Send(send: Phase2Send): void {
     let lane = this.phase2.get(send.to);
-    if (lane === undefined) this.phase2.set(send.to, (lane = { inFlight: 0, down: false, waiting: [] }));
+    if (lane === undefined) this.phase2.set(send.to, (lane = { inFlight: 0, down: false, waiting: new Fifo() }));
     lane.waiting.push(send);
     if (!lane.down) this.fillLane(send.to, lane);
   }
@@ -357,8 +358,8 @@ export class CoordinatorRuntime {
     assert(lane !== undefined && lane.inFlight > 0, `a phase-2 call to ${to} ended that was not counted`);
     const wasDown = lane.down;
     lane.inFlight -= 1;
-    if (answered && wasDown) this.options.logger.info({ participantId: to, waiting: lane.waiting.length }, 'participant answers phase 2 again: sending what waited for it');
-    if (!answered && !wasDown) this.options.logger.warn({ participantId: to, waiting: lane.waiting.length }, 'participant did not answer phase 2: one call per tick until it does');
+    if (answered && wasDown) this.options.logger.info({ participantId: to, waiting: lane.waiting.size }, 'participant answers phase 2 again: sending what waited for it');
+    if (!answered && !wasDown) this.options.logger.warn({ participantId: to, waiting: lane.waiting.size }, 'participant did not answer phase 2: one call per tick until it does');
     lane.down = !answered;
     // a failure waits for the next tick's probe; an answer lets the waiting sends go now
     if (answered) this.fillLane(to, lane);

@@ -4,6 +4,7 @@ import { errorText } from '../lib/error-text/error-text.js';
 import { KeyedMutex, type WaitScope } from '../lib/keyed-mutex/keyed-mutex.js';
 import { KeyQueueFullError } from '../lib/keyed-mutex/key-queue-full-error.js';
 import { limits } from '../lib/limits/limits.js';
+import { Fifo } from '../lib/fifo/fifo.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { newTxId, txIdProblem } from '../lib/tx-id/tx-id.js';
 import type { CoordinatorLink } from './coordinator-link.js';
@@ -77,7 +78,7 @@ export class ParticipantRuntime implements BranchWork {
    * outcomes in a second; run all at once they would wait in the resource manager's own
    * queue (a connection pool whose wait is bounded in time) and fail there.
    */
-  private readonly resolutions = { running: 0, waiting: [] as (() => void)[], txIds: new Set<string>() };
+  private readonly resolutions = { running: 0, waiting: new Fifo<() => void>(), txIds: new Set<string>() };
   /**
    * In-doubt asks while the coordinator does not answer. Once an ask fails, the others
    * wait here instead of each failing on its own (after a restart 10,000 branches asking a
@@ -86,7 +87,7 @@ export class ParticipantRuntime implements BranchWork {
    * probe, and the first answer lets them all go at once, so they do not each sit out a
    * backoff of up to outcomeRetryMsMax after the coordinator is back.
    */
-  private readonly asks = { coordinatorDown: false, waiting: [] as (() => void)[] };
+  private readonly asks = { coordinatorDown: false, waiting: new Fifo<() => void>() };
   /** New at every start: the coordinator refuses a re-enlist by a restarted participant, whose earlier work is lost. */
   readonly incarnation: string;
 
@@ -263,8 +264,8 @@ export class ParticipantRuntime implements BranchWork {
     this.stopped = true;
     for (const t of this.timers) t.cancel();
     // resolutions and asks still waiting for their turn are dropped: a restart finds their branches again
-    for (const start of this.resolutions.waiting.splice(0)) start();
-    for (const start of this.asks.waiting.splice(0)) start();
+    for (const start of this.resolutions.waiting.drain()) start();
+    for (const start of this.asks.waiting.drain()) start();
     await Promise.allSettled([...this.background]);
     this.options.coordinator.close();
     await this.options.rm.close();
@@ -410,8 +411,8 @@ export class ParticipantRuntime implements BranchWork {
       outcome = await this.options.coordinator.getOutcome(txId, this.participantId);
       if (asks.coordinatorDown) {
         asks.coordinatorDown = false;
-        this.options.logger.info({ asksWaiting: asks.waiting.length }, 'coordinator answers again: asking for every branch in doubt');
-        for (const go of asks.waiting.splice(0)) go();
+        this.options.logger.info({ asksWaiting: asks.waiting.size }, 'coordinator answers again: asking for every branch in doubt');
+        for (const go of asks.waiting.drain()) go();
       }
     } catch (err) {
       if (!asks.coordinatorDown) {
