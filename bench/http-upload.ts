@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryRefused } from './retry-refused.js';
 
 /** The answer's body is read to free the connection; this much of it is kept, for an error's message. */
 const bodyBytesKeptMax = 4096;
 /** One request's deadline, as the SDK's own call deadline. */
 const requestTimeoutMs = 10_000;
-/** How long one upload keeps retrying a 503 (a process at a limit of its capacity, as the answer's Retry-After says). */
-const retryForMsMax = 10_000;
-const retryDelayMsMax = 100;
 
 class UnavailableAnswer extends Error {}
 
@@ -37,17 +34,12 @@ export class HttpUpload {
 
   async upload(namespace: string, path: string, content: Uint8Array): Promise<void> {
     const sha256 = createHash('sha256').update(content).digest('hex');
-    const giveUpAt = Date.now() + retryForMsMax;
-    for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, retryDelayMsMax)) {
-      try {
-        return await this.put(namespace, path, content, sha256);
-      } catch (err) {
-        if (!(err instanceof UnavailableAnswer) || Date.now() + delayMs > giveUpAt) throw err;
-        this.unavailableRetries++;
-        // jitter: the refused uploads would otherwise all come back at the same instant
-        await sleep(delayMs * (0.5 + Math.random()));
-      }
-    }
+    // a 503 is a process at a limit of its capacity, as the answer's Retry-After says
+    await retryRefused(
+      () => this.put(namespace, path, content, sha256),
+      (err) => err instanceof UnavailableAnswer,
+      () => this.unavailableRetries++,
+    );
   }
 
   close(): void {

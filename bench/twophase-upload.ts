@@ -1,10 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceExhaustedError } from '../sdk/sdk-errors.js';
 import { TwoPhaseClient, type UploadFileResult } from '../sdk/two-phase-client.js';
-
-/** How long one upload keeps retrying a participant that is at its limit. */
-const retryForMsMax = 10_000;
-const retryDelayMsMax = 100;
+import { retryRefused } from './retry-refused.js';
 
 /** Atomic uploads through the SDK: one shared client, as an application server would hold. */
 export class TwophaseUpload {
@@ -29,19 +25,15 @@ export class TwophaseUpload {
   }
 
   async upload(namespace: string, path: string, content: Uint8Array): Promise<UploadFileResult> {
-    const giveUpAt = Date.now() + retryForMsMax;
-    for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, retryDelayMsMax)) {
-      try {
+    return retryRefused(
+      async () => {
         const result = await this.client.uploadFile({ namespace, path, content });
         if (result.pendingParticipants.length > 0) this.pendingCommits++;
         return result;
-      } catch (err) {
-        if (!(err instanceof ResourceExhaustedError) || Date.now() + delayMs > giveUpAt) throw err;
-        this.resourceExhaustedRetries++;
-        // jitter: the refused uploads would otherwise all come back at the same instant
-        await sleep(delayMs * (0.5 + Math.random()));
-      }
-    }
+      },
+      (err) => err instanceof ResourceExhaustedError,
+      () => this.resourceExhaustedRetries++,
+    );
   }
 
   close(): void {
