@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ensureOwnDirectory, reachableEmbeddedPostgres, reachableRuntimeRoot, traversableByOthers } from '../lib/embedded-postgres/reachable-package.js';
+import { findPortHolder, portIsFree } from '../lib/free-port/port-holder.js';
+import { freePort } from '../lib/free-port/free-port.js';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
@@ -75,6 +78,7 @@ async function runDev(opts: DevOptions): Promise<void> {
   await mkdir(logDir, { recursive: true });
   const lock = await lockDir(dir);
   await stopLeftovers(dir);
+  await checkPortsFree(opts);
   const say = (text: string): void => console.log(`[dev] ${text}`);
   const supervisor = new Supervisor(logDir, {
     started: (name, pid) => {
@@ -116,6 +120,9 @@ async function runDev(opts: DevOptions): Promise<void> {
   process.on('SIGTERM', () => void stop());
 
   const postgresDir = await postgresDataDir(dir, say);
+  // made here, once, rather than by the postgres child: a copy is said on the console
+  const binaries = await reachableEmbeddedPostgres();
+  if (binaries !== undefined) say(`the PostgreSQL binaries are where the postgres user cannot reach them; they run from a copy in ${binaries.copiedTo}`);
   await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort], /"msg":"postgres ready"/));
   await Promise.all([
     supervisor.start(
@@ -160,17 +167,54 @@ async function runDev(opts: DevOptions): Promise<void> {
 async function postgresDataDir(dir: string, say: (text: string) => void): Promise<string> {
   const preferred = join(dir, 'postgres');
   if (process.getuid?.() !== 0 || (await traversableByOthers(dir))) return preferred;
-  const fallback = join('/var/tmp', `twophase-postgres-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
-  await mkdir(fallback, { recursive: true, mode: 0o755 });
+  const fallback = join(reachableRuntimeRoot, `twophase-postgres-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+  await ensureOwnDirectory(fallback);
   say(`${dir} is not reachable by the postgres user; the PostgreSQL cluster lives in ${fallback}`);
   return join(fallback, 'data');
 }
 
-async function traversableByOthers(dir: string): Promise<boolean> {
-  for (let d = dir; ; d = dirname(d)) {
-    if (((await stat(d)).mode & 0o001) === 0) return false;
-    if (dirname(d) === d) return true;
+/**
+ * Every port dev's children will listen on, checked before any starts: a busy one would
+ * otherwise show as a child that fails and is restarted for ever. Throws a ConfigError
+ * (exit 2) naming each busy port, the process that holds it when /proc shows it, and the
+ * flag that moves it.
+ */
+async function checkPortsFree(opts: DevOptions): Promise<void> {
+  const http = splitHostPort(opts.httpListen);
+  const ports = [
+    { what: 'HTTP gateway', flag: '--http-listen', host: http.host, port: http.port, moved: (p: number) => `--http-listen ${http.host.includes(':') ? `[${http.host}]` : http.host}:${p}` },
+    { what: 'embedded PostgreSQL', flag: '--postgres-port', host: '127.0.0.1', port: Number(opts.postgresPort) },
+    { what: 'coordinator', flag: '--coordinator-port', host: '127.0.0.1', port: Number(opts.coordinatorPort) },
+    { what: 'blob participant', flag: '--blob-port', host: '127.0.0.1', port: Number(opts.blobPort) },
+    { what: 'metadata participant', flag: '--metadata-port', host: '127.0.0.1', port: Number(opts.metadataPort) },
+  ];
+  const seen = new Map<number, string>();
+  for (const { what, flag, port } of ports) {
+    const other = seen.get(port);
+    if (other !== undefined) throw new ConfigError(`invalid settings: the ${other} and the ${what} would both listen on port ${port}; move one (${flag})`, flag);
+    seen.set(port, what);
   }
+  const busy: string[] = [];
+  for (const { what, flag, host, port, moved } of ports) {
+    if (await portIsFree(host, port)) continue;
+    const holder = await findPortHolder(port);
+    const by = holder === undefined ? 'by another process' : `by pid ${holder.pid} (${holder.command})`;
+    const free = await freePort();
+    const setting = moved === undefined ? `${flag} ${free}` : moved(free);
+    // run as `npm start`, the flag goes after `--`
+    const how = process.env.npm_lifecycle_event === 'start' ? `\`npm start -- ${setting}\`` : setting;
+    busy.push(`port ${port} (${what}) is in use ${by}; stop it, or move the ${what} with ${how} (a port free now)`);
+  }
+  if (busy.length > 0) throw new ConfigError(busy.join('\n'), busy.length === 1 ? 'port' : 'ports');
+}
+
+function splitHostPort(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const port = Number(listen.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ConfigError(`invalid setting --http-listen (TWOPHASE_HTTP_LISTEN): expected host:port (given ${JSON.stringify(listen)})`, 'httpListen');
+  }
+  return { host: listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 /** A `dev` killed with SIGKILL leaves its children running; stop them before taking their ports. */

@@ -7,6 +7,10 @@ import { gatewayCommand } from './gateway-command.js';
 import { devCommand } from './dev-command.js';
 import { postgresCommand } from './postgres-command.js';
 import { chaosCommand } from './chaos-command.js';
+import { stopWithSupervisor } from '../lib/supervisor/supervised-child.js';
+
+// a child of `twophase dev` stops when dev is gone, however dev died
+stopWithSupervisor(`twophase ${process.argv[2] ?? ''}`.trim());
 
 const program = new Command('twophase')
   .description('Two-phase commit for file uploads: the bytes and the metadata change commit atomically, or neither does.')

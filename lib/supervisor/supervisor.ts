@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { assert } from '../assert/assert.js';
 import { limits } from '../limits/limits.js';
+import { supervisedEnvName } from './supervised-child.js';
 
 export interface ChildSpec {
   /** Short name, also the log file name: `coordinator`, `blob`, … */
@@ -25,6 +26,8 @@ interface Running {
   child: ChildProcess | undefined;
   restarts: number;
   startedAtMs: number;
+  /** When the running child printed its ready line, if it has. */
+  readyAtMs: number | undefined;
   timer: NodeJS.Timeout | undefined;
   readyWaiters: (() => void)[];
   isReady: boolean;
@@ -32,7 +35,8 @@ interface Running {
 
 /**
  * Runs child processes, each with its output in `logDir/<name>.log`, and restarts one
- * that dies, with a growing delay, until `stop`. Used by `twophase dev`.
+ * that dies, with a growing delay, until `stop`. Used by `twophase dev`. A child that runs
+ * the CLI stops by itself when the supervisor dies (stopWithSupervisor).
  */
 export class Supervisor {
   private readonly children = new Map<string, Running>();
@@ -45,7 +49,7 @@ export class Supervisor {
 
   /** Starts a child and resolves once it printed its ready line. */
   start(spec: ChildSpec): Promise<void> {
-    const entry: Running = { spec, child: undefined, restarts: 0, startedAtMs: 0, timer: undefined, readyWaiters: [], isReady: false };
+    const entry: Running = { spec, child: undefined, restarts: 0, startedAtMs: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [], isReady: false };
     this.children.set(spec.name, entry);
     const ready = new Promise<void>((resolve) => entry.readyWaiters.push(resolve));
     this.launch(entry);
@@ -74,9 +78,11 @@ export class Supervisor {
   private launch(entry: Running): void {
     const { spec } = entry;
     const log: WriteStream = createWriteStream(join(this.logDir, `${spec.name}.log`), { flags: 'a' });
-    const child = spawn(spec.command, [...spec.args], { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin: a pipe the child reads and we never write, which closes when we die (see stopWithSupervisor)
+    const child = spawn(spec.command, [...spec.args], { env: { ...process.env, ...spec.env, [supervisedEnvName]: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     entry.child = child;
     entry.isReady = false;
+    entry.readyAtMs = undefined;
     entry.startedAtMs = Date.now();
     let pending = '';
     child.stdout?.on('data', (data: Buffer) => {
@@ -85,6 +91,7 @@ export class Supervisor {
       pending = (pending + data.toString('utf8')).slice(-limits.supervisorOutputTailLengthMax);
       if (spec.ready.test(pending)) {
         entry.isReady = true;
+        entry.readyAtMs = Date.now();
         pending = '';
         this.events.ready(spec.name, child.pid ?? -1);
         for (const resolve of entry.readyWaiters.splice(0)) resolve();
@@ -100,7 +107,9 @@ export class Supervisor {
         this.events.exited(spec.name, code, signal, undefined);
         return;
       }
-      if (Date.now() - entry.startedAtMs > limits.supervisorHealthyAfterMs) entry.restarts = 0;
+      // a child that served for a while and then died is restarted at once; one that dies
+      // while starting, again and again, is restarted ever more slowly
+      if (entry.readyAtMs !== undefined && Date.now() - entry.readyAtMs >= limits.supervisorHealthyAfterMs) entry.restarts = 0;
       const delays = limits.supervisorRestartDelaysMs;
       const delay = delays[Math.min(entry.restarts, delays.length - 1)];
       assert(delay !== undefined, 'a restart delay is picked within the list');

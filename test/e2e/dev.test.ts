@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevSystem } from '../support/dev-system.js';
+import { isProcessAlive } from '../../lib/process-alive/is-process-alive.js';
 
 let sys: DevSystem;
 
@@ -20,11 +21,21 @@ describe('twophase dev', () => {
     expect(sys.proc.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('[dev] coordinator exited (SIGKILL); restarting in'))).toBe(true);
   });
 
-  it('a dev killed with SIGKILL leaves servers behind; the next dev stops them and comes up on the same data', async () => {
+  it('a dev killed with SIGKILL leaves no process running 5 s later; the next dev comes up on the same data', async () => {
     const put = await fetch(`${sys.http}/v1/files/dev/kept.txt`, { method: 'PUT', body: 'kept' });
     expect(put.status).toBe(201);
     const oldPids = await sys.pids();
-    await sys.crashAndRestartDev();
+    const postmaster = await sys.postmasterPid();
+    const children = [...Object.values(oldPids), postmaster];
+    expect(children.every(isProcessAlive)).toBe(true);
+    await sys.killDev();
+    const killedAt = Date.now();
+    while (children.some(isProcessAlive) && Date.now() - killedAt < 5_000) await new Promise((r) => setTimeout(r, 100));
+    expect(
+      children.filter(isProcessAlive).map((pid) => `${pid} still alive`),
+      'every child of the killed dev, and the postmaster, exits within 5 s',
+    ).toEqual([]);
+    await sys.startAgain();
     const newPids = await sys.pids();
     for (const name of ['coordinator', 'blob', 'metadata', 'gateway', 'postgres']) expect(newPids[name], name).not.toBe(oldPids[name]);
     expect(await (await fetch(`${sys.http}/v1/files/dev/kept.txt`)).text()).toBe('kept');

@@ -48,12 +48,21 @@ export class DevSystem {
     return new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
   }
 
-  /** SIGKILLs `dev` itself (its children and PostgreSQL are left running), then starts it again on the same directory and ports. */
-  async crashAndRestartDev(): Promise<void> {
+  /** SIGKILLs `dev` itself and waits for its exit (its children stop by themselves: see stopWithSupervisor). */
+  async killDev(): Promise<void> {
     this.proc.kill('SIGKILL');
     await this.proc.exited;
+  }
+
+  /** Starts `dev` again on the same directory and ports, after it exited. */
+  async startAgain(): Promise<void> {
     this.proc = new CliProcess(this.args);
     await this.proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
+  }
+
+  /** The postmaster's pid, from its pid file. */
+  async postmasterPid(): Promise<number> {
+    return Number((await readFile(join(this.dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
   }
 
   /** Child pids by name, as `dev` recorded them. */
@@ -65,8 +74,7 @@ export class DevSystem {
   async killAndAwaitRestart(name: 'coordinator' | 'blob' | 'metadata' | 'gateway' | 'postgres'): Promise<void> {
     const readyBefore = this.readyCount(name);
     if (name === 'postgres') {
-      const pid = Number((await readFile(join(this.dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-      process.kill(pid, 'SIGKILL');
+      process.kill(await this.postmasterPid(), 'SIGKILL');
     } else {
       process.kill((await this.pids())[name] as number, 'SIGKILL');
     }
