@@ -38,6 +38,7 @@ export function compileCli(progress: (text: string) => void): void {
  */
 export class DevSystem {
   private readonly output: string[] = [];
+  private readonly lineListeners = new Set<(line: string) => void>();
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(
@@ -56,6 +57,7 @@ export class DevSystem {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       this.output.push(...lines);
+      for (const line of lines) for (const listener of this.lineListeners) listener(line);
       this.output.splice(0, Math.max(0, this.output.length - outputLinesMax));
     };
     child.stdout?.on('data', keep);
@@ -115,6 +117,12 @@ export class DevSystem {
   /** The last lines dev printed (its own `[dev] …` lines and the banner; children log to files). */
   outputLines(): readonly string[] {
     return [...this.output];
+  }
+
+  /** Calls `listener` with every line dev prints from now on, until the returned function is called. */
+  onOutputLine(listener: (line: string) => void): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
   }
 
   /** The log file of one child of dev. */

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { parseSettings } from '../lib/config/parse-settings.js';
 import { coordinatorSettingNames, coordinatorSettingsSchema, defaultLastResource } from '../coordinator/coordinator-settings.js';
-import { runCoordinator } from '../coordinator/main.js';
 import { limits } from '../lib/limits/limits.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { startFailpoints } from './start-failpoints.js';
@@ -56,6 +55,8 @@ export function coordinatorCommand(): Command {
       const raw = { ...withAdmin(opts), participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };
       const settings = parseSettings(coordinatorSettingsSchema, raw, coordinatorSettingNames);
       startFailpoints({ unsafe: opts.unsafeFailpoints === true });
+      // imported when run, not at load: a process loads only the command it runs (start-up time is restart time)
+      const { runCoordinator } = await import('../coordinator/main.js');
       const running = await runCoordinator(settings);
       runUntilSignal('coordinator', () => running.stop());
     });

@@ -5,7 +5,6 @@ import { limits } from '../lib/limits/limits.js';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { mkdir } from 'node:fs/promises';
 import { blobSettingsSchema, metadataSettingsSchema, participantSettingNames } from '../participant/participant-settings.js';
-import { runParticipant } from '../participant/run-participant.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { startFailpoints } from './start-failpoints.js';
 import { withAdmin } from './with-admin.js';
@@ -44,6 +43,7 @@ function blobCommand(): Command {
       await mkdir(settings.dataDir, { recursive: true });
       const lock = await lockDir(settings.dataDir);
       const store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
+      const { runParticipant } = await import('../participant/run-participant.js');
       const running = await runParticipant({
         rm: store,
         services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs })],
@@ -97,6 +97,7 @@ function metadataCommand(): Command {
         branchesMax: settings.branchesMax,
       });
       await store.start();
+      const { runParticipant } = await import('../participant/run-participant.js');
       const running = await runParticipant({
         rm: store,
         services: (work) => [metadataService(store, work, logger)],

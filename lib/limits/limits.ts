@@ -288,11 +288,13 @@ export const limits = {
    * Reconnect backoff of a channel: the default grows to two minutes, far longer than a
    * crash-restart takes. A peer back from a restart is found within the max: at 2 s, the
    * in-doubt branches of a participant that waited for a restarting coordinator sat up to
-   * 2 s after it was serving before their first ask reached it; a connect to a peer that
-   * is down costs a refused SYN, twice a second per channel.
+   * 2 s after it was serving before their first ask reached it. At 500 ms, a restarted
+   * coordinator was found up to 0.5 s late by the gateway and again by the participants
+   * (`npm run bench:restart`). A connect to a peer that is down costs a refused SYN, five
+   * times a second per channel.
    */
-  grpcReconnectBackoffMsBase: 100,
-  grpcReconnectBackoffMsMax: 500,
+  grpcReconnectBackoffMsBase: 50,
+  grpcReconnectBackoffMsMax: 200,
   /** Keepalive ping interval of clients and servers, and how long a ping's answer may take before the connection is dead. */
   grpcKeepaliveIntervalMs: 30_000,
   grpcKeepaliveTimeoutMs: 10_000,
