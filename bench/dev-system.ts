@@ -70,6 +70,7 @@ export class DevSystem {
     // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
     await chmod(dir, 0o755);
     const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const metricsPorts = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     // settings from the caller's shell (failpoints above all) must not reach the measured processes
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TWOPHASE_')));
     const args = [
@@ -77,6 +78,8 @@ export class DevSystem {
       ...['--data-dir', dir, '--http-listen', `127.0.0.1:${httpPort}`],
       ...['--coordinator-port', String(coordinatorPort), '--blob-port', String(blobPort), '--metadata-port', String(metadataPort)],
       ...['--postgres-port', String(postgresPort), '--log-level', options.logLevel],
+      // served as `npm start` serves them (a scrape is not part of what is measured)
+      ...['--metrics-ports', metricsPorts.join(',')],
       // the Admin service on every gRPC port: the bench reads each process's counters
       '--admin',
       ...(options.commitMode === undefined ? [] : ['--commit-mode', options.commitMode]),

@@ -38,6 +38,7 @@ export function coordinatorCommand(): Command {
     .addOption(new Option('--prepare-timeout-ms <ms>', 'how long Commit waits for every vote').env('TWOPHASE_PREPARE_TIMEOUT_MS').default(String(limits.prepareTimeoutMs)))
     .addOption(new Option('--phase2-wait-ms <ms>', 'how long Commit waits for every ack once the decision is durable').env('TWOPHASE_PHASE2_WAIT_MS').default(String(limits.phase2WaitMs)))
     .addOption(new Option('--phase2-call-timeout-ms <ms>', 'deadline of one phase-2 call to a participant').env('TWOPHASE_PHASE2_CALL_TIMEOUT_MS').default(String(limits.phase2CallTimeoutMsDefault)))
+    .addOption(new Option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)').env('TWOPHASE_METRICS_LISTEN'))
     .addOption(new Option('--admin', 'serve twophase.v1.Admin (arm failpoints at run time, read counters)').env('TWOPHASE_ADMIN').default(false))
     // a flag only, no variable: a deployment's environment must not be able to turn it on
     .addOption(

@@ -31,6 +31,20 @@ interface DevOptions {
   admin: boolean;
   commitMode: string;
   cpuProfDir: string | undefined;
+  metricsPorts: string;
+}
+
+/** The children that serve metrics, in the order of `--metrics-ports`. */
+const metricsChildren = ['coordinator', 'blob', 'metadata', 'gateway'] as const;
+
+/** `--metrics-ports`: a port per child of metricsChildren, or `off`. */
+function metricsPortsOf(value: string): Record<(typeof metricsChildren)[number], number> | undefined {
+  if (value === 'off') return undefined;
+  const ports = value.split(',').map((p) => Number(p.trim()));
+  if (ports.length !== metricsChildren.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65_535)) {
+    throw new ConfigError(`invalid setting --metrics-ports (TWOPHASE_DEV_METRICS_PORTS): expected ${metricsChildren.length} TCP ports, comma-separated (${metricsChildren.join(', ')}), or off (given ${JSON.stringify(value)})`, 'metricsPorts');
+  }
+  return Object.fromEntries(metricsChildren.map((name, i) => [name, ports[i]])) as Record<(typeof metricsChildren)[number], number>;
 }
 
 /** `twophase dev` (what `npm start` runs): the whole system on this machine, supervised. */
@@ -55,6 +69,11 @@ export function devCommand(): Command {
         .default('two-phase'),
     )
     .addOption(new Option('--admin', 'serve the Admin service (failpoints, counters) on every gRPC port, e.g. for `twophase chaos --gateway`').default(false))
+    .addOption(
+      new Option('--metrics-ports <ports>', `Prometheus metrics ports of the ${metricsChildren.join(', ')} (each at http://127.0.0.1:PORT/metrics), or off`)
+        .env('TWOPHASE_DEV_METRICS_PORTS')
+        .default('9464,9465,9466,9467'),
+    )
     .addOption(new Option('--cpu-prof-dir <dir>', 'run every child under node --cpu-prof: each writes <dir>/<child>/*.cpuprofile when it stops gracefully (a SIGKILLed child writes none)').env('TWOPHASE_DEV_CPU_PROF_DIR'))
     .action(async (opts: DevOptions) => {
       for (const [flag, value] of Object.entries({ '--coordinator-port': opts.coordinatorPort, '--blob-port': opts.blobPort, '--metadata-port': opts.metadataPort, '--postgres-port': opts.postgresPort })) {
@@ -68,6 +87,7 @@ export function devCommand(): Command {
       if (!(childLogLevels as readonly string[]).includes(opts.logLevel)) {
         throw new ConfigError(`invalid setting --log-level (TWOPHASE_LOG_LEVEL): expected one of ${childLogLevels.join(', ')} (given ${JSON.stringify(opts.logLevel)})`, 'logLevel');
       }
+      metricsPortsOf(opts.metricsPorts);
       await runDev(opts);
     });
 }
@@ -105,6 +125,8 @@ async function runDev(opts: DevOptions): Promise<void> {
   const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
   const grpcReady = /"msg":"gRPC server listening"/;
   const admin = opts.admin ? ['--admin'] : [];
+  const metricsPorts = metricsPortsOf(opts.metricsPorts);
+  const metrics = (name: (typeof metricsChildren)[number]): string[] => (metricsPorts === undefined ? [] : ['--metrics-listen', `${host}:${metricsPorts[name]}`]);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -128,14 +150,14 @@ async function runDev(opts: DevOptions): Promise<void> {
     supervisor.start(
       child(
         'coordinator',
-        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode],
+        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode, ...metrics('coordinator')],
         grpcReady,
       ),
     ),
-    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator], grpcReady)),
-    supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator], grpcReady)),
+    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator, ...metrics('blob')], grpcReady)),
+    supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator, ...metrics('metadata')], grpcReady)),
   ]);
-  await supervisor.start(child('gateway', ['gateway', '--listen', opts.httpListen, '--coordinator', coordinator, '--max-upload-bytes', opts.maxUploadBytes], /"msg":"HTTP gateway listening"/));
+  await supervisor.start(child('gateway', ['gateway', '--listen', opts.httpListen, '--coordinator', coordinator, '--max-upload-bytes', opts.maxUploadBytes, ...metrics('gateway')], /"msg":"HTTP gateway listening"/));
   const http = `http://${opts.httpListen}`;
   console.log(
     [
@@ -146,6 +168,7 @@ async function runDev(opts: DevOptions): Promise<void> {
       `  blob (gRPC)           ${blob}      data in ${join(dir, 'blob')}`,
       `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
       `  logs                  ${logDir}/`,
+      ...(metricsPorts === undefined ? [] : [`  metrics (Prometheus)  ${metricsChildren.map((name) => `${name} http://${host}:${metricsPorts[name]}/metrics`).join('\n                        ')}`]),
       '',
       'Try:',
       `  curl -T package.json ${http}/v1/files/alice/docs/a.json`,
@@ -188,6 +211,19 @@ async function checkPortsFree(opts: DevOptions): Promise<void> {
     { what: 'blob participant', flag: '--blob-port', host: '127.0.0.1', port: Number(opts.blobPort) },
     { what: 'metadata participant', flag: '--metadata-port', host: '127.0.0.1', port: Number(opts.metadataPort) },
   ];
+  const metricsPorts = metricsPortsOf(opts.metricsPorts);
+  if (metricsPorts !== undefined) {
+    metricsChildren.forEach((name, i) => {
+      const others = metricsChildren.map((n) => String(metricsPorts[n]));
+      ports.push({
+        what: `${name} metrics`,
+        flag: '--metrics-ports',
+        host: '127.0.0.1',
+        port: metricsPorts[name],
+        moved: (p: number) => `--metrics-ports ${others.map((o, j) => (j === i ? String(p) : o)).join(',')}`,
+      });
+    });
+  }
   const seen = new Map<number, string>();
   for (const { what, flag, port } of ports) {
     const other = seen.get(port);

@@ -17,6 +17,7 @@ function commonOptions(command: Command, defaults: { listen: string; participant
     .addOption(
       new Option('--branch-idle-ms <ms>', 'abort unprepared work of a tx idle this long').env('TWOPHASE_BRANCH_IDLE_MS').default(String(limits.branchIdleMsMax)),
     )
+    .addOption(new Option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)').env('TWOPHASE_METRICS_LISTEN'))
     .addOption(new Option('--admin', 'serve twophase.v1.Admin (arm failpoints at run time, read counters)').env('TWOPHASE_ADMIN').default(false))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .addHelpText('after', '\nFault injection: TWOPHASE_FAILPOINTS="name=action,…" (see `twophase failpoints`).\n');
@@ -52,6 +53,7 @@ function blobCommand(): Command {
         logger,
         config: { branchIdleMsMax: settings.branchIdleMs },
         admin: settings.admin,
+        ...(settings.metricsListen === undefined ? {} : { metricsListen: settings.metricsListen }),
       });
       runUntilSignal('blob participant', async () => {
         await running.stop();
@@ -108,6 +110,7 @@ function metadataCommand(): Command {
         // ones hold none, so the runtime keeps its own bound on all branches held (limits.branchesMax)
         config: { branchIdleMsMax: settings.branchIdleMs },
         admin: settings.admin,
+        ...(settings.metricsListen === undefined ? {} : { metricsListen: settings.metricsListen }),
       });
       runUntilSignal('metadata participant', () => running.stop());
     });

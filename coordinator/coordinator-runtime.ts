@@ -8,6 +8,8 @@ import { errorText } from '../lib/error-text/error-text.js';
 import type { DecisionLog } from './log/decision-log.js';
 import type { CoordinatorConfig } from './protocol/coordinator-config.js';
 import type { CommitRecord } from './protocol/log-record.js';
+import { commitDuration, phaseDuration } from './coordinator-metrics.js';
+import type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 import type { CoordinatorEffect, Reply } from './protocol/coordinator-effect.js';
 import type { CoordinatorInput } from './protocol/coordinator-input.js';
 import { initialCoordinatorState, type CoordinatorState } from './protocol/coordinator-state.js';
@@ -123,7 +125,12 @@ export class CoordinatorRuntime {
   }
 
   commit(txId: string): Promise<Reply> {
-    return this.request({ kind: 'commit', txId });
+    const startedMs = this.clock.now();
+    return this.request({ kind: 'commit', txId }).then((reply) => {
+      const outcome = reply.kind === 'outcome' ? reply.outcome : reply.kind;
+      commitDuration.labels(outcome).observe((this.clock.now() - startedMs) / 1000);
+      return reply;
+    });
   }
 
   abort(txId: string, reason: string): Promise<Reply> {
@@ -144,8 +151,9 @@ export class CoordinatorRuntime {
   }
 
   /** Unfinished txs and decisions taken since start, for health and metrics. */
-  stats(): { live: number; commits: number; aborts: number } {
-    return { live: this.state.live.size, ...this.state.decided };
+  stats(): { live: number; begun: number; commits: number; aborts: number; abortsByCause: Readonly<Record<AbortCause, number>> } {
+    const { begun, commits, aborts, abortsByCause } = this.state.decided;
+    return { live: this.state.live.size, begun, commits, aborts, abortsByCause: { ...abortsByCause } };
   }
 
   /**
@@ -251,7 +259,9 @@ export class CoordinatorRuntime {
       await fp.prepareBeforeSend.hit();
       const tx = this.state.live.get(txId);
       const deadlineMs = tx?.kind === 'preparing' ? tx.prepareDeadlineMs : this.clock.now();
+      const startedMs = this.clock.now();
       ({ vote, reason, cause } = await this.options.connector.prepare(to, txId, deadlineMs));
+      phaseDuration.labels('prepare').observe((this.clock.now() - startedMs) / 1000);
       await fp.prepareAfterSend.hit();
     } catch (err) {
       // a Prepare that failed or timed out is a no vote of no cause of its own: an outage
@@ -272,7 +282,9 @@ export class CoordinatorRuntime {
     await fp.commitBeforeAppend.hit();
     try {
       // the commit point: nothing is sent to any participant until this resolves
+      const startedMs = this.clock.now();
       await this.options.log.append(effect.record, { sync: true });
+      phaseDuration.labels('decide').observe((this.clock.now() - startedMs) / 1000);
     } catch (err) {
       if (!isRefusedAppend(err)) throw err;
       // nothing of the record was written, so abort is still a safe decision; any other
@@ -335,8 +347,10 @@ export class CoordinatorRuntime {
     let failure: unknown;
     try {
       await before.hit();
+      const startedMs = this.clock.now();
       if (decision === 'commit') await this.options.connector.commit(to, txId);
       else await this.options.connector.abort(to, txId, this.abortReasonOf(txId));
+      phaseDuration.labels('phase2').observe((this.clock.now() - startedMs) / 1000);
       await after.hit();
     } catch (err) {
       failure = err ?? new Error('phase-2 send failed');
@@ -371,7 +385,9 @@ export class CoordinatorRuntime {
     let reason = '';
     try {
       await fp.commitLastBeforeSend.hit();
+      const startedMs = this.clock.now();
       outcome = await this.options.connector.commitOnePhase(to, txId, participants);
+      phaseDuration.labels('last_resource').observe((this.clock.now() - startedMs) / 1000);
       await fp.commitLastAfterSend.hit();
     } catch (err) {
       reason = errorText(err);

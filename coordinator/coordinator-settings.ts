@@ -60,6 +60,7 @@ export const coordinatorSettingsSchema = z
     phase2CallTimeoutMs: durationMs(limits.phase2CallTimeoutMsSettingMin, limits.phase2CallTimeoutMsSettingMax),
     logLevel,
     admin: z.boolean(),
+    metricsListen: listenAddress.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.commitMode === 'two-phase') {
@@ -92,4 +93,5 @@ export const coordinatorSettingNames: Record<keyof CoordinatorSettings, SettingN
   phase2CallTimeoutMs: { flag: '--phase2-call-timeout-ms', env: 'TWOPHASE_PHASE2_CALL_TIMEOUT_MS' },
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
   admin: { flag: '--admin', env: 'TWOPHASE_ADMIN' },
+  metricsListen: { flag: '--metrics-listen', env: 'TWOPHASE_METRICS_LISTEN' },
 };

@@ -8,6 +8,8 @@ import { CoordinatorRuntime } from './coordinator-runtime.js';
 import { GrpcParticipantConnector } from './grpc/grpc-participant-connector.js';
 import { coordinatorService } from './grpc/coordinator-service.js';
 import { adminService } from '../lib/grpc/admin-service.js';
+import { MetricsServer } from '../lib/metrics/metrics-server.js';
+import { registerCoordinatorMetrics } from './coordinator-metrics.js';
 import type { CoordinatorSettings } from './coordinator-settings.js';
 import { join } from 'node:path';
 
@@ -57,6 +59,8 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
     };
     services.push(adminService(stats, logger));
   }
+  const unregister = registerCoordinatorMetrics(runtime);
+  const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
   const grpc = await startGrpcServer(settings.listen, services, logger);
   runtime.releasePhase2();
   let stopping: Promise<void> | undefined;
@@ -67,6 +71,8 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
       stopping ??= (async () => {
         await grpc.shutdown();
         await runtime.stop();
+        await metrics?.stop();
+        unregister();
         await lock.release();
         lifecycleLogger(logger).info('coordinator stopped');
       })();

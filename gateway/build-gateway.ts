@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import { httpRequestDuration, httpRequests } from './gateway-metrics.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
 import { normalizePath } from '../lib/file-path/normalize-path.js';
@@ -28,7 +29,14 @@ interface FileParams {
  */
 export function buildGateway(options: GatewayOptions): FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger> {
   const { client, maxUploadBytes } = options;
-  const app = Fastify({ loggerInstance: options.logger, exposeHeadRoutes: false, bodyLimit: maxUploadBytes, disableRequestLogging: true });
+  // no per-request log lines: the gateway logs what goes wrong, and metrics count the rest
+  const app = Fastify({ loggerInstance: options.logger, exposeHeadRoutes: false, bodyLimit: maxUploadBytes, logController: new LogController({ disableRequestLogging: true }) });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequests.labels(route, request.method, String(reply.statusCode)).inc();
+    httpRequestDuration.labels(route, request.method).observe(reply.elapsedTime / 1000);
+    done();
+  });
   // uploads are read from the raw request as a stream: no parser may buffer them
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));

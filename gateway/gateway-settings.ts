@@ -13,6 +13,7 @@ export const gatewaySettingsSchema = z.object({
     .max(limits.gatewayUploadBytesSettingMax, `must be at most ${limits.gatewayUploadBytesSettingMax / 1024 ** 3} GiB`),
   callTimeoutMs: z.coerce.number().int().min(limits.gatewayCallTimeoutMsSettingMin).max(limits.gatewayCallTimeoutMsSettingMax),
   logLevel,
+  metricsListen: listenAddress.optional(),
 });
 
 export type GatewaySettings = z.infer<typeof gatewaySettingsSchema>;
@@ -23,4 +24,5 @@ export const gatewaySettingNames: Record<keyof GatewaySettings, SettingName> = {
   maxUploadBytes: { flag: '--max-upload-bytes', env: 'TWOPHASE_MAX_UPLOAD_BYTES' },
   callTimeoutMs: { flag: '--call-timeout-ms', env: 'TWOPHASE_CALL_TIMEOUT_MS' },
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
+  metricsListen: { flag: '--metrics-listen', env: 'TWOPHASE_METRICS_LISTEN' },
 };

@@ -1,6 +1,7 @@
 import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { TwoPhaseClient } from '../sdk/index.js';
 import { buildGateway } from './build-gateway.js';
+import { MetricsServer } from '../lib/metrics/metrics-server.js';
 import type { GatewaySettings } from './gateway-settings.js';
 
 export interface RunningGateway {
@@ -13,6 +14,7 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
   const logger = createLogger('gateway', settings.logLevel);
   const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs });
   const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes });
+  const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
   const sep = settings.listen.lastIndexOf(':');
   await app.listen({ host: settings.listen.slice(0, sep).replace(/^\[|\]$/g, ''), port: Number(settings.listen.slice(sep + 1)) });
   const address = app.server.address();
@@ -24,6 +26,7 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
     async stop() {
       await app.close();
       client.close();
+      await metrics?.stop();
     },
   };
 }

@@ -16,6 +16,7 @@ const common = {
   branchIdleMs: durationMs(limits.branchIdleMsSettingMin, limits.branchIdleMsSettingMax),
   logLevel,
   admin: z.boolean(),
+  metricsListen: listenAddress.optional(),
 };
 
 export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath, putStallMs: durationMs(limits.putStallMsSettingMin, limits.putStallMsSettingMax) });
@@ -49,6 +50,7 @@ export const participantSettingNames: Record<string, SettingName> = {
   branchIdleMs: { flag: '--branch-idle-ms', env: 'TWOPHASE_BRANCH_IDLE_MS' },
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
   admin: { flag: '--admin', env: 'TWOPHASE_ADMIN' },
+  metricsListen: { flag: '--metrics-listen', env: 'TWOPHASE_METRICS_LISTEN' },
   dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
   putStallMs: { flag: '--put-stall-ms', env: 'TWOPHASE_PUT_STALL_MS' },
   databaseUrl: { flag: '--database-url', env: 'TWOPHASE_DATABASE_URL' },

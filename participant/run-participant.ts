@@ -4,6 +4,8 @@ import { GrpcCoordinatorLink } from './grpc/grpc-coordinator-link.js';
 import { participantService } from './grpc/participant-service.js';
 import { adminService } from '../lib/grpc/admin-service.js';
 import { ParticipantRuntime } from './participant-runtime.js';
+import { registerParticipantMetrics } from './participant-metrics.js';
+import { MetricsServer } from '../lib/metrics/metrics-server.js';
 import type { ParticipantConfig } from './protocol/branch-state.js';
 import type { BranchWork, ResourceManager } from './resource-manager.js';
 
@@ -17,6 +19,8 @@ export interface RunParticipantOptions {
   readonly config?: Partial<ParticipantConfig>;
   /** Serve twophase.v1.Admin. */
   readonly admin?: boolean;
+  /** Serve Prometheus metrics at http://<this>/metrics. */
+  readonly metricsListen?: string;
 }
 
 export interface RunningParticipant {
@@ -42,6 +46,8 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
     const stats = (): Record<string, number> => ({ branches: runtime.branchCount(), in_doubt: runtime.inDoubtCount(), oldest_in_doubt_ms: runtime.oldestInDoubtMs() });
     services.push(adminService(stats, options.logger));
   }
+  const unregister = registerParticipantMetrics(runtime);
+  const metrics = options.metricsListen === undefined ? undefined : await MetricsServer.start(options.metricsListen, options.logger);
   const grpc = await startGrpcServer(options.listen, services, options.logger);
   let stopping: Promise<void> | undefined;
   return {
@@ -51,6 +57,8 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
       stopping ??= (async () => {
         await grpc.shutdown();
         await runtime.stop();
+        await metrics?.stop();
+        unregister();
         lifecycleLogger(options.logger).info('participant stopped');
       })();
       return stopping;

@@ -15,6 +15,7 @@ import { limits } from '../../lib/limits/limits.js';
 import { readFrames } from './read-frames.js';
 import { logFailpoints } from './log-failpoints.js';
 import { fsyncs } from '../../lib/metrics/metrics.js';
+import { decisionLogFsyncDuration, decisionLogRecordsPerFsync } from './log-metrics.js';
 import type { FileSystem, FileSystemHandle } from '../../lib/fs/file-system.js';
 import { nodeFileSystem } from '../../lib/fs/node-file-system.js';
 
@@ -443,7 +444,10 @@ export class FileDecisionLog implements DecisionLog {
     active.unsynced = true;
     await logFailpoints.afterWrite.hit();
     if (batch.some((pending) => pending.sync)) {
+      const startedMs = this.nowMs();
       await this.datasync(active, 'log.segment.datasync');
+      decisionLogFsyncDuration.observe((this.nowMs() - startedMs) / 1000);
+      decisionLogRecordsPerFsync.observe(batch.length);
       await logFailpoints.afterSync.hit();
     }
     return active.segment;

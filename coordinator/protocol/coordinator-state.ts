@@ -119,10 +119,10 @@ export interface CoordinatorState {
   readonly due: DueQueue<string>;
   /** Insertion-ordered: the first entry is the oldest, so pruning pops from the front. */
   readonly finished: Map<string, FinishedTx>;
-  /** Decisions taken since start (recovered ones not counted), for metrics. */
-  readonly decided: { commits: number; aborts: number };
+  /** Txs begun and decisions taken since start (recovered ones not counted), for metrics. */
+  readonly decided: { begun: number; commits: number; aborts: number; readonly abortsByCause: Record<AbortCause, number> };
 }
 
 export function initialCoordinatorState(config: CoordinatorConfig, nowMs: number): CoordinatorState {
-  return { config, nowMs, live: new Map(), due: new DueQueue(), finished: new Map(), decided: { commits: 0, aborts: 0 } };
+  return { config, nowMs, live: new Map(), due: new DueQueue(), finished: new Map(), decided: { begun: 0, commits: 0, aborts: 0, abortsByCause: { conflict: 0, outage: 0, deadline: 0, client: 0 } } };
 }

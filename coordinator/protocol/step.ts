@@ -157,6 +157,7 @@ function onBegin(ctx: Ctx, requestId: number, txId: string, timeoutMs: number): 
   const lifetimeMs = timeoutMs <= 0 ? s.config.txTimeoutMsDefault : Math.min(timeoutMs, s.config.txTimeoutMsMax);
   const deadlineMs = s.nowMs + lifetimeMs;
   keep(s, { kind: 'active', txId, deadlineMs, participants: [], incarnations: {} });
+  s.decided.begun += 1;
   reply(ctx, requestId, { kind: 'begun', txId, deadlineMs });
 }
 
@@ -306,6 +307,7 @@ function startAbort(ctx: Ctx, tx: LiveTx, reason: string, cause: AbortCause, ext
     `abort decided for a ${tx.kind} transaction`,
   );
   ctx.s.decided.aborts += 1;
+  ctx.s.decided.abortsByCause[cause] += 1;
   const waiters = tx.kind === 'active' ? extraWaiters : [...tx.waiters, ...extraWaiters];
   for (const w of waiters) reply(ctx, w, abortedReply(tx.participants, reason, cause));
   if (tx.participants.length === 0) {

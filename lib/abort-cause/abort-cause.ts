@@ -11,7 +11,9 @@
  * - `deadline`: the tx passed its deadline before it was asked to commit.
  * - `client`: a client aborted it.
  */
-export type AbortCause = 'conflict' | 'outage' | 'deadline' | 'client';
+/** Every AbortCause, in a fixed order (metrics list each, zero or not). */
+export const abortCauses = ['conflict', 'outage', 'deadline', 'client'] as const;
+export type AbortCause = (typeof abortCauses)[number];
 
 /** Why a participant votes no: the causes of an abort a participant can know. */
 export type NoVoteCause = Extract<AbortCause, 'conflict' | 'outage'>;

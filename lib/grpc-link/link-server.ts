@@ -1,8 +1,12 @@
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type * as grpc from '@grpc/grpc-js';
-import { linkCallsServed } from '../metrics/metrics.js';
+import { callName, linkCallsServed, observeServedCall } from '../metrics/metrics.js';
 import { isServiceError, serviceError } from '../grpc/service-error.js';
 import { limits } from '../limits/limits.js';
+
+/** grpc.status.INTERNAL (the grpc import is types only here). */
+const internalCode = 13;
 
 /** A message of a Link request stream: a call id and one request, named by its oneof case. */
 export interface LinkRequestMessage {
@@ -76,11 +80,16 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
         return;
       }
       linkCallsServed.labels(kind).inc();
+      const startedMs = performance.now();
       const deadlineMs = Number(message.deadlineUnixMs ?? 0);
       const scope: LinkCallScope = deadlineMs > 0 ? { deadlineMs, signal: gone.signal } : { signal: gone.signal };
       method(message[kind] as never, scope).then(
-        (response) => answer({ callId, [kind]: response }),
+        (response) => {
+          observeServedCall(callName(kind), startedMs, undefined);
+          answer({ callId, [kind]: response });
+        },
         (err: unknown) => {
+          observeServedCall(callName(kind), startedMs, isServiceError(err) ? err.code : internalCode);
           if (isServiceError(err)) {
             answer({ callId, error: { code: err.code, message: err.details, metadata: asciiEntries(err.metadata) } });
             return;

@@ -1,8 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import type * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { lifecycleLogger, type Logger } from '../logger/logger.js';
-import { rpcServed } from '../metrics/metrics.js';
+import { callName, observeServedCall, rpcServed } from '../metrics/metrics.js';
 import { limits } from '../limits/limits.js';
 
 export interface GrpcServiceBinding {
@@ -78,8 +79,19 @@ function counted(definition: grpc.ServiceDefinition, implementation: grpc.Untype
   for (const [name, handler] of Object.entries(implementation)) {
     const method = definition[name]?.path ?? name;
     const served = rpcServed.labels(method);
+    const call = callName(name);
+    // a Link is counted call by call (linkHandler); a server stream is counted, not timed
+    const timed = definition[name]?.responseStream === false && name !== 'Link';
     out[name] = ((...args: unknown[]) => {
       served.inc();
+      if (timed && typeof args[1] === 'function') {
+        const startedMs = performance.now();
+        const callback = args[1] as (err: { code?: number } | null, ...rest: unknown[]) => void;
+        args[1] = (err: { code?: number } | null, ...rest: unknown[]) => {
+          observeServedCall(call, startedMs, err === null || err === undefined ? undefined : (err.code ?? grpc.status.UNKNOWN));
+          callback(err, ...rest);
+        };
+      }
       return (handler as (...a: unknown[]) => unknown)(...args);
     }) as grpc.UntypedHandleCall;
   }

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { Gauge } from 'prom-client';
+import { metricsRegistry } from '../../lib/metrics/metrics.js';
 import { errorText } from '../../lib/error-text/error-text.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
@@ -15,6 +17,26 @@ import { sqlState } from './sql-state.js';
  * whose answer was lost did. Every failure of a connection, a lost answer or a statement
  * timeout leaves here as MetadataUnavailableError (retryable); anything else unchanged.
  */
+/** Every open MetadataConnections of the process, for the pool gauge. */
+const poolsOfProcess = new Set<MetadataConnections>();
+
+new Gauge({
+  name: 'twophase_postgres_pool_connections',
+  help: 'connections of the metadata participant to PostgreSQL, by pool (branch: one per open branch; shared: reads and phase 2) and state (busy, idle), and calls waiting for one (state waiting)',
+  labelNames: ['pool', 'state'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const connections of poolsOfProcess) {
+      for (const [name, pool] of Object.entries(connections.poolCounts())) {
+        this.labels(name, 'busy').inc(pool.total - pool.idle);
+        this.labels(name, 'idle').inc(pool.idle);
+        this.labels(name, 'waiting').inc(pool.waiting);
+      }
+    }
+  },
+});
+
 export class MetadataConnections {
   /** Names our sessions in pg_stat_activity, so that only ours are ever terminated. */
   private readonly applicationName: string;
@@ -57,6 +79,7 @@ export class MetadataConnections {
     this.connectionOptions = poolOptions;
     this.branchPool = new pg.Pool({ ...poolOptions, max: settings.branchesMax });
     this.sharedPool = new pg.Pool({ ...poolOptions, max: limits.metadataSharedConnectionsMax });
+    poolsOfProcess.add(this);
     // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
     for (const pool of [this.branchPool, this.sharedPool]) {
       pool.on('error', (err) => this.logger.warn({ err }, 'an idle PostgreSQL connection failed; the pool replaces it'));
@@ -174,7 +197,14 @@ export class MetadataConnections {
   }
 
   /** Closes both pools: resolves once every connection of theirs is closed, one still checked out once it is released. */
+  /** Connections of each pool now: all, idle, and calls waiting for one. */
+  poolCounts(): Record<'branch' | 'shared', { total: number; idle: number; waiting: number }> {
+    const counts = (pool: pg.Pool) => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { branch: counts(this.branchPool), shared: counts(this.sharedPool) };
+  }
+
   async end(): Promise<void> {
+    poolsOfProcess.delete(this);
     await Promise.all([this.branchPool.end(), this.sharedPool.end()]);
   }
 }

@@ -27,6 +27,7 @@ export class DevSystem {
     // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
     await chmod(dir, 0o755);
     const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const metricsPorts = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const args = [
       'dev',
       '--data-dir',
@@ -41,12 +42,20 @@ export class DevSystem {
       String(metadataPort),
       '--postgres-port',
       String(postgresPort),
+      '--metrics-ports',
+      metricsPorts.join(','),
       ...extraArgs,
     ];
     const proc = new CliProcess(args);
     await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
-    return new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
+    const system = new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
+    const [coordinator, blob, metadata, gateway] = metricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`) as [string, string, string, string];
+    system.metricsUrls = { coordinator, blob, metadata, gateway };
+    return system;
   }
+
+  /** Each child's Prometheus endpoint (dev's --metrics-ports). */
+  metricsUrls: Readonly<Record<'coordinator' | 'blob' | 'metadata' | 'gateway', string>> = { coordinator: '', blob: '', metadata: '', gateway: '' };
 
   /** SIGKILLs `dev` itself and waits for its exit (its children stop by themselves: see stopWithSupervisor). */
   async killDev(): Promise<void> {

@@ -1,3 +1,4 @@
+import { blobBytesPublished, blobBytesStaged } from './blob-metrics.js';
 import { randomBytes } from 'node:crypto';
 import { assert, assertNever } from '../../../lib/assert/assert.js';
 import { type Clock, systemClock } from '../../../lib/clock/clock.js';
@@ -171,6 +172,7 @@ export class LocalBlobStore implements BlobStore {
       }
       throw err;
     }
+    blobBytesStaged.inc(received.size);
     const object: StagedObjectName = { file, ...received };
     const staged = this.layout.stagedObject(txId, object);
     // not fsynced here: prepare's fsync of the staging directory makes the name durable.
@@ -239,6 +241,7 @@ export class LocalBlobStore implements BlobStore {
       return { alreadyCommitted: true };
     }
     await this.publish(txId, manifest);
+    blobBytesPublished.inc(manifest.objects.reduce((n, o) => n + o.size, 0));
     return { alreadyCommitted: false };
   }
 
