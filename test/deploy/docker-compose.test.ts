@@ -13,7 +13,7 @@ import { type ComposeConfig, type ComposeService, findComposeTool } from './find
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
 
-const serviceNames = ['postgres', 'coordinator', 'blob', 'metadata', 'gateway'];
+const serviceNames = ['postgres', 'coordinator', 'blob', 'metadata', 'gateway', 'prometheus', 'grafana'];
 const twophaseServices = ['coordinator', 'blob', 'metadata', 'gateway'];
 /** The twophase subcommand each service runs. */
 const expectedCommands: Record<string, readonly string[]> = {
@@ -29,7 +29,7 @@ const expectedVolumes = [
   { service: 'blob', volume: 'blob-data', dataDirVariable: 'TWOPHASE_DATA_DIR' },
 ];
 /** `config` interpolates it; a deployment must set it (the file refuses to start without). */
-const composeEnv = { ...process.env, POSTGRES_PASSWORD: 'test-password' };
+const composeEnv = { ...process.env, POSTGRES_PASSWORD: 'test-password', GRAFANA_ADMIN_PASSWORD: 'test-grafana-password' };
 
 const tool = findComposeTool();
 const toolMissing = 'missing' in tool ? tool.missing : undefined;
@@ -45,7 +45,7 @@ function valueIn(block: string, name: string): string | undefined {
 }
 
 describe('docker-compose.yml, read as text', () => {
-  it('has the five services, each with a healthcheck, and a named volume for every piece of state', async () => {
+  it('has the seven services, each with a healthcheck, and a named volume for every piece of state', async () => {
     const outline = composeOutline(await composeText());
 
     expect([...outline.services.keys()].sort()).toEqual([...serviceNames].sort());
@@ -131,7 +131,7 @@ describe.skipIf(toolMissing !== undefined)(`docker-compose.yml, as Compose reads
     expect(noPassword.stderr).toContain('POSTGRES_PASSWORD');
   });
 
-  it('runs the five services, each with a healthcheck and restarted unless stopped; twophase ones from the Dockerfile', () => {
+  it('runs the seven services, each with a healthcheck and restarted unless stopped; twophase ones from the Dockerfile', () => {
     const { services } = config();
 
     expect(Object.keys(services).sort()).toEqual([...serviceNames].sort());
@@ -164,15 +164,22 @@ describe.skipIf(toolMissing !== undefined)(`docker-compose.yml, as Compose reads
     }
   });
 
-  it('listens on 0.0.0.0 in the network, publishes only the gateway on 8080, and starts each service once those it needs are healthy', () => {
+  it('listens on 0.0.0.0 in the network, publishes the gateway on 8080 (Grafana and Prometheus on loopback only), and starts each service once those it needs are healthy', () => {
     const { services } = config();
     const env = (name: string): Readonly<Record<string, string | null>> => services[name]?.environment ?? {};
 
     for (const name of ['coordinator', 'blob', 'metadata']) expect(env(name).TWOPHASE_LISTEN).toMatch(/^0\.0\.0\.0:\d+$/);
     expect(env('gateway').TWOPHASE_HTTP_LISTEN).toBe('0.0.0.0:8080');
     const published = Object.entries(services).filter(([, s]) => (s.ports ?? []).length > 0);
-    expect(published.map(([name]) => name)).toEqual(['gateway']);
+    expect(published.map(([name]) => name).sort()).toEqual(['gateway', 'grafana', 'prometheus']);
     expect(JSON.stringify(services.gateway?.ports)).toMatch(/"published":"?8080"?/);
+    // the dashboards and the metrics store only on the host's loopback
+    for (const name of ['grafana', 'prometheus']) {
+      // Compose v1 writes a port as "host_ip:published:target/proto", v2 as an object
+      for (const port of services[name]?.ports ?? []) expect(JSON.stringify(port), name).toMatch(/^"127\.0\.0\.1:|"host_ip":"127\.0\.0\.1"/);
+    }
+    // every twophase process serves its metrics where the scrape config looks
+    for (const name of twophaseServices) expect(env(name).TWOPHASE_METRICS_LISTEN, name).toBe('0.0.0.0:9464');
     // every address one service gives another names a service on port it listens on
     const listenPort = (name: string): string | undefined => env(name).TWOPHASE_LISTEN?.split(':')[1] ?? undefined;
     for (const name of ['blob', 'metadata', 'gateway']) expect(env(name).TWOPHASE_COORDINATOR).toBe(`coordinator:${listenPort('coordinator')}`);

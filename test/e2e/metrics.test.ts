@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevSystem } from '../support/dev-system.js';
 import { Scrape } from '../support/prometheus-text.js';
+import { dashboardMetrics } from '../support/dashboard-metrics.js';
 
 let sys: DevSystem;
 
@@ -85,6 +86,10 @@ describe('Prometheus metrics of every process (dev --metrics-ports)', () => {
     expect(moved(g0, g1, (s) => s.value('twophase_http_requests_total', { method: 'PUT', status: '201' }))).toBe(uploads);
     expect(moved(g0, g1, (s) => s.value('twophase_http_requests_total', { method: 'PUT', status: '412' }))).toBe(1);
     expect(moved(g0, g1, (s) => s.histogramCount('twophase_http_request_duration_seconds', { method: 'PUT' }))).toBe(uploads + 1);
+
+    // every metric the Grafana dashboard charts is served by some process
+    const served = (name: string) => Object.values(after).some((scrape) => scrape.type(name) !== undefined);
+    expect(dashboardMetrics().filter((name) => !served(name))).toEqual([]);
 
     for (const scrape of Object.values(after)) {
       expect(scrape.type('process_cpu_seconds_total')).toBe('counter');
