@@ -1,6 +1,6 @@
 import type { BenchReport, LevelReport } from './bench-report.js';
 import { formatLargeUpload } from './format-large-upload.js';
-import { textTable } from './text-table.js';
+import { textTable } from '../lib/text-table/text-table.js';
 
 /** The report as plain-text tables for a terminal. */
 export function formatBenchReport(report: BenchReport): string {

@@ -1,5 +1,5 @@
 import type { LargeUploadReport } from './bench-report.js';
-import { textTable } from './text-table.js';
+import { textTable } from '../lib/text-table/text-table.js';
 
 /** The large upload's rates against the raw disk and its memory against the goal. */
 export function formatLargeUpload(u: LargeUploadReport, nproc: number): string[] {

@@ -1,6 +1,6 @@
 import type { ProcessProfile, ProfileReport } from './profile-report.js';
 import { idleFrame, type FrameSelfTime } from './summarize-cpu-profiles.js';
-import { textTable } from './text-table.js';
+import { textTable } from '../lib/text-table/text-table.js';
 
 type Align = 'left' | 'right';
 

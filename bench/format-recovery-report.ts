@@ -1,5 +1,5 @@
 import { recoveryGoalsMs, type RecoveryReport, type SinceSpawnMs } from './recovery-report.js';
-import { textTable } from './text-table.js';
+import { textTable } from '../lib/text-table/text-table.js';
 
 /** The recovery bench's results as plain text: each measure beside its goal, and whether it is reached. */
 export function formatRecoveryReport(r: RecoveryReport): string {

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileCli, DevSystem } from './dev-system.js';
 import { benchRun } from './bench-run.js';
 import { machineInfo } from './machine-info.js';
-import { textTable } from './text-table.js';
+import { textTable } from '../lib/text-table/text-table.js';
 
 const progress = (text: string): void => void process.stderr.write(`[bench:restart] ${text}\n`);
 

@@ -7,6 +7,7 @@ import { gatewayCommand } from './gateway-command.js';
 import { devCommand } from './dev-command.js';
 import { postgresCommand } from './postgres-command.js';
 import { chaosCommand } from './chaos-command.js';
+import { adminCommand } from './admin-command.js';
 import { stopWithSupervisor } from '../lib/supervisor/supervised-child.js';
 
 // a child of `twophase dev` stops when dev is gone, however dev died
@@ -22,6 +23,7 @@ const program = new Command('twophase')
   .addCommand(postgresCommand())
   .addCommand(chaosCommand())
   .addCommand(failpointsCommand())
+  .addCommand(adminCommand())
   .showHelpAfterError();
 
 program.parseAsync(process.argv).catch((err: unknown) => {

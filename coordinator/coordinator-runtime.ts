@@ -74,6 +74,8 @@ export class CoordinatorRuntime {
   /** Phase-2 sends wait while this is set: from `start({ holdPhase2: true })` until `releasePhase2()`. */
   private phase2Held = false;
   private nextRequestId = 1;
+  /** When each tx was begun here, for `transactions()`; entries of finished txs go in bulk (pruneBeganAt). */
+  private readonly beganAt = new Map<string, number>();
   private timer: Timer | undefined;
   private stopped = false;
   private readonly clock: Clock;
@@ -95,6 +97,11 @@ export class CoordinatorRuntime {
     this.feed({ kind: 'tick', nowMs: this.clock.now() });
     this.feed({ kind: 'recover', records: replay.records });
     const recoveredCommits = this.state.live.size;
+    for (const record of replay.records) {
+      if (record.kind === 'commit' && record.heuristic !== undefined && this.state.live.has(record.txId)) {
+        this.options.logger.warn({ txId: record.txId, participants: record.participants, reason: record.heuristic.reason }, 'an operator decided this commit (twophase admin resolve); re-driving it');
+      }
+    }
     this.counters.recoveredCommits = recoveredCommits;
     this.options.logger.info(
       { records: replay.records.length, recoveredCommits, truncatedBytes: replay.truncatedBytes },
@@ -117,7 +124,34 @@ export class CoordinatorRuntime {
 
   begin(timeoutMs: number): Promise<Reply> {
     const txId = (this.options.newTxId ?? newTxId)();
-    return this.request({ kind: 'begin', txId, timeoutMs });
+    const beganAtMs = this.clock.now();
+    return this.request({ kind: 'begin', txId, timeoutMs }).then((reply) => {
+      if (reply.kind === 'begun') {
+        this.beganAt.set(txId, beganAtMs);
+        // forgotten in bulk once it holds many finished txs: O(1) per Begin, amortised
+        if (this.beganAt.size > 2 * this.state.live.size + limits.coordinatorBeganAtSlackMax) this.pruneBeganAt();
+      }
+      return reply;
+    });
+  }
+
+  /**
+   * Every unfinished tx, oldest first, for operators (Admin.ListTransactions, `twophase
+   * admin txs`): its state, since when (begun here, or decided, for a commit recovered from
+   * the log), its participants, and those that have not acked the decision yet.
+   */
+  transactions(): { txId: string; state: string; sinceMs: number; participants: readonly string[]; pending: readonly string[] }[] {
+    this.pruneBeganAt();
+    const out = [...this.state.live.values()].map((tx) => {
+      const pending = tx.kind === 'committing' || tx.kind === 'aborting' ? [...tx.peers].filter(([, peer]) => peer.kind !== 'acked').map(([id]) => id) : [];
+      const sinceMs = this.beganAt.get(tx.txId) ?? (tx.kind === 'committing' ? tx.decidedAtMs : this.clock.now());
+      return { txId: tx.txId, state: tx.kind, sinceMs, participants: tx.participants, pending };
+    });
+    return out.sort((a, b) => a.sinceMs - b.sinceMs);
+  }
+
+  private pruneBeganAt(): void {
+    for (const txId of this.beganAt.keys()) if (!this.state.live.has(txId)) this.beganAt.delete(txId);
   }
 
   enlist(txId: string, participantId: string, incarnation = ''): Promise<Reply> {

@@ -57,7 +57,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
       const { live, commits, aborts } = runtime.stats();
       return { live_txs: live, commits, aborts };
     };
-    services.push(adminService(stats, logger));
+    services.push(adminService(stats, logger, () => runtime.transactions()));
   }
   const unregister = registerCoordinatorMetrics(runtime);
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);

@@ -39,6 +39,7 @@ function storedFields(record: LogRecord): LogRecord {
         txId: record.txId,
         participants: record.participants,
         decidedAtMs: record.decidedAtMs,
+        ...(record.heuristic === undefined ? {} : { heuristic: { reason: record.heuristic.reason } }),
       };
     case 'end':
       return { kind: 'end', txId: record.txId };

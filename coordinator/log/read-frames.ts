@@ -69,7 +69,8 @@ function isLogRecord(value: unknown): value is LogRecord {
       return (
         Array.isArray(fields.participants) &&
         fields.participants.every((p) => typeof p === 'string') &&
-        typeof fields.decidedAtMs === 'number'
+        typeof fields.decidedAtMs === 'number' &&
+        (fields.heuristic === undefined || (typeof fields.heuristic === 'object' && fields.heuristic !== null && typeof (fields.heuristic as { reason?: unknown }).reason === 'string'))
       );
     default:
       return false;

@@ -13,6 +13,11 @@ export interface CommitRecord {
   readonly participants: readonly string[];
   /** Wall-clock time of the decision (Unix ms), for operators and outcome retention. */
   readonly decidedAtMs: number;
+  /**
+   * Set when an operator decided the commit (`twophase admin resolve --commit`), not the
+   * protocol: why, as they gave it. Replayed as any commit record: phase 2 is re-driven.
+   */
+  readonly heuristic?: { readonly reason: string };
 }
 
 /** Every participant acked the commit of `txId`; the tx needs no re-drive after a restart. */

@@ -11,7 +11,16 @@ import { serviceError, unaryHandler } from './service-error.js';
  * twophase.v1.Admin: failpoints armed at run time (for fault-injection runs against a
  * live deployment) and the process's counters (its own, and those of lib/metrics). Served only with --admin.
  */
-export function adminService(stats: () => Record<string, number>, logger: Logger): GrpcServiceBinding {
+/** An unfinished tx as the coordinator lists it (Admin.ListTransactions). */
+export interface AdminTransaction {
+  readonly txId: string;
+  readonly state: string;
+  readonly sinceMs: number;
+  readonly participants: readonly string[];
+  readonly pending: readonly string[];
+}
+
+export function adminService(stats: () => Record<string, number>, logger: Logger, transactions?: () => readonly AdminTransaction[]): GrpcServiceBinding {
   const onUnexpected = (err: unknown): void => logger.error({ err }, 'admin call failed unexpectedly');
   const handlers: AdminHandlers = {
     ListFailpoints: unaryHandler(async () => ({ failpoints: listFailpoints().map((f) => ({ ...f })) }), onUnexpected),
@@ -43,6 +52,12 @@ export function adminService(stats: () => Record<string, number>, logger: Logger
       return {};
     }, onUnexpected),
     GetStats: unaryHandler(async () => ({ stats: { ...(await countersSnapshot()), ...stats() } }), onUnexpected),
+    ListTransactions: unaryHandler(async () => {
+      if (transactions === undefined) throw serviceError('UNIMPLEMENTED', 'only the coordinator lists transactions');
+      return {
+        transactions: transactions().map((tx) => ({ txId: tx.txId, state: tx.state, sinceUnixMs: String(tx.sinceMs), participants: [...tx.participants], pending: [...tx.pending] })),
+      };
+    }, onUnexpected),
   };
   return {
     name: 'twophase.v1.Admin',

@@ -11,6 +11,9 @@ import type { GetStatsRequest as _twophase_v1_GetStatsRequest, GetStatsRequest__
 import type { GetStatsResponse as _twophase_v1_GetStatsResponse, GetStatsResponse__Output as _twophase_v1_GetStatsResponse__Output } from './twophase/v1/GetStatsResponse.js';
 import type { ListFailpointsRequest as _twophase_v1_ListFailpointsRequest, ListFailpointsRequest__Output as _twophase_v1_ListFailpointsRequest__Output } from './twophase/v1/ListFailpointsRequest.js';
 import type { ListFailpointsResponse as _twophase_v1_ListFailpointsResponse, ListFailpointsResponse__Output as _twophase_v1_ListFailpointsResponse__Output } from './twophase/v1/ListFailpointsResponse.js';
+import type { ListTransactionsRequest as _twophase_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _twophase_v1_ListTransactionsRequest__Output } from './twophase/v1/ListTransactionsRequest.js';
+import type { ListTransactionsResponse as _twophase_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _twophase_v1_ListTransactionsResponse__Output } from './twophase/v1/ListTransactionsResponse.js';
+import type { TransactionInfo as _twophase_v1_TransactionInfo, TransactionInfo__Output as _twophase_v1_TransactionInfo__Output } from './twophase/v1/TransactionInfo.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -29,6 +32,9 @@ export interface ProtoGrpcType {
       GetStatsResponse: MessageTypeDefinition<_twophase_v1_GetStatsResponse, _twophase_v1_GetStatsResponse__Output>
       ListFailpointsRequest: MessageTypeDefinition<_twophase_v1_ListFailpointsRequest, _twophase_v1_ListFailpointsRequest__Output>
       ListFailpointsResponse: MessageTypeDefinition<_twophase_v1_ListFailpointsResponse, _twophase_v1_ListFailpointsResponse__Output>
+      ListTransactionsRequest: MessageTypeDefinition<_twophase_v1_ListTransactionsRequest, _twophase_v1_ListTransactionsRequest__Output>
+      ListTransactionsResponse: MessageTypeDefinition<_twophase_v1_ListTransactionsResponse, _twophase_v1_ListTransactionsResponse__Output>
+      TransactionInfo: MessageTypeDefinition<_twophase_v1_TransactionInfo, _twophase_v1_TransactionInfo__Output>
     }
   }
 }

@@ -30,5 +30,9 @@ describe('the text-format parser the metrics tests read scrapes with', () => {
     expect(() => parsePrometheusText('# TYPE x countr\nx 1')).toThrow(/unknown type/);
     expect(() => parsePrometheusText('{a="1"} 2')).toThrow(/no metric name/);
     expect(parsePrometheusText('# a comment\n\nx 1 1700000000000\ny NaN').get('y')?.samples[0]?.value).toBeNaN();
+    // as Prometheus (Go's ParseFloat) reads them: prom-client writes NaN as `Nan`
+    expect(parsePrometheusText('y Nan').get('y')?.samples[0]?.value).toBeNaN();
+    expect(parsePrometheusText('y -inf').get('y')?.samples[0]?.value).toBe(Number.NEGATIVE_INFINITY);
+    expect(() => parsePrometheusText('y nano')).toThrow(/not a number/);
   });
 });

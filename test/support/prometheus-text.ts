@@ -98,8 +98,10 @@ export function parsePrometheusText(text: string): Map<string, Family> {
     const fields = rest.trim().split(/\s+/);
     if (fields.length < 1 || fields.length > 2 || fields[0] === '') fail('a value (and at most a timestamp) expected');
     const valueText = fields[0] ?? '';
-    const value = valueText === '+Inf' ? Number.POSITIVE_INFINITY : valueText === '-Inf' ? Number.NEGATIVE_INFINITY : Number(valueText);
-    if (Number.isNaN(value) && valueText !== 'NaN') fail(`${JSON.stringify(valueText)} is not a number`);
+    // as Prometheus reads a value (Go's ParseFloat): Inf and NaN in any case; prom-client writes `Nan`
+    const infinite = /^([+-]?)inf(inity)?$/i.exec(valueText);
+    const value = infinite !== null ? (infinite[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : /^nan$/i.test(valueText) ? Number.NaN : Number(valueText);
+    if (Number.isNaN(value) && !/^nan$/i.test(valueText)) fail(`${JSON.stringify(valueText)} is not a number`);
     if (fields[1] !== undefined && !/^-?\d+$/.test(fields[1])) fail('the timestamp is not an integer');
     owner(name).samples.push({ name, labels, value });
   });

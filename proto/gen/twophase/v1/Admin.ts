@@ -10,6 +10,8 @@ import type { GetStatsRequest as _twophase_v1_GetStatsRequest, GetStatsRequest__
 import type { GetStatsResponse as _twophase_v1_GetStatsResponse, GetStatsResponse__Output as _twophase_v1_GetStatsResponse__Output } from '../../twophase/v1/GetStatsResponse.js';
 import type { ListFailpointsRequest as _twophase_v1_ListFailpointsRequest, ListFailpointsRequest__Output as _twophase_v1_ListFailpointsRequest__Output } from '../../twophase/v1/ListFailpointsRequest.js';
 import type { ListFailpointsResponse as _twophase_v1_ListFailpointsResponse, ListFailpointsResponse__Output as _twophase_v1_ListFailpointsResponse__Output } from '../../twophase/v1/ListFailpointsResponse.js';
+import type { ListTransactionsRequest as _twophase_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _twophase_v1_ListTransactionsRequest__Output } from '../../twophase/v1/ListTransactionsRequest.js';
+import type { ListTransactionsResponse as _twophase_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _twophase_v1_ListTransactionsResponse__Output } from '../../twophase/v1/ListTransactionsResponse.js';
 
 export interface AdminClient extends grpc.Client {
   /**
@@ -76,6 +78,21 @@ export interface AdminClient extends grpc.Client {
   listFailpoints(argument: _twophase_v1_ListFailpointsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListFailpointsResponse__Output>): grpc.ClientUnaryCall;
   listFailpoints(argument: _twophase_v1_ListFailpointsRequest, callback: grpc.requestCallback<_twophase_v1_ListFailpointsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The coordinator only: every unfinished tx, oldest first (UNIMPLEMENTED elsewhere).
+   */
+  ListTransactions(argument: _twophase_v1_ListTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _twophase_v1_ListTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _twophase_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _twophase_v1_ListTransactionsRequest, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The coordinator only: every unfinished tx, oldest first (UNIMPLEMENTED elsewhere).
+   */
+  listTransactions(argument: _twophase_v1_ListTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _twophase_v1_ListTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _twophase_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _twophase_v1_ListTransactionsRequest, callback: grpc.requestCallback<_twophase_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
@@ -101,6 +118,11 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
    */
   ListFailpoints: grpc.handleUnaryCall<_twophase_v1_ListFailpointsRequest__Output, _twophase_v1_ListFailpointsResponse>;
   
+  /**
+   * The coordinator only: every unfinished tx, oldest first (UNIMPLEMENTED elsewhere).
+   */
+  ListTransactions: grpc.handleUnaryCall<_twophase_v1_ListTransactionsRequest__Output, _twophase_v1_ListTransactionsResponse>;
+  
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
@@ -108,4 +130,5 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   DisarmFailpoints: MethodDefinition<_twophase_v1_DisarmFailpointsRequest, _twophase_v1_DisarmFailpointsResponse, _twophase_v1_DisarmFailpointsRequest__Output, _twophase_v1_DisarmFailpointsResponse__Output>
   GetStats: MethodDefinition<_twophase_v1_GetStatsRequest, _twophase_v1_GetStatsResponse, _twophase_v1_GetStatsRequest__Output, _twophase_v1_GetStatsResponse__Output>
   ListFailpoints: MethodDefinition<_twophase_v1_ListFailpointsRequest, _twophase_v1_ListFailpointsResponse, _twophase_v1_ListFailpointsRequest__Output, _twophase_v1_ListFailpointsResponse__Output>
+  ListTransactions: MethodDefinition<_twophase_v1_ListTransactionsRequest, _twophase_v1_ListTransactionsResponse, _twophase_v1_ListTransactionsRequest__Output, _twophase_v1_ListTransactionsResponse__Output>
 }

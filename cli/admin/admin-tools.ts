@@ -1,0 +1,205 @@
+import { appendFile, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { loadProto } from '../../proto/load-proto.js';
+import { clientOptions } from '../../lib/grpc/client-options.js';
+import { lockDir } from '../../lib/dir-lock/dir-lock.js';
+import { createLogger } from '../../lib/logger/logger.js';
+import { FileDecisionLog } from '../../coordinator/log/file-decision-log.js';
+import type { CommitRecord } from '../../coordinator/protocol/log-record.js';
+import { ConfigError } from '../../lib/config/config-error.js';
+
+/** A call's deadline: an operator waits this long for an answer at most. */
+const callTimeoutMs = 10_000;
+
+type Unary<Req, Res> = (request: Req, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: Res) => void) => unknown;
+
+function call<Req, Res>(method: Unary<Req, Res>, request: Req, what: string): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method(request, { deadline: new Date(Date.now() + callTimeoutMs) }, (err, response) => {
+      if (err !== null) reject(new Error(`${what}: ${err.details || err.message}`, { cause: err }));
+      else resolve(response as Res);
+    });
+  });
+}
+
+/** A process an admin command talks to. */
+export interface Target {
+  readonly id: string;
+  readonly address: string;
+}
+
+/** `id=host:port` (repeatable --participant) → targets. */
+export function parseParticipants(values: readonly string[]): Target[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new ConfigError(`invalid setting --participant: expected id=host:port (given ${JSON.stringify(value)})`, 'participant');
+    return { id: value.slice(0, eq), address: value.slice(eq + 1) };
+  });
+}
+
+export interface TransactionRow {
+  readonly txId: string;
+  readonly state: string;
+  readonly sinceUnixMs: number;
+  readonly ageMs: number;
+  readonly participants: readonly string[];
+  readonly pending: readonly string[];
+}
+
+/** Admin.ListTransactions of the coordinator (served with --admin). */
+export async function listTransactions(coordinator: string): Promise<TransactionRow[]> {
+  const proto = loadProto().twophase.v1;
+  const client = new proto.Admin(coordinator, grpc.credentials.createInsecure(), clientOptions);
+  try {
+    const res = await call(client.ListTransactions.bind(client) as Unary<object, { transactions: { txId: string; state: string; sinceUnixMs: string; participants: string[]; pending: string[] }[] }>, {}, `Admin.ListTransactions at ${coordinator} (is it served with --admin?)`);
+    const now = Date.now();
+    return res.transactions.map((tx) => ({ txId: tx.txId, state: tx.state, sinceUnixMs: Number(tx.sinceUnixMs), ageMs: Math.max(0, now - Number(tx.sinceUnixMs)), participants: tx.participants, pending: tx.pending }));
+  } finally {
+    client.close();
+  }
+}
+
+/** The participants the coordinator was configured with (Coordinator.ListParticipants). */
+export async function coordinatorParticipants(coordinator: string): Promise<Target[]> {
+  const proto = loadProto().twophase.v1;
+  const client = new proto.Coordinator(coordinator, grpc.credentials.createInsecure(), clientOptions);
+  try {
+    const res = await call(client.ListParticipants.bind(client) as Unary<object, { participants: { participantId: string; address: string }[] }>, {}, `Coordinator.ListParticipants at ${coordinator}`);
+    return res.participants.map((p) => ({ id: p.participantId, address: p.address }));
+  } finally {
+    client.close();
+  }
+}
+
+export interface InDoubtRow {
+  readonly participant: string;
+  readonly txId: string;
+  readonly preparedUnixMs: number;
+  readonly ageMs: number;
+}
+
+/** Every branch in doubt at each participant (Participant.ListInDoubt), oldest first; a participant that does not answer fails the call. */
+export async function listInDoubt(participants: readonly Target[]): Promise<InDoubtRow[]> {
+  const proto = loadProto().twophase.v1;
+  const rows = await Promise.all(
+    participants.map(async ({ id, address }) => {
+      const client = new proto.Participant(address, grpc.credentials.createInsecure(), clientOptions);
+      try {
+        const res = await call(client.ListInDoubt.bind(client) as Unary<object, { branches: { txId: string; preparedUnixMs: string }[] }>, {}, `Participant.ListInDoubt at ${id} (${address})`);
+        const now = Date.now();
+        return res.branches.map((b) => ({ participant: id, txId: b.txId, preparedUnixMs: Number(b.preparedUnixMs), ageMs: Math.max(0, now - Number(b.preparedUnixMs)) }));
+      } finally {
+        client.close();
+      }
+    }),
+  );
+  return rows.flat().sort((a, b) => a.preparedUnixMs - b.preparedUnixMs);
+}
+
+/** Admin.GetStats of each target (served with --admin). */
+export async function stats(targets: readonly Target[]): Promise<{ target: string; stats: Record<string, number> }[]> {
+  const proto = loadProto().twophase.v1;
+  return Promise.all(
+    targets.map(async ({ id, address }) => {
+      const client = new proto.Admin(address, grpc.credentials.createInsecure(), clientOptions);
+      try {
+        const res = await call(client.GetStats.bind(client) as Unary<object, { stats: Record<string, number> }>, {}, `Admin.GetStats at ${id} (${address}; is it served with --admin?)`);
+        return { target: id, stats: res.stats };
+      } finally {
+        client.close();
+      }
+    }),
+  );
+}
+
+/** Why a resolve was refused: it would contradict what is known. Exit 1, nothing written. */
+export class ResolveRefusedError extends Error {
+  override readonly name = 'ResolveRefusedError';
+}
+
+export interface ResolveResult {
+  readonly txId: string;
+  readonly decision: 'commit' | 'abort';
+  /** What was done: recorded (a commit record for the coordinator to re-drive), aborted (at each participant), or nothing (already so). */
+  readonly action: 'recorded' | 'aborted' | 'already-committed';
+  readonly participants: readonly string[];
+}
+
+/** The audit trail of operators' decisions, beside the decision log; appended to and fsynced, never pruned. */
+export function auditFile(dataDir: string): string {
+  return join(dataDir, 'heuristic-decisions.jsonl');
+}
+
+/**
+ * An operator's decision for a tx stuck in doubt, taken with the coordinator stopped (its
+ * data dir locked by us): the blocking case of two-phase commit, a coordinator that cannot
+ * come back soon, or branches whose coordinator lost track of them.
+ *
+ * --commit: refused unless every named participant holds the tx in doubt (a participant
+ * that does not may have aborted it, and committing the others would break atomicity);
+ * else a commit record marked heuristic, with the reason, is appended to the decision log
+ * and fsynced: the coordinator, once started, re-drives the commit to them, as for any
+ * commit it finds in its log. --abort: refused when the log holds a commit of the tx; else
+ * each named participant aborts its branch now (the coordinator would presume abort
+ * anyway). Either decision is also appended to the audit file (auditFile), fsynced.
+ */
+export async function resolve(options: { dataDir: string; txId: string; decision: 'commit' | 'abort'; reason: string; participants: readonly Target[] }): Promise<ResolveResult> {
+  const { dataDir, txId, decision, reason, participants } = options;
+  if (participants.length === 0) throw new ConfigError('admin resolve: name the participants of the tx with --participant id=host:port', 'participant');
+  const lock = await lockDir(dataDir).catch((err: unknown) => {
+    throw new ResolveRefusedError(
+      `the coordinator's data dir ${dataDir} is locked (${err instanceof Error ? err.message : String(err)}): a coordinator is running on it. A tx it holds resolves by itself; stop it first to record a decision of your own`,
+    );
+  });
+  const log = new FileDecisionLog({ dir: join(dataDir, 'log'), logger: createLogger('admin', 'warn') });
+  try {
+    const { records } = await log.open();
+    const commit = records.find((r): r is CommitRecord => r.kind === 'commit' && r.txId === txId);
+    const ended = records.some((r) => r.kind === 'end' && r.txId === txId);
+    if (commit !== undefined) {
+      const when = new Date(commit.decidedAtMs).toISOString();
+      if (decision === 'abort') {
+        throw new ResolveRefusedError(`${txId} is committed: the decision log holds its commit (decided ${when}${commit.heuristic === undefined ? '' : `, by an operator: ${commit.heuristic.reason}`}${ended ? ', every participant acked' : ''}); an abort would contradict it`);
+      }
+      return { txId, decision, action: 'already-committed', participants: commit.participants };
+    }
+    const inDoubt = new Set((await listInDoubt(participants)).filter((row) => row.txId === txId).map((row) => row.participant));
+    const ids = participants.map((p) => p.id);
+    if (decision === 'commit') {
+      const missing = ids.filter((id) => !inDoubt.has(id));
+      if (missing.length > 0) {
+        throw new ResolveRefusedError(`${txId} is not in doubt at ${missing.join(', ')}: such a branch may be aborted already, or was never prepared, and committing the others would break atomicity; name only the participants that hold it in doubt`);
+      }
+      await log.append({ kind: 'commit', txId, participants: ids, decidedAtMs: Date.now(), heuristic: { reason } }, { sync: true });
+      await audit(dataDir, { txId, decision, reason, participants: ids });
+      return { txId, decision, action: 'recorded', participants: ids };
+    }
+    await audit(dataDir, { txId, decision, reason, participants: ids });
+    const proto = loadProto().twophase.v1;
+    for (const { id, address } of participants) {
+      if (!inDoubt.has(id)) continue;
+      const client = new proto.Participant(address, grpc.credentials.createInsecure(), clientOptions);
+      try {
+        await call(client.Abort.bind(client) as Unary<object, object>, { txId, reason: `operator: ${reason}` }, `Participant.Abort of ${txId} at ${id} (${address})`);
+      } finally {
+        client.close();
+      }
+    }
+    return { txId, decision, action: 'aborted', participants: ids.filter((id) => inDoubt.has(id)) };
+  } finally {
+    await log.close();
+    await lock.release();
+  }
+}
+
+async function audit(dataDir: string, entry: { txId: string; decision: string; reason: string; participants: readonly string[] }): Promise<void> {
+  const file = auditFile(dataDir);
+  await appendFile(file, `${JSON.stringify({ atUnixMs: Date.now(), ...entry, user: process.env.USER ?? process.env.LOGNAME ?? '' })}\n`);
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
