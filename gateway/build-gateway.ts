@@ -124,7 +124,12 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     return { txId: request.params.txId, ...outcome };
   });
 
+  // liveness: the process answers; readiness: the coordinator and both participants answer SERVING
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const { ready, services } = await client.health();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', services });
+  });
   return app;
 }
 

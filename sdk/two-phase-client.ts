@@ -106,6 +106,37 @@ export class TwoPhaseClient {
     return this.discovered;
   }
 
+  /**
+   * Whether the coordinator and both participants answer their gRPC health check SERVING
+   * (grpc.health.v1, whole server), each within `timeoutMs`: what a readiness probe asks.
+   * Never throws: a service that cannot be reached, or whose address the coordinator cannot
+   * give, is reported with why.
+   */
+  async health(timeoutMs = limits.sdkHealthCheckTimeoutMs): Promise<{ ready: boolean; services: Record<'coordinator' | 'blob' | 'metadata', string> }> {
+    const check = (client: grpc.Client | undefined): Promise<string> =>
+      client === undefined
+        ? Promise.resolve('unknown: the coordinator gave no address')
+        : new Promise((resolve) => {
+            client.makeUnaryRequest(
+              '/grpc.health.v1.Health/Check',
+              (bytes: Buffer) => bytes,
+              (bytes: Buffer) => bytes,
+              Buffer.alloc(0),
+              { deadline: new Date(Date.now() + timeoutMs) },
+              (err, reply) => {
+                // HealthCheckResponse{status: SERVING} is the two bytes 08 01
+                if (err !== null) resolve(`unreachable: ${err.details || err.message}`);
+                else resolve(reply !== undefined && reply.equals(Buffer.from([8, 1])) ? 'SERVING' : 'NOT_SERVING');
+              },
+            );
+          });
+    const coordinator = await check(this.coordinator);
+    await this.connect().catch(() => undefined);
+    const [blob, metadata] = await Promise.all([check(this.blobClient), check(this.metadataClient)]);
+    const services = { coordinator, blob, metadata };
+    return { ready: Object.values(services).every((s) => s === 'SERVING'), services };
+  }
+
   /** Begins a tx; its work is done through the returned Transaction. */
   async begin(options: { timeoutMs?: number } = {}): Promise<Transaction> {
     await this.connect();

@@ -13,6 +13,13 @@ afterAll(async () => {
 });
 
 describe('twophase dev', () => {
+  it('the gateway is ready (/readyz 200) when the coordinator and both participants answer SERVING', async () => {
+    const res = await fetch(`${sys.http}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', services: { coordinator: 'SERVING', blob: 'SERVING', metadata: 'SERVING' } });
+    expect((await fetch(`${sys.http}/healthz`)).status).toBe(200);
+  });
+
   it('restarts a child that dies', async () => {
     const before = (await sys.pids()).coordinator;
     await sys.killAndAwaitRestart('coordinator');
