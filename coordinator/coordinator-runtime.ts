@@ -9,6 +9,7 @@ import type { DecisionLog } from './log/decision-log.js';
 import type { CoordinatorConfig } from './protocol/coordinator-config.js';
 import type { CommitRecord } from './protocol/log-record.js';
 import { commitDuration, phaseDuration } from './coordinator-metrics.js';
+import { inSpan } from '../lib/tracing/tracing.js';
 import type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 import type { CoordinatorEffect, Reply } from './protocol/coordinator-effect.js';
 import type { CoordinatorInput } from './protocol/coordinator-input.js';
@@ -317,7 +318,7 @@ export class CoordinatorRuntime {
     try {
       // the commit point: nothing is sent to any participant until this resolves
       const startedMs = this.clock.now();
-      await this.options.log.append(effect.record, { sync: true });
+      await inSpan('decide: commit record made durable', { attributes: { 'twophase.tx_id': txId } }, () => this.options.log.append(effect.record, { sync: true }));
       phaseDuration.labels('decide').observe((this.clock.now() - startedMs) / 1000);
     } catch (err) {
       if (!isRefusedAppend(err)) throw err;

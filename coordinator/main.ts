@@ -9,6 +9,7 @@ import { GrpcParticipantConnector } from './grpc/grpc-participant-connector.js';
 import { coordinatorService } from './grpc/coordinator-service.js';
 import { adminService } from '../lib/grpc/admin-service.js';
 import { MetricsServer } from '../lib/metrics/metrics-server.js';
+import { startTracing } from '../lib/tracing/tracing.js';
 import { registerCoordinatorMetrics } from './coordinator-metrics.js';
 import type { CoordinatorSettings } from './coordinator-settings.js';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ export interface RunningCoordinator {
  */
 export async function runCoordinator(settings: CoordinatorSettings): Promise<RunningCoordinator> {
   const logger = createLogger('coordinator', settings.logLevel);
+  const stopTracing = await startTracing('coordinator');
   await mkdir(settings.dataDir, { recursive: true });
   const lock = await lockDir(settings.dataDir);
   const log = new FileDecisionLog({ dir: join(settings.dataDir, 'log'), logger });
@@ -73,6 +75,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
         await runtime.stop();
         await metrics?.stop();
         unregister();
+        await stopTracing();
         await lock.release();
         lifecycleLogger(logger).info('coordinator stopped');
       })();

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import { httpRequestDuration, httpRequests } from './gateway-metrics.js';
+import type { Span } from '@opentelemetry/api';
+import { startServerSpan, withContext } from '../lib/tracing/tracing.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
 import { normalizePath } from '../lib/file-path/normalize-path.js';
@@ -31,7 +33,20 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
   const { client, maxUploadBytes } = options;
   // no per-request log lines: the gateway logs what goes wrong, and metrics count the rest
   const app = Fastify({ loggerInstance: options.logger, exposeHeadRoutes: false, bodyLimit: maxUploadBytes, logController: new LogController({ disableRequestLogging: true }) });
+  // with tracing on, a server span per request (its traceparent header, if any, is the parent), and the SDK's spans under it
+  const spans = new WeakMap<FastifyRequest, Span>();
+  app.addHook('onRequest', (request, _reply, done) => {
+    const started = startServerSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`, request.headers, { 'http.request.method': request.method, 'url.path': request.url.split('?', 1)[0] ?? '' });
+    if (started === undefined) return done();
+    spans.set(request, started.span);
+    withContext(started.context, done);
+  });
   app.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request);
+    if (span !== undefined) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      span.end();
+    }
     const route = request.routeOptions.url ?? 'unmatched';
     httpRequests.labels(route, request.method, String(reply.statusCode)).inc();
     httpRequestDuration.labels(route, request.method).observe(reply.elapsedTime / 1000);

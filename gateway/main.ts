@@ -2,6 +2,7 @@ import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { TwoPhaseClient } from '../sdk/index.js';
 import { buildGateway } from './build-gateway.js';
 import { MetricsServer } from '../lib/metrics/metrics-server.js';
+import { startTracing } from '../lib/tracing/tracing.js';
 import type { GatewaySettings } from './gateway-settings.js';
 
 export interface RunningGateway {
@@ -12,6 +13,7 @@ export interface RunningGateway {
 /** Starts the HTTP gateway; participants are discovered from the coordinator on the first request. */
 export async function runGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const logger = createLogger('gateway', settings.logLevel);
+  const stopTracing = await startTracing('gateway');
   const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs });
   const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes });
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
@@ -27,6 +29,7 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
       await app.close();
       client.close();
       await metrics?.stop();
+      await stopTracing();
     },
   };
 }

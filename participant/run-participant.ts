@@ -6,6 +6,7 @@ import { adminService } from '../lib/grpc/admin-service.js';
 import { ParticipantRuntime } from './participant-runtime.js';
 import { registerParticipantMetrics } from './participant-metrics.js';
 import { MetricsServer } from '../lib/metrics/metrics-server.js';
+import { startTracing } from '../lib/tracing/tracing.js';
 import type { ParticipantConfig } from './protocol/branch-state.js';
 import type { BranchWork, ResourceManager } from './resource-manager.js';
 
@@ -34,6 +35,7 @@ export interface RunningParticipant {
  * once), then serves the Participant service and the resource manager's own services.
  */
 export async function runParticipant(options: RunParticipantOptions): Promise<RunningParticipant> {
+  const stopTracing = await startTracing(options.rm.participantId);
   const runtime = new ParticipantRuntime({
     rm: options.rm,
     coordinator: new GrpcCoordinatorLink(options.coordinatorAddress),
@@ -59,6 +61,7 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
         await runtime.stop();
         await metrics?.stop();
         unregister();
+        await stopTracing();
         lifecycleLogger(options.logger).info('participant stopped');
       })();
       return stopping;

@@ -16,3 +16,9 @@ export {
   DeadlineExceededError,
   OutcomeUnknownError,
 } from './sdk-errors.js';
+/**
+ * Makes the SDK create spans (an upload's, and a client span per call, whose W3C trace
+ * context goes with the call) with the OpenTelemetry tracer provider your process has
+ * registered. Off until called: without it the SDK never touches the OpenTelemetry API.
+ */
+export { setTracingOn as enableTracing } from '../lib/tracing/tracing.js';

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '../proto/load-proto.js';
+import type { Span } from '@opentelemetry/api';
+import { inSpan } from '../lib/tracing/tracing.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
 import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
@@ -163,8 +165,13 @@ export class TwoPhaseClient {
 
   /** Uploads bytes and records them as the file's new revision, atomically. */
   async uploadFile(req: UploadFileRequest): Promise<UploadFileResult> {
+    return inSpan('twophase upload', { attributes: { 'twophase.namespace': req.namespace, 'twophase.path': req.path } }, (span) => this.upload(req, span));
+  }
+
+  private async upload(req: UploadFileRequest, span: Span | undefined): Promise<UploadFileResult> {
     const result = await this.transaction(
       async (tx) => {
+        span?.setAttribute('twophase.tx_id', tx.txId);
         const expected = {
           ...(req.expectedSha256 === undefined ? {} : { sha256: req.expectedSha256 }),
           ...(req.expectedSize === undefined ? {} : { size: req.expectedSize }),

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { linkCallsSent } from '../metrics/metrics.js';
 import { limits } from '../limits/limits.js';
+import { activeTraceparent, inSpan, SpanKind, tracingOn } from '../tracing/tracing.js';
 
 /** A message of a Link answer stream: the call id and the answer or error, named by its oneof case. */
 export interface LinkResponseMessage {
@@ -64,6 +65,12 @@ export class LinkClient {
    */
   call<Res>(kind: string, request: object, deadline: Date, bytes = 0): Promise<Res> {
     linkCallsSent.labels(kind).inc();
+    // with tracing on, a client span per call, whose trace context goes with the call
+    if (tracingOn()) return inSpan(`call ${kind}`, { kind: SpanKind.CLIENT, attributes: { 'rpc.method': kind } }, () => this.send<Res>(kind, request, deadline, bytes, activeTraceparent()));
+    return this.send<Res>(kind, request, deadline, bytes, '');
+  }
+
+  private send<Res>(kind: string, request: object, deadline: Date, bytes: number, traceparent: string): Promise<Res> {
     if (this.unaryOnly || this.closed) return this.unary(kind, request, deadline) as Promise<Res>;
     return new Promise<Res>((resolve, reject) => {
       const callId = String(this.nextCallId++);
@@ -72,7 +79,7 @@ export class LinkClient {
         reject(statusError(grpc.status.DEADLINE_EXCEEDED, `${kind}: deadline exceeded`));
       }, Math.max(0, deadline.getTime() - Date.now()));
       this.pending.set(callId, { kind, request, deadline, resolve: resolve as (r: unknown) => void, reject, timer });
-      this.outbox.push({ message: { callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()) }, bytes });
+      this.outbox.push({ message: { callId, [kind]: request, deadlineUnixMs: String(deadline.getTime()), ...(traceparent === '' ? {} : { traceparent }) }, bytes });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { callName, linkCallsServed, observeServedCall } from '../metrics/metrics.js';
 import { isServiceError, serviceError } from '../grpc/service-error.js';
 import { limits } from '../limits/limits.js';
+import { inSpan, SpanKind, tracingOn } from '../tracing/tracing.js';
 
 /** grpc.status.INTERNAL (the grpc import is types only here). */
 const internalCode = 13;
@@ -83,7 +84,10 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
       const startedMs = performance.now();
       const deadlineMs = Number(message.deadlineUnixMs ?? 0);
       const scope: LinkCallScope = deadlineMs > 0 ? { deadlineMs, signal: gone.signal } : { signal: gone.signal };
-      method(message[kind] as never, scope).then(
+      const served = tracingOn()
+        ? inSpan(`serve ${kind}`, { kind: SpanKind.SERVER, parent: String(message.traceparent ?? ''), attributes: { 'rpc.method': kind } }, () => method(message[kind] as never, scope))
+        : method(message[kind] as never, scope);
+      served.then(
         (response) => {
           observeServedCall(callName(kind), startedMs, undefined);
           answer({ callId, [kind]: response });

@@ -22,7 +22,8 @@ export class DevSystem {
     return `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/twophase`;
   }
 
-  static async start(extraArgs: string[] = []): Promise<DevSystem> {
+  /** `env`: added to ours for dev and, through it, every child (e.g. OTEL_* settings). */
+  static async start(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<DevSystem> {
     const dir = await mkdtemp(join(tmpdir(), 'twophase-dev-'));
     // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
     await chmod(dir, 0o755);
@@ -46,7 +47,7 @@ export class DevSystem {
       metricsPorts.join(','),
       ...extraArgs,
     ];
-    const proc = new CliProcess(args);
+    const proc = new CliProcess(args, env);
     await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
     const system = new DevSystem(dir, proc, args, `http://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
     const [coordinator, blob, metadata, gateway] = metricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`) as [string, string, string, string];

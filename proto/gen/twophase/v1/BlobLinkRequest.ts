@@ -10,6 +10,11 @@ export interface BlobLinkRequest {
   'callId'?: (number | string | Long);
   'put'?: (_twophase_v1_PutWholeRequest | null);
   /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent'?: (string);
+  /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
    */
   'deadlineUnixMs'?: (number | string | Long);
@@ -22,6 +27,11 @@ export interface BlobLinkRequest__Output {
    */
   'callId': (string);
   'put'?: (_twophase_v1_PutWholeRequest__Output | null);
+  /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent': (string);
   /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
    */

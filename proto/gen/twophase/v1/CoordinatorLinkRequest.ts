@@ -18,6 +18,11 @@ export interface CoordinatorLinkRequest {
   'abort'?: (_twophase_v1_AbortRequest | null);
   'getOutcome'?: (_twophase_v1_GetOutcomeRequest | null);
   /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent'?: (string);
+  /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
    */
   'deadlineUnixMs'?: (number | string | Long);
@@ -34,6 +39,11 @@ export interface CoordinatorLinkRequest__Output {
   'commit'?: (_twophase_v1_CommitRequest__Output | null);
   'abort'?: (_twophase_v1_AbortRequest__Output | null);
   'getOutcome'?: (_twophase_v1_GetOutcomeRequest__Output | null);
+  /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent': (string);
   /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
    */

@@ -12,6 +12,11 @@ export interface MetadataLinkRequest {
   'stageRevision'?: (_twophase_v1_StageRevisionRequest | null);
   'deleteFile'?: (_twophase_v1_DeleteFileRequest | null);
   /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent'?: (string);
+  /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
    */
   'deadlineUnixMs'?: (number | string | Long);
@@ -25,6 +30,11 @@ export interface MetadataLinkRequest__Output {
   'callId': (string);
   'stageRevision'?: (_twophase_v1_StageRevisionRequest__Output | null);
   'deleteFile'?: (_twophase_v1_DeleteFileRequest__Output | null);
+  /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent': (string);
   /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it.
    */

@@ -18,6 +18,11 @@ export interface ParticipantLinkRequest {
   'commitOnePhase'?: (_twophase_v1_CommitOnePhaseRequest | null);
   'resolveOutcome'?: (_twophase_v1_ResolveOutcomeRequest | null);
   /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent'?: (string);
+  /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it: past it the
    * server stops waiting to run the call (e.g. behind a hung call of the same tx).
    */
@@ -35,6 +40,11 @@ export interface ParticipantLinkRequest__Output {
   'abort'?: (_twophase_v1_ParticipantAbortRequest__Output | null);
   'commitOnePhase'?: (_twophase_v1_CommitOnePhaseRequest__Output | null);
   'resolveOutcome'?: (_twophase_v1_ResolveOutcomeRequest__Output | null);
+  /**
+   * The W3C trace context of the caller's span (traceparent), or empty: with tracing
+   * on, the server's span of this call is its child.
+   */
+  'traceparent': (string);
   /**
    * The call's deadline (Unix ms; 0 = none), as a unary call would carry it: past it the
    * server stops waiting to run the call (e.g. behind a hung call of the same tx).
