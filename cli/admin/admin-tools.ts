@@ -8,9 +8,9 @@ import { createLogger } from '../../lib/logger/logger.js';
 import { FileDecisionLog } from '../../coordinator/log/file-decision-log.js';
 import type { CommitRecord } from '../../coordinator/protocol/log-record.js';
 import { ConfigError } from '../../lib/config/config-error.js';
+import { limits } from '../../lib/limits/limits.js';
 
-/** A call's deadline: an operator waits this long for an answer at most. */
-const callTimeoutMs = 10_000;
+const callTimeoutMs = limits.adminCallTimeoutMs;
 
 type Unary<Req, Res> = (request: Req, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: Res) => void) => unknown;
 

@@ -336,6 +336,8 @@ export const limits = {
   /** `twophase dev` asks a process left by an earlier run to stop, then checks this often, this many times, before SIGKILL. */
   devLeftoverStopPollMs: 100,
   devLeftoverStopPollsMax: 100,
+  /** The deadline of each call of `twophase admin`: an operator waits this long for an answer at most. */
+  adminCallTimeoutMs: 10_000,
   /** How long a readiness check (TwoPhaseClient.health, the gateway's /readyz) waits for each service's health answer. */
   sdkHealthCheckTimeoutMs: 1_000,
   /** Begin times of finished txs the coordinator may hold before it forgets them in one sweep (for `twophase admin txs`). */
