@@ -18,17 +18,25 @@ export interface DevSystemOptions {
   readonly startTimeoutMs: number;
   /** Run every child of dev under `node --cpu-prof` (dev's `--cpu-prof-dir`), its profiles in `cpuProfDir/<child>/`. */
   readonly cpuProfiles?: boolean;
+  /**
+   * Run tsc's output (dist/cli/main.js, one file per module) instead of the bundle that
+   * `npm start` runs: a profile's frames then name our modules and lines.
+   */
+  readonly unbundled?: boolean;
 }
 
 /**
- * Compiles the CLI (`npm run build`: tsc into dist/), so that what is measured is what
- * `npm start` runs: the compiled JavaScript, not the TypeScript through tsx (whose source
+ * Compiles the CLI (`npm run build`: tsc into dist/, then the bundle of dist/bundle/cli/), so that what is measured is what
+ * `npm start` runs: the bundled JavaScript, not the TypeScript through tsx (whose source
  * maps alone make every stack trace formatted on the hot path several times dearer).
  */
 export function compileCli(progress: (text: string) => void): void {
   progress('compiling the CLI (npm run build)…');
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`npm run build failed (exit ${tsc.status ?? tsc.signal}):\n${tsc.stdout}${tsc.stderr}`);
+  // and bundled, as npm run build does: bin/twophase.js runs the bundle
+  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], { cwd: root, encoding: 'utf8' });
+  if (bundle.status !== 0) throw new Error(`npm run build failed bundling the CLI (exit ${bundle.status ?? bundle.signal}):\n${bundle.stdout}${bundle.stderr}`);
 }
 
 /**
@@ -74,7 +82,7 @@ export class DevSystem {
     // settings from the caller's shell (failpoints above all) must not reach the measured processes
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TWOPHASE_')));
     const args = [
-      ...[join(root, 'bin', 'twophase.js'), 'dev'],
+      ...[options.unbundled === true ? join(root, 'dist', 'cli', 'main.js') : join(root, 'bin', 'twophase.js'), 'dev'],
       ...['--data-dir', dir, '--http-listen', `127.0.0.1:${httpPort}`],
       ...['--coordinator-port', String(coordinatorPort), '--blob-port', String(blobPort), '--metadata-port', String(metadataPort)],
       ...['--postgres-port', String(postgresPort), '--log-level', options.logLevel],

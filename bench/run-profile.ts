@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
   compileCli(progress);
   progress(`starting twophase dev with every child under node --cpu-prof (--log-level ${options.logLevel}, --commit-mode ${options.commitMode})…`);
-  const dev = await DevSystem.start({ logLevel: options.logLevel, commitMode: options.commitMode, startTimeoutMs, cpuProfiles: true });
+  const dev = await DevSystem.start({ logLevel: options.logLevel, commitMode: options.commitMode, startTimeoutMs, cpuProfiles: true, unbundled: true });
   progress(`running in ${dev.dir}`);
   const interrupted = dev.stopOnSigint(options.keepDir, progress);
 

@@ -16,10 +16,10 @@ export interface TwophaseProto {
   readonly twophase: { readonly v1: V1<CoordinatorProto> & V1<ParticipantProto> & V1<BlobProto> & V1<MetadataProto> & V1<AdminProto> };
 }
 
-/** The .proto files ship beside this module in the source tree and two levels up from dist/proto. */
+/** The .proto files ship beside this module in the source tree, two levels up from dist/proto, three from the bundle (dist/bundle/cli). */
 export function protoRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [here, join(here, '..', '..', 'proto')]) {
+  for (const candidate of [here, join(here, '..', '..', 'proto'), join(here, '..', '..', '..', 'proto')]) {
     if (existsSync(join(candidate, 'twophase', 'v1', 'coordinator.proto'))) return candidate;
   }
   throw new Error(`twophase .proto files not found near ${here}`);
