@@ -1,7 +1,7 @@
 /**
  * The Grafana dashboard of twophase, typed as Grafana's own JSON model (@grafana/schema's
  * Dashboard): `npm run typecheck` refuses a field of the wrong type or shape. The JSON that
- * Grafana loads, monitoring/grafana-dashboard.json, is written from this by
+ * Grafana loads, deploy/grafana-dashboard.json, is written from this by
  * `npm run gen:dashboard`; a test checks that the two are the same.
  */
 import type { Dashboard, DataSourceRef, GridPos, Panel } from '@grafana/schema';

@@ -1,4 +1,4 @@
-/** `npm run gen:dashboard`: writes monitoring/grafana-dashboard.json from grafana-dashboard.ts. */
+/** `npm run gen:dashboard`: writes deploy/grafana-dashboard.json from grafana-dashboard.ts. */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dashboard } from './grafana-dashboard.js';

@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // typed as Grafana's own JSON model there (@grafana/schema's Dashboard): `npm run typecheck`
 // fails if a field has the wrong type or shape
-import { dashboard } from '../../monitoring/grafana-dashboard.js';
+import { dashboard } from '../../deploy/grafana-dashboard.js';
 import { dashboardMetrics } from '../support/dashboard-metrics.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-describe('monitoring/grafana-dashboard.json', () => {
-  it('is what monitoring/grafana-dashboard.ts, checked against the Grafana schema, says (npm run gen:dashboard)', async () => {
-    expect(JSON.parse(await readFile(`${root}monitoring/grafana-dashboard.json`, 'utf8'))).toEqual(JSON.parse(JSON.stringify(dashboard)));
+describe('deploy/grafana-dashboard.json', () => {
+  it('is what deploy/grafana-dashboard.ts, checked against the Grafana schema, says (npm run gen:dashboard)', async () => {
+    expect(JSON.parse(await readFile(`${root}deploy/grafana-dashboard.json`, 'utf8'))).toEqual(JSON.parse(JSON.stringify(dashboard)));
   });
 
   it('is a dashboard Grafana loads: unique panel ids, panels on the grid, every query on the Prometheus data source variable', () => {
@@ -37,8 +37,8 @@ describe('monitoring/grafana-dashboard.json', () => {
 
   it('is the dashboard the compose Grafana provisions, on the Prometheus the scrape config feeds', async () => {
     const compose = await readFile(`${root}docker-compose.yml`, 'utf8');
-    expect(compose).toContain('./monitoring/grafana-dashboard.json:/var/lib/grafana/dashboards/twophase.json');
-    const scrape = await readFile(`${root}monitoring/prometheus.yml`, 'utf8');
+    expect(compose).toContain('./deploy/grafana-dashboard.json:/var/lib/grafana/dashboards/twophase.json');
+    const scrape = await readFile(`${root}deploy/prometheus.yml`, 'utf8');
     for (const service of ['coordinator', 'blob', 'metadata', 'gateway']) expect(scrape).toContain(`"${service}:9464"`);
   });
 });

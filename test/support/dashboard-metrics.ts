@@ -1,4 +1,4 @@
-import { dashboard } from '../../monitoring/grafana-dashboard.js';
+import { dashboard } from '../../deploy/grafana-dashboard.js';
 
 /** Metric names a PromQL expression reads (histogram series back to their family). */
 export function metricsOf(expr: string): string[] {
