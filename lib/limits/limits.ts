@@ -336,6 +336,8 @@ export const limits = {
   /** `twophase dev` asks a process left by an earlier run to stop, then checks this often, this many times, before SIGKILL. */
   devLeftoverStopPollMs: 100,
   devLeftoverStopPollsMax: 100,
+  /** Messages (chunks of at most 1 MiB) a blob Put's stream reads ahead of the disk (the Readable's high-water mark; its default is 16). */
+  blobPutQueuedMessagesMax: 2,
   /** The deadline of each call of `twophase admin`: an operator waits this long for an answer at most. */
   adminCallTimeoutMs: 10_000,
   /** How long a readiness check (TwoPhaseClient.health, the gateway's /readyz) waits for each service's health answer. */

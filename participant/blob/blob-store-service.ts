@@ -131,6 +131,7 @@ async function receivePut(
   stallMs: number,
   objectBytesMax: number,
 ): Promise<{ sha256: string; size: number }> {
+  limitQueuedMessages(call);
   // destroyOnReturn false: the call is answered through its callback, and destroying its
   // stream when the iteration ends would build (and format the stack of) an AbortError per Put
   const messages = stallGuarded(call.iterator({ destroyOnReturn: false }) as AsyncIterator<PutRequest__Output>, stallMs);
@@ -305,4 +306,16 @@ class InFlight {
       this.count--;
     }
   }
+}
+
+/**
+ * A Put's stream is a Readable in object mode, which reads ahead up to its high-water
+ * mark, 16 messages: 16 MiB of chunks queued in the participant while the disk catches
+ * up, on top of what the HTTP/2 windows hold. Two are enough to keep the disk busy. grpc-js
+ * has no option for it, so the stream's own state is set; a version that moves it leaves
+ * the default (more memory, same result).
+ */
+function limitQueuedMessages(call: PutCall): void {
+  const state = (call as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
+  if (state !== undefined && typeof state.highWaterMark === 'number') state.highWaterMark = limits.blobPutQueuedMessagesMax;
 }
