@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { ensureOwnDirectory, reachableEmbeddedPostgres, reachableRuntimeRoot, traversableByOthers } from '../lib/embedded-postgres/reachable-package.js';
 import { findPortHolder, portIsFree } from '../lib/free-port/port-holder.js';
 import { freePort } from '../lib/free-port/free-port.js';
+import { splitListenAddress } from '../lib/config/split-listen-address.js';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
@@ -38,7 +39,9 @@ interface DevOptions {
 const metricsChildren = ['coordinator', 'blob', 'metadata', 'gateway'] as const;
 
 /** `--metrics-ports`: a port per child of metricsChildren, or `off`. */
-function metricsPortsOf(value: string): Record<(typeof metricsChildren)[number], number> | undefined {
+type MetricsPorts = Record<(typeof metricsChildren)[number], number>;
+
+function metricsPortsOf(value: string): MetricsPorts | undefined {
   if (value === 'off') return undefined;
   const ports = value.split(',').map((p) => Number(p.trim()));
   if (ports.length !== metricsChildren.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65_535)) {
@@ -87,18 +90,17 @@ export function devCommand(): Command {
       if (!(childLogLevels as readonly string[]).includes(opts.logLevel)) {
         throw new ConfigError(`invalid setting --log-level (TWOPHASE_LOG_LEVEL): expected one of ${childLogLevels.join(', ')} (given ${JSON.stringify(opts.logLevel)})`, 'logLevel');
       }
-      metricsPortsOf(opts.metricsPorts);
-      await runDev(opts);
+      await runDev(opts, metricsPortsOf(opts.metricsPorts));
     });
 }
 
-async function runDev(opts: DevOptions): Promise<void> {
+async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined): Promise<void> {
   const dir = resolve(opts.dataDir);
   const logDir = join(dir, 'logs');
   await mkdir(logDir, { recursive: true });
   const lock = await lockDir(dir);
   await stopLeftovers(dir);
-  await checkPortsFree(opts);
+  await checkPortsFree(opts, metricsPorts);
   const say = (text: string): void => console.log(`[dev] ${text}`);
   const supervisor = new Supervisor(logDir, {
     started: (name, pid) => {
@@ -125,7 +127,6 @@ async function runDev(opts: DevOptions): Promise<void> {
   const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
   const grpcReady = /"msg":"gRPC server listening"/;
   const admin = opts.admin ? ['--admin'] : [];
-  const metricsPorts = metricsPortsOf(opts.metricsPorts);
   const metrics = (name: (typeof metricsChildren)[number]): string[] => (metricsPorts === undefined ? [] : ['--metrics-listen', `${host}:${metricsPorts[name]}`]);
 
   let stopping = false;
@@ -202,7 +203,7 @@ async function postgresDataDir(dir: string, say: (text: string) => void): Promis
  * (exit 2) naming each busy port, the process that holds it when /proc shows it, and the
  * flag that moves it.
  */
-async function checkPortsFree(opts: DevOptions): Promise<void> {
+async function checkPortsFree(opts: DevOptions, metricsPorts: MetricsPorts | undefined): Promise<void> {
   const http = splitHostPort(opts.httpListen);
   const ports = [
     { what: 'HTTP gateway', flag: '--http-listen', host: http.host, port: http.port, moved: (p: number) => `--http-listen ${http.host.includes(':') ? `[${http.host}]` : http.host}:${p}` },
@@ -211,7 +212,6 @@ async function checkPortsFree(opts: DevOptions): Promise<void> {
     { what: 'blob participant', flag: '--blob-port', host: '127.0.0.1', port: Number(opts.blobPort) },
     { what: 'metadata participant', flag: '--metadata-port', host: '127.0.0.1', port: Number(opts.metadataPort) },
   ];
-  const metricsPorts = metricsPortsOf(opts.metricsPorts);
   if (metricsPorts !== undefined) {
     metricsChildren.forEach((name, i) => {
       const others = metricsChildren.map((n) => String(metricsPorts[n]));
@@ -245,12 +245,11 @@ async function checkPortsFree(opts: DevOptions): Promise<void> {
 }
 
 function splitHostPort(listen: string): { host: string; port: number } {
-  const colon = listen.lastIndexOf(':');
-  const port = Number(listen.slice(colon + 1));
-  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65_535) {
+  const address = splitListenAddress(listen);
+  if (address === undefined || address.port < 1) {
     throw new ConfigError(`invalid setting --http-listen (TWOPHASE_HTTP_LISTEN): expected host:port (given ${JSON.stringify(listen)})`, 'httpListen');
   }
-  return { host: listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port };
+  return address;
 }
 
 /** A `dev` killed with SIGKILL leaves its children running; stop them before taking their ports. */

@@ -1,6 +1,8 @@
 import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { TwoPhaseClient } from '../sdk/index.js';
 import { buildGateway } from './build-gateway.js';
+import { assert } from '../lib/assert/assert.js';
+import { splitListenAddress } from '../lib/config/split-listen-address.js';
 import { MetricsServer } from '../lib/metrics/metrics-server.js';
 import { startTracing } from '../lib/tracing/tracing.js';
 import type { GatewaySettings } from './gateway-settings.js';
@@ -17,8 +19,9 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
   const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs });
   const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes });
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
-  const sep = settings.listen.lastIndexOf(':');
-  await app.listen({ host: settings.listen.slice(0, sep).replace(/^\[|\]$/g, ''), port: Number(settings.listen.slice(sep + 1)) });
+  const listen = splitListenAddress(settings.listen);
+  assert(listen !== undefined, `${settings.listen} is host:port (checked as a setting)`);
+  await app.listen(listen);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   // the line a supervisor waits for: printed at every log level but silent

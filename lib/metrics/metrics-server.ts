@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '../logger/logger.js';
 import { metricsRegistry } from './metrics.js';
+import { assert } from '../assert/assert.js';
+import { splitListenAddress } from '../config/split-listen-address.js';
 
 let processMetricsCollected = false;
 
@@ -26,9 +28,9 @@ export class MetricsServer {
 
   static async start(listen: string, logger: Logger): Promise<MetricsServer> {
     collectProcessMetrics();
-    const colon = listen.lastIndexOf(':');
-    const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-    const port = Number(listen.slice(colon + 1));
+    const parsed = splitListenAddress(listen);
+    assert(parsed !== undefined, `${listen} is host:port (checked as a setting)`);
+    const { host, port } = parsed;
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?', 1)[0];
       if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
