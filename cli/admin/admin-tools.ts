@@ -23,6 +23,16 @@ function call<Req, Res>(method: Unary<Req, Res>, request: Req, what: string): Pr
   });
 }
 
+/** Runs `use` with a client of `service` at `address`, closed when it settles. */
+async function withClient<C extends grpc.Client, T>(Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C, address: string, use: (client: C) => Promise<T>): Promise<T> {
+  const client = new Service(address, grpc.credentials.createInsecure(), clientOptions);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
 /** A process an admin command talks to. */
 export interface Target {
   readonly id: string;
@@ -49,27 +59,19 @@ export interface TransactionRow {
 
 /** Admin.ListTransactions of the coordinator (served with --admin). */
 export async function listTransactions(coordinator: string): Promise<TransactionRow[]> {
-  const proto = loadProto().twophase.v1;
-  const client = new proto.Admin(coordinator, grpc.credentials.createInsecure(), clientOptions);
-  try {
-    const res = await call(client.ListTransactions.bind(client) as Unary<object, { transactions: { txId: string; state: string; sinceUnixMs: string; participants: string[]; pending: string[] }[] }>, {}, `Admin.ListTransactions at ${coordinator} (is it served with --admin?)`);
-    const now = Date.now();
-    return res.transactions.map((tx) => ({ txId: tx.txId, state: tx.state, sinceUnixMs: Number(tx.sinceUnixMs), ageMs: Math.max(0, now - Number(tx.sinceUnixMs)), participants: tx.participants, pending: tx.pending }));
-  } finally {
-    client.close();
-  }
+  const res = await withClient(loadProto().twophase.v1.Admin, coordinator, (client) =>
+    call(client.ListTransactions.bind(client) as Unary<object, { transactions: { txId: string; state: string; sinceUnixMs: string; participants: string[]; pending: string[] }[] }>, {}, `Admin.ListTransactions at ${coordinator} (is it served with --admin?)`),
+  );
+  const now = Date.now();
+  return res.transactions.map((tx) => ({ txId: tx.txId, state: tx.state, sinceUnixMs: Number(tx.sinceUnixMs), ageMs: Math.max(0, now - Number(tx.sinceUnixMs)), participants: tx.participants, pending: tx.pending }));
 }
 
 /** The participants the coordinator was configured with (Coordinator.ListParticipants). */
 export async function coordinatorParticipants(coordinator: string): Promise<Target[]> {
-  const proto = loadProto().twophase.v1;
-  const client = new proto.Coordinator(coordinator, grpc.credentials.createInsecure(), clientOptions);
-  try {
-    const res = await call(client.ListParticipants.bind(client) as Unary<object, { participants: { participantId: string; address: string }[] }>, {}, `Coordinator.ListParticipants at ${coordinator}`);
-    return res.participants.map((p) => ({ id: p.participantId, address: p.address }));
-  } finally {
-    client.close();
-  }
+  const res = await withClient(loadProto().twophase.v1.Coordinator, coordinator, (client) =>
+    call(client.ListParticipants.bind(client) as Unary<object, { participants: { participantId: string; address: string }[] }>, {}, `Coordinator.ListParticipants at ${coordinator}`),
+  );
+  return res.participants.map((p) => ({ id: p.participantId, address: p.address }));
 }
 
 export interface InDoubtRow {
@@ -81,17 +83,13 @@ export interface InDoubtRow {
 
 /** Every branch in doubt at each participant (Participant.ListInDoubt), oldest first; a participant that does not answer fails the call. */
 export async function listInDoubt(participants: readonly Target[]): Promise<InDoubtRow[]> {
-  const proto = loadProto().twophase.v1;
   const rows = await Promise.all(
     participants.map(async ({ id, address }) => {
-      const client = new proto.Participant(address, grpc.credentials.createInsecure(), clientOptions);
-      try {
-        const res = await call(client.ListInDoubt.bind(client) as Unary<object, { branches: { txId: string; preparedUnixMs: string }[] }>, {}, `Participant.ListInDoubt at ${id} (${address})`);
-        const now = Date.now();
-        return res.branches.map((b) => ({ participant: id, txId: b.txId, preparedUnixMs: Number(b.preparedUnixMs), ageMs: Math.max(0, now - Number(b.preparedUnixMs)) }));
-      } finally {
-        client.close();
-      }
+      const res = await withClient(loadProto().twophase.v1.Participant, address, (client) =>
+        call(client.ListInDoubt.bind(client) as Unary<object, { branches: { txId: string; preparedUnixMs: string }[] }>, {}, `Participant.ListInDoubt at ${id} (${address})`),
+      );
+      const now = Date.now();
+      return res.branches.map((b) => ({ participant: id, txId: b.txId, preparedUnixMs: Number(b.preparedUnixMs), ageMs: Math.max(0, now - Number(b.preparedUnixMs)) }));
     }),
   );
   return rows.flat().sort((a, b) => a.preparedUnixMs - b.preparedUnixMs);
@@ -99,16 +97,12 @@ export async function listInDoubt(participants: readonly Target[]): Promise<InDo
 
 /** Admin.GetStats of each target (served with --admin). */
 export async function stats(targets: readonly Target[]): Promise<{ target: string; stats: Record<string, number> }[]> {
-  const proto = loadProto().twophase.v1;
   return Promise.all(
     targets.map(async ({ id, address }) => {
-      const client = new proto.Admin(address, grpc.credentials.createInsecure(), clientOptions);
-      try {
-        const res = await call(client.GetStats.bind(client) as Unary<object, { stats: Record<string, number> }>, {}, `Admin.GetStats at ${id} (${address}; is it served with --admin?)`);
-        return { target: id, stats: res.stats };
-      } finally {
-        client.close();
-      }
+      const res = await withClient(loadProto().twophase.v1.Admin, address, (client) =>
+        call(client.GetStats.bind(client) as Unary<object, { stats: Record<string, number> }>, {}, `Admin.GetStats at ${id} (${address}; is it served with --admin?)`),
+      );
+      return { target: id, stats: res.stats };
     }),
   );
 }
@@ -176,15 +170,11 @@ export async function resolve(options: { dataDir: string; txId: string; decision
       return { txId, decision, action: 'recorded', participants: ids };
     }
     await audit(dataDir, { txId, decision, reason, participants: ids });
-    const proto = loadProto().twophase.v1;
     for (const { id, address } of participants) {
       if (!inDoubt.has(id)) continue;
-      const client = new proto.Participant(address, grpc.credentials.createInsecure(), clientOptions);
-      try {
-        await call(client.Abort.bind(client) as Unary<object, object>, { txId, reason: `operator: ${reason}` }, `Participant.Abort of ${txId} at ${id} (${address})`);
-      } finally {
-        client.close();
-      }
+      await withClient(loadProto().twophase.v1.Participant, address, (client) =>
+        call(client.Abort.bind(client) as Unary<object, object>, { txId, reason: `operator: ${reason}` }, `Participant.Abort of ${txId} at ${id} (${address})`),
+      );
     }
     return { txId, decision, action: 'aborted', participants: ids.filter((id) => inDoubt.has(id)) };
   } finally {
