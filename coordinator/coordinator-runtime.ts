@@ -294,9 +294,7 @@ export class CoordinatorRuntime {
       await fp.prepareBeforeSend.hit();
       const tx = this.state.live.get(txId);
       const deadlineMs = tx?.kind === 'preparing' ? tx.prepareDeadlineMs : this.clock.now();
-      const startedMs = this.clock.now();
-      ({ vote, reason, cause } = await this.options.connector.prepare(to, txId, deadlineMs));
-      phaseDuration.labels('prepare').observe((this.clock.now() - startedMs) / 1000);
+      ({ vote, reason, cause } = await this.timed('prepare', () => this.options.connector.prepare(to, txId, deadlineMs)));
       await fp.prepareAfterSend.hit();
     } catch (err) {
       // a Prepare that failed or timed out is a no vote of no cause of its own: an outage
@@ -317,9 +315,7 @@ export class CoordinatorRuntime {
     await fp.commitBeforeAppend.hit();
     try {
       // the commit point: nothing is sent to any participant until this resolves
-      const startedMs = this.clock.now();
-      await inSpan('decide: commit record made durable', { attributes: { 'twophase.tx_id': txId } }, () => this.options.log.append(effect.record, { sync: true }));
-      phaseDuration.labels('decide').observe((this.clock.now() - startedMs) / 1000);
+      await this.timed('decide', () => inSpan('decide: commit record made durable', { attributes: { 'twophase.tx_id': txId } }, () => this.options.log.append(effect.record, { sync: true })));
     } catch (err) {
       if (!isRefusedAppend(err)) throw err;
       // nothing of the record was written, so abort is still a safe decision; any other
@@ -382,10 +378,7 @@ export class CoordinatorRuntime {
     let failure: unknown;
     try {
       await before.hit();
-      const startedMs = this.clock.now();
-      if (decision === 'commit') await this.options.connector.commit(to, txId);
-      else await this.options.connector.abort(to, txId, this.abortReasonOf(txId));
-      phaseDuration.labels('phase2').observe((this.clock.now() - startedMs) / 1000);
+      await this.timed('phase2', () => (decision === 'commit' ? this.options.connector.commit(to, txId) : this.options.connector.abort(to, txId, this.abortReasonOf(txId))));
       await after.hit();
     } catch (err) {
       failure = err ?? new Error('phase-2 send failed');
@@ -420,9 +413,7 @@ export class CoordinatorRuntime {
     let reason = '';
     try {
       await fp.commitLastBeforeSend.hit();
-      const startedMs = this.clock.now();
-      outcome = await this.options.connector.commitOnePhase(to, txId, participants);
-      phaseDuration.labels('last_resource').observe((this.clock.now() - startedMs) / 1000);
+      outcome = await this.timed('last_resource', () => this.options.connector.commitOnePhase(to, txId, participants));
       await fp.commitLastAfterSend.hit();
     } catch (err) {
       reason = errorText(err);
@@ -463,6 +454,14 @@ export class CoordinatorRuntime {
       if (!isRefusedAppend(err)) throw err;
       this.txLogger(record.txId).warn({ err: errorText(err) }, 'decision log refused a commit hint; phase 2 goes on without it');
     }
+  }
+
+  /** Runs one phase's work and observes how long it took (twophase_coordinator_phase_duration_seconds), when it succeeds. */
+  private async timed<T>(phase: 'prepare' | 'decide' | 'phase2' | 'last_resource', work: () => Promise<T>): Promise<T> {
+    const startedMs = this.clock.now();
+    const result = await work();
+    phaseDuration.labels(phase).observe((this.clock.now() - startedMs) / 1000);
+    return result;
   }
 
   private abortReasonOf(txId: string): string {
