@@ -25,12 +25,10 @@ interface Running {
   readonly spec: ChildSpec;
   child: ChildProcess | undefined;
   restarts: number;
-  startedAtMs: number;
   /** When the running child printed its ready line, if it has. */
   readyAtMs: number | undefined;
   timer: NodeJS.Timeout | undefined;
   readyWaiters: (() => void)[];
-  isReady: boolean;
 }
 
 /**
@@ -49,7 +47,7 @@ export class Supervisor {
 
   /** Starts a child and resolves once it printed its ready line. */
   start(spec: ChildSpec): Promise<void> {
-    const entry: Running = { spec, child: undefined, restarts: 0, startedAtMs: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [], isReady: false };
+    const entry: Running = { spec, child: undefined, restarts: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [] };
     this.children.set(spec.name, entry);
     const ready = new Promise<void>((resolve) => entry.readyWaiters.push(resolve));
     this.launch(entry);
@@ -81,16 +79,13 @@ export class Supervisor {
     // stdin: a pipe the child reads and we never write, which closes when we die (see stopWithSupervisor)
     const child = spawn(spec.command, [...spec.args], { env: { ...process.env, ...spec.env, [supervisedEnvName]: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     entry.child = child;
-    entry.isReady = false;
     entry.readyAtMs = undefined;
-    entry.startedAtMs = Date.now();
     let pending = '';
     child.stdout?.on('data', (data: Buffer) => {
       log.write(data);
-      if (entry.isReady) return;
+      if (entry.readyAtMs !== undefined) return;
       pending = (pending + data.toString('utf8')).slice(-limits.supervisorOutputTailLengthMax);
       if (spec.ready.test(pending)) {
-        entry.isReady = true;
         entry.readyAtMs = Date.now();
         pending = '';
         this.events.ready(spec.name, child.pid ?? -1);

@@ -47,8 +47,8 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
   ]);
-  const console = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((e) => e.trim().toLowerCase()).includes('console');
-  const exporter = console ? new ConsoleSpanExporter() : new OTLPTraceExporter();
+  const toConsole = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((e) => e.trim().toLowerCase()).includes('console');
+  const exporter = toConsole ? new ConsoleSpanExporter() : new OTLPTraceExporter();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? `twophase-${service}`, 'service.version': version }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
