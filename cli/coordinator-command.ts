@@ -5,13 +5,15 @@ import { limits } from '../lib/limits/limits.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { startFailpoints } from './start-failpoints.js';
 import { withAdmin } from './with-admin.js';
+import { withTlsOptions } from './tls-options.js';
+import { loadTransportSecurity } from '../lib/tls/transport-security.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
 export function coordinatorCommand(): Command {
-  return new Command('coordinator')
+  return withTlsOptions(new Command('coordinator'), { server: true })
     .description('Run the transaction coordinator: Begin, Enlist, Commit, Abort, GetOutcome over gRPC, with a durable decision log.')
     .addOption(new Option('--listen <host:port>', 'gRPC address to serve').env('TWOPHASE_LISTEN').default('127.0.0.1:7070'))
     .addOption(new Option('--data-dir <dir>', 'directory of the decision log (must survive restarts)').env('TWOPHASE_DATA_DIR').default('.twophase/coordinator'))
@@ -55,10 +57,11 @@ export function coordinatorCommand(): Command {
     .action(async (opts: Record<string, unknown>) => {
       const raw = { ...withAdmin(opts), participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };
       const settings = parseSettings(coordinatorSettingsSchema, raw, coordinatorSettingNames);
+      const security = await loadTransportSecurity(opts, { server: true });
       startFailpoints({ unsafe: opts.unsafeFailpoints === true });
       // imported when run, not at load: a process loads only the command it runs (start-up time is restart time)
       const { runCoordinator } = await import('../coordinator/main.js');
-      const running = await runCoordinator(settings);
+      const running = await runCoordinator(settings, security);
       runUntilSignal('coordinator', () => running.stop());
     });
 }

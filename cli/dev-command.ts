@@ -13,6 +13,7 @@ import { limits } from '../lib/limits/limits.js';
 import { ConfigError } from '../lib/config/config-error.js';
 import { commitMode, commitModes } from '../coordinator/coordinator-settings.js';
 import { logLevels } from '../lib/logger/logger.js';
+import type { DevCertificates } from '../lib/tls/dev-certificates.js';
 
 /**
  * The levels dev can run its children at: every child prints its lifecycle lines (the ready
@@ -33,6 +34,8 @@ interface DevOptions {
   commitMode: string;
   cpuProfDir: string | undefined;
   metricsPorts: string;
+  tls: boolean;
+  auth: string;
 }
 
 /** The children that serve metrics, in the order of `--metrics-ports`. */
@@ -77,6 +80,16 @@ export function devCommand(): Command {
         .env('TWOPHASE_DEV_METRICS_PORTS')
         .default('9464,9465,9466,9467'),
     )
+    .addOption(
+      new Option('--tls', 'run every link over mutual TLS, and the gateway over HTTPS, with a throwaway CA and a certificate per process made with openssl in <data-dir>/tls (kept while valid); prints the files a client uses')
+        .env('TWOPHASE_DEV_TLS')
+        .default(false),
+    )
+    .addOption(
+      new Option('--auth <mode>', 'none: the gateway checks no token (anyone reaching it may read and write every namespace); jwt: it checks bearer JWTs, signed with a secret made in <data-dir>/jwt-secret, and dev prints a token for every namespace')
+        .env('TWOPHASE_DEV_AUTH')
+        .default('none'),
+    )
     .addOption(new Option('--cpu-prof-dir <dir>', 'run every child under node --cpu-prof: each writes <dir>/<child>/*.cpuprofile when it stops gracefully (a SIGKILLed child writes none)').env('TWOPHASE_DEV_CPU_PROF_DIR'))
     .action(async (opts: DevOptions) => {
       for (const [flag, value] of Object.entries({ '--coordinator-port': opts.coordinatorPort, '--blob-port': opts.blobPort, '--metadata-port': opts.metadataPort, '--postgres-port': opts.postgresPort })) {
@@ -90,7 +103,8 @@ export function devCommand(): Command {
       if (!(childLogLevels as readonly string[]).includes(opts.logLevel)) {
         throw new ConfigError(`invalid setting --log-level (TWOPHASE_LOG_LEVEL): expected one of ${childLogLevels.join(', ')} (given ${JSON.stringify(opts.logLevel)})`, 'logLevel');
       }
-      await runDev(opts, metricsPortsOf(opts.metricsPorts));
+      if (opts.auth !== 'none' && opts.auth !== 'jwt') throw new ConfigError(`invalid setting --auth (TWOPHASE_DEV_AUTH): expected none or jwt (given ${JSON.stringify(opts.auth)})`, 'auth');
+      await runDev({ ...opts, tls: opts.tls === true || String(opts.tls) === '1' || String(opts.tls) === 'true' }, metricsPortsOf(opts.metricsPorts));
     });
 }
 
@@ -128,6 +142,13 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
   const grpcReady = /"msg":"gRPC server listening"/;
   const admin = opts.admin ? ['--admin'] : [];
   const metrics = (name: (typeof metricsChildren)[number]): string[] => (metricsPorts === undefined ? [] : ['--metrics-listen', `${host}:${metricsPorts[name]}`]);
+  const security = opts.tls ? await devTls(dir) : undefined;
+  const tls = (name: 'coordinator' | 'blob' | 'metadata' | 'gateway'): string[] => {
+    if (security === undefined) return [];
+    const files = security.certs.identities[name] as { cert: string; key: string };
+    return ['--tls-cert', files.cert, '--tls-key', files.key, '--tls-ca', security.certs.ca, ...(name === 'gateway' ? [] : ['--access-policy', security.policy])];
+  };
+  const auth = opts.auth === 'jwt' ? await devJwt(dir) : undefined;
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -151,15 +172,19 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
     supervisor.start(
       child(
         'coordinator',
-        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode, ...metrics('coordinator')],
+        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode, ...metrics('coordinator'), ...tls('coordinator')],
         grpcReady,
       ),
     ),
-    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator, ...metrics('blob')], grpcReady)),
-    supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator, ...metrics('metadata')], grpcReady)),
+    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator, ...metrics('blob'), ...tls('blob')], grpcReady)),
+    supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator, ...metrics('metadata'), ...tls('metadata')], grpcReady)),
   ]);
-  await supervisor.start(child('gateway', ['gateway', '--listen', opts.httpListen, '--coordinator', coordinator, '--max-upload-bytes', opts.maxUploadBytes, ...metrics('gateway')], /"msg":"HTTP gateway listening"/));
-  const http = `http://${opts.httpListen}`;
+  const gatewayAuth = auth === undefined ? ['--auth', 'none'] : ['--auth', 'jwt', '--jwt-secret-file', auth.secretFile];
+  await supervisor.start(
+    child('gateway', ['gateway', '--listen', opts.httpListen, '--coordinator', coordinator, '--max-upload-bytes', opts.maxUploadBytes, ...gatewayAuth, ...metrics('gateway'), ...tls('gateway')], /"msg":"HTTP gateway listening"/),
+  );
+  const http = `${security === undefined ? 'http' : 'https'}://${opts.httpListen}`;
+  const curl = `curl${security === undefined ? '' : ` --cacert ${security.certs.ca}`}${auth === undefined ? '' : ' -H "Authorization: Bearer $TWOPHASE_TOKEN"'}`;
   console.log(
     [
       '',
@@ -169,12 +194,25 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       `  blob (gRPC)           ${blob}      data in ${join(dir, 'blob')}`,
       `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
       `  logs                  ${logDir}/`,
+      ...(security === undefined
+        ? [`  TLS                   off (plaintext; \`--tls\` runs every link over mutual TLS)`]
+        : [
+            `  TLS                   mutual TLS on every link; CA ${security.certs.ca}`,
+            `                        a client's certificate: ${security.certs.identities.client?.cert} (key ${security.certs.identities.client?.key})`,
+            `                        the admin's: ${security.certs.identities.admin?.cert}; access policy ${security.policy}`,
+          ]),
+      ...(auth === undefined
+        ? ['  auth                  none: anyone reaching the gateway may read and write every namespace (`--auth jwt` checks tokens)']
+        : [
+            `  auth                  bearer JWTs (HS256, secret ${auth.secretFile}); a token for every namespace, valid ${limits.devTokenHours} h, is in`,
+            `                        ${auth.tokenFile} (not printed: a terminal's scrollback is a log too):  export TWOPHASE_TOKEN=$(cat ${auth.tokenFile})`,
+          ]),
       ...(metricsPorts === undefined ? [] : [`  metrics (Prometheus)  ${metricsChildren.map((name) => `${name} http://${host}:${metricsPorts[name]}/metrics`).join('\n                        ')}`]),
       '',
       'Try:',
-      `  curl -T package.json ${http}/v1/files/alice/docs/a.json`,
-      `  curl ${http}/v1/files/alice/docs/a.json`,
-      `  curl '${http}/v1/files/alice/docs/a.json?revisions'`,
+      `  ${curl} -T package.json ${http}/v1/files/alice/docs/a.json`,
+      `  ${curl} ${http}/v1/files/alice/docs/a.json`,
+      `  ${curl} '${http}/v1/files/alice/docs/a.json?revisions'`,
       '',
       'Ctrl-C stops everything.',
       '',
@@ -280,4 +318,36 @@ async function isOurs(pid: number): Promise<boolean> {
 
 async function writeState(dir: string, pids: Record<string, number | undefined>): Promise<void> {
   await writeFile(join(dir, 'dev-state.json'), JSON.stringify(pids));
+}
+
+/** `--tls`: the dev CA, a certificate per process and for a client and an admin, and the access policy naming them. */
+async function devTls(dir: string): Promise<{ certs: DevCertificates; policy: string }> {
+  const { devCertificates, devAccessPolicy } = await import('../lib/tls/dev-certificates.js');
+  const certs = await devCertificates(join(dir, 'tls'), ['coordinator', 'blob', 'metadata', 'gateway', 'client', 'admin']);
+  const policy = join(dir, 'tls', 'access-policy.json');
+  await writeFile(policy, `${JSON.stringify(devAccessPolicy(['blob', 'metadata'], ['gateway', 'client']), null, 2)}\n`);
+  return { certs, policy };
+}
+
+/** `--auth jwt`: the HS256 secret (made once, mode 600) and a token granting every namespace. */
+async function devJwt(dir: string): Promise<{ secretFile: string; tokenFile: string }> {
+  const { randomBytes } = await import('node:crypto');
+  const { SignJWT } = await import('jose');
+  const secretFile = join(dir, 'jwt-secret');
+  let secret: string;
+  try {
+    secret = (await readFile(secretFile, 'utf8')).trim();
+  } catch {
+    secret = randomBytes(limits.jwtSecretBytesMin).toString('base64url');
+    await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
+  }
+  const token = await new SignJWT({ namespaces: { read: ['*'], write: ['*'] } })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('dev')
+    .setIssuedAt()
+    .setExpirationTime(`${limits.devTokenHours}h`)
+    .sign(Buffer.from(secret, 'utf8'));
+  const tokenFile = join(dir, 'token');
+  await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+  return { secretFile, tokenFile };
 }

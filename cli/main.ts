@@ -9,9 +9,11 @@ import { postgresCommand } from './postgres-command.js';
 import { chaosCommand } from './chaos-command.js';
 import { adminCommand } from './admin-command.js';
 import { stopWithSupervisor } from '../lib/supervisor/supervised-child.js';
+import { quietIpServerNameWarning } from './quiet-ip-servername-warning.js';
 
 // a child of `twophase dev` stops when dev is gone, however dev died
 stopWithSupervisor(`twophase ${process.argv[2] ?? ''}`.trim());
+quietIpServerNameWarning();
 
 const program = new Command('twophase')
   .description('Two-phase commit for file uploads: the bytes and the metadata change commit atomically, or neither does.')

@@ -8,9 +8,11 @@ import { blobSettingsSchema, metadataSettingsSchema, participantSettingNames } f
 import { runUntilSignal } from './run-until-signal.js';
 import { startFailpoints } from './start-failpoints.js';
 import { withAdmin } from './with-admin.js';
+import { withTlsOptions } from './tls-options.js';
+import { loadTransportSecurity } from '../lib/tls/transport-security.js';
 
 function commonOptions(command: Command, defaults: { listen: string; participantId: string }): Command {
-  return command
+  return withTlsOptions(command, { server: true })
     .addOption(new Option('--listen <host:port>', 'gRPC address to serve').env('TWOPHASE_LISTEN').default(defaults.listen))
     .addOption(new Option('--coordinator <host:port>', 'gRPC address of the coordinator').env('TWOPHASE_COORDINATOR').default('127.0.0.1:7070'))
     .addOption(new Option('--participant-id <id>', 'the id the coordinator knows this participant by').env('TWOPHASE_PARTICIPANT_ID').default(defaults.participantId))
@@ -36,6 +38,7 @@ function blobCommand(): Command {
     )
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(blobSettingsSchema, withAdmin(opts), participantSettingNames);
+      const security = await loadTransportSecurity(opts, { server: true });
       startFailpoints();
       // loaded here so that other subcommands start without the resource managers' dependencies
       const { LocalBlobStore } = await import('../participant/blob/local/local-blob-store.js');
@@ -50,6 +53,7 @@ function blobCommand(): Command {
         services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs })],
         listen: settings.listen,
         coordinatorAddress: settings.coordinator,
+        security,
         logger,
         config: { branchIdleMsMax: settings.branchIdleMs },
         admin: settings.admin,
@@ -84,6 +88,7 @@ function metadataCommand(): Command {
     .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default(String(limits.metadataBranchesMax)))
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(metadataSettingsSchema, withAdmin(opts), participantSettingNames);
+      const security = await loadTransportSecurity(opts, { server: true });
       startFailpoints();
       const { PostgresMetadataStore } = await import('../participant/metadata/postgres-metadata-store.js');
       const { metadataService } = await import('../participant/metadata/metadata-service.js');
@@ -105,6 +110,7 @@ function metadataCommand(): Command {
         services: (work) => [metadataService(store, work, logger)],
         listen: settings.listen,
         coordinatorAddress: settings.coordinator,
+        security,
         logger,
         // --branches-max bounds the open branches (connections), which the store enforces; prepared
         // ones hold none, so the runtime keeps its own bound on all branches held (limits.branchesMax)

@@ -13,6 +13,7 @@ import { startTracing } from '../lib/tracing/tracing.js';
 import { registerCoordinatorMetrics } from './coordinator-metrics.js';
 import type { CoordinatorSettings } from './coordinator-settings.js';
 import { join } from 'node:path';
+import type { TransportSecurity } from '../lib/tls/transport-security.js';
 
 export interface RunningCoordinator {
   readonly runtime: CoordinatorRuntime;
@@ -26,7 +27,7 @@ export interface RunningCoordinator {
  * is replayed before the server listens, so GetOutcome answers from the first call; the
  * re-driven commits are sent only once it listens, and then in the background.
  */
-export async function runCoordinator(settings: CoordinatorSettings): Promise<RunningCoordinator> {
+export async function runCoordinator(settings: CoordinatorSettings, security?: TransportSecurity): Promise<RunningCoordinator> {
   const logger = createLogger('coordinator', settings.logLevel);
   const stopTracing = await startTracing('coordinator');
   await mkdir(settings.dataDir, { recursive: true });
@@ -35,6 +36,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
   const connector = new GrpcParticipantConnector({
     participants: settings.participant,
     phase2CallTimeoutMs: settings.phase2CallTimeoutMs,
+    tls: security?.tls,
   });
   const runtime = new CoordinatorRuntime({
     config: coordinatorConfig({
@@ -63,7 +65,7 @@ export async function runCoordinator(settings: CoordinatorSettings): Promise<Run
   }
   const unregister = registerCoordinatorMetrics(runtime);
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
-  const grpc = await startGrpcServer(settings.listen, services, logger);
+  const grpc = await startGrpcServer(settings.listen, services, logger, security);
   runtime.releasePhase2();
   let stopping: Promise<void> | undefined;
   return {

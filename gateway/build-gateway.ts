@@ -12,12 +12,18 @@ import { parseConditions, revisionOf } from './parse-conditions.js';
 import { parseRange } from './parse-range.js';
 import { UploadTooLargeError } from './upload-too-large-error.js';
 import { limits } from '../lib/limits/limits.js';
+import { ForbiddenNamespaceError, mayAccess, UnauthenticatedRequestError, type UserAuth } from './user-auth.js';
+import { limitConnectionsPerClient } from './connections-per-client.js';
 
 export interface GatewayOptions {
   readonly client: TwoPhaseClient;
   readonly logger: Logger;
   /** Largest upload accepted; a bigger body is refused with 413 and nothing is stored. */
   readonly maxUploadBytes: number;
+  /** Who may read and write which namespace: bearer JWTs, or nobody checked (`none`). */
+  readonly auth: UserAuth;
+  /** Serve HTTPS with this certificate and key; HTTP without. */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 interface FileParams {
@@ -30,9 +36,24 @@ interface FileParams {
  * through (never buffered whole, but for a small one of declared length); ETags are revisions; writes are atomic transactions.
  */
 export function buildGateway(options: GatewayOptions): FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger> {
-  const { client, maxUploadBytes } = options;
+  const { client, maxUploadBytes, auth } = options;
+  // a client trickling headers is cut off; a body trickling is too, once the connection idles
+  const serverLimits = { headersTimeout: limits.gatewayHeadersTimeoutMs, requestTimeout: 0, maxHeaderSize: limits.gatewayHeaderBytesMax };
   // no per-request log lines: the gateway logs what goes wrong, and metrics count the rest
-  const app = Fastify({ loggerInstance: options.logger, exposeHeadRoutes: false, bodyLimit: maxUploadBytes, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: options.logger,
+    exposeHeadRoutes: false,
+    bodyLimit: maxUploadBytes,
+    connectionTimeout: limits.gatewayIdleTimeoutMs,
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(options.https === undefined ? { http: serverLimits } : { https: { ...serverLimits, cert: options.https.cert, key: options.https.key } }),
+  }) as unknown as FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+  limitConnectionsPerClient(app.server, limits.gatewayConnectionsPerClientMax);
+  /** Throws unless the request's bearer may `access` the namespace: 401 without a valid token, 403 without the grant. */
+  const authorize = async (request: FastifyRequest, access: 'read' | 'write', namespace: string): Promise<void> => {
+    const grants = await auth.grantsOf(header(request, 'authorization'));
+    if (!mayAccess(grants, access, namespace)) throw new ForbiddenNamespaceError(`this token may not ${access} namespace ${namespace}`);
+  };
   // with tracing on, a server span per request (its traceparent header, if any, is the parent), and the SDK's spans under it
   const spans = new WeakMap<FastifyRequest, Span>();
   app.addHook('onRequest', (request, _reply, done) => {
@@ -60,6 +81,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
 
   app.put<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
     const { namespace, path } = target(request.params);
+    await authorize(request, 'write', namespace);
     const conditions = parseConditions(request.headers);
     const declared = request.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxUploadBytes) throw new UploadTooLargeError(maxUploadBytes);
@@ -85,6 +107,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
 
   app.get<{ Params: FileParams; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace/*', async (request, reply) => {
     const { namespace, path } = target(request.params);
+    await authorize(request, 'read', namespace);
     if (request.query.revisions !== undefined) {
       const page = await client.listRevisions({ namespace, path, pageSize: pageSizeOf(request.query.pageSize), pageToken: request.query.pageToken ?? '' });
       if (page.revisions.length === 0) throw new NotFoundError(`${namespace}/${path} has no revisions`);
@@ -112,6 +135,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
 
   app.head<{ Params: FileParams; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace/*', async (request, reply) => {
     const { namespace, path } = target(request.params);
+    await authorize(request, 'read', namespace);
     const revision = request.query.revision === undefined ? undefined : revisionOf(request.query.revision, 'revision');
     const file = await client.stat({ namespace, path, ...(revision === undefined ? {} : { revision }) });
     if (notModified(request, file)) return reply.code(304).header('etag', etagOf(file.revision)).send();
@@ -121,6 +145,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
 
   app.delete<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
     const { namespace, path } = target(request.params);
+    await authorize(request, 'write', namespace);
     const { ifMatch } = parseConditions({ 'if-match': request.headers['if-match'] });
     const result = await client.deleteFile({ namespace, path, ...(ifMatch === undefined ? {} : { ifMatch }) });
     void reply.header('etag', etagOf(result.revision));
@@ -130,6 +155,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
 
   app.get<{ Params: { namespace: string }; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace', async (request) => {
     const namespace = validNamespace(request.params.namespace);
+    await authorize(request, 'read', namespace);
     const page = await client.listFiles({ namespace, prefix: request.query.prefix ?? '', pageSize: pageSizeOf(request.query.pageSize), pageToken: request.query.pageToken ?? '' });
     return { namespace, files: page.files.map(revisionJson), nextPageToken: page.nextPageToken };
   });
@@ -225,6 +251,12 @@ function revisionJson(r: FileRevision): Record<string, unknown> {
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof UnauthenticatedRequestError) {
+    // RFC 6750 §3: the challenge, and why a token was refused; the token itself is never echoed
+    const challenge = err.bearerError === undefined ? 'Bearer realm="twophase"' : `Bearer realm="twophase", error="${err.bearerError}", error_description="${err.message.replace(/["\\]/g, '')}"`;
+    return reply.code(401).header('www-authenticate', challenge).send({ error: { code: err.code, message: err.message } });
+  }
+  if (err instanceof ForbiddenNamespaceError) return reply.code(403).send({ error: { code: err.code, message: err.message } });
   const fastifyStatus = (err as { statusCode?: number }).statusCode;
   const { status, retryable } =
     fastifyStatus !== undefined && fastifyStatus >= 400 && fastifyStatus < 500 ? { status: fastifyStatus, retryable: false } : httpStatusOf(err);

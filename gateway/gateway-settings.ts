@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { listenAddress, logLevel } from '../lib/config/setting-types.js';
 import type { SettingName } from '../lib/config/parse-settings.js';
+import { tlsSettingNames } from '../lib/tls/tls-material.js';
 import { limits } from '../lib/limits/limits.js';
+import { authModes } from './user-auth.js';
 
 export const gatewaySettingsSchema = z.object({
   listen: listenAddress,
@@ -14,6 +16,15 @@ export const gatewaySettingsSchema = z.object({
   callTimeoutMs: z.coerce.number().int().min(limits.gatewayCallTimeoutMsSettingMin).max(limits.gatewayCallTimeoutMsSettingMax),
   logLevel,
   metricsListen: listenAddress.optional(),
+  auth: z.enum(authModes, { error: `expected one of ${authModes.join(', ')}` }),
+  jwtSecretFile: z.string().optional(),
+  jwtPublicKeyFile: z.string().optional(),
+  jwksFile: z.string().optional(),
+  jwtIssuer: z.string().min(1).optional(),
+  jwtAudience: z.string().min(1).optional(),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  tlsCa: z.string().optional(),
 });
 
 export type GatewaySettings = z.infer<typeof gatewaySettingsSchema>;
@@ -25,4 +36,11 @@ export const gatewaySettingNames: Record<keyof GatewaySettings, SettingName> = {
   callTimeoutMs: { flag: '--call-timeout-ms', env: 'TWOPHASE_CALL_TIMEOUT_MS' },
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
   metricsListen: { flag: '--metrics-listen', env: 'TWOPHASE_METRICS_LISTEN' },
+  auth: { flag: '--auth', env: 'TWOPHASE_AUTH' },
+  jwtSecretFile: { flag: '--jwt-secret-file', env: 'TWOPHASE_JWT_SECRET_FILE' },
+  jwtPublicKeyFile: { flag: '--jwt-public-key-file', env: 'TWOPHASE_JWT_PUBLIC_KEY_FILE' },
+  jwksFile: { flag: '--jwks-file', env: 'TWOPHASE_JWKS_FILE' },
+  jwtIssuer: { flag: '--jwt-issuer', env: 'TWOPHASE_JWT_ISSUER' },
+  jwtAudience: { flag: '--jwt-audience', env: 'TWOPHASE_JWT_AUDIENCE' },
+  ...tlsSettingNames,
 };

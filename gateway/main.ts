@@ -6,6 +6,8 @@ import { splitListenAddress } from '../lib/config/split-listen-address.js';
 import { MetricsServer } from '../lib/metrics/metrics-server.js';
 import { startTracing } from '../lib/tracing/tracing.js';
 import type { GatewaySettings } from './gateway-settings.js';
+import { loadTlsMaterial } from '../lib/tls/tls-material.js';
+import { UserAuth } from './user-auth.js';
 
 export interface RunningGateway {
   readonly port: number;
@@ -15,9 +17,12 @@ export interface RunningGateway {
 /** Starts the HTTP gateway; participants are discovered from the coordinator on the first request. */
 export async function runGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const logger = createLogger('gateway', settings.logLevel);
+  const tls = await loadTlsMaterial(settings);
+  const auth = await UserAuth.create(settings);
   const stopTracing = await startTracing('gateway');
-  const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs });
-  const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes });
+  const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs, ...(tls === undefined ? {} : { tls }) });
+  const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes, auth, ...(tls === undefined ? {} : { https: { cert: tls.cert, key: tls.key } }) });
+  if (auth.mode === 'none') logger.warn('--auth none: the gateway checks no token, and anyone reaching its port may read and write every namespace');
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
   const listen = splitListenAddress(settings.listen);
   assert(listen !== undefined, `${settings.listen} is host:port (checked as a setting)`);
@@ -25,7 +30,7 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   // the line a supervisor waits for: printed at every log level but silent
-  lifecycleLogger(logger).info({ listen: settings.listen, port }, 'HTTP gateway listening');
+  lifecycleLogger(logger).info({ listen: settings.listen, port, https: tls !== undefined, auth: auth.mode }, 'HTTP gateway listening');
   return {
     port,
     async stop() {

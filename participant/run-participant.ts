@@ -9,6 +9,7 @@ import { MetricsServer } from '../lib/metrics/metrics-server.js';
 import { startTracing } from '../lib/tracing/tracing.js';
 import type { ParticipantConfig } from './protocol/branch-state.js';
 import type { BranchWork, ResourceManager } from './resource-manager.js';
+import type { TransportSecurity } from '../lib/tls/transport-security.js';
 
 export interface RunParticipantOptions {
   readonly rm: ResourceManager;
@@ -22,6 +23,8 @@ export interface RunParticipantOptions {
   readonly admin?: boolean;
   /** Serve Prometheus metrics at http://<this>/metrics. */
   readonly metricsListen?: string;
+  /** Mutual TLS on its server and its link to the coordinator, with the access policy; plaintext without. */
+  readonly security?: TransportSecurity | undefined;
 }
 
 export interface RunningParticipant {
@@ -38,7 +41,7 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
   const stopTracing = await startTracing(options.rm.participantId);
   const runtime = new ParticipantRuntime({
     rm: options.rm,
-    coordinator: new GrpcCoordinatorLink(options.coordinatorAddress),
+    coordinator: new GrpcCoordinatorLink(options.coordinatorAddress, options.security?.tls),
     logger: options.logger,
     ...(options.config === undefined ? {} : { config: options.config }),
   });
@@ -50,7 +53,7 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
   }
   const unregister = registerParticipantMetrics(runtime);
   const metrics = options.metricsListen === undefined ? undefined : await MetricsServer.start(options.metricsListen, options.logger);
-  const grpc = await startGrpcServer(options.listen, services, options.logger);
+  const grpc = await startGrpcServer(options.listen, services, options.logger, options.security);
   let stopping: Promise<void> | undefined;
   return {
     runtime,

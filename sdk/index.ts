@@ -15,6 +15,8 @@ export {
   ChecksumMismatchError,
   DeadlineExceededError,
   OutcomeUnknownError,
+  UnauthenticatedError,
+  PermissionDeniedError,
 } from './sdk-errors.js';
 /**
  * Makes the SDK create spans (an upload's, and a client span per call, whose W3C trace

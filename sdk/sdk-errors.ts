@@ -112,6 +112,22 @@ export class OutcomeUnknownError extends TwoPhaseError {
   }
 }
 
+/** The service could not tell who this client is: no client certificate, or one its CA did not issue (mutual TLS). */
+export class UnauthenticatedError extends TwoPhaseError {
+  override readonly name = 'UnauthenticatedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'UNAUTHENTICATED', options);
+  }
+}
+
+/** The service knows this client's certificate, and its access policy does not let it make this call. */
+export class PermissionDeniedError extends TwoPhaseError {
+  override readonly name = 'PermissionDeniedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'PERMISSION_DENIED', options);
+  }
+}
+
 /** Turns a gRPC failure into the SDK's typed error; anything else passes through. */
 export function fromGrpcError(err: unknown, context: string): Error {
   if (!(err instanceof Error) || typeof (err as grpc.ServiceError).code !== 'number') return err instanceof Error ? err : new Error(String(err));
@@ -139,6 +155,10 @@ export function fromGrpcError(err: unknown, context: string): Error {
       return new DeadlineExceededError(message, { cause: e });
     case grpc.status.OUT_OF_RANGE:
       return new TwoPhaseError(message, 'OUT_OF_RANGE', { cause: e });
+    case grpc.status.UNAUTHENTICATED:
+      return new UnauthenticatedError(message, { cause: e });
+    case grpc.status.PERMISSION_DENIED:
+      return new PermissionDeniedError(message, { cause: e });
     default:
       return new TwoPhaseError(message, grpc.status[e.code] ?? 'UNKNOWN', { cause: e });
   }

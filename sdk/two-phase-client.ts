@@ -10,7 +10,7 @@ import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import { clientOptions } from '../lib/grpc/client-options.js';
 import { limits } from '../lib/limits/limits.js';
 import { fileRevisionFromWire, type FileRevision } from './file-revision.js';
-import { fromGrpcError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
+import { fromGrpcError, InvalidArgumentError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
 import { abortCauseFromWire } from '../lib/grpc/abort-cause-wire.js';
 import type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 import { Transaction, type CommitResult, type Content, type TransactionContext } from './transaction.js';
@@ -39,6 +39,18 @@ export interface TwoPhaseClientOptions {
   readonly streamTimeoutMs?: number;
   /** How long a Commit whose reply was lost keeps asking for the outcome; default 30 s (limits.sdkOutcomeWaitMsDefault). */
   readonly outcomeWaitMs?: number;
+  /**
+   * Mutual TLS to the coordinator and the participants: the PEM certificate(s) of the CA
+   * that issued their certificates, and this client's own certificate and key, which the
+   * services' access policy must list under `clients`. Plaintext without.
+   */
+  readonly tls?: { readonly ca: string | Buffer; readonly cert: string | Buffer; readonly key: string | Buffer };
+  /**
+   * Credentials added to every call (e.g. `grpc.credentials.createFromMetadataGenerator`
+   * for a token a proxy in front of the services checks). Only over TLS: gRPC never sends
+   * them in plaintext.
+   */
+  readonly callCredentials?: grpc.CallCredentials;
 }
 
 export interface UploadFileRequest {
@@ -90,9 +102,12 @@ export class TwoPhaseClient {
   private readonly callTimeoutMs: number;
   private readonly streamTimeoutMs: number;
 
+  private readonly credentials: grpc.ChannelCredentials;
+
   constructor(private readonly options: TwoPhaseClientOptions) {
     const { Coordinator } = loadProto().twophase.v1;
-    this.coordinator = new Coordinator(options.coordinator, grpc.credentials.createInsecure(), clientOptions);
+    this.credentials = credentialsOf(options);
+    this.coordinator = new Coordinator(options.coordinator, this.credentials, clientOptions);
     const coordinator = this.coordinator;
     this.coordinatorLink = new LinkClient(() => coordinator.Link() as unknown as LinkStream, coordinatorUnaryFallback(coordinator));
     this.callTimeoutMs = options.callTimeoutMs ?? limits.sdkCallTimeoutMsDefault;
@@ -351,8 +366,8 @@ export class TwoPhaseClient {
       throw new UnavailableError(`the coordinator at ${this.options.coordinator} lists no ${blob === undefined ? 'blob' : 'metadata'} participant`);
     }
     const { BlobStore, Metadata } = loadProto().twophase.v1;
-    const blobClient = new BlobStore(blob, grpc.credentials.createInsecure(), clientOptions);
-    const metadataClient = new Metadata(metadata, grpc.credentials.createInsecure(), clientOptions);
+    const blobClient = new BlobStore(blob, this.credentials, clientOptions);
+    const metadataClient = new Metadata(metadata, this.credentials, clientOptions);
     this.blobClient = blobClient;
     this.metadataClient = metadataClient;
     // small puts and the metadata writes ride Link streams (unary calls when a server has none)
@@ -398,4 +413,15 @@ function knownDigest(content: Content, expected: { sha256?: string; size?: numbe
   }
   if (expected.sha256 !== undefined && expected.size !== undefined) return { sha256: expected.sha256, size: expected.size };
   return undefined;
+}
+
+/** The channel credentials of the options: plaintext, or TLS with this client's certificate, and its call credentials. */
+function credentialsOf(options: TwoPhaseClientOptions): grpc.ChannelCredentials {
+  const { tls, callCredentials } = options;
+  if (tls === undefined) {
+    if (callCredentials !== undefined) throw new InvalidArgumentError('callCredentials need tls: gRPC sends call credentials only over TLS');
+    return grpc.credentials.createInsecure();
+  }
+  const ssl = grpc.credentials.createSsl(Buffer.from(tls.ca), Buffer.from(tls.key), Buffer.from(tls.cert));
+  return callCredentials === undefined ? ssl : grpc.credentials.combineChannelCredentials(ssl, callCredentials);
 }

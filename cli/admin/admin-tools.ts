@@ -9,6 +9,8 @@ import { FileDecisionLog } from '../../coordinator/log/file-decision-log.js';
 import type { CommitRecord } from '../../coordinator/protocol/log-record.js';
 import { ConfigError } from '../../lib/config/config-error.js';
 import { limits } from '../../lib/limits/limits.js';
+import { channelCredentials } from '../../lib/tls/transport-credentials.js';
+import type { TlsMaterial } from '../../lib/tls/tls-material.js';
 
 const callTimeoutMs = limits.adminCallTimeoutMs;
 
@@ -23,9 +25,9 @@ function call<Req, Res>(method: Unary<Req, Res>, request: Req, what: string): Pr
   });
 }
 
-/** Runs `use` with a client of `service` at `address`, closed when it settles. */
-async function withClient<C extends grpc.Client, T>(Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C, address: string, use: (client: C) => Promise<T>): Promise<T> {
-  const client = new Service(address, grpc.credentials.createInsecure(), clientOptions);
+/** Runs `use` with a client of `service` at `address` (over mutual TLS with `tls`), closed when it settles. */
+async function withClient<C extends grpc.Client, T>(Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C, address: string, tls: TlsMaterial | undefined, use: (client: C) => Promise<T>): Promise<T> {
+  const client = new Service(address, channelCredentials(tls), clientOptions);
   try {
     return await use(client);
   } finally {
@@ -58,8 +60,8 @@ export interface TransactionRow {
 }
 
 /** Admin.ListTransactions of the coordinator (served with --admin). */
-export async function listTransactions(coordinator: string): Promise<TransactionRow[]> {
-  const res = await withClient(loadProto().twophase.v1.Admin, coordinator, (client) =>
+export async function listTransactions(coordinator: string, tls?: TlsMaterial): Promise<TransactionRow[]> {
+  const res = await withClient(loadProto().twophase.v1.Admin, coordinator, tls, (client) =>
     call(client.ListTransactions.bind(client) as Unary<object, { transactions: { txId: string; state: string; sinceUnixMs: string; participants: string[]; pending: string[] }[] }>, {}, `Admin.ListTransactions at ${coordinator} (is it served with --admin?)`),
   );
   const now = Date.now();
@@ -67,8 +69,8 @@ export async function listTransactions(coordinator: string): Promise<Transaction
 }
 
 /** The participants the coordinator was configured with (Coordinator.ListParticipants). */
-export async function coordinatorParticipants(coordinator: string): Promise<Target[]> {
-  const res = await withClient(loadProto().twophase.v1.Coordinator, coordinator, (client) =>
+export async function coordinatorParticipants(coordinator: string, tls?: TlsMaterial): Promise<Target[]> {
+  const res = await withClient(loadProto().twophase.v1.Coordinator, coordinator, tls, (client) =>
     call(client.ListParticipants.bind(client) as Unary<object, { participants: { participantId: string; address: string }[] }>, {}, `Coordinator.ListParticipants at ${coordinator}`),
   );
   return res.participants.map((p) => ({ id: p.participantId, address: p.address }));
@@ -82,10 +84,10 @@ export interface InDoubtRow {
 }
 
 /** Every branch in doubt at each participant (Participant.ListInDoubt), oldest first; a participant that does not answer fails the call. */
-export async function listInDoubt(participants: readonly Target[]): Promise<InDoubtRow[]> {
+export async function listInDoubt(participants: readonly Target[], tls?: TlsMaterial): Promise<InDoubtRow[]> {
   const rows = await Promise.all(
     participants.map(async ({ id, address }) => {
-      const res = await withClient(loadProto().twophase.v1.Participant, address, (client) =>
+      const res = await withClient(loadProto().twophase.v1.Participant, address, tls, (client) =>
         call(client.ListInDoubt.bind(client) as Unary<object, { branches: { txId: string; preparedUnixMs: string }[] }>, {}, `Participant.ListInDoubt at ${id} (${address})`),
       );
       const now = Date.now();
@@ -96,10 +98,10 @@ export async function listInDoubt(participants: readonly Target[]): Promise<InDo
 }
 
 /** Admin.GetStats of each target (served with --admin). */
-export async function stats(targets: readonly Target[]): Promise<{ target: string; stats: Record<string, number> }[]> {
+export async function stats(targets: readonly Target[], tls?: TlsMaterial): Promise<{ target: string; stats: Record<string, number> }[]> {
   return Promise.all(
     targets.map(async ({ id, address }) => {
-      const res = await withClient(loadProto().twophase.v1.Admin, address, (client) =>
+      const res = await withClient(loadProto().twophase.v1.Admin, address, tls, (client) =>
         call(client.GetStats.bind(client) as Unary<object, { stats: Record<string, number> }>, {}, `Admin.GetStats at ${id} (${address}; is it served with --admin?)`),
       );
       return { target: id, stats: res.stats };
@@ -138,7 +140,7 @@ export function auditFile(dataDir: string): string {
  * each named participant aborts its branch now (the coordinator would presume abort
  * anyway). Either decision is also appended to the audit file (auditFile), fsynced.
  */
-export async function resolve(options: { dataDir: string; txId: string; decision: 'commit' | 'abort'; reason: string; participants: readonly Target[] }): Promise<ResolveResult> {
+export async function resolve(options: { dataDir: string; txId: string; decision: 'commit' | 'abort'; reason: string; participants: readonly Target[]; tls?: TlsMaterial | undefined }): Promise<ResolveResult> {
   const { dataDir, txId, decision, reason, participants } = options;
   if (participants.length === 0) throw new ConfigError('admin resolve: name the participants of the tx with --participant id=host:port', 'participant');
   const lock = await lockDir(dataDir).catch((err: unknown) => {
@@ -158,7 +160,7 @@ export async function resolve(options: { dataDir: string; txId: string; decision
       }
       return { txId, decision, action: 'already-committed', participants: commit.participants };
     }
-    const inDoubt = new Set((await listInDoubt(participants)).filter((row) => row.txId === txId).map((row) => row.participant));
+    const inDoubt = new Set((await listInDoubt(participants, options.tls)).filter((row) => row.txId === txId).map((row) => row.participant));
     const ids = participants.map((p) => p.id);
     if (decision === 'commit') {
       const missing = ids.filter((id) => !inDoubt.has(id));
@@ -172,7 +174,7 @@ export async function resolve(options: { dataDir: string; txId: string; decision
     await audit(dataDir, { txId, decision, reason, participants: ids });
     for (const { id, address } of participants) {
       if (!inDoubt.has(id)) continue;
-      await withClient(loadProto().twophase.v1.Participant, address, (client) =>
+      await withClient(loadProto().twophase.v1.Participant, address, options.tls, (client) =>
         call(client.Abort.bind(client) as Unary<object, object>, { txId, reason: `operator: ${reason}` }, `Participant.Abort of ${txId} at ${id} (${address})`),
       );
     }

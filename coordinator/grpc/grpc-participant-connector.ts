@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { clientOptions } from '../../lib/grpc/client-options.js';
+import { channelCredentials } from '../../lib/tls/transport-credentials.js';
+import type { TlsMaterial } from '../../lib/tls/tls-material.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { ParticipantClient } from '../../proto/gen/twophase/v1/Participant.js';
 import type { ParticipantAbortRequest } from '../../proto/gen/twophase/v1/ParticipantAbortRequest.js';
@@ -24,6 +26,8 @@ export interface GrpcParticipantConnectorOptions {
   readonly participants: ReadonlyMap<string, string>;
   /** Deadline of one phase-2 Commit/Abort call; a slower one is retried. */
   readonly phase2CallTimeoutMs: number;
+  /** Mutual TLS to every participant; plaintext without. */
+  readonly tls?: TlsMaterial | undefined;
 }
 
 /**
@@ -37,8 +41,9 @@ export class GrpcParticipantConnector implements ParticipantConnector {
 
   constructor(private readonly options: GrpcParticipantConnectorOptions) {
     const { Participant } = loadProto().twophase.v1;
+    const credentials = channelCredentials(options.tls);
     for (const [id, address] of options.participants) {
-      const client = new Participant(address, grpc.credentials.createInsecure(), clientOptions);
+      const client = new Participant(address, credentials, clientOptions);
       this.clients.set(id, client);
       this.links.set(id, new LinkClient(() => client.Link() as unknown as LinkStream, unaryFallback(client)));
     }

@@ -135,6 +135,11 @@ export class LinkClient {
         this.retryUnary();
         return;
       }
+      // refused at its start by the server's authorization: no call of it ran, and none would on a retry
+      if (err?.code === grpc.status.UNAUTHENTICATED || err?.code === grpc.status.PERMISSION_DENIED) {
+        this.failPending(statusError(err.code, err.details));
+        return;
+      }
       this.failPending(statusError(grpc.status.UNAVAILABLE, `the link broke: ${err?.details ?? 'the stream ended'}`));
     };
     stream.on('error', (err: grpc.ServiceError) => broken(err));

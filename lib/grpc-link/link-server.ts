@@ -6,12 +6,21 @@ import { isServiceError, serviceError } from '../grpc/service-error.js';
 import { limits } from '../limits/limits.js';
 import { inSpan, SpanKind, tracingOn } from '../tracing/tracing.js';
 
-/** grpc.status.INTERNAL (the grpc import is types only here). */
+/** grpc.status.INTERNAL and PERMISSION_DENIED (the grpc import is types only here). */
 const internalCode = 13;
+const permissionDeniedCode = 7;
+
+/**
+ * Set, in place of the request, on a call the server's authorization refused (never from
+ * the wire: a decoded message has only its proto fields): the Link answers it
+ * PERMISSION_DENIED with this text.
+ */
+export const refusedLinkCall = Symbol('refused link call');
 
 /** A message of a Link request stream: a call id and one request, named by its oneof case. */
 export interface LinkRequestMessage {
   readonly callId: string;
+  readonly [refusedLinkCall]?: string;
   /** The oneof case set (proto-loader's `oneofs: true`): the name of the request field. */
   readonly call?: string;
   readonly [field: string]: unknown;
@@ -73,6 +82,11 @@ export function linkHandler(methods: Readonly<Record<string, LinkMethod>>, onUne
     });
     const serve = (message: LinkRequestMessage): void => {
       const { callId } = message;
+      const refused = message[refusedLinkCall];
+      if (refused !== undefined) {
+        answer({ callId, error: { code: permissionDeniedCode, message: refused } });
+        return;
+      }
       const kind = message.call;
       const method = kind === undefined ? undefined : methods[kind];
       if (kind === undefined || method === undefined) {

@@ -5,6 +5,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import { lifecycleLogger, type Logger } from '../logger/logger.js';
 import { callName, observeServedCall, rpcServed } from '../metrics/metrics.js';
 import { limits } from '../limits/limits.js';
+import type { TransportSecurity } from '../tls/transport-security.js';
+import { serverCredentials } from '../tls/transport-credentials.js';
+import { authorizationInterceptor } from '../tls/authorization-interceptor.js';
 
 export interface GrpcServiceBinding {
   /** Fully qualified service name, e.g. `twophase.v1.Coordinator`, for health checking. */
@@ -32,9 +35,14 @@ export const serverOptions: grpc.ServerOptions = {
   'grpc.http2.min_ping_interval_without_data_ms': limits.grpcPingIntervalMsMin,
 };
 
-/** Starts a gRPC server with the given services plus grpc.health.v1 (all SERVING). */
-export async function startGrpcServer(listen: string, services: readonly GrpcServiceBinding[], logger: Logger): Promise<RunningGrpcServer> {
-  const server = new grpc.Server(serverOptions);
+/**
+ * Starts a gRPC server with the given services plus grpc.health.v1 (all SERVING):
+ * plaintext, or with `security` mutual TLS where every call is authorized by its caller's
+ * certificate (authorization-interceptor.ts).
+ */
+export async function startGrpcServer(listen: string, services: readonly GrpcServiceBinding[], logger: Logger, security?: TransportSecurity): Promise<RunningGrpcServer> {
+  const policy = security?.policy;
+  const server = new grpc.Server(policy === undefined ? serverOptions : { ...serverOptions, interceptors: [authorizationInterceptor(policy, logger)] });
   const health = new HealthImplementation({ '': 'SERVING' });
   for (const s of services) {
     server.addService(s.definition, counted(s.definition, s.implementation));
@@ -42,14 +50,14 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
   }
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+    server.bindAsync(listen, serverCredentials(security?.tls), (err, boundPort) => {
       if (err) return reject(err);
       widenReceiveWindows(server, logger);
       resolve(boundPort);
     });
   });
   // the line a supervisor waits for: printed at every log level but silent
-  lifecycleLogger(logger).info({ listen, port, services: services.map((s) => s.name) }, 'gRPC server listening');
+  lifecycleLogger(logger).info({ listen, port, tls: security !== undefined, services: services.map((s) => s.name) }, 'gRPC server listening');
   return {
     server,
     port,

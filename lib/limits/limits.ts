@@ -310,6 +310,30 @@ export const limits = {
   grpcPingIntervalMsMin: 5_000,
   /** How long a server drains its calls at shutdown before it forces them closed. */
   grpcShutdownGraceMs: 5_000,
+  /** Callers (client certificates) a server remembers the access policy's answer for; past it the memory starts afresh. */
+  tlsCallersCachedMax: 1_024,
+  /** Namespaces one bearer token may name for reading, and for writing. */
+  jwtNamespacesMax: 1_000,
+  /** Leeway for the clocks of token issuers when checking `exp` and `nbf`. */
+  jwtClockToleranceSeconds: 30,
+  /** Shortest HS256 secret the gateway accepts (RFC 7518: at least the hash's 256 bits). */
+  jwtSecretBytesMin: 32,
+  /** The gateway's time to receive a request's headers, from its first byte (a client trickling them is cut off). */
+  gatewayHeadersTimeoutMs: 20_000,
+  /** Bytes of a request's headers the gateway reads (431 above). */
+  gatewayHeaderBytesMax: 16 * 1024,
+  /** A gateway connection with no byte either way for this long is closed (a body trickling slower than this too). */
+  gatewayIdleTimeoutMs: 60_000,
+  /** Open connections the gateway keeps from one client address; more are closed at once. */
+  gatewayConnectionsPerClientMax: 256,
+  /** Lifetime of the certificates `dev --tls` makes. */
+  devCertificateDays: 30,
+  /** `dev --tls` makes new certificates when the ones it made expire within this long. */
+  devCertificateRenewBeforeMs: 24 * 60 * 60_000,
+  /** One openssl run of `dev --tls`. */
+  devOpensslTimeoutMs: 30_000,
+  /** Lifetime of the token `dev --auth jwt` prints. */
+  devTokenHours: 24,
   /**
    * Calls sent in one Link stream message at most: they are small (a tx id and a few
    * fields), so this keeps a message far below `grpcMessageBytesMax`, and bounds what one

@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { clientOptions } from '../../lib/grpc/client-options.js';
+import { channelCredentials } from '../../lib/tls/transport-credentials.js';
+import type { TlsMaterial } from '../../lib/tls/tls-material.js';
 import { limits } from '../../lib/limits/limits.js';
 import { loadProto } from '../../proto/load-proto.js';
 import type { CoordinatorClient } from '../../proto/gen/twophase/v1/Coordinator.js';
@@ -24,10 +26,11 @@ export class GrpcCoordinatorLink implements CoordinatorLink {
 
   constructor(
     address: string,
+    tls?: TlsMaterial,
     private readonly callTimeoutMs: number = limits.participantCoordinatorCallTimeoutMs,
   ) {
     const { Coordinator } = loadProto().twophase.v1;
-    const client = new Coordinator(address, grpc.credentials.createInsecure(), clientOptions);
+    const client = new Coordinator(address, channelCredentials(tls), clientOptions);
     this.client = client;
     this.link = new LinkClient(() => client.Link() as unknown as LinkStream, coordinatorUnaryFallback(client));
   }

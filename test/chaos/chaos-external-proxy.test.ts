@@ -40,7 +40,7 @@ async function startDeployment(): Promise<void> {
   const blob = start(['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), '--coordinator', local(port.coordinator)]);
   const metadata = start(['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', databaseUrl, '--coordinator', local(port.coordinator)]);
   await Promise.all([coordinator.grpcPort(), blob.grpcPort(), metadata.grpcPort()]);
-  const gateway = start(['gateway', '--listen', local(port.http), '--coordinator', local(port.coordinator)]);
+  const gateway = start(['gateway', '--listen', local(port.http), '--coordinator', local(port.coordinator), '--auth', 'none']);
   await gateway.waitForLine((l) => l.msg === 'HTTP gateway listening');
 }
 
