@@ -160,9 +160,21 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     return { namespace, files: page.files.map(revisionJson), nextPageToken: page.nextPageToken };
   });
 
+  // a tx's outcome only to who may read the namespace it wrote: with a token for every
+  // namespace, any tx; otherwise only a committed one (the revision it wrote names its
+  // namespace), and every other answer is the same 404, which tells nothing of other users
   app.get<{ Params: { txId: string } }>('/v1/transactions/:txId', async (request) => {
-    const outcome = await client.getOutcome(request.params.txId);
-    return { txId: request.params.txId, ...outcome };
+    const { txId } = request.params;
+    const grants = await auth.grantsOf(header(request, 'authorization'));
+    if (grants.read.has('*')) return { txId, ...(await client.getOutcome(txId)) };
+    const revision = await client.transactionRevision(txId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    if (revision === undefined || !mayAccess(grants, 'read', revision.namespace)) {
+      throw new NotFoundError(`no committed transaction ${txId} in a namespace this token may read (an aborted or undecided one is shown only to a token for every namespace)`);
+    }
+    return { txId, ...(await client.getOutcome(txId)), namespace: revision.namespace, path: revision.path, revision: revision.revision };
   });
 
   // liveness: the process answers; readiness: the coordinator and both participants answer SERVING

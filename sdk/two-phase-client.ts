@@ -246,6 +246,17 @@ export class TwoPhaseClient {
   }
 
   /**
+   * The revision a committed tx wrote (its first, if several): what the tx changed, and in
+   * which namespace. NotFoundError when it wrote no committed revision (it aborted, is not
+   * decided yet, or never was).
+   */
+  async transactionRevision(txId: string): Promise<FileRevision> {
+    const m = await this.metadata();
+    const res = await unaryCall<FileRevision__Output>(m.GetTransactionRevision.bind(m), { txId }, this.policy(limits.sdkIdempotentCallAttemptsMax), `revision of ${txId}`);
+    return fileRevisionFromWire(res);
+  }
+
+  /**
    * Downloads a committed file (or a byte range of it). Resolves once the file is found,
    * with its revision and a stream of its bytes.
    */

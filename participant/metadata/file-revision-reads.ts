@@ -25,7 +25,7 @@ const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.co
  * Input is validated first (InvalidInputError); listings are keyset-paginated with
  * opaque page tokens; PostgreSQL being out of reach is MetadataUnavailableError.
  */
-export class FileRevisionReads implements Pick<MetadataStore, 'getFile' | 'listRevisions' | 'listFiles'> {
+export class FileRevisionReads implements Pick<MetadataStore, 'getFile' | 'listRevisions' | 'listFiles' | 'getTransactionRevision'> {
   constructor(private readonly connections: MetadataConnections) {}
 
   async getFile(namespace: string, path: string, revision?: number): Promise<FileRevisionRecord> {
@@ -47,6 +47,14 @@ export class FileRevisionReads implements Pick<MetadataStore, 'getFile' | 'listR
     const row = rows[0];
     if (row === undefined) throw new NotFoundError(`no file ${file.namespace}/${file.path}${wanted === undefined ? '' : ` at revision ${wanted}`}`);
     if (row.deleted) throw new NotFoundError(`revision ${row.revision} of ${file.namespace}/${file.path} is a deletion`);
+    return toRecord(row);
+  }
+
+  async getTransactionRevision(txId: string): Promise<FileRevisionRecord> {
+    const tx = metadataInput.txId(txId);
+    const { rows } = await this.connections.query<RevisionRow>(`SELECT ${revisionColumns} FROM revisions r WHERE r.tx_id = $1 ORDER BY r.namespace, r.path, r.revision LIMIT 1`, [tx]);
+    const row = rows[0];
+    if (row === undefined) throw new NotFoundError(`transaction ${tx} wrote no committed revision`);
     return toRecord(row);
   }
 

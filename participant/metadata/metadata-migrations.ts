@@ -193,4 +193,13 @@ export const metadataMigrations: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 5,
+    name: 'revisions by tx',
+    sql: `
+      -- GetTransactionRevision: the namespace a tx wrote, so that its outcome is told only
+      -- to who may read there. Built under a write lock on revisions (one pass over it).
+      CREATE INDEX revisions_by_tx ON revisions (tx_id);
+    `,
+  },
 ];

@@ -90,6 +90,7 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       );
       return { revisions: page.items.map(toWire), nextPageToken: page.nextPageToken };
     }),
+    GetTransactionRevision: unary('GetTransactionRevision', async (req) => toWire(await store.getTransactionRevision(req.txId))),
     ListFiles: unary('ListFiles', async (req) => {
       const page = await store.listFiles(metadataInput.namespace(req.namespace), metadataInput.prefix(req.prefix), metadataInput.pageSize(req.pageSize), req.pageToken);
       return { files: page.items.map(toWire), nextPageToken: page.nextPageToken };

@@ -76,4 +76,7 @@ export interface MetadataStore {
 
   /** The latest revision of each committed live file whose path starts with `prefix`, in byte order of the path. */
   listFiles(namespace: string, prefix: string, pageSize: number, pageToken: string): Promise<Page<FileRevisionRecord>>;
+
+  /** The first committed revision `txId` wrote (tombstones included). `NotFoundError` when it wrote none. */
+  getTransactionRevision(txId: string): Promise<FileRevisionRecord>;
 }

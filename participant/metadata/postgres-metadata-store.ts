@@ -258,6 +258,10 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     return this.reads.listRevisions(namespace, path, pageSize, token);
   }
 
+  getTransactionRevision(txId: string): Promise<FileRevisionRecord> {
+    return this.reads.getTransactionRevision(txId);
+  }
+
   listFiles(namespace: string, prefix: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
     return this.reads.listFiles(namespace, prefix, pageSize, token);
   }

@@ -5,6 +5,7 @@ import type { DeleteFileRequest as _twophase_v1_DeleteFileRequest, DeleteFileReq
 import type { DeleteFileResponse as _twophase_v1_DeleteFileResponse, DeleteFileResponse__Output as _twophase_v1_DeleteFileResponse__Output } from './twophase/v1/DeleteFileResponse.js';
 import type { FileRevision as _twophase_v1_FileRevision, FileRevision__Output as _twophase_v1_FileRevision__Output } from './twophase/v1/FileRevision.js';
 import type { GetFileRequest as _twophase_v1_GetFileRequest, GetFileRequest__Output as _twophase_v1_GetFileRequest__Output } from './twophase/v1/GetFileRequest.js';
+import type { GetTransactionRevisionRequest as _twophase_v1_GetTransactionRevisionRequest, GetTransactionRevisionRequest__Output as _twophase_v1_GetTransactionRevisionRequest__Output } from './twophase/v1/GetTransactionRevisionRequest.js';
 import type { LinkError as _twophase_v1_LinkError, LinkError__Output as _twophase_v1_LinkError__Output } from './twophase/v1/LinkError.js';
 import type { ListFilesRequest as _twophase_v1_ListFilesRequest, ListFilesRequest__Output as _twophase_v1_ListFilesRequest__Output } from './twophase/v1/ListFilesRequest.js';
 import type { ListFilesResponse as _twophase_v1_ListFilesResponse, ListFilesResponse__Output as _twophase_v1_ListFilesResponse__Output } from './twophase/v1/ListFilesResponse.js';
@@ -31,6 +32,7 @@ export interface ProtoGrpcType {
       DeleteFileResponse: MessageTypeDefinition<_twophase_v1_DeleteFileResponse, _twophase_v1_DeleteFileResponse__Output>
       FileRevision: MessageTypeDefinition<_twophase_v1_FileRevision, _twophase_v1_FileRevision__Output>
       GetFileRequest: MessageTypeDefinition<_twophase_v1_GetFileRequest, _twophase_v1_GetFileRequest__Output>
+      GetTransactionRevisionRequest: MessageTypeDefinition<_twophase_v1_GetTransactionRevisionRequest, _twophase_v1_GetTransactionRevisionRequest__Output>
       LinkError: MessageTypeDefinition<_twophase_v1_LinkError, _twophase_v1_LinkError__Output>
       ListFilesRequest: MessageTypeDefinition<_twophase_v1_ListFilesRequest, _twophase_v1_ListFilesRequest__Output>
       ListFilesResponse: MessageTypeDefinition<_twophase_v1_ListFilesResponse, _twophase_v1_ListFilesResponse__Output>

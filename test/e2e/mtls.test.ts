@@ -166,6 +166,23 @@ describe('bearer tokens at the gateway', () => {
     expect((await sys.fetch('/v1/files/alice/t.txt', { token: readOnly })).status).toBe(200);
   });
 
+  it("/v1/transactions/{txId} answers only a token that may read the namespace the tx wrote", async () => {
+    const alice = await token({ namespaces: { read: ['alice'], write: ['alice'] } });
+    const bob = await token({ namespaces: { read: ['bob'], write: ['bob'] } });
+    used.push(alice, bob);
+    const written = (await (await sys.fetch('/v1/files/alice/tx.txt', { method: 'PUT', body: 'x', token: alice })).json()) as { txId: string };
+    const mine = await sys.fetch(`/v1/transactions/${written.txId}`, { token: alice });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ txId: written.txId, outcome: 'committed', namespace: 'alice', path: 'tx.txt' });
+    expect((await sys.fetch(`/v1/transactions/${written.txId}`, { token: bob })).status).toBe(404);
+    expect((await sys.fetch(`/v1/transactions/${written.txId}`, { token: null })).status).toBe(401);
+    // a tx that wrote nothing: the same 404 to a scoped token, the presumed abort to a token for every namespace
+    const unknown = 'c'.repeat(21);
+    expect((await sys.fetch(`/v1/transactions/${unknown}`, { token: alice })).status).toBe(404);
+    const everything = await sys.fetch(`/v1/transactions/${unknown}`);
+    expect(await everything.json()).toMatchObject({ outcome: 'aborted', presumed: true });
+  });
+
   it('no token appears in any log line of any process', async () => {
     expect(used.length).toBeGreaterThan(5);
     const logs = join(sys.dir, 'logs');

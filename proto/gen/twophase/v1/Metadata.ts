@@ -6,6 +6,7 @@ import type { DeleteFileRequest as _twophase_v1_DeleteFileRequest, DeleteFileReq
 import type { DeleteFileResponse as _twophase_v1_DeleteFileResponse, DeleteFileResponse__Output as _twophase_v1_DeleteFileResponse__Output } from '../../twophase/v1/DeleteFileResponse.js';
 import type { FileRevision as _twophase_v1_FileRevision, FileRevision__Output as _twophase_v1_FileRevision__Output } from '../../twophase/v1/FileRevision.js';
 import type { GetFileRequest as _twophase_v1_GetFileRequest, GetFileRequest__Output as _twophase_v1_GetFileRequest__Output } from '../../twophase/v1/GetFileRequest.js';
+import type { GetTransactionRevisionRequest as _twophase_v1_GetTransactionRevisionRequest, GetTransactionRevisionRequest__Output as _twophase_v1_GetTransactionRevisionRequest__Output } from '../../twophase/v1/GetTransactionRevisionRequest.js';
 import type { ListFilesRequest as _twophase_v1_ListFilesRequest, ListFilesRequest__Output as _twophase_v1_ListFilesRequest__Output } from '../../twophase/v1/ListFilesRequest.js';
 import type { ListFilesResponse as _twophase_v1_ListFilesResponse, ListFilesResponse__Output as _twophase_v1_ListFilesResponse__Output } from '../../twophase/v1/ListFilesResponse.js';
 import type { ListRevisionsRequest as _twophase_v1_ListRevisionsRequest, ListRevisionsRequest__Output as _twophase_v1_ListRevisionsRequest__Output } from '../../twophase/v1/ListRevisionsRequest.js';
@@ -51,6 +52,27 @@ export interface MetadataClient extends grpc.Client {
   getFile(argument: _twophase_v1_GetFileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
   getFile(argument: _twophase_v1_GetFileRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
   getFile(argument: _twophase_v1_GetFileRequest, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The revision a committed tx wrote (the first, if it wrote several), so that a caller
+   * may be told the outcome of a tx only when it may read that file's namespace.
+   * NOT_FOUND when the tx wrote no committed revision here: it aborted, is not decided
+   * yet, wrote elsewhere, or never was.
+   */
+  GetTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  GetTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  GetTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  GetTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  /**
+   * The revision a committed tx wrote (the first, if it wrote several), so that a caller
+   * may be told the outcome of a tx only when it may read that file's namespace.
+   * NOT_FOUND when the tx wrote no committed revision here: it aborted, is not decided
+   * yet, wrote elsewhere, or never was.
+   */
+  getTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  getTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  getTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
+  getTransactionRevision(argument: _twophase_v1_GetTransactionRevisionRequest, callback: grpc.requestCallback<_twophase_v1_FileRevision__Output>): grpc.ClientUnaryCall;
   
   /**
    * StageRevision and DeleteFile multiplexed over one long-lived stream, as
@@ -141,6 +163,14 @@ export interface MetadataHandlers extends grpc.UntypedServiceImplementation {
   GetFile: grpc.handleUnaryCall<_twophase_v1_GetFileRequest__Output, _twophase_v1_FileRevision>;
   
   /**
+   * The revision a committed tx wrote (the first, if it wrote several), so that a caller
+   * may be told the outcome of a tx only when it may read that file's namespace.
+   * NOT_FOUND when the tx wrote no committed revision here: it aborted, is not decided
+   * yet, wrote elsewhere, or never was.
+   */
+  GetTransactionRevision: grpc.handleUnaryCall<_twophase_v1_GetTransactionRevisionRequest__Output, _twophase_v1_FileRevision>;
+  
+  /**
    * StageRevision and DeleteFile multiplexed over one long-lived stream, as
    * Coordinator.Link does for its methods: the same requests, answers and status codes
    * (trailing metadata in LinkError.metadata), tagged with call ids. The SDK uses it, and
@@ -172,6 +202,7 @@ export interface MetadataHandlers extends grpc.UntypedServiceImplementation {
 export interface MetadataDefinition extends grpc.ServiceDefinition {
   DeleteFile: MethodDefinition<_twophase_v1_DeleteFileRequest, _twophase_v1_DeleteFileResponse, _twophase_v1_DeleteFileRequest__Output, _twophase_v1_DeleteFileResponse__Output>
   GetFile: MethodDefinition<_twophase_v1_GetFileRequest, _twophase_v1_FileRevision, _twophase_v1_GetFileRequest__Output, _twophase_v1_FileRevision__Output>
+  GetTransactionRevision: MethodDefinition<_twophase_v1_GetTransactionRevisionRequest, _twophase_v1_FileRevision, _twophase_v1_GetTransactionRevisionRequest__Output, _twophase_v1_FileRevision__Output>
   Link: MethodDefinition<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses, _twophase_v1_MetadataLinkRequests__Output, _twophase_v1_MetadataLinkResponses__Output>
   ListFiles: MethodDefinition<_twophase_v1_ListFilesRequest, _twophase_v1_ListFilesResponse, _twophase_v1_ListFilesRequest__Output, _twophase_v1_ListFilesResponse__Output>
   ListRevisions: MethodDefinition<_twophase_v1_ListRevisionsRequest, _twophase_v1_ListRevisionsResponse, _twophase_v1_ListRevisionsRequest__Output, _twophase_v1_ListRevisionsResponse__Output>
