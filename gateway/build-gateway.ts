@@ -8,7 +8,7 @@ import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
 import { normalizePath } from '../lib/file-path/normalize-path.js';
 import { InvalidArgumentError, NotFoundError, PreconditionFailedError, TransactionAbortedError, OutcomeUnknownError, type FileRevision, type TwoPhaseClient } from '../sdk/index.js';
 import { httpStatusOf } from './http-status-of.js';
-import { parseConditions, revisionOf } from './parse-conditions.js';
+import { evaluateRead, evaluateWrite, needsCurrentRevision, parseConditions, rangeApplies, revisionOf, singleRevision, type Conditions, type Validators } from './parse-conditions.js';
 import { parseRange } from './parse-range.js';
 import { UploadTooLargeError } from './upload-too-large-error.js';
 import { limits } from '../lib/limits/limits.js';
@@ -82,7 +82,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
   app.put<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
     const { namespace, path } = target(request.params);
     await authorize(request, 'write', namespace);
-    const conditions = parseConditions(request.headers);
+    const conditions = await writeCondition(namespace, path, parseConditions(request.headers));
     const declared = request.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxUploadBytes) throw new UploadTooLargeError(maxUploadBytes);
     const contentType = request.headers['content-type'] ?? 'application/octet-stream';
@@ -115,8 +115,10 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     }
     const revision = request.query.revision === undefined ? undefined : revisionOf(request.query.revision, 'revision');
     const file = await client.stat({ namespace, path, ...(revision === undefined ? {} : { revision }) });
-    if (notModified(request, file)) return reply.code(304).header('etag', etagOf(file.revision)).send();
-    const range = parseRange(header(request, 'range'), file.size);
+    const conditions = parseConditions(request.headers);
+    const verdict = evaluateRead(conditions, validatorsOf(file));
+    if (verdict !== 'proceed') return preconditionAnswer(reply, verdict, file);
+    const range = rangeApplies(conditions, validatorsOf(file)) ? parseRange(header(request, 'range'), file.size) : ({ kind: 'none' } as const);
     if (range.kind === 'unsatisfiable') {
       return reply.code(416).header('content-range', `bytes */${file.size}`).send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: 'the range is outside the file' } });
     }
@@ -138,7 +140,8 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     await authorize(request, 'read', namespace);
     const revision = request.query.revision === undefined ? undefined : revisionOf(request.query.revision, 'revision');
     const file = await client.stat({ namespace, path, ...(revision === undefined ? {} : { revision }) });
-    if (notModified(request, file)) return reply.code(304).header('etag', etagOf(file.revision)).send();
+    const verdict = evaluateRead(parseConditions(request.headers), validatorsOf(file));
+    if (verdict !== 'proceed') return preconditionAnswer(reply, verdict, file);
     fileHeaders(reply, file);
     return reply.header('content-length', String(file.size)).send();
   });
@@ -146,7 +149,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
   app.delete<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
     const { namespace, path } = target(request.params);
     await authorize(request, 'write', namespace);
-    const { ifMatch } = parseConditions({ 'if-match': request.headers['if-match'] });
+    const conditions = parseConditions(request.headers);
+    // a DELETE of no file is 404 whatever its preconditions (RFC 9110 §13.2.1): only a current revision is evaluated
+    const { ifMatch } = needsCurrentRevision(conditions) || conditions.ifNoneMatch !== undefined ? await deleteCondition(namespace, path, conditions) : { ifMatch: singleRevision(conditions.ifMatch) };
     const result = await client.deleteFile({ namespace, path, ...(ifMatch === undefined ? {} : { ifMatch }) });
     void reply.header('etag', etagOf(result.revision));
     if (result.pendingParticipants.length > 0) void reply.header('x-twophase-pending', result.pendingParticipants.join(','));
@@ -176,6 +181,34 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     }
     return { txId, ...(await client.getOutcome(txId)), namespace: revision.namespace, path: revision.path, revision: revision.revision };
   });
+
+  /**
+   * A write's preconditions as the atomic condition the metadata participant checks: one
+   * strong ETag or `If-None-Match: *` directly; any other form (a list, `*`, a weak tag, a
+   * date) is evaluated against the current revision, which the write then requires to be
+   * still current, so a write racing it makes this one 412 rather than skip the check.
+   */
+  const writeCondition = async (namespace: string, path: string, conditions: Conditions): Promise<{ ifMatch?: number; ifNoneMatch?: boolean }> => {
+    if (!needsCurrentRevision(conditions)) {
+      const ifMatch = singleRevision(conditions.ifMatch);
+      return { ...(ifMatch === undefined ? {} : { ifMatch }), ...(conditions.ifNoneMatch === '*' ? { ifNoneMatch: true } : {}) };
+    }
+    const current = await currentRevision(namespace, path);
+    if (!evaluateWrite(conditions, current === undefined ? undefined : validatorsOf(current))) {
+      throw new PreconditionFailedError(`the preconditions are false for ${current === undefined ? 'a file that does not exist' : `revision ${current.revision}`}`, current?.revision ?? 0);
+    }
+    return current === undefined ? { ifNoneMatch: true } : { ifMatch: current.revision };
+  };
+  const deleteCondition = async (namespace: string, path: string, conditions: Conditions): Promise<{ ifMatch?: number }> => {
+    const current = await client.stat({ namespace, path });
+    if (!evaluateWrite(conditions, validatorsOf(current))) throw new PreconditionFailedError(`the preconditions are false for revision ${current.revision}`, current.revision);
+    return { ifMatch: current.revision };
+  };
+  const currentRevision = (namespace: string, path: string): Promise<FileRevision | undefined> =>
+    client.stat({ namespace, path }).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
 
   // liveness: the process answers; readiness: the coordinator and both participants answer SERVING
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -222,10 +255,14 @@ function etagOf(revision: number): string {
   return `"${revision}"`;
 }
 
-function notModified(request: FastifyRequest, file: FileRevision): boolean {
-  const inm = header(request, 'if-none-match');
-  if (inm === undefined) return false;
-  return inm.trim() === '*' || inm.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etagOf(file.revision));
+function validatorsOf(file: FileRevision): Validators {
+  return { revision: file.revision, lastModifiedMs: file.createdAt.getTime() };
+}
+
+/** 304 with the validators, or 412 naming the current revision, for a read whose preconditions say so. */
+function preconditionAnswer(reply: FastifyReply, verdict: 'not-modified' | 'precondition-failed', file: FileRevision): FastifyReply {
+  if (verdict === 'not-modified') return reply.code(304).header('etag', etagOf(file.revision)).header('last-modified', file.createdAt.toUTCString()).send();
+  return reply.code(412).send({ error: { code: 'FAILED_PRECONDITION', message: `the preconditions are false for revision ${file.revision}`, currentRevision: file.revision } });
 }
 
 function fileHeaders(reply: FastifyReply, file: FileRevision): void {

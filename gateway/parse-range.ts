@@ -18,8 +18,9 @@ export function parseRange(header: string | undefined, size: number): RangeResul
     return { kind: 'range', offset: size - length, length };
   }
   const offset = Number(first);
+  // last-pos before first-pos is an invalid range (RFC 9110 §14.1.1): the header is ignored
+  if (last !== '' && Number(last) < offset) return { kind: 'none' };
   if (offset >= size) return { kind: 'unsatisfiable' };
   const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (end < offset) return { kind: 'unsatisfiable' };
   return { kind: 'range', offset, length: end - offset + 1 };
 }

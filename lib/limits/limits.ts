@@ -326,6 +326,8 @@ export const limits = {
   gatewayIdleTimeoutMs: 60_000,
   /** Open connections the gateway keeps from one client address; more are closed at once. */
   gatewayConnectionsPerClientMax: 256,
+  /** Characters of an If-Match or If-None-Match list the gateway reads (400 above). */
+  conditionalHeaderLengthMax: 4_096,
   /** Lifetime of the certificates `dev --tls` makes. */
   devCertificateDays: 30,
   /** `dev --tls` makes new certificates when the ones it made expire within this long. */

@@ -94,6 +94,32 @@ export function gatewayEndToEnd(sys: () => DevSystem): void {
     expect(await (await sys().fetch(`/v1/files/bob/once.txt`)).text()).toBe('x');
   });
 
+  it('every conditional form of RFC 9110: If-Match lists, * and weak tags, If-None-Match lists, the date conditions and If-Range', async () => {
+    expect((await put('bob/cond.txt', 'v1', { 'if-match': '*' })).status).toBe(412);
+    expect((await put('bob/cond.txt', 'v1')).status).toBe(201);
+    expect((await put('bob/cond.txt', 'v2', { 'if-match': '*' })).status).toBe(200);
+    // strong comparison: a weak tag of the current revision is false
+    expect((await put('bob/cond.txt', 'v3', { 'if-match': 'W/"2"' })).status).toBe(412);
+    expect((await put('bob/cond.txt', 'v3', { 'if-match': '"1", "2"' })).status).toBe(200);
+    expect((await put('bob/cond.txt', 'v4', { 'if-none-match': '"3"' })).status).toBe(412);
+    expect((await put('bob/cond.txt', 'v4', { 'if-none-match': 'W/"1", "2"' })).status).toBe(200);
+    expect((await put('bob/cond.txt', 'v5', { 'if-unmodified-since': new Date(Date.now() - 3_600_000).toUTCString() })).status).toBe(412);
+    expect((await put('bob/cond.txt', 'v5', { 'if-unmodified-since': new Date(Date.now() + 3_600_000).toUTCString() })).status).toBe(200);
+    const current = await sys().fetch('/v1/files/bob/cond.txt');
+    expect(await current.text()).toBe('v5');
+    const lastModified = current.headers.get('last-modified') as string;
+    expect((await sys().fetch('/v1/files/bob/cond.txt', { headers: { 'if-modified-since': lastModified } })).status).toBe(304);
+    expect((await sys().fetch('/v1/files/bob/cond.txt', { headers: { 'if-none-match': 'W/"5"' } })).status).toBe(304);
+    expect((await sys().fetch('/v1/files/bob/cond.txt', { headers: { 'if-match': '"4"' } })).status).toBe(412);
+    // If-Range: the range only while the file is still the one named; else the whole file
+    const ranged = await sys().fetch('/v1/files/bob/cond.txt', { headers: { range: 'bytes=1-1', 'if-range': '"5"' } });
+    expect([ranged.status, await ranged.text()]).toEqual([206, '5']);
+    const whole = await sys().fetch('/v1/files/bob/cond.txt', { headers: { range: 'bytes=1-1', 'if-range': '"4"' } });
+    expect([whole.status, await whole.text()]).toEqual([200, 'v5']);
+    expect((await sys().fetch('/v1/files/bob/cond.txt', { method: 'DELETE', headers: { 'if-none-match': '*' } })).status).toBe(412);
+    expect((await sys().fetch('/v1/files/bob/cond.txt', { method: 'DELETE', headers: { 'if-match': '"4", "5"' } })).status).toBe(200);
+  });
+
   it('?revisions lists the history newest first, and DELETE writes a tombstone revision', async () => {
     await put('carol/h.txt', 'v1');
     await put('carol/h.txt', 'v2');
