@@ -8,6 +8,7 @@ import { limits } from '../limits/limits.js';
 import type { TransportSecurity } from '../tls/transport-security.js';
 import { serverCredentials } from '../tls/transport-credentials.js';
 import { authorizationInterceptor } from '../tls/authorization-interceptor.js';
+import { tolerantDefinition, undecodableRequestInterceptor } from './undecodable-request.js';
 
 export interface GrpcServiceBinding {
   /** Fully qualified service name, e.g. `twophase.v1.Coordinator`, for health checking. */
@@ -42,10 +43,12 @@ export const serverOptions: grpc.ServerOptions = {
  */
 export async function startGrpcServer(listen: string, services: readonly GrpcServiceBinding[], logger: Logger, security?: TransportSecurity): Promise<RunningGrpcServer> {
   const policy = security?.policy;
-  const server = new grpc.Server(policy === undefined ? serverOptions : { ...serverOptions, interceptors: [authorizationInterceptor(policy, logger)] });
+  // a malformed message is refused first, before authorization reads it
+  const interceptors = [undecodableRequestInterceptor, ...(policy === undefined ? [] : [authorizationInterceptor(policy, logger)])];
+  const server = new grpc.Server({ ...serverOptions, interceptors });
   const health = new HealthImplementation({ '': 'SERVING' });
   for (const s of services) {
-    server.addService(s.definition, counted(s.definition, s.implementation));
+    server.addService(tolerantDefinition(s.definition), counted(s.definition, s.implementation));
     health.setStatus(s.name, 'SERVING');
   }
   health.addToServer(server);
