@@ -14,6 +14,19 @@ export function gatewayCommand(): Command {
     .addOption(new Option('--call-timeout-ms <ms>', 'deadline of each gRPC call to the services').env('TWOPHASE_CALL_TIMEOUT_MS').default(String(limits.sdkCallTimeoutMsDefault)))
     .addOption(new Option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)').env('TWOPHASE_METRICS_LISTEN'))
     .addOption(
+      new Option('--headers-timeout-ms <ms>', "a request's headers must arrive within this long of its first byte (a client trickling them is cut off)")
+        .env('TWOPHASE_HEADERS_TIMEOUT_MS')
+        .default(String(limits.gatewayHeadersTimeoutMs)),
+    )
+    .addOption(
+      new Option('--idle-timeout-ms <ms>', 'close a connection that moved no byte either way for this long (an upload trickling slower too)').env('TWOPHASE_IDLE_TIMEOUT_MS').default(String(limits.gatewayIdleTimeoutMs)),
+    )
+    .addOption(
+      new Option('--connections-per-client <n>', 'open connections kept from one client address; more are closed at once (raise it behind a proxy, whose address all clients share)')
+        .env('TWOPHASE_CONNECTIONS_PER_CLIENT')
+        .default(String(limits.gatewayConnectionsPerClientMax)),
+    )
+    .addOption(
       new Option('--auth <mode>', 'jwt: every request needs a bearer JWT granting its namespace (see --jwt-*); none: anyone reaching the port may read and write every namespace (local use only)')
         .env('TWOPHASE_AUTH')
         .default('jwt'),

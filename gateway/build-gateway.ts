@@ -24,6 +24,10 @@ export interface GatewayOptions {
   readonly auth: UserAuth;
   /** Serve HTTPS with this certificate and key; HTTP without. */
   readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Server limits; by default those of limits.ts. */
+  readonly headersTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  readonly connectionsPerClient?: number;
 }
 
 interface FileParams {
@@ -38,17 +42,23 @@ interface FileParams {
 export function buildGateway(options: GatewayOptions): FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger> {
   const { client, maxUploadBytes, auth } = options;
   // a client trickling headers is cut off; a body trickling is too, once the connection idles
-  const serverLimits = { headersTimeout: limits.gatewayHeadersTimeoutMs, requestTimeout: 0, maxHeaderSize: limits.gatewayHeaderBytesMax };
+  // (no whole-request timeout: a large upload takes as long as it takes while bytes flow)
+  const serverLimits = {
+    headersTimeout: options.headersTimeoutMs ?? limits.gatewayHeadersTimeoutMs,
+    requestTimeout: 0,
+    maxHeaderSize: limits.gatewayHeaderBytesMax,
+    connectionsCheckingInterval: limits.gatewayTimeoutCheckIntervalMs,
+  };
   // no per-request log lines: the gateway logs what goes wrong, and metrics count the rest
   const app = Fastify({
     loggerInstance: options.logger,
     exposeHeadRoutes: false,
     bodyLimit: maxUploadBytes,
-    connectionTimeout: limits.gatewayIdleTimeoutMs,
+    connectionTimeout: options.idleTimeoutMs ?? limits.gatewayIdleTimeoutMs,
     logController: new LogController({ disableRequestLogging: true }),
     ...(options.https === undefined ? { http: serverLimits } : { https: { ...serverLimits, cert: options.https.cert, key: options.https.key } }),
   }) as unknown as FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
-  limitConnectionsPerClient(app.server, limits.gatewayConnectionsPerClientMax);
+  limitConnectionsPerClient(app.server, options.connectionsPerClient ?? limits.gatewayConnectionsPerClientMax);
   /** Throws unless the request's bearer may `access` the namespace: 401 without a valid token, 403 without the grant. */
   const authorize = async (request: FastifyRequest, access: 'read' | 'write', namespace: string): Promise<void> => {
     const grants = await auth.grantsOf(header(request, 'authorization'));

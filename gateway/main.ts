@@ -21,7 +21,15 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
   const auth = await UserAuth.create(settings);
   const stopTracing = await startTracing('gateway');
   const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs, ...(tls === undefined ? {} : { tls }) });
-  const app = buildGateway({ client, logger, maxUploadBytes: settings.maxUploadBytes, auth, ...(tls === undefined ? {} : { https: { cert: tls.cert, key: tls.key } }) });
+  const app = buildGateway({
+    client,
+    logger,
+    maxUploadBytes: settings.maxUploadBytes,
+    auth,
+    headersTimeoutMs: settings.headersTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
+    connectionsPerClient: settings.connectionsPerClient,
+    ...(tls === undefined ? {} : { https: { cert: tls.cert, key: tls.key } }) });
   if (auth.mode === 'none') logger.warn('--auth none: the gateway checks no token, and anyone reaching its port may read and write every namespace');
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
   const listen = splitListenAddress(settings.listen);

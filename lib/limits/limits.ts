@@ -326,6 +326,13 @@ export const limits = {
   gatewayIdleTimeoutMs: 60_000,
   /** Open connections the gateway keeps from one client address; more are closed at once. */
   gatewayConnectionsPerClientMax: 256,
+  gatewayConnectionsPerClientSettingMax: 1_000_000,
+  gatewayHeadersTimeoutMsSettingMin: 100,
+  gatewayHeadersTimeoutMsSettingMax: 10 * 60_000,
+  gatewayIdleTimeoutMsSettingMin: 100,
+  gatewayIdleTimeoutMsSettingMax: 60 * 60_000,
+  /** How often the gateway looks for connections past their headers timeout (Node checks every 30 s unless told). */
+  gatewayTimeoutCheckIntervalMs: 250,
   /** Characters of an If-Match or If-None-Match list the gateway reads (400 above). */
   conditionalHeaderLengthMax: 4_096,
   /** Lifetime of the certificates `dev --tls` makes. */
