@@ -23,6 +23,8 @@ export interface DevSystemOptions {
    * `npm start` runs: a profile's frames then name our modules and lines.
    */
   readonly unbundled?: boolean;
+  /** `twophase dev --tls`: mutual TLS on every link, with dev's throwaway CA. */
+  readonly tls?: boolean;
 }
 
 /**
@@ -91,6 +93,7 @@ export class DevSystem {
       // the Admin service on every gRPC port: the bench reads each process's counters
       '--admin',
       ...(options.commitMode === undefined ? [] : ['--commit-mode', options.commitMode]),
+      ...(options.tls === true ? ['--tls'] : []),
       // a flag, not TWOPHASE_DEV_CPU_PROF_DIR: the environment's TWOPHASE_* settings are filtered out above
       ...(options.cpuProfiles === true ? ['--cpu-prof-dir', cpuProfDirOf(dir)] : []),
     ];

@@ -1,5 +1,5 @@
 import { ResourceExhaustedError } from '../sdk/sdk-errors.js';
-import { TwoPhaseClient, type UploadFileResult } from '../sdk/two-phase-client.js';
+import { TwoPhaseClient, type TwoPhaseClientOptions, type UploadFileResult } from '../sdk/two-phase-client.js';
 import { retryRefused } from './retry-refused.js';
 
 /** Atomic uploads through the SDK: one shared client, as an application server would hold. */
@@ -18,8 +18,8 @@ export class TwophaseUpload {
   private constructor(private readonly client: TwoPhaseClient) {}
 
   /** Connects to the coordinator and discovers the participants, so the first upload measures no set-up. */
-  static async connect(coordinator: string): Promise<TwophaseUpload> {
-    const client = new TwoPhaseClient({ coordinator, callTimeoutMs: 10_000, streamTimeoutMs: 30_000 });
+  static async connect(coordinator: string, tls?: TwoPhaseClientOptions['tls']): Promise<TwophaseUpload> {
+    const client = new TwoPhaseClient({ coordinator, callTimeoutMs: 10_000, streamTimeoutMs: 30_000, ...(tls === undefined ? {} : { tls }) });
     await client.connect();
     return new TwophaseUpload(client);
   }
