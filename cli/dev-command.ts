@@ -332,7 +332,6 @@ async function devTls(dir: string): Promise<{ certs: DevCertificates; policy: st
 /** `--auth jwt`: the HS256 secret (made once, mode 600) and a token granting every namespace. */
 async function devJwt(dir: string): Promise<{ secretFile: string; tokenFile: string }> {
   const { randomBytes } = await import('node:crypto');
-  const { SignJWT } = await import('jose');
   const secretFile = join(dir, 'jwt-secret');
   let secret: string;
   try {
@@ -341,12 +340,8 @@ async function devJwt(dir: string): Promise<{ secretFile: string; tokenFile: str
     secret = randomBytes(limits.jwtSecretBytesMin).toString('base64url');
     await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
   }
-  const token = await new SignJWT({ namespaces: { read: ['*'], write: ['*'] } })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('dev')
-    .setIssuedAt()
-    .setExpirationTime(`${limits.devTokenHours}h`)
-    .sign(Buffer.from(secret, 'utf8'));
+  const { signToken } = await import('../gateway/sign-token.js');
+  const token = await signToken(secret, { read: ['*'], write: ['*'], subject: 'dev', expiresIn: `${limits.devTokenHours}h` });
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
   return { secretFile, tokenFile };

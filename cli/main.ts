@@ -8,6 +8,8 @@ import { devCommand } from './dev-command.js';
 import { postgresCommand } from './postgres-command.js';
 import { chaosCommand } from './chaos-command.js';
 import { adminCommand } from './admin-command.js';
+import { certsCommand } from './certs-command.js';
+import { tokenCommand } from './token-command.js';
 import { stopWithSupervisor } from '../lib/supervisor/supervised-child.js';
 import { quietIpServerNameWarning } from './quiet-ip-servername-warning.js';
 
@@ -26,6 +28,8 @@ const program = new Command('twophase')
   .addCommand(chaosCommand())
   .addCommand(failpointsCommand())
   .addCommand(adminCommand())
+  .addCommand(certsCommand())
+  .addCommand(tokenCommand())
   .showHelpAfterError();
 
 program.parseAsync(process.argv).catch((err: unknown) => {

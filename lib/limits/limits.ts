@@ -343,6 +343,8 @@ export const limits = {
   devOpensslTimeoutMs: 30_000,
   /** Lifetime of the token `dev --auth jwt` prints. */
   devTokenHours: 24,
+  /** Longest validity `twophase certs --days` makes. */
+  certificateDaysMax: 3_650,
   /**
    * Calls sent in one Link stream message at most: they are small (a tx id and a few
    * fields), so this keeps a message far below `grpcMessageBytesMax`, and bounds what one

@@ -9,7 +9,20 @@ import type { AccessPolicyFile } from './access-policy.js';
 const run = promisify(execFile);
 
 /** The trust domain of the identities `twophase dev --tls` issues: `URI:spiffe://twophase.dev/<name>`. */
-export const devTrustDomain = 'spiffe://twophase.dev';
+export const devTrustDomain = 'twophase.dev';
+
+/** How `devCertificates` makes its certificates. */
+export interface CertificateOptions {
+  /** The CA's subject CN. */
+  readonly subject?: string;
+  /** Identities are `URI:spiffe://<trustDomain>/<name>`. */
+  readonly trustDomain?: string;
+  /** Also give each certificate the DNS name of its own name (a compose service reaches `coordinator` by that name). */
+  readonly dnsOfName?: boolean;
+  readonly days?: number;
+  /** Keep the files made earlier while they stay valid for another day (dev); false makes new ones. */
+  readonly reuse?: boolean;
+}
 
 /** The PEM files of one identity. */
 export interface DevIdentityFiles {
@@ -24,29 +37,30 @@ export interface DevCertificates {
   readonly identities: Readonly<Record<string, DevIdentityFiles>>;
 }
 
-/** The SAN the access policy names an identity of a dev CA by. */
-export function devIdentity(name: string): string {
-  return `URI:${devTrustDomain}/${name}`;
+/** The SAN the access policy names an identity by: `URI:spiffe://<trust domain>/<name>`. */
+export function devIdentity(name: string, trustDomain = devTrustDomain): string {
+  return `URI:spiffe://${trustDomain}/${name}`;
 }
 
 /**
- * A throwaway CA and a certificate per name, made with the system's openssl into `dir`
- * (mode 700; keys mode 600): EC P-256, each certificate valid for the names localhost and
- * 127.0.0.1 (so any process may serve with it) and for client and server use, its identity
- * `URI:spiffe://twophase.dev/<name>`. Files made earlier are kept while they stay valid
+ * A CA and a certificate per name, made with the system's openssl into `dir` (mode 700;
+ * keys mode 600): EC P-256, each certificate valid for the names localhost and 127.0.0.1
+ * (and, with `dnsOfName`, its own name), for client and server use, its identity
+ * `URI:spiffe://<trust domain>/<name>`. Files made earlier are kept while they stay valid
  * for another day and cover every name, so clients holding them keep working across runs.
  */
-export async function devCertificates(dir: string, names: readonly string[], subject = 'twophase dev CA'): Promise<DevCertificates> {
+export async function devCertificates(dir: string, names: readonly string[], options: CertificateOptions = {}): Promise<DevCertificates> {
+  const { subject = 'twophase dev CA', trustDomain = devTrustDomain, dnsOfName = false, days: validDays = limits.devCertificateDays } = options;
   const out: DevCertificates = {
     dir,
     ca: join(dir, 'ca.crt'),
     identities: Object.fromEntries(names.map((name) => [name, { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) }])),
   };
-  if (await stillValid(out)) return out;
+  if (options.reuse !== false && (await stillValid(out))) return out;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  const days = String(limits.devCertificateDays);
+  const days = String(validDays);
   const caKey = join(dir, 'ca.key');
   await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', caKey, '-out', out.ca, '-days', days, '-subj', `/CN=${subject}`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
@@ -61,7 +75,7 @@ export async function devCertificates(dir: string, names: readonly string[], sub
         'basicConstraints=critical,CA:FALSE',
         'keyUsage=critical,digitalSignature',
         'extendedKeyUsage=serverAuth,clientAuth',
-        `subjectAltName=${devIdentity(name)},DNS:localhost,IP:127.0.0.1,IP:::1`,
+        `subjectAltName=${devIdentity(name, trustDomain)},${dnsOfName ? `DNS:${name},` : ''}DNS:localhost,IP:127.0.0.1,IP:::1`,
         '',
       ].join('\n'),
     );
@@ -75,12 +89,13 @@ export async function devCertificates(dir: string, names: readonly string[], sub
 }
 
 /** The access policy of a dev deployment: each role the identity of the same name. */
-export function devAccessPolicy(participants: readonly string[], clients: readonly string[]): AccessPolicyFile {
+export function devAccessPolicy(participants: readonly string[], clients: readonly string[], trustDomain = devTrustDomain): AccessPolicyFile {
+  const id = (name: string): string => devIdentity(name, trustDomain);
   return {
-    coordinator: [devIdentity('coordinator')],
-    participants: Object.fromEntries(participants.map((id) => [id, [devIdentity(id)]])),
-    clients: clients.map(devIdentity),
-    admins: [devIdentity('admin')],
+    coordinator: [id('coordinator')],
+    participants: Object.fromEntries(participants.map((p) => [p, [id(p)]])),
+    clients: clients.map(id),
+    admins: [id('admin')],
   };
 }
 

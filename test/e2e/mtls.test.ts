@@ -74,7 +74,7 @@ describe('mutual TLS between the processes', () => {
   it('a certificate from another CA is refused UNAUTHENTICATED', async () => {
     const otherDir = await mkdtemp(join(tmpdir(), 'twophase-other-ca-'));
     try {
-      const other = await devCertificates(otherDir, ['client'], 'another CA');
+      const other = await devCertificates(otherDir, ['client'], { subject: 'another CA' });
       const files = other.identities.client as { cert: string; key: string };
       // the same identity (URI:spiffe://twophase.dev/client) as the policy's client, issued by a CA the services do not trust
       const credentials = grpc.credentials.createSsl(await readFile(join(sys.dir, 'tls', 'ca.crt')), await readFile(files.key), await readFile(files.cert));

@@ -18,7 +18,7 @@ let other: DevCertificates;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'twophase-tls-'));
   certs = await devCertificates(join(dir, 'ours'), ['coordinator', 'blob']);
-  other = await devCertificates(join(dir, 'other'), ['blob'], 'another CA');
+  other = await devCertificates(join(dir, 'other'), ['blob'], { subject: 'another CA' });
 }, 60_000);
 
 afterAll(async () => {
