@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devAccessPolicy, devCertificates } from '../../lib/tls/dev-certificates.js';
+import { loadTransportSecurity } from '../../lib/tls/transport-security.js';
+import { runCli } from '../support/cli-process.js';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runGateway } from '../../gateway/main.js';
@@ -12,6 +17,7 @@ import { type ComposeConfig, type ComposeService, findComposeTool } from './find
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
+const composeTlsFile = fileURLToPath(new URL('../../docker-compose.tls.yml', import.meta.url));
 
 const serviceNames = ['postgres', 'coordinator', 'blob', 'metadata', 'gateway', 'prometheus', 'grafana'];
 const twophaseServices = ['coordinator', 'blob', 'metadata', 'gateway'];
@@ -226,5 +232,55 @@ describe.skipIf(toolMissing !== undefined)(`docker-compose.yml, as Compose reads
     await gateway.stop();
     stopped = true;
     expect(await runHealthcheck(script, env)).toBe(1);
+  });
+
+  it('with docker-compose.tls.yml: every twophase service gets its certificate, its key and the CA from the mounted directory, servers the access policy, and twophase certs makes exactly those files', { timeout: 60_000 }, async () => {
+    if ('missing' in tool) throw new Error(tool.missing);
+    const { services } = tool.configJson([composeFile, composeTlsFile], composeEnv);
+    const dir = await mkdtemp(join(tmpdir(), 'twophase-certs-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const made = await runCli(['certs', '--dir', join(dir, 'tls'), '--trust-domain', 'twophase.local']);
+    expect(made.code, made.stderr).toBe(0);
+    const files = new Set(await readdir(join(dir, 'tls')));
+    for (const name of twophaseServices) {
+      const env = services[name]?.environment ?? {};
+      const mount = (services[name]?.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)).find((v) => v.includes('/etc/twophase/tls'));
+      expect(mount, `${name} mounts deploy/tls`).toMatch(/deploy\/tls:\/etc\/twophase\/tls/);
+      const wanted = ['TWOPHASE_TLS_CERT', 'TWOPHASE_TLS_KEY', 'TWOPHASE_TLS_CA', ...(name === 'gateway' ? [] : ['TWOPHASE_ACCESS_POLICY'])];
+      for (const variable of wanted) {
+        const path = env[variable] ?? '';
+        expect(path, `${name} ${variable}`).toMatch(/^\/etc\/twophase\/tls\//);
+        expect(files.has(path.split('/').pop() ?? ''), `${name} ${variable}: twophase certs makes ${path}`).toBe(true);
+      }
+      expect(env.TWOPHASE_TLS_CERT).toBe(`/etc/twophase/tls/${name}.crt`);
+    }
+    // the data volumes of the base file are still there
+    expect(JSON.stringify(services.coordinator?.volumes)).toContain('coordinator-log');
+    expect(JSON.stringify(services.blob?.volumes)).toContain('blob-data');
+  });
+
+  it('over TLS, the gRPC healthcheck presents the container\'s certificate and passes, and the gateway\'s goes over HTTPS', { timeout: 60_000 }, async () => {
+    const { services } = config();
+    const dir = await mkdtemp(join(tmpdir(), 'twophase-certs-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const certs = await devCertificates(dir, ['coordinator', 'gateway']);
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify(devAccessPolicy([], ['gateway'])));
+    const files = (name: string) => ({ TWOPHASE_TLS_CERT: certs.identities[name]?.cert ?? '', TWOPHASE_TLS_KEY: certs.identities[name]?.key ?? '', TWOPHASE_TLS_CA: certs.ca });
+    const security = await loadTransportSecurity({ tlsCert: files('coordinator').TWOPHASE_TLS_CERT, tlsKey: files('coordinator').TWOPHASE_TLS_KEY, tlsCa: certs.ca, accessPolicy: policy }, { server: true });
+    const server = await startGrpcServer('127.0.0.1:0', [], silentLogger(), security);
+    onTestFinished(() => server.shutdown(0));
+    const grpcScript = nodeScript(services.coordinator ?? {});
+    expect(await runHealthcheck(grpcScript, { TWOPHASE_LISTEN: `0.0.0.0:${server.port}`, ...files('coordinator') }), 'with its certificate').toBe(0);
+    expect(await runHealthcheck(grpcScript, { TWOPHASE_LISTEN: `0.0.0.0:${server.port}` }), 'in plaintext').toBe(1);
+
+    const gateway = await runGateway({
+      listen: '127.0.0.1:0', coordinator: '127.0.0.1:1', maxUploadBytes: 1024, callTimeoutMs: 1000, logLevel: 'silent', auth: 'none', headersTimeoutMs: 20_000, idleTimeoutMs: 60_000, connectionsPerClient: 256,
+      tlsCert: files('gateway').TWOPHASE_TLS_CERT, tlsKey: files('gateway').TWOPHASE_TLS_KEY, tlsCa: certs.ca,
+    });
+    onTestFinished(() => gateway.stop());
+    const httpsScript = nodeScript(services.gateway ?? {});
+    expect(await runHealthcheck(httpsScript, { TWOPHASE_HTTP_LISTEN: `0.0.0.0:${gateway.port}`, ...files('gateway') }), 'over HTTPS').toBe(0);
+    expect(await runHealthcheck(httpsScript, { TWOPHASE_HTTP_LISTEN: `0.0.0.0:${gateway.port}` }), 'HTTP to an HTTPS port').toBe(1);
   });
 });

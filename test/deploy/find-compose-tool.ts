@@ -32,13 +32,16 @@ export interface ComposeRun {
 export interface ComposeTool {
   /** How it is invoked and its version, for messages. */
   readonly description: string;
-  /** `config` of the file, with `env` as the whole environment. */
-  config(file: string, env: NodeJS.ProcessEnv, args?: readonly string[]): ComposeRun;
-  /** The file as the tool reads it, as plain data; throws if the tool rejects the file. */
-  configJson(file: string, env: NodeJS.ProcessEnv): ComposeConfig;
+  /** `config` of the file (or of files, each overriding the one before), with `env` as the whole environment. */
+  config(file: string | readonly string[], env: NodeJS.ProcessEnv, args?: readonly string[]): ComposeRun;
+  /** The file(s) as the tool reads them, as plain data; throws if the tool rejects them. */
+  configJson(file: string | readonly string[], env: NodeJS.ProcessEnv): ComposeConfig;
 }
 
 const toolTimeoutMs = 30_000;
+
+/** `-f a -f b …` */
+const fileArgs = (file: string | readonly string[]): string[] => (typeof file === 'string' ? [file] : [...file]).flatMap((f) => ['-f', f]);
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, input?: string): ComposeRun {
   const result = spawnSync(command, args, { encoding: 'utf8', env, timeout: toolTimeoutMs, ...(input === undefined ? {} : { input }) });
@@ -76,10 +79,10 @@ export function findComposeTool(): ComposeTool | { readonly missing: string } {
     const isV1 = version.startsWith('1.');
     return {
       description: `docker-compose ${version} (${path})`,
-      config: (file, env, args = []) => run('docker-compose', ['-f', file, 'config', ...args], env),
+      config: (file, env, args = []) => run('docker-compose', [...fileArgs(file), 'config', ...args], env),
       configJson(file, env) {
-        if (!isV1) return JSON.parse(mustSucceed('docker-compose config', run('docker-compose', ['-f', file, 'config', '--format', 'json'], env))) as ComposeConfig;
-        return JSON.parse(v1YamlToJson(path, mustSucceed('docker-compose config', run('docker-compose', ['-f', file, 'config'], env)))) as ComposeConfig;
+        if (!isV1) return JSON.parse(mustSucceed('docker-compose config', run('docker-compose', [...fileArgs(file), 'config', '--format', 'json'], env))) as ComposeConfig;
+        return JSON.parse(v1YamlToJson(path, mustSucceed('docker-compose config', run('docker-compose', [...fileArgs(file), 'config'], env)))) as ComposeConfig;
       },
     };
   }
@@ -87,9 +90,9 @@ export function findComposeTool(): ComposeTool | { readonly missing: string } {
   if (v2.status === 0) {
     return {
       description: `docker compose ${v2.stdout.trim()}`,
-      config: (file, env, args = []) => run('docker', ['compose', '-f', file, 'config', ...args], env),
+      config: (file, env, args = []) => run('docker', ['compose', ...fileArgs(file), 'config', ...args], env),
       configJson: (file, env) =>
-        JSON.parse(mustSucceed('docker compose config', run('docker', ['compose', '-f', file, 'config', '--format', 'json'], env))) as ComposeConfig,
+        JSON.parse(mustSucceed('docker compose config', run('docker', ['compose', ...fileArgs(file), 'config', '--format', 'json'], env))) as ComposeConfig,
     };
   }
   return {
