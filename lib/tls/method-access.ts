@@ -8,9 +8,9 @@ export const anyCaller = 'any caller the CA vouches for';
  * The roles that may call each method but the Links (DESIGN.md, Security model). A method
  * missing here is refused to everyone: a new RPC is closed until it is given its roles.
  *
- * The operator's `twophase admin in-doubt` and `admin resolve` read a participant's
- * in-doubt branches and deliver a heuristic decision with the admin identity, so admins
- * may also call Participant.ListInDoubt, Commit and Abort; never Prepare.
+ * The operator's `twophase admin in-doubt` and `admin resolve --abort` read a participant's
+ * in-doubt branches and abort them with the admin identity, so admins may also call
+ * Participant.ListInDoubt and Abort (a heuristic commit goes through the decision log).
  */
 const unaryAndStreamRoles: Readonly<Record<string, readonly Role[] | typeof anyCaller>> = {
   '/twophase.v1.Coordinator/Begin': ['client'],
@@ -20,7 +20,7 @@ const unaryAndStreamRoles: Readonly<Record<string, readonly Role[] | typeof anyC
   '/twophase.v1.Coordinator/GetOutcome': ['client', 'participant', 'admin'],
   '/twophase.v1.Coordinator/ListParticipants': ['client', 'admin'],
   '/twophase.v1.Participant/Prepare': ['coordinator'],
-  '/twophase.v1.Participant/Commit': ['coordinator', 'admin'],
+  '/twophase.v1.Participant/Commit': ['coordinator'],
   '/twophase.v1.Participant/Abort': ['coordinator', 'admin'],
   '/twophase.v1.Participant/ListInDoubt': ['coordinator', 'admin'],
   '/twophase.v1.Participant/CommitOnePhase': ['coordinator'],

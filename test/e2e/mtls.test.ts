@@ -118,6 +118,9 @@ describe('mutual TLS between the processes', () => {
   it('the admin identity reads counters; each refusal is logged with the caller, without its metadata', async () => {
     const stats = await codeOf(new (proto().Admin)(sys.coordinator, await as('admin')), 'GetStats', {});
     expect(stats.code).toBe(grpc.status.OK);
+    // the operator lists in-doubt branches and may abort one (admin resolve --abort); a commit is the coordinator's alone
+    expect((await codeOf(new (proto().Participant)(sys.blob, await as('admin')), 'ListInDoubt', {})).code).toBe(grpc.status.OK);
+    expect((await codeOf(new (proto().Participant)(sys.blob, await as('admin')), 'Commit', { txId: 'a'.repeat(21) })).code).toBe(grpc.status.PERMISSION_DENIED);
     const log = await readFile(join(sys.dir, 'logs', 'coordinator.log'), 'utf8');
     const refusals = log.split('\n').filter((l) => l.includes('"call refused"'));
     expect(refusals.some((l) => l.includes('/twophase.v1.Admin/GetStats') && l.includes('spiffe://twophase.dev/blob'))).toBe(true);
