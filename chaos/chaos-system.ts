@@ -85,7 +85,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
           spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', local(via.coordinator)], grpcReady),
         ),
       ]);
-      await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000'], /"msg":"HTTP gateway listening"/));
+      await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000', '--auth', 'none'], /"msg":"HTTP gateway listening"/));
     };
     // a child that never gets ready (a port taken meanwhile, a failed initdb) is restarted for ever: bound the wait
     let timer: NodeJS.Timeout | undefined;

@@ -23,9 +23,10 @@ export interface RunningCoordinator {
 }
 
 /**
- * Wires settings → decision log, participant connections, runtime, gRPC server. The log
- * is replayed before the server listens, so GetOutcome answers from the first call; the
- * re-driven commits are sent only once it listens, and then in the background.
+ * Wires settings → decision log, participant connections, runtime, gRPC server. The
+ * server is bound first and answers NOT_SERVING (every call UNAVAILABLE) while the log is
+ * replayed, so GetOutcome answers from the first call it serves; the re-driven commits
+ * are sent only once it serves, and then in the background.
  */
 export async function runCoordinator(settings: CoordinatorSettings, security?: TransportSecurity): Promise<RunningCoordinator> {
   const logger = createLogger('coordinator', settings.logLevel);
@@ -50,11 +51,6 @@ export async function runCoordinator(settings: CoordinatorSettings, security?: T
     connector,
     logger,
   });
-  await runtime.start({ holdPhase2: true });
-  logger.info(
-    settings.commitMode === 'last-resource' ? { commitMode: settings.commitMode, lastResource: settings.lastResource } : { commitMode: settings.commitMode },
-    settings.commitMode === 'last-resource' ? `commit mode last-resource: ${settings.lastResource} commits one-phase, its COMMIT the commit point` : 'commit mode two-phase',
-  );
   const services = [coordinatorService(runtime, logger)];
   if (settings.admin) {
     const stats = (): Record<string, number> => {
@@ -63,9 +59,21 @@ export async function runCoordinator(settings: CoordinatorSettings, security?: T
     };
     services.push(adminService(stats, logger, () => runtime.transactions()));
   }
+  // bound first, NOT_SERVING while the log replays: a prober sees the process up and not ready
+  const grpc = await startGrpcServer(settings.listen, services, logger, security, { recovering: true });
+  try {
+    await runtime.start({ holdPhase2: true });
+  } catch (err) {
+    await grpc.shutdown(0);
+    throw err;
+  }
+  logger.info(
+    settings.commitMode === 'last-resource' ? { commitMode: settings.commitMode, lastResource: settings.lastResource } : { commitMode: settings.commitMode },
+    settings.commitMode === 'last-resource' ? `commit mode last-resource: ${settings.lastResource} commits one-phase, its COMMIT the commit point` : 'commit mode two-phase',
+  );
   const unregister = registerCoordinatorMetrics(runtime);
   const metrics = settings.metricsListen === undefined ? undefined : await MetricsServer.start(settings.metricsListen, logger);
-  const grpc = await startGrpcServer(settings.listen, services, logger, security);
+  grpc.serving();
   runtime.releasePhase2();
   let stopping: Promise<void> | undefined;
   return {

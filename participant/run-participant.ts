@@ -34,8 +34,9 @@ export interface RunningParticipant {
 }
 
 /**
- * Recovers the resource manager (prepared branches start asking the coordinator at
- * once), then serves the Participant service and the resource manager's own services.
+ * Binds the gRPC server (NOT_SERVING, every call UNAVAILABLE), recovers the resource
+ * manager (prepared branches start asking the coordinator at once), then serves the
+ * Participant service and the resource manager's own services.
  */
 export async function runParticipant(options: RunParticipantOptions): Promise<RunningParticipant> {
   const stopTracing = await startTracing(options.rm.participantId);
@@ -45,15 +46,22 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
     logger: options.logger,
     ...(options.config === undefined ? {} : { config: options.config }),
   });
-  await runtime.start();
   const services = [participantService(runtime, options.logger), ...options.services(runtime)];
   if (options.admin === true) {
     const stats = (): Record<string, number> => ({ branches: runtime.branchCount(), in_doubt: runtime.inDoubtCount(), oldest_in_doubt_ms: runtime.oldestInDoubtMs() });
     services.push(adminService(stats, options.logger));
   }
+  // bound first, NOT_SERVING while the resource manager recovers
+  const grpc = await startGrpcServer(options.listen, services, options.logger, options.security, { recovering: true });
+  try {
+    await runtime.start();
+  } catch (err) {
+    await grpc.shutdown(0);
+    throw err;
+  }
   const unregister = registerParticipantMetrics(runtime);
   const metrics = options.metricsListen === undefined ? undefined : await MetricsServer.start(options.metricsListen, options.logger);
-  const grpc = await startGrpcServer(options.listen, services, options.logger, options.security);
+  grpc.serving();
   let stopping: Promise<void> | undefined;
   return {
     runtime,

@@ -5,6 +5,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { lifecycleLogger, type Logger } from '../logger/logger.js';
 import { callName, observeServedCall, rpcServed } from '../metrics/metrics.js';
 import { limits } from '../limits/limits.js';
+import { serviceError } from './service-error.js';
 import type { TransportSecurity } from '../tls/transport-security.js';
 import { serverCredentials } from '../tls/transport-credentials.js';
 import { authorizationInterceptor } from '../tls/authorization-interceptor.js';
@@ -24,6 +25,12 @@ export interface RunningGrpcServer {
   /** The port actually bound (useful with port 0). */
   readonly port: number;
   readonly health: HealthImplementation;
+  /**
+   * For a server started `recovering`: from now on every call is served, health says
+   * SERVING, and the lifecycle line supervisors wait for ("gRPC server listening") is
+   * printed. Once only; a no-op for a server started serving.
+   */
+  serving(): void;
   /** Marks every service NOT_SERVING, drains calls for at most `graceMs`, then forces. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -41,15 +48,30 @@ export const serverOptions: grpc.ServerOptions = {
  * plaintext, or with `security` mutual TLS where every call is authorized by its caller's
  * certificate (authorization-interceptor.ts).
  */
-export async function startGrpcServer(listen: string, services: readonly GrpcServiceBinding[], logger: Logger, security?: TransportSecurity): Promise<RunningGrpcServer> {
+export async function startGrpcServer(
+  listen: string,
+  services: readonly GrpcServiceBinding[],
+  logger: Logger,
+  security?: TransportSecurity,
+  options: {
+    /**
+     * Listen now, but answer every call UNAVAILABLE and health NOT_SERVING until `serving()`:
+     * while the process recovers, a prober sees it up and not ready, and a client's channel
+     * is connected by the time it can take work.
+     */
+    readonly recovering?: boolean;
+  } = {},
+): Promise<RunningGrpcServer> {
   const policy = security?.policy;
   // a malformed message is refused first, before authorization reads it
   const interceptors = [undecodableRequestInterceptor, ...(policy === undefined ? [] : [authorizationInterceptor(policy, logger)])];
   const server = new grpc.Server({ ...serverOptions, interceptors });
-  const health = new HealthImplementation({ '': 'SERVING' });
+  const gate = { open: options.recovering !== true };
+  const initial = gate.open ? 'SERVING' : 'NOT_SERVING';
+  const health = new HealthImplementation({ '': initial });
   for (const s of services) {
-    server.addService(tolerantDefinition(s.definition), counted(s.definition, s.implementation));
-    health.setStatus(s.name, 'SERVING');
+    server.addService(tolerantDefinition(s.definition), counted(s.definition, s.implementation, gate));
+    health.setStatus(s.name, initial);
   }
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
@@ -59,13 +81,24 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
       resolve(boundPort);
     });
   });
-  // the line a supervisor waits for: printed at every log level but silent
-  lifecycleLogger(logger).info({ listen, port, tls: security !== undefined, services: services.map((s) => s.name) }, 'gRPC server listening');
+  // the line a supervisor waits for: printed at every log level but silent, once the server takes work
+  const announce = (): void => lifecycleLogger(logger).info({ listen, port, tls: security !== undefined, services: services.map((s) => s.name) }, 'gRPC server listening');
+  if (gate.open) announce();
+  else logger.info({ listen, port }, 'gRPC server bound: NOT_SERVING until recovered');
+  let stopping = false;
   return {
     server,
     port,
     health,
+    serving() {
+      if (gate.open || stopping) return;
+      gate.open = true;
+      health.setStatus('', 'SERVING');
+      for (const s of services) health.setStatus(s.name, 'SERVING');
+      announce();
+    },
     async shutdown(graceMs = limits.grpcShutdownGraceMs) {
+      stopping = true;
       health.setStatus('', 'NOT_SERVING');
       for (const s of services) health.setStatus(s.name, 'NOT_SERVING');
       for (const s of services) s.onShutdown?.();
@@ -84,8 +117,11 @@ export async function startGrpcServer(listen: string, services: readonly GrpcSer
   };
 }
 
-/** The same handlers, each counting its calls in `twophase_rpc_served_total`. */
-function counted(definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): grpc.UntypedServiceImplementation {
+/**
+ * The same handlers, each counting its calls in `twophase_rpc_served_total`; while the gate
+ * is shut (the process recovering), each call is answered UNAVAILABLE without running.
+ */
+function counted(definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation, gate: { readonly open: boolean }): grpc.UntypedServiceImplementation {
   const out: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(implementation)) {
     const method = definition[name]?.path ?? name;
@@ -93,7 +129,14 @@ function counted(definition: grpc.ServiceDefinition, implementation: grpc.Untype
     const call = callName(name);
     // a Link is counted call by call (linkHandler); a server stream is counted, not timed
     const timed = definition[name]?.responseStream === false && name !== 'Link';
+    const answersByCallback = definition[name]?.responseStream === false;
     out[name] = ((...args: unknown[]) => {
+      if (!gate.open) {
+        const recovering = serviceError('UNAVAILABLE', 'the server is recovering; try again shortly');
+        if (answersByCallback) (args[1] as (err: grpc.ServiceError) => void)(recovering);
+        else (args[0] as { emit(event: 'error', err: grpc.ServiceError): void }).emit('error', recovering);
+        return;
+      }
       served.inc();
       if (timed && typeof args[1] === 'function') {
         const startedMs = performance.now();

@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevSystem } from '../support/dev-system.js';
+import { runCli } from '../support/cli-process.js';
 import { gatewayEndToEnd } from './gateway-end-to-end.js';
 import { loadProto } from '../../proto/load-proto.js';
 import { channelCredentials } from '../../lib/tls/transport-credentials.js';
@@ -124,6 +125,24 @@ describe('mutual TLS between the processes', () => {
     const log = await readFile(join(sys.dir, 'logs', 'coordinator.log'), 'utf8');
     const refusals = log.split('\n').filter((l) => l.includes('"call refused"'));
     expect(refusals.some((l) => l.includes('/twophase.v1.Admin/GetStats') && l.includes('spiffe://twophase.dev/blob'))).toBe(true);
+  });
+});
+
+describe('twophase admin over mutual TLS', () => {
+  it('reads counters and in-doubt branches with the admin certificate, and is refused without one', { timeout: 60_000 }, async () => {
+    const tls = join(sys.dir, 'tls');
+    const flags = ['--tls-cert', join(tls, 'admin.crt'), '--tls-key', join(tls, 'admin.key'), '--tls-ca', join(tls, 'ca.crt')];
+    const stats = await runCli(['admin', 'stats', '--coordinator', sys.coordinator, '--json', ...flags]);
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(JSON.parse(stats.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'coordinator' })]));
+    const inDoubt = await runCli(['admin', 'in-doubt', '--coordinator', sys.coordinator, ...flags]);
+    expect([inDoubt.code, inDoubt.stdout.trim()]).toEqual([0, 'no branch in doubt at blob, metadata']);
+    const plain = await runCli(['admin', 'stats', '--coordinator', sys.coordinator]);
+    expect(plain.code).not.toBe(0);
+    // a client's certificate is not an admin's
+    const asClient = await runCli(['admin', 'stats', '--coordinator', sys.coordinator, '--tls-cert', join(tls, 'client.crt'), '--tls-key', join(tls, 'client.key'), '--tls-ca', join(tls, 'ca.crt')]);
+    expect(asClient.code).not.toBe(0);
+    expect(asClient.stderr).toMatch(/may not call \/twophase\.v1\.Admin\/GetStats/);
   });
 });
 
