@@ -43,9 +43,14 @@ export function parseConditions(headers: Readonly<Record<string, string | string
   if (ifRange !== undefined) {
     const trimmed = ifRange.trim();
     if (trimmed.startsWith('"') || trimmed.startsWith('W/')) {
-      const tags = entityTags(trimmed, 'If-Range');
-      if (tags === '*' || tags.length !== 1) throw new InvalidArgumentError('If-Range must be one entity tag or an HTTP date');
-      out.ifRange = tags[0] as EntityTag;
+      // not one entity tag: a validator that matches nothing, so the whole file is sent (§13.1.5)
+      let tags: '*' | EntityTag[] = [];
+      try {
+        tags = entityTags(trimmed, 'If-Range');
+      } catch {
+        tags = [];
+      }
+      out.ifRange = tags !== '*' && tags.length === 1 ? (tags[0] as EntityTag) : { weak: true, opaque: '' };
     } else {
       const date = httpDate(trimmed);
       // an If-Range that is neither is not a validator we can match: the range is not applied

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey, type JWTPayload } from 'jose';
+import type { JWTVerifyGetKey, JWTPayload } from 'jose';
 import { z } from 'zod';
 import { ConfigError } from '../lib/config/config-error.js';
 import { limits } from '../lib/limits/limits.js';
@@ -83,6 +83,8 @@ export class UserAuth {
     } catch (err) {
       throw new ConfigError(`invalid setting ${flagOf(source)}: cannot read ${file}: ${(err as Error).message}`, source);
     }
+    // loaded only here: a gateway run with --auth none starts without it (start-up time is restart time)
+    const { createLocalJWKSet, jwtVerify } = await import('jose');
     const options = {
       requiredClaims: ['exp'],
       clockTolerance: limits.jwtClockToleranceSeconds,
@@ -140,14 +142,23 @@ export function mayAccess(grants: Grants, access: 'read' | 'write', namespace: s
   return set.has('*') || set.has(namespace);
 }
 
-/** Why jose refused a token, in words that name no part of the token. */
+/** Why jose refused a token (by its error's `code`), in words that name no part of the token. */
 function whyInvalid(err: unknown): string {
-  if (err instanceof joseErrors.JWTExpired) return 'it has expired';
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return `its "${err.claim}" claim is not accepted (${err.reason})`;
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not verify';
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'it is signed with an algorithm this gateway does not accept';
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the key set matches it';
-  return 'it is malformed';
+  const { code, claim, reason } = err as { code?: string; claim?: string; reason?: string };
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'it has expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return `its "${claim ?? '?'}" claim is not accepted (${reason ?? 'invalid'})`;
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'its signature does not verify';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'it is signed with an algorithm this gateway does not accept';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return 'no key of the key set matches it';
+    default:
+      return 'it is malformed';
+  }
 }
 
 function flagOf(setting: string): string {

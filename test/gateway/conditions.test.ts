@@ -63,6 +63,8 @@ describe('conditional requests (RFC 9110 §13)', () => {
     expect(rangeApplies(parseConditions({ 'if-range': imf('2026-12-01T10:00:00Z') }), file)).toBe(true);
     expect(rangeApplies(parseConditions({ 'if-range': imf('2026-12-01T10:00:01Z') }), file)).toBe(false);
     expect(rangeApplies(parseConditions({ 'if-range': 'garbage' }), file)).toBe(false);
+    expect(rangeApplies(parseConditions({ 'if-range': '"3", "4"' }), file)).toBe(false);
+    expect(rangeApplies(parseConditions({ 'if-range': '"3' }), file)).toBe(false);
   });
 
   it('a write carries one strong revision or If-None-Match: * atomically; every other form is evaluated against the current revision first', () => {
