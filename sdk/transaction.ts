@@ -13,6 +13,8 @@ import type { StageRevisionResponse__Output } from '../proto/gen/twophase/v1/Sta
 import type { LinkClient } from '../lib/grpc-link/link-client.js';
 import { limits } from '../lib/limits/limits.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
+import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
+import { traceMetadata } from '../lib/grpc/trace-metadata.js';
 
 /** Bytes to upload: a whole buffer, or a stream read in constant memory. */
 export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
@@ -76,10 +78,17 @@ export class Transaction {
       );
       return { sha256: res.sha256, size: Number(res.size) };
     }
+    const streamed = (): Promise<{ sha256: string; size: number }> => this.putStreamed(content, expected);
+    return tracingOn() ? inSpan('call Put', { kind: SpanKind.CLIENT, attributes: { 'rpc.method': 'Put' } }, streamed) : streamed();
+  }
+
+  /** The bytes over a streamed BlobStore.Put: a header, then chunks, with backpressure. */
+  private async putStreamed(content: Content, expected: { sha256?: string; size?: number }): Promise<{ sha256: string; size: number }> {
     const client = this.ctx.blob();
     let call!: grpc.ClientWritableStream<unknown>;
     const response = new Promise<PutResponse__Output>((resolve, reject) => {
-      call = client.Put({ deadline: new Date(Date.now() + this.ctx.uploadTimeoutMs) }, (err, res) =>
+      // the trace context in metadata: a streamed Put is not on a Link, where each call carries its own
+      call = client.Put(traceMetadata(), { deadline: new Date(Date.now() + this.ctx.uploadTimeoutMs) }, (err, res) =>
         err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
       ) as grpc.ClientWritableStream<unknown>;
     });

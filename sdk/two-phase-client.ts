@@ -3,7 +3,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '../proto/load-proto.js';
 import type { Span } from '@opentelemetry/api';
-import { inSpan } from '../lib/tracing/tracing.js';
+import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
+import { traceMetadata } from '../lib/grpc/trace-metadata.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
 import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
@@ -321,7 +322,8 @@ export class TwoPhaseClient {
     let delay: number = limits.sdkReadRetryMsBase;
     for (;;) {
       try {
-        return await this.openBlobStream(sha256, offset, length);
+        // with tracing on, a client span until the first bytes arrive; the server's covers the whole send
+        return await (tracingOn() ? inSpan('call Get', { kind: SpanKind.CLIENT, attributes: { 'rpc.method': 'Get' } }, () => this.openBlobStream(sha256, offset, length)) : this.openBlobStream(sha256, offset, length));
       } catch (err) {
         if (!(err instanceof UnavailableError) || Date.now() + delay > giveUpAt) throw err;
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -332,7 +334,7 @@ export class TwoPhaseClient {
 
   private async openBlobStream(sha256: string, offset: number, length: number): Promise<Readable> {
     const blob = await this.blob();
-    const call = blob.Get({ sha256, offset: String(offset), length: String(length) }, { deadline: new Date(Date.now() + this.streamTimeoutMs) });
+    const call = blob.Get({ sha256, offset: String(offset), length: String(length) }, traceMetadata(), { deadline: new Date(Date.now() + this.streamTimeoutMs) });
     const body = new PassThrough();
     // wait for the first message (or the error) so a missing object fails the call, not the stream
     return new Promise<Readable>((resolve, reject) => {

@@ -18,7 +18,9 @@ import { LimitExceededError } from '../participant-errors.js';
 import type { BranchWork } from '../resource-manager.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import { isSha256Hex } from './is-sha256-hex.js';
-import type { BlobStore, ByteRange, PutExpectation } from './blob-store.js';
+import { inSpan, SpanKind, tracingOn } from '../../lib/tracing/tracing.js';
+import { traceparentOf } from '../../lib/grpc/trace-metadata.js';
+import type { BlobStore, ByteRange, PutExpectation, PutResult } from './blob-store.js';
 
 type PutCall = grpc.ServerReadableStream<PutRequest__Output, PutResponse>;
 type GetCall = grpc.ServerWritableStream<GetRequest__Output, GetResponse>;
@@ -94,13 +96,16 @@ export function blobStoreService(
   const handlers: BlobStoreHandlers = {
     Link: link.handle as unknown as BlobStoreHandlers['Link'],
     Put: (call, callback) => {
-      puts.run(() => receivePut(call, store, work, putStallMs, objectBytesMax)).then(
+      // a streamed Put is not on a Link: its trace context comes in the call's metadata
+      const receive = (): Promise<PutResult> => puts.run(() => receivePut(call, store, work, putStallMs, objectBytesMax));
+      (tracingOn() ? inSpan('serve Put', { kind: SpanKind.SERVER, parent: traceparentOf(call.metadata), attributes: { 'rpc.method': 'Put' } }, receive) : receive()).then(
         (result) => callback(null, { sha256: result.sha256, size: String(result.size) }),
         (err: unknown) => callback(failure(err, 'Put')),
       );
     },
     Get: (call) => {
-      gets.run(() => sendObject(call, store)).then(
+      const send = (): Promise<void> => gets.run(() => sendObject(call, store));
+      (tracingOn() ? inSpan('serve Get', { kind: SpanKind.SERVER, parent: traceparentOf(call.metadata), attributes: { 'rpc.method': 'Get' } }, send) : send()).then(
         () => call.end(),
         (err: unknown) => {
           // a cancelled call has no one to tell

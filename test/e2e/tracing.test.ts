@@ -107,4 +107,27 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(phase2).toHaveLength(2);
     expect(phase2.map((p) => one(spans.find((s) => s.parentSpanId === p.spanId)?.service ?? '?', 'serve commit', p).service).sort()).toEqual(['twophase-blob', 'twophase-metadata']);
   }, 60_000);
+
+  it('a large upload streamed through Put, and its download, carry the trace in the calls\' metadata: the blob participant\'s spans are the children of the gateway\'s', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const rootSpanId = randomBytes(8).toString('hex');
+    const traceparent = `00-${traceId}-${rootSpanId}-01`;
+    // over 256 KiB: not sent whole on the Link but streamed through BlobStore.Put
+    const content = randomBytes(600 * 1024);
+    const res = await fetch(`${sys.http}/v1/files/traced/large.bin`, { method: 'PUT', body: content, headers: { traceparent } });
+    expect(res.status).toBe(201);
+    const got = await fetch(`${sys.http}/v1/files/traced/large.bin`, { headers: { traceparent } });
+    expect(Buffer.from(await got.arrayBuffer()).equals(content)).toBe(true);
+
+    const mine = (): ReceivedSpan[] => received.filter((s) => s.traceId === traceId);
+    const giveUpAt = Date.now() + 20_000;
+    while (Date.now() < giveUpAt && !(mine().some((s) => s.name === 'serve Put') && mine().some((s) => s.name === 'serve Get'))) await new Promise((r) => setTimeout(r, 100));
+    const spans = mine();
+    for (const kind of ['Put', 'Get']) {
+      const calls = spans.filter((s) => s.service === 'twophase-gateway' && s.name === `call ${kind}`);
+      const served = spans.filter((s) => s.service === 'twophase-blob' && s.name === `serve ${kind}`);
+      expect(calls, `call ${kind}; spans: ${spans.map((x) => `${x.service}:${x.name}`).join(', ')}`).toHaveLength(1);
+      expect(served.map((x) => x.parentSpanId), `serve ${kind} under call ${kind}`).toEqual([calls[0]?.spanId]);
+    }
+  }, 60_000);
 });
