@@ -36,6 +36,11 @@ interface DevOptions {
   metricsPorts: string;
   tls: boolean;
   auth: string;
+  s3Bucket: string | undefined;
+  s3Endpoint: string | undefined;
+  s3Region: string | undefined;
+  s3Prefix: string | undefined;
+  s3ForcePathStyle: boolean;
 }
 
 /** The children that serve metrics, in the order of `--metrics-ports`. */
@@ -90,6 +95,11 @@ export function devCommand(): Command {
         .env('TWOPHASE_DEV_AUTH')
         .default('none'),
     )
+    .addOption(new Option('--s3-bucket <bucket>', "the blob participant keeps the bytes in this S3 bucket (see `twophase participant blob --help`); AWS credentials from dev's environment").env('TWOPHASE_DEV_S3_BUCKET'))
+    .addOption(new Option('--s3-endpoint <url>', 'with --s3-bucket: an S3 API endpoint other than AWS').env('TWOPHASE_DEV_S3_ENDPOINT'))
+    .addOption(new Option('--s3-region <region>', 'with --s3-bucket: the bucket\'s region').env('TWOPHASE_DEV_S3_REGION'))
+    .addOption(new Option('--s3-prefix <prefix>', 'with --s3-bucket: the key prefix, ending in /').env('TWOPHASE_DEV_S3_PREFIX'))
+    .addOption(new Option('--s3-force-path-style', 'with --s3-bucket: path-style addressing').default(false))
     .addOption(new Option('--cpu-prof-dir <dir>', 'run every child under node --cpu-prof: each writes <dir>/<child>/*.cpuprofile when it stops gracefully (a SIGKILLed child writes none)').env('TWOPHASE_DEV_CPU_PROF_DIR'))
     .action(async (opts: DevOptions) => {
       for (const [flag, value] of Object.entries({ '--coordinator-port': opts.coordinatorPort, '--blob-port': opts.blobPort, '--metadata-port': opts.metadataPort, '--postgres-port': opts.postgresPort })) {
@@ -149,6 +159,16 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
     return ['--tls-cert', files.cert, '--tls-key', files.key, '--tls-ca', security.certs.ca, ...(name === 'gateway' ? [] : ['--access-policy', security.policy])];
   };
   const auth = opts.auth === 'jwt' ? await devJwt(dir) : undefined;
+  const s3 =
+    opts.s3Bucket === undefined
+      ? []
+      : [
+          ...['--s3-bucket', opts.s3Bucket],
+          ...(opts.s3Endpoint === undefined ? [] : ['--s3-endpoint', opts.s3Endpoint]),
+          ...(opts.s3Region === undefined ? [] : ['--s3-region', opts.s3Region]),
+          ...(opts.s3Prefix === undefined ? [] : ['--s3-prefix', opts.s3Prefix]),
+          ...(opts.s3ForcePathStyle ? ['--s3-force-path-style'] : []),
+        ];
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -176,7 +196,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
         grpcReady,
       ),
     ),
-    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator, ...metrics('blob'), ...tls('blob')], grpcReady)),
+    supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), ...s3, '--coordinator', coordinator, ...metrics('blob'), ...tls('blob')], grpcReady)),
     supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator, ...metrics('metadata'), ...tls('metadata')], grpcReady)),
   ]);
   const gatewayAuth = auth === undefined ? ['--auth', 'none'] : ['--auth', 'jwt', '--jwt-secret-file', auth.secretFile];
@@ -191,7 +211,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       'twophase is running',
       `  HTTP gateway          ${http}`,
       `  coordinator (gRPC)    ${coordinator}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}`,
-      `  blob (gRPC)           ${blob}      data in ${join(dir, 'blob')}`,
+      `  blob (gRPC)           ${blob}      ${opts.s3Bucket === undefined ? `data in ${join(dir, 'blob')}` : `bytes in s3://${opts.s3Bucket}/${opts.s3Prefix ?? ''}${opts.s3Endpoint === undefined ? '' : ` at ${opts.s3Endpoint}`}`}`,
       `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
       `  logs                  ${logDir}/`,
       ...(security === undefined

@@ -36,17 +36,47 @@ function blobCommand(): Command {
         .env('TWOPHASE_PUT_STALL_MS')
         .default(String(limits.blobPutStallMsDefault)),
     )
+    .addOption(
+      new Option('--s3-bucket <bucket>', 'keep the bytes in this S3 bucket instead of --data-dir (staging/, objects/, committed/ under --s3-prefix); credentials from the standard AWS chain (AWS_ACCESS_KEY_ID…, profiles, instance roles)').env(
+        'TWOPHASE_S3_BUCKET',
+      ),
+    )
+    .addOption(new Option('--s3-endpoint <url>', 'an S3 API endpoint other than AWS (MinIO, Ceph, moto…), e.g. http://127.0.0.1:9000').env('TWOPHASE_S3_ENDPOINT'))
+    .addOption(new Option('--s3-region <region>', 'the bucket\'s region (default: the AWS chain\'s, e.g. AWS_REGION)').env('TWOPHASE_S3_REGION'))
+    .addOption(new Option('--s3-prefix <prefix>', 'key prefix of everything the store writes, ending in /; one blob participant per bucket and prefix').env('TWOPHASE_S3_PREFIX'))
+    .addOption(new Option('--s3-force-path-style', 'address the bucket in the path (http://host/bucket/key), as most S3 API servers but AWS need').env('TWOPHASE_S3_FORCE_PATH_STYLE').default(false))
     .action(async (opts: Record<string, unknown>) => {
-      const settings = parseSettings(blobSettingsSchema, withAdmin(opts), participantSettingNames);
+      const settings = parseSettings(
+        blobSettingsSchema,
+        { ...withAdmin(opts), s3ForcePathStyle: opts.s3ForcePathStyle === true || opts.s3ForcePathStyle === '1' || opts.s3ForcePathStyle === 'true' },
+        participantSettingNames,
+      );
       const security = await loadTransportSecurity(opts, { server: true });
       startFailpoints();
       // loaded here so that other subcommands start without the resource managers' dependencies
       const { LocalBlobStore } = await import('../participant/blob/local/local-blob-store.js');
       const { blobStoreService } = await import('../participant/blob/blob-store-service.js');
       const logger = createLogger('blob', settings.logLevel);
-      await mkdir(settings.dataDir, { recursive: true });
-      const lock = await lockDir(settings.dataDir);
-      const store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
+      let lock: { release(): Promise<void> } = { release: async () => undefined };
+      let store: import('../participant/blob/blob-store.js').BlobStore;
+      if (settings.s3Bucket !== undefined) {
+        const { S3BlobStore } = await import('../participant/blob/s3/s3-blob-store.js');
+        store = new S3BlobStore({
+          bucket: settings.s3Bucket,
+          prefix: settings.s3Prefix ?? '',
+          client: {
+            ...(settings.s3Endpoint === undefined ? {} : { endpoint: settings.s3Endpoint }),
+            ...(settings.s3Region === undefined ? {} : { region: settings.s3Region }),
+            forcePathStyle: settings.s3ForcePathStyle,
+          },
+          logger,
+          participantId: settings.participantId,
+        });
+      } else {
+        await mkdir(settings.dataDir, { recursive: true });
+        lock = await lockDir(settings.dataDir);
+        store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
+      }
       const { runParticipant } = await import('../participant/run-participant.js');
       const running = await runParticipant({
         rm: store,

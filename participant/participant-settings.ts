@@ -19,7 +19,23 @@ const common = {
   metricsListen: listenAddress.optional(),
 };
 
-export const blobSettingsSchema = z.object({ ...common, dataDir: nonEmptyPath, putStallMs: durationMs(limits.putStallMsSettingMin, limits.putStallMsSettingMax) });
+export const blobSettingsSchema = z
+  .object({
+    ...common,
+    dataDir: nonEmptyPath,
+    putStallMs: durationMs(limits.putStallMsSettingMin, limits.putStallMsSettingMax),
+    s3Bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name: 3 to 63 lower-case letters, digits, dots and dashes').optional(),
+    s3Endpoint: z.url({ error: 'expected a URL, e.g. http://127.0.0.1:9000' }).optional(),
+    s3Region: z.string().min(1).optional(),
+    s3Prefix: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in /, e.g. twophase/ (or empty)').optional(),
+    s3ForcePathStyle: z.boolean(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.s3Bucket !== undefined) return;
+    for (const key of ['s3Endpoint', 's3Region', 's3Prefix'] as const) {
+      if (s[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is an S3 setting, given without --s3-bucket' });
+    }
+  });
 
 export const metadataSettingsSchema = z.object({
   ...common,
@@ -53,6 +69,11 @@ export const participantSettingNames: Record<string, SettingName> = {
   metricsListen: { flag: '--metrics-listen', env: 'TWOPHASE_METRICS_LISTEN' },
   dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
   putStallMs: { flag: '--put-stall-ms', env: 'TWOPHASE_PUT_STALL_MS' },
+  s3Bucket: { flag: '--s3-bucket', env: 'TWOPHASE_S3_BUCKET' },
+  s3Endpoint: { flag: '--s3-endpoint', env: 'TWOPHASE_S3_ENDPOINT' },
+  s3Region: { flag: '--s3-region', env: 'TWOPHASE_S3_REGION' },
+  s3Prefix: { flag: '--s3-prefix', env: 'TWOPHASE_S3_PREFIX' },
+  s3ForcePathStyle: { flag: '--s3-force-path-style', env: 'TWOPHASE_S3_FORCE_PATH_STYLE' },
   databaseUrl: { flag: '--database-url', env: 'TWOPHASE_DATABASE_URL' },
   lockTimeoutMs: { flag: '--lock-timeout-ms', env: 'TWOPHASE_LOCK_TIMEOUT_MS' },
   statementTimeoutMs: { flag: '--statement-timeout-ms', env: 'TWOPHASE_STATEMENT_TIMEOUT_MS' },

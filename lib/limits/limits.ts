@@ -345,6 +345,9 @@ export const limits = {
   devTokenHours: 24,
   /** Longest validity `twophase certs --days` makes. */
   certificateDaysMax: 3_650,
+  /** Part size of an S3 blob store's multipart upload; a Put holds at most `s3UploadPartsInFlight` of them in memory. */
+  s3UploadPartBytes: 8 * 1024 * 1024,
+  s3UploadPartsInFlight: 2,
   /**
    * Calls sent in one Link stream message at most: they are small (a tx id and a few
    * fields), so this keeps a message far below `grpcMessageBytesMax`, and bounds what one
