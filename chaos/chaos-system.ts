@@ -6,6 +6,7 @@ import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { freePort } from '../lib/free-port/free-port.js';
 import { ChaosControl } from './chaos-control.js';
+import { S3Bucket } from './s3-bucket.js';
 import { linkNames, processNames, type AdminProcess, type ChaosTarget, type CommitMode, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
 
 export interface ChaosSystemEvents {
@@ -31,6 +32,8 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     databaseUrl: string,
     /** Updated by the supervisor as processes are restarted. */
     private readonly restarts: Record<string, number>,
+    /** With the blob participant on S3: the bucket on the run's own moto_server. */
+    private readonly s3: S3Bucket | undefined,
   ) {
     super(admin, databaseUrl);
   }
@@ -40,7 +43,8 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
    * the mutant switch. `commitMode`: the coordinator's --commit-mode; in last-resource mode
    * its last resource is the metadata participant (the coordinator's default).
    */
-  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn', unsafeFailpoints = false, commitMode: CommitMode = 'two-phase'): Promise<ChaosSystem> {
+  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn', unsafeFailpoints = false, commitMode: CommitMode = 'two-phase', blobBackend: BlobBackend = 'local'): Promise<ChaosSystem> {
+    const s3 = blobBackend === 's3' ? await S3Bucket.start('twophase-chaos') : undefined;
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
     const proxies = {} as Record<LinkName, FaultProxy>;
@@ -80,7 +84,10 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
             grpcReady,
           ),
         ),
-        supervisor.start(spec('blob', ['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), '--coordinator', local(via.coordinator)], grpcReady)),
+        supervisor.start({
+          ...spec('blob', ['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), ...(s3?.blobFlags ?? []), '--coordinator', local(via.coordinator)], grpcReady),
+          ...(s3 === undefined ? {} : { env: s3.credentials }),
+        }),
         supervisor.start(
           spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', local(via.coordinator)], grpcReady),
         ),
@@ -99,12 +106,13 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     } catch (err) {
       await supervisor.stop();
       for (const proxy of Object.values(proxies)) await proxy.stop();
+      await s3?.stop();
       throw err;
     } finally {
       clearTimeout(timer);
     }
     const admin = { coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) };
-    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts);
+    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts, s3);
   }
 
   /** Restarts so far, by process. */
@@ -131,6 +139,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
 
   /** Read from the blob store's own directory: the bytes on disk, not what a server says. */
   async objectState(sha256: string): Promise<ObjectState> {
+    if (this.s3 !== undefined) return this.s3.objectState(sha256);
     let bytes: Buffer;
     try {
       bytes = await readFile(join(this.dir, 'blob', 'objects', sha256.slice(0, 2), sha256));
@@ -141,6 +150,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
   }
 
   async leftoverStaging(): Promise<string> {
+    if (this.s3 !== undefined) return this.s3.leftoverStaging();
     const staged = await readdir(join(this.dir, 'blob', 'staging')).catch(() => []);
     // each entry is named <txId>.…
     const txs = new Set(staged.map((name) => name.split('.')[0]));
@@ -155,5 +165,9 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     this.close();
     await this.supervisor.stop();
     for (const proxy of Object.values(this.proxies)) await proxy.stop();
+    await this.s3?.stop();
   }
 }
+
+/** Where the blob participant of a run keeps its bytes: its data directory, or a bucket of the run's own S3 API server. */
+export type BlobBackend = 'local' | 's3';

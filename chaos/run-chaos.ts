@@ -5,7 +5,7 @@ import { Prng } from '../lib/prng/prng.js';
 import { assert } from '../lib/assert/assert.js';
 import { awaitRecovery, checkInvariants, PreparedAtLastResource, type Violation } from './chaos-checker.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
-import { ChaosSystem } from './chaos-system.js';
+import { ChaosSystem, type BlobBackend } from './chaos-system.js';
 import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget, type CommitMode } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
 import { ExternalSystem, type ExternalOptions } from './external-system.js';
@@ -25,6 +25,8 @@ export interface ChaosOptions {
    * with `external`: a deployment commits as its own coordinator was started.
    */
   readonly commitMode?: CommitMode;
+  /** Where the blob participant of the system the run starts keeps its bytes (default its directory). Not with `external`. */
+  readonly blobBackend?: BlobBackend;
   /** An existing deployment to run against; without it the run starts a system of its own. */
   readonly external?: ExternalOptions;
   readonly say: (text: string) => void;
@@ -39,6 +41,8 @@ export interface ChaosReport {
   readonly namespace: string;
   /** The commit mode of the system the run started; `deployment` when it drove one it did not start, which commits as it was started. */
   readonly commitMode: CommitMode | 'deployment';
+  /** Where the blob participant of the system the run started kept its bytes; `deployment` for one it did not start. */
+  readonly blobBackend: BlobBackend | 'deployment';
   /** The fault kinds drawn from (those with something to act on). */
   readonly faultKinds: readonly FaultKind[];
   readonly operations: Record<string, number>;
@@ -96,7 +100,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const unsafe = options.armAtStart.split(',').some((item) => isUnsafeFailpoint(item.split('=')[0]?.trim() ?? ''));
   const commitMode = options.commitMode ?? 'two-phase';
   options.say(`commit mode ${commitMode}${commitMode === 'last-resource' ? ': the metadata participant is the last resource, its one-phase COMMIT the commit point' : ''}`);
-  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode);
+  const blobBackend = options.blobBackend ?? 'local';
+  if (blobBackend === 's3') options.say('blob backend s3: the blob participant keeps its bytes in a bucket of a moto_server the run starts');
+  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend);
   options.say(`system up in ${dir}`);
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;
@@ -186,6 +192,7 @@ function report(
     target: options.external?.gateway ?? 'self',
     namespace,
     commitMode: options.external === undefined ? (options.commitMode ?? 'two-phase') : 'deployment',
+    blobBackend: options.external === undefined ? (options.blobBackend ?? 'local') : 'deployment',
     faultKinds: kinds,
     operations: { ...count(ops, (o) => o.kind), acknowledged: ops.filter(acknowledged).length, total: ops.length },
     statuses: count(ops, (o) => String(o.status)),
@@ -201,10 +208,11 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'external' | 'recoveryBoundMs'>): string {
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'external' | 'recoveryBoundMs'>): string {
   const time = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${time(options.durationMs)}`, `--workers ${options.workers}`];
   if (options.commitMode !== undefined && options.commitMode !== 'two-phase') parts.push(`--commit-mode ${options.commitMode}`);
+  if (options.blobBackend === 's3') parts.push('--blob-backend s3');
   if (options.recoveryBoundMs !== 60_000) parts.push(`--recovery-bound ${time(options.recoveryBoundMs)}`);
   if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
   if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);

@@ -65,6 +65,10 @@ export function chaosCommand(): Command {
         `${commitModes.join(' or ')}: how the coordinator the run starts commits (passed to it as its --commit-mode; in last-resource mode the metadata participant is the last resource). Not with --gateway`,
       ).default('two-phase'),
     )
+    .addOption(
+      new Option('--blob-backend <backend>', 'local or s3: where the blob participant of the system the run starts keeps its bytes; s3 starts a moto_server (an S3 API server; moto must be installed) for the run. Not with --gateway')
+        .default('local'),
+    )
     .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint that txs in --commit-mode pass (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
     .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
     .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
@@ -74,7 +78,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
       const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
@@ -89,6 +93,8 @@ export function chaosCommand(): Command {
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > limits.chaosParallelRunsMax) throw invalid(`invalid setting --parallel: expected 1 to ${limits.chaosParallelRunsMax}`);
       const commitMode = commitModeOf(opts.commitMode);
       const external = externalOptions(opts, given('killTargets'));
+      if (opts.blobBackend !== 'local' && opts.blobBackend !== 's3') throw invalid(`invalid setting --blob-backend: expected local or s3 (given ${JSON.stringify(opts.blobBackend)})`);
+      if (external !== undefined && given('blobBackend')) throw invalid('invalid settings: --blob-backend sets the backend of the system the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('commitMode')) {
         throw invalid("invalid settings: --commit-mode sets the mode of the coordinator the run starts; with --gateway the deployment commits as its own coordinator was started, so leave it out");
       }
@@ -114,7 +120,17 @@ export function chaosCommand(): Command {
         const say = (text: string): void => console.log(`[chaos ${tag}${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
         let r: Awaited<ReturnType<typeof runChaos>>;
         try {
-          r = await runChaos({ seed: planned.seed, durationMs, workers, recoveryBoundMs, faults: planned.faults, armAtStart: planned.armAtStart, keepDir: opts.keep === true, ...(external === undefined ? { commitMode } : { external }), say });
+          r = await runChaos({
+            seed: planned.seed,
+            durationMs,
+            workers,
+            recoveryBoundMs,
+            faults: planned.faults,
+            armAtStart: planned.armAtStart,
+            keepDir: opts.keep === true,
+            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3' } : { external }),
+            say,
+          });
         } catch (err) {
           // a run that could not be carried out (its system did not start) fails the command, and the others go on
           console.log(`\n${planned.label}: could not be carried out: ${err instanceof Error ? err.message : String(err)}`);
@@ -144,7 +160,7 @@ export function chaosCommand(): Command {
       );
       if (plan.length > 1) {
         console.log(
-          `\ntotals (commit mode ${external === undefined ? commitMode : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
       process.exit(totals.violations > 0 || totals.missed.length > 0 || totals.notRun.length > 0 ? 1 : 0);
@@ -227,7 +243,7 @@ function summary(r: ChaosReport, reportPath: string): string {
   const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   return [
     '',
-    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}`,
+    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}`,
     `operations      ${fmt(r.operations)}`,
     `statuses        ${fmt(r.statuses)}`,
     `faults          ${fmt(r.faults)}`,

@@ -348,6 +348,9 @@ export const limits = {
   /** Part size of an S3 blob store's multipart upload; a Put holds at most `s3UploadPartsInFlight` of them in memory. */
   s3UploadPartBytes: 8 * 1024 * 1024,
   s3UploadPartsInFlight: 2,
+  /** How long a moto_server (the S3 API server of tests and fault-injection runs) may take to answer once started, and how often it is asked. */
+  motoStartTimeoutMs: 30_000,
+  motoStartPollMs: 100,
   /**
    * Calls sent in one Link stream message at most: they are small (a tx id and a few
    * fields), so this keeps a message far below `grpcMessageBytesMax`, and bounds what one

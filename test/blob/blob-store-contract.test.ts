@@ -12,7 +12,7 @@ import { LocalBlobStore } from '../../participant/blob/local/local-blob-store.js
 import { RangeNotSatisfiableError } from '../../participant/blob/range-not-satisfiable-error.js';
 import { S3BlobStore } from '../../participant/blob/s3/s3-blob-store.js';
 import { BranchNotCommittedError, ChecksumMismatchError, NotFoundError, TxNotActiveError } from '../../participant/participant-errors.js';
-import { MotoServer } from '../support/moto-server.js';
+import { MotoServer } from '../../lib/s3/moto-server.js';
 import { chunked } from './open-test-store.js';
 
 /**

@@ -54,6 +54,28 @@ describe('fault-injection runs', () => {
     expect(report.faultLog.length).toBeGreaterThan(0);
   }, 240_000);
 
+  it('the blob participant on S3 (moto_server), seed 21 (kills of the blob participant, the coordinator and PostgreSQL; failpoints): every invariant holds and no staging object is left', async () => {
+    const report = await runChaos({
+      seed: 21,
+      durationMs: 12_000,
+      workers: 4,
+      recoveryBoundMs: 60_000,
+      faults: ['kill', 'failpoint'],
+      armAtStart: '',
+      keepDir: false,
+      blobBackend: 's3',
+      say: say(21),
+    });
+    console.log(JSON.stringify({ seed: 21, operations: report.operations, faults: report.faults, restarts: report.restarts, violations: report.violations }));
+    // the checker reads every acknowledged object from the bucket and lists its staging/ (a leftover is a violation)
+    expect(report.violations).toEqual([]);
+    expect(report.blobBackend).toBe('s3');
+    expect(report.replay).toContain('--blob-backend s3');
+    expect(Object.keys(report.restarts)).toContain('blob');
+    expect(report.operations.acknowledged ?? 0).toBeGreaterThan(0);
+    expect(report.faultLog.length).toBeGreaterThan(0);
+  }, 240_000);
+
   it('the checker catches a broken coordinator that sends Commit before its decision is synced', async () => {
     const report = await runChaos({
       seed: 7,

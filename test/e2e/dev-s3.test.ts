@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevSystem } from '../support/dev-system.js';
-import { MotoServer } from '../support/moto-server.js';
+import { MotoServer } from '../../lib/s3/moto-server.js';
 
 let moto: MotoServer;
 let sys: DevSystem;

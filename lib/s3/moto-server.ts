@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { freePort } from '../../lib/free-port/free-port.js';
+import { freePort } from '../free-port/free-port.js';
+import { limits } from '../limits/limits.js';
 
 /**
- * A real S3 API server for tests: `moto_server` (moto, installed in the system Python) on a
- * free loopback port, started and stopped by the test. Its conditional writes are not
- * atomic under races; nothing here relies on them.
+ * A real S3 API server on this machine, for tests and fault-injection runs: `moto_server`
+ * (moto, a Python package) on a free loopback port, started and stopped by its user. Its
+ * conditional writes are not atomic under races; nothing here relies on them.
  */
 export class MotoServer {
   private constructor(
@@ -23,12 +24,12 @@ export class MotoServer {
       child.once('exit', (code) => reject(new Error(`moto_server exited (${code}): ${stderr.slice(-500)}`)));
     });
     const endpoint = `http://127.0.0.1:${port}`;
-    const giveUpAt = Date.now() + 30_000;
+    const giveUpAt = Date.now() + limits.motoStartTimeoutMs;
     for (;;) {
       const up = await Promise.race([fetch(`${endpoint}/`).then(() => true, () => false), failed]);
       if (up) break;
-      if (Date.now() > giveUpAt) throw new Error(`moto_server did not answer within 30 s: ${stderr.slice(-500)}`);
-      await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() > giveUpAt) throw new Error(`moto_server did not answer within ${limits.motoStartTimeoutMs / 1000} s: ${stderr.slice(-500)}`);
+      await new Promise((r) => setTimeout(r, limits.motoStartPollMs));
     }
     return new MotoServer(child, endpoint);
   }
