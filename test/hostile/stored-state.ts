@@ -21,8 +21,9 @@ export async function storedState(sys: DevSystem): Promise<StoredState> {
   return { revisions: Number(revisions?.n), objects: await files(join(sys.dir, 'blob', 'objects')), prepared: Number(prepared?.n) };
 }
 
-/** No revision, no object, no staged file, no prepared transaction beyond `before`. */
-export async function expectNothingStored(sys: DevSystem, before: StoredState): Promise<void> {
+/** No process of dev restarted (dev says `<name> exited …` of each), and no revision, object, staged file or prepared transaction beyond `before`. */
+export async function expectNoRestartAndNothingStored(sys: DevSystem, before: StoredState): Promise<void> {
+  expect(sys.proc.lines.filter((l) => String(l.msg).includes(' exited ')).map((l) => l.msg), 'processes that exited').toEqual([]);
   const now = await storedState(sys);
   expect(now.revisions, 'revisions').toBe(before.revisions);
   expect(now.objects, 'objects').toEqual(before.objects);
