@@ -48,7 +48,7 @@ async function leftovers(system: ChaosTarget): Promise<string> {
     if ((stats.branches ?? 0) > 0) found.push(`${stats.branches} branches at ${p}`);
   }
   // the checker asks GetOutcome through it: a gateway killed last and still restarting would read as outcomes unknown
-  const gateway = await fetch(`${system.http}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(
+  const gateway = await system.httpFetch(`${system.http}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(
     (res) => (res.ok ? '' : `the gateway answers HTTP ${res.status}`),
     (err: unknown) => `the gateway does not answer (${err instanceof Error ? err.message : String(err)})`,
   );
@@ -178,7 +178,7 @@ function revisionGaps(rows: readonly RevisionRow[]): Violation[] {
 
 async function outcomeOf(system: ChaosTarget, txId: string): Promise<string> {
   try {
-    const res = await fetch(`${system.http}/v1/transactions/${txId}`, { signal: AbortSignal.timeout(10_000) });
+    const res = await system.httpFetch(`${system.http}/v1/transactions/${txId}`, { signal: AbortSignal.timeout(10_000) });
     const body = (await res.json()) as { outcome?: string };
     return body.outcome ?? `HTTP ${res.status}`;
   } catch (err) {

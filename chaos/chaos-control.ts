@@ -14,9 +14,11 @@ export class ChaosControl {
   constructor(
     addresses: Record<AdminProcess, string>,
     private readonly databaseUrl: string,
+    /** Mutual TLS to a deployment that requires it (an admin identity's certificate); plaintext by default. */
+    credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
   ) {
     const { Admin } = loadProto().twophase.v1;
-    const client = (address: string): AdminClient => new Admin(address, grpc.credentials.createInsecure());
+    const client = (address: string): AdminClient => new Admin(address, credentials);
     this.admins = { coordinator: client(addresses.coordinator), blob: client(addresses.blob), metadata: client(addresses.metadata) };
   }
 

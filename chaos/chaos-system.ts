@@ -115,6 +115,10 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts, s3);
   }
 
+  httpFetch(url: string, init?: RequestInit): Promise<Response> {
+    return fetch(url, init);
+  }
+
   /** Restarts so far, by process. */
   restartCounts(): Record<string, number> {
     return { ...this.restarts };

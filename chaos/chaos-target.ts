@@ -100,6 +100,8 @@ export type ObjectState = 'present' | 'absent' | 'corrupt';
 export interface ChaosTarget {
   /** Base URL of the HTTP gateway the workload uses. */
   readonly http: string;
+  /** A request to the gateway, as this system needs it sent (its CA for HTTPS, a bearer token). */
+  httpFetch(url: string, init?: RequestInit): Promise<Response>;
   /** The links that run through a fault proxy; network faults pick among these. */
   readonly proxies: Partial<Record<LinkName, FaultProxy>>;
   /** The processes a kill may pick. */

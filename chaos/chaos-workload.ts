@@ -41,6 +41,8 @@ export class ChaosWorkload {
     /** Every path of the run lives here: a run never meets another run's files. */
     private readonly namespace: string,
     private readonly rng: Prng,
+    /** How a request reaches the gateway (ChaosTarget.httpFetch). */
+    private readonly httpFetch: (url: string, init?: RequestInit) => Promise<Response> = fetch,
     private readonly requestTimeoutMs = 30_000,
   ) {}
 
@@ -123,7 +125,7 @@ export class ChaosWorkload {
   }
 
   private request(method: string, path: string, body?: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.http}/v1/files/${this.namespace}/${path}`, {
+    return this.httpFetch(`${this.http}/v1/files/${this.namespace}/${path}`, {
       method,
       headers,
       ...(body === undefined ? {} : { body }),

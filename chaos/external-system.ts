@@ -6,6 +6,9 @@ import { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
 import { loadProto } from '../proto/load-proto.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import { ChaosControl } from './chaos-control.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { channelCredentials } from '../lib/tls/transport-credentials.js';
+import type { TlsMaterial } from '../lib/tls/tls-material.js';
 import { adminProcesses, type AdminProcess, type ChaosTarget, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
 
 export interface ProxySpec {
@@ -31,6 +34,10 @@ export interface ExternalOptions {
   readonly killTargets: readonly ProcessName[];
   /** Fault proxies to start: the deployment must already dial each link through its listen address. */
   readonly proxies: readonly ProxySpec[];
+  /** A deployment over mutual TLS: the admin identity's certificate and key, and the CA of its certificates (also trusted for the gateway's HTTPS). */
+  readonly tls?: TlsMaterial | undefined;
+  /** A gateway that checks bearer tokens: one granting the run's namespace (or every one). */
+  readonly token?: string | undefined;
 }
 
 const commandTimeoutMs = 60_000;
@@ -49,7 +56,18 @@ export class ExternalSystem extends ChaosControl implements ChaosTarget {
     readonly proxies: Partial<Record<LinkName, FaultProxy>>,
     private readonly blob: BlobStoreClient,
   ) {
-    super(options.admin, options.databaseUrl);
+    super(options.admin, options.databaseUrl, channelCredentials(options.tls));
+    this.agent = options.tls === undefined ? undefined : new Agent({ connect: { ca: options.tls.ca } });
+  }
+
+  private readonly agent: Agent | undefined;
+
+  /** With the deployment's CA for an HTTPS gateway, and its bearer token. */
+  async httpFetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers));
+    if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
+    if (this.agent === undefined) return fetch(url, { ...init, headers });
+    return (await undiciFetch(url, { ...init, headers, dispatcher: this.agent } as unknown as Parameters<typeof undiciFetch>[1])) as unknown as Response;
   }
 
   get http(): string {
@@ -73,7 +91,7 @@ export class ExternalSystem extends ChaosControl implements ChaosTarget {
       throw err;
     }
     const { BlobStore } = loadProto().twophase.v1;
-    const system = new ExternalSystem(options, proxies, new BlobStore(options.admin.blob, grpc.credentials.createInsecure()));
+    const system = new ExternalSystem(options, proxies, new BlobStore(options.admin.blob, channelCredentials(options.tls)));
     try {
       // fail early, with a clear message, on a deployment that cannot be driven
       await system.query('SELECT 1 FROM revisions LIMIT 1').catch((err: unknown) => {
@@ -84,7 +102,7 @@ export class ExternalSystem extends ChaosControl implements ChaosTarget {
           throw new Error(`the Admin service of ${p} at ${options.admin[p]} does not answer (was it started with --admin?): ${err instanceof Error ? err.message : String(err)}`);
         });
       }
-      const health = await fetch(`${system.http}/healthz`, { signal: AbortSignal.timeout(5_000) }).catch((err: unknown) => {
+      const health = await system.httpFetch(`${system.http}/healthz`, { signal: AbortSignal.timeout(5_000) }).catch((err: unknown) => {
         throw new Error(`the gateway at ${system.http} does not answer: ${err instanceof Error ? err.message : String(err)}`);
       });
       if (!health.ok) throw new Error(`the gateway at ${system.http} is not healthy: HTTP ${health.status}`);

@@ -126,7 +126,7 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
   const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
   const namespace = `chaos-${options.seed}-${Date.now().toString(36)}`;
   let longestInDoubtMs = 0;
-  const workload = new ChaosWorkload(system.http, namespace, workloadRng);
+  const workload = new ChaosWorkload(system.http, namespace, workloadRng, (url, init) => system.httpFetch(url, init));
   // known only for a system the run started; a deployment's mode is its own
   const commitMode = options.external === undefined ? (options.commitMode ?? 'two-phase') : undefined;
   const faults = new ChaosFaults(system, faultRng, options.say, options.faults, commitMode);

@@ -1,3 +1,4 @@
+import { withTlsOptions } from './tls-options.js';
 import { Command, Option } from 'commander';
 import type { ChaosReport } from '../chaos/run-chaos.js';
 import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
@@ -15,6 +16,10 @@ interface ExternalFlags {
   restartCommand?: string;
   killTargets: string;
   proxy: string[];
+  tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -45,7 +50,8 @@ Examples:
 
 /** `twophase chaos`: a seeded fault-injection run against a system it starts itself. */
 export function chaosCommand(): Command {
-  return new Command('chaos')
+  return withTlsOptions(new Command('chaos'), { server: false })
+    .addOption(new Option('--token-file <file>', 'with --gateway: a bearer token (JWT) for a gateway that checks them, granting the run\'s namespace or every one (e.g. made by twophase token)'))
     .description(
       'Fault-injection run: against a system it starts itself (every link through a fault proxy) or an existing deployment (--gateway), run a concurrent upload workload while killing processes (PostgreSQL included), partitioning and delaying links and arming failpoints, all drawn from --seed; then heal, wait for recovery and check the invariants. Exits 1 on any violation, on a failpoint not reached, or on a run that could not be carried out; 2 on a bad setting.',
     )
@@ -92,7 +98,7 @@ export function chaosCommand(): Command {
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > limits.chaosParallelRunsMax) throw invalid(`invalid setting --parallel: expected 1 to ${limits.chaosParallelRunsMax}`);
       const commitMode = commitModeOf(opts.commitMode);
-      const external = externalOptions(opts, given('killTargets'));
+      const external = await withSecurity(externalOptions(opts, given('killTargets')), opts);
       if (opts.blobBackend !== 'local' && opts.blobBackend !== 's3') throw invalid(`invalid setting --blob-backend: expected local or s3 (given ${JSON.stringify(opts.blobBackend)})`);
       if (external !== undefined && given('blobBackend')) throw invalid('invalid settings: --blob-backend sets the backend of the system the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('commitMode')) {
@@ -271,4 +277,27 @@ function parseDuration(text: string, flag: string): number {
 /** A bad setting of `twophase chaos`: exit 2, as every command's (the message names the flag). */
 function invalid(message: string): ConfigError {
   return new ConfigError(message, /--[a-z-]+/.exec(message)?.[0] ?? 'chaos');
+}
+
+/**
+ * A deployment over mutual TLS (--tls-*, an admin identity's certificate; its CA also
+ * trusted for an HTTPS gateway) or with bearer tokens at its gateway (--token-file).
+ * Both only with --gateway: a system the run starts is plaintext.
+ */
+async function withSecurity(external: ExternalOptions | undefined, opts: ExternalFlags): Promise<ExternalOptions | undefined> {
+  const tlsGiven = opts.tlsCert !== undefined || opts.tlsKey !== undefined || opts.tlsCa !== undefined;
+  if (external === undefined) {
+    if (tlsGiven || opts.tokenFile !== undefined) throw invalid('invalid settings: --tls-cert/--tls-key/--tls-ca and --token-file are for a deployment given with --gateway');
+    return undefined;
+  }
+  const { loadTlsMaterial } = await import('../lib/tls/tls-material.js');
+  const tls = await loadTlsMaterial(opts);
+  let token: string | undefined;
+  if (opts.tokenFile !== undefined) {
+    const { readFile } = await import('node:fs/promises');
+    token = (await readFile(opts.tokenFile, 'utf8').catch((err: unknown) => {
+      throw invalid(`invalid setting --token-file: cannot read ${opts.tokenFile}: ${err instanceof Error ? err.message : String(err)}`);
+    })).trim();
+  }
+  return { ...external, ...(tls === undefined ? {} : { tls }), ...(token === undefined ? {} : { token }) };
 }

@@ -345,7 +345,8 @@ async function devTls(dir: string): Promise<{ certs: DevCertificates; policy: st
   const { devCertificates, devAccessPolicy } = await import('../lib/tls/dev-certificates.js');
   const certs = await devCertificates(join(dir, 'tls'), ['coordinator', 'blob', 'metadata', 'gateway', 'client', 'admin']);
   const policy = join(dir, 'tls', 'access-policy.json');
-  await writeFile(policy, `${JSON.stringify(devAccessPolicy(['blob', 'metadata'], ['gateway', 'client']), null, 2)}\n`);
+  // the admin is a client too: `twophase chaos --gateway` checks what it wrote through the BlobStore service
+  await writeFile(policy, `${JSON.stringify(devAccessPolicy(['blob', 'metadata'], ['gateway', 'client', 'admin']), null, 2)}\n`);
   return { certs, policy };
 }
 
