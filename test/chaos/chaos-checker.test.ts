@@ -23,7 +23,7 @@ function target(db: Db): ChaosTarget {
     throw new Error(`unexpected query ${sql}`);
   };
   // GetOutcome goes nowhere: these tests look only at what the data alone shows
-  return { http: 'http://127.0.0.1:1', objectState: async () => 'present', query } as unknown as ChaosTarget;
+  return { http: 'http://127.0.0.1:1', httpFetch: (url: string, init?: RequestInit) => fetch(url, init), objectState: async () => 'present', query } as unknown as ChaosTarget;
 }
 
 const upload = (path: string, sha256: string, txId: string): Op => ({ id: 1, kind: 'upload', path, sha256, ifMatch: undefined, status: 201, revision: 1, txId, startedAtMs: 0, endedAtMs: 1 });
@@ -82,7 +82,7 @@ describe('the chaos checker in either commit mode', () => {
   });
 
   it('recovery is not over while the gateway, through which GetOutcome is asked, does not answer', async () => {
-    const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}) };
+    const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}), httpFetch: (url: string, init?: RequestInit) => fetch(url, init) };
     const down = { ...settled, http: 'http://127.0.0.1:1' } as unknown as ChaosTarget;
     const r = await awaitRecovery(down, 1_200);
     expect(r.violations).toHaveLength(1);
