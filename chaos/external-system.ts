@@ -6,7 +6,7 @@ import { FaultProxy } from '../lib/fault-proxy/fault-proxy.js';
 import { loadProto } from '../proto/load-proto.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import { ChaosControl } from './chaos-control.js';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { gatewayFetch, type GatewayFetch } from '../lib/http/gateway-fetch.js';
 import { channelCredentials } from '../lib/tls/transport-credentials.js';
 import type { TlsMaterial } from '../lib/tls/tls-material.js';
 import { adminProcesses, type AdminProcess, type ChaosTarget, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
@@ -57,17 +57,14 @@ export class ExternalSystem extends ChaosControl implements ChaosTarget {
     private readonly blob: BlobStoreClient,
   ) {
     super(options.admin, options.databaseUrl, channelCredentials(options.tls));
-    this.agent = options.tls === undefined ? undefined : new Agent({ connect: { ca: options.tls.ca } });
+    this.gateway = gatewayFetch(options.tls?.ca);
   }
 
-  private readonly agent: Agent | undefined;
+  private readonly gateway: GatewayFetch;
 
   /** With the deployment's CA for an HTTPS gateway, and its bearer token. */
-  async httpFetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers));
-    if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
-    if (this.agent === undefined) return fetch(url, { ...init, headers });
-    return (await undiciFetch(url, { ...init, headers, dispatcher: this.agent } as unknown as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+  httpFetch(url: string, init: RequestInit = {}): Promise<Response> {
+    return this.gateway(url, init, this.options.token);
   }
 
   get http(): string {

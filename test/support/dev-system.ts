@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { CliProcess } from './cli-process.js';
 import { freePort } from '../../lib/free-port/free-port.js';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { gatewayFetch, type GatewayFetch } from '../../lib/http/gateway-fetch.js';
 import { loadTlsMaterial, type TlsMaterial } from '../../lib/tls/tls-material.js';
 
 /** What a request of DevSystem.fetch may say: fetch's init, and `token: null` to send no bearer token (or a string to send that one). */
@@ -58,13 +58,13 @@ export class DevSystem {
     const system = new DevSystem(dir, proc, args, `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
     const [coordinator, blob, metadata, gateway] = metricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`) as [string, string, string, string];
     system.metricsUrls = { coordinator, blob, metadata, gateway };
-    if (tls) system.agent = new Agent({ connect: { ca: await readFile(join(dir, 'tls', 'ca.crt')) } });
+    if (tls) system.gateway = gatewayFetch(await readFile(join(dir, 'tls', 'ca.crt')));
     if (extraArgs.includes('jwt')) system.token = (await readFile(join(dir, 'token'), 'utf8')).trim();
     return system;
   }
 
-  /** With `--tls`: an HTTP agent trusting the dev CA. */
-  private agent: Agent | undefined;
+  /** Requests to the gateway: over HTTPS trusting the dev CA with `--tls`. */
+  private gateway: GatewayFetch = gatewayFetch(undefined);
   /** With `--auth jwt`: the token dev printed, for every namespace. */
   token: string | undefined;
 
@@ -75,16 +75,12 @@ export class DevSystem {
   async fetch(path: string, init: DevFetchInit = {}): Promise<Response> {
     const { token: given, ...rest } = init;
     const token = given === undefined ? this.token : given;
-    const headers: Record<string, string> = Object.fromEntries(new Headers(rest.headers));
-    if (token !== null && token !== undefined) headers.authorization = `Bearer ${token}`;
-    const url = path.startsWith('http') ? path : `${this.http}${path}`;
-    if (this.agent === undefined) return fetch(url, { ...rest, headers });
-    return (await undiciFetch(url, { ...rest, headers, dispatcher: this.agent } as unknown as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+    return this.gateway(path.startsWith('http') ? path : `${this.http}${path}`, rest, token ?? undefined);
   }
 
   /** With `--tls`: the TLS material of one of dev's identities (client, admin, coordinator, blob, metadata, gateway). */
   async identity(name: string): Promise<TlsMaterial | undefined> {
-    if (this.agent === undefined) return undefined;
+    if (!this.http.startsWith('https:')) return undefined;
     const tls = join(this.dir, 'tls');
     return loadTlsMaterial({ tlsCert: join(tls, `${name}.crt`), tlsKey: join(tls, `${name}.key`), tlsCa: join(tls, 'ca.crt') });
   }
