@@ -36,6 +36,7 @@ interface Options {
   logLevel: string;
   json?: string;
   keepDir: boolean;
+  standby: boolean;
 }
 
 function positiveInt(name: string, max: number) {
@@ -66,6 +67,7 @@ function parseOptions(argv: string[]): Options {
     .addOption(new Option('--kills <n>', 'SIGKILLs of each process').default(3).argParser(positiveInt('--kills', 50)))
     .addOption(new Option('--settle-ms <ms>', 'uploads succeed for this long before each kill').default(2_000).argParser(positiveInt('--settle-ms', 600_000)))
     .addOption(new Option('--log-level <level>', 'log level of the dev processes').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'))
+    .addOption(new Option('--no-standby', 'run dev with --no-standby: every restart starts a process cold (by default dev promotes a loaded standby)'))
     .addOption(new Option('--json <file>', 'also write the results as JSON to this file'))
     .addOption(new Option('--keep-dir', 'keep the temp data dir (logs) instead of deleting it').default(false))
     .addHelpText('after', '\nExamples:\n  npm run bench:restart\n  npm run bench:restart -- --kills 10 --concurrency 16 --json restart.json')
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
   const machine = machineInfo(benchRun.repoDir);
   compileCli(progress);
   progress('starting twophase dev…');
-  const system = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs: 180_000 });
+  const system = await DevSystem.start({ logLevel: options.logLevel, startTimeoutMs: 180_000, standby: options.standby });
   progress(`running in ${system.dir}`);
   const load = new UploadLoad(system.http, options.concurrency);
   const kills: Kill[] = [];
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
   });
   const lines = [
     `restart gaps — ${date}, ${machine.nproc} CPU(s), node ${machine.node}, commit ${machine.gitCommit ?? 'unknown'}`,
-    `load: ${options.concurrency} uploads of 4 KiB in flight through the HTTP gateway; each process SIGKILLed ${options.kills} times, ${options.settleMs} ms of steady success before each kill`,
+    `load: ${options.concurrency} uploads of 4 KiB in flight through the HTTP gateway; each process SIGKILLed ${options.kills} times, ${options.settleMs} ms of steady success before each kill; ${options.standby ? 'dev promotes a loaded standby in place of the killed process' : 'dev --no-standby: every restart a cold start'}`,
     'gap = SIGKILL to the end of the first upload that began after it and succeeded; ready = SIGKILL to dev\'s "<process> ready" line for its restart',
     '',
     textTable(['process killed', 'kills', 'gap of each kill, ms', 'median ms', 'worst ms', 'ready again after, ms', 'failed uploads', 'goal ms', 'worst within goal'], rows),

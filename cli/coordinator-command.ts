@@ -7,6 +7,7 @@ import { startFailpoints } from './start-failpoints.js';
 import { withAdmin } from './with-admin.js';
 import { withTlsOptions } from './tls-options.js';
 import { loadTransportSecurity } from '../lib/tls/transport-security.js';
+import { untilLoaded } from './until-loaded.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -57,10 +58,11 @@ export function coordinatorCommand(): Command {
     .action(async (opts: Record<string, unknown>) => {
       const raw = { ...withAdmin(opts), participant: typeof opts.participant === 'string' ? [opts.participant] : (opts.participant ?? []) };
       const settings = parseSettings(coordinatorSettingsSchema, raw, coordinatorSettingNames);
-      const security = await loadTransportSecurity(opts, { server: true });
-      startFailpoints({ unsafe: opts.unsafeFailpoints === true });
       // imported when run, not at load: a process loads only the command it runs (start-up time is restart time)
       const { runCoordinator } = await import('../coordinator/main.js');
+      await untilLoaded();
+      const security = await loadTransportSecurity(opts, { server: true });
+      startFailpoints({ unsafe: opts.unsafeFailpoints === true });
       const running = await runCoordinator(settings, security);
       runUntilSignal('coordinator', () => running.stop());
     });

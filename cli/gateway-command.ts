@@ -4,6 +4,7 @@ import { gatewaySettingNames, gatewaySettingsSchema } from '../gateway/gateway-s
 import { runUntilSignal } from './run-until-signal.js';
 import { limits } from '../lib/limits/limits.js';
 import { withTlsOptions } from './tls-options.js';
+import { untilLoaded } from './until-loaded.js';
 
 export function gatewayCommand(): Command {
   return withTlsOptions(new Command('gateway'), { server: false })
@@ -44,6 +45,7 @@ export function gatewayCommand(): Command {
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(gatewaySettingsSchema, opts, gatewaySettingNames);
       const { runGateway } = await import('../gateway/main.js');
+      await untilLoaded(settings.auth === 'jwt' ? () => import('jose') : undefined);
       const running = await runGateway(settings);
       runUntilSignal('gateway', () => running.stop());
     });

@@ -10,6 +10,7 @@ import { startFailpoints } from './start-failpoints.js';
 import { withAdmin } from './with-admin.js';
 import { withTlsOptions } from './tls-options.js';
 import { loadTransportSecurity } from '../lib/tls/transport-security.js';
+import { untilLoaded } from './until-loaded.js';
 
 function commonOptions(command: Command, defaults: { listen: string; participantId: string }): Command {
   return withTlsOptions(command, { server: true })
@@ -51,16 +52,19 @@ function blobCommand(): Command {
         { ...withAdmin(opts), s3ForcePathStyle: opts.s3ForcePathStyle === true || opts.s3ForcePathStyle === '1' || opts.s3ForcePathStyle === 'true' },
         participantSettingNames,
       );
-      const security = await loadTransportSecurity(opts, { server: true });
-      startFailpoints();
       // loaded here so that other subcommands start without the resource managers' dependencies
       const { LocalBlobStore } = await import('../participant/blob/local/local-blob-store.js');
       const { blobStoreService } = await import('../participant/blob/blob-store-service.js');
+      const { runParticipant } = await import('../participant/run-participant.js');
+      const s3 = settings.s3Bucket === undefined ? undefined : await import('../participant/blob/s3/s3-blob-store.js');
+      await untilLoaded();
+      const security = await loadTransportSecurity(opts, { server: true });
+      startFailpoints();
       const logger = createLogger('blob', settings.logLevel);
       let lock: { release(): Promise<void> } = { release: async () => undefined };
       let store: import('../participant/blob/blob-store.js').BlobStore;
-      if (settings.s3Bucket !== undefined) {
-        const { S3BlobStore } = await import('../participant/blob/s3/s3-blob-store.js');
+      if (settings.s3Bucket !== undefined && s3 !== undefined) {
+        const { S3BlobStore } = s3;
         store = new S3BlobStore({
           bucket: settings.s3Bucket,
           prefix: settings.s3Prefix ?? '',
@@ -77,7 +81,6 @@ function blobCommand(): Command {
         lock = await lockDir(settings.dataDir);
         store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
       }
-      const { runParticipant } = await import('../participant/run-participant.js');
       const running = await runParticipant({
         rm: store,
         services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs })],
@@ -118,10 +121,12 @@ function metadataCommand(): Command {
     .addOption(new Option('--branches-max <n>', 'open branches (database connections) at once').env('TWOPHASE_BRANCHES_MAX').default(String(limits.metadataBranchesMax)))
     .action(async (opts: Record<string, unknown>) => {
       const settings = parseSettings(metadataSettingsSchema, withAdmin(opts), participantSettingNames);
-      const security = await loadTransportSecurity(opts, { server: true });
-      startFailpoints();
       const { PostgresMetadataStore } = await import('../participant/metadata/postgres-metadata-store.js');
       const { metadataService } = await import('../participant/metadata/metadata-service.js');
+      const { runParticipant } = await import('../participant/run-participant.js');
+      await untilLoaded();
+      const security = await loadTransportSecurity(opts, { server: true });
+      startFailpoints();
       const logger = createLogger('metadata', settings.logLevel);
       const store = new PostgresMetadataStore({
         databaseUrl: settings.databaseUrl,
@@ -134,7 +139,6 @@ function metadataCommand(): Command {
         branchesMax: settings.branchesMax,
       });
       await store.start();
-      const { runParticipant } = await import('../participant/run-participant.js');
       const running = await runParticipant({
         rm: store,
         services: (work) => [metadataService(store, work, logger)],

@@ -387,6 +387,8 @@ export const limits = {
   coordinatorBeganAtSlackMax: 1_024,
   /** After this long ready (serving), a supervised child's restart backoff starts again from its first step. */
   supervisorHealthyAfterMs: 1_000,
+  /** A child's standby (ChildSpec.standby) is started this long after the child's ready line, once the start's CPU is spent. */
+  supervisorStandbyDelayMs: 1_000,
   /**
    * Delays before restarting a supervised child, by the number of restarts since it was last
    * healthy (the last repeats): the first is short, because a killed process that served is

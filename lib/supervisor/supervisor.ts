@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { assert } from '../assert/assert.js';
 import { limits } from '../limits/limits.js';
-import { supervisedEnvName } from './supervised-child.js';
+import { promoteLine, standbyEnvName, supervisedEnvName } from './supervised-child.js';
 
 export interface ChildSpec {
   /** Short name, also the log file name: `coordinator`, `blob`, … */
@@ -13,12 +13,22 @@ export interface ChildSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** A line of the child's stdout that means it is ready to serve. */
   readonly ready: RegExp;
+  /**
+   * Keep a standby process of this child: started (with the same command, arguments and
+   * environment, and standbyEnvName set) once the child is ready, it loads its code and
+   * waits; when the child dies it is promoted in its place instead of a cold start, and a
+   * new standby follows once that one is ready. Only for a command that waits in
+   * untilPromoted before its work (the long-running twophase commands).
+   */
+  readonly standby?: boolean;
 }
 
 export interface SupervisorEvents {
   started(name: string, pid: number): void;
   ready(name: string, pid: number): void;
   exited(name: string, code: number | null, signal: NodeJS.Signals | null, restartInMs: number | undefined): void;
+  /** A standby exited before it was promoted (it is started again after the child's next ready line). */
+  standbyExited?(name: string, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
 interface Running {
@@ -29,12 +39,16 @@ interface Running {
   readyAtMs: number | undefined;
   timer: NodeJS.Timeout | undefined;
   readyWaiters: (() => void)[];
+  /** The loaded, waiting process the next restart promotes (spec.standby only). */
+  standby: ChildProcess | undefined;
+  standbyTimer: NodeJS.Timeout | undefined;
 }
 
 /**
  * Runs child processes, each with its output in `logDir/<name>.log`, and restarts one
- * that dies, with a growing delay, until `stop`. Used by `twophase dev`. A child that runs
- * the CLI stops by itself when the supervisor dies (stopWithSupervisor).
+ * that dies, with a growing delay, until `stop`; a restart promotes the child's standby
+ * where it has one (ChildSpec.standby). Used by `twophase dev`. A child that runs the CLI
+ * stops by itself when the supervisor dies (stopWithSupervisor), a standby too.
  */
 export class Supervisor {
   private readonly children = new Map<string, Running>();
@@ -47,42 +61,48 @@ export class Supervisor {
 
   /** Starts a child and resolves once it printed its ready line. */
   start(spec: ChildSpec): Promise<void> {
-    const entry: Running = { spec, child: undefined, restarts: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [] };
+    const entry: Running = { spec, child: undefined, restarts: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [], standby: undefined, standbyTimer: undefined };
     this.children.set(spec.name, entry);
     const ready = new Promise<void>((resolve) => entry.readyWaiters.push(resolve));
     this.launch(entry);
     return ready;
   }
 
+  /** The pid of each child, and of each standby as `<name> standby`. */
   pids(): Record<string, number | undefined> {
-    return Object.fromEntries([...this.children].map(([name, e]) => [name, e.child?.pid]));
+    return Object.fromEntries(
+      [...this.children].flatMap(([name, e]) => [[name, e.child?.pid] as const, ...(e.standby === undefined ? [] : [[`${name} standby`, e.standby.pid] as const])]),
+    );
   }
 
   /** Stops children in the reverse order of their start: SIGTERM, then SIGKILL after `graceMs`. */
-  async stop(graceMs = limits.supervisorStopGraceMs): Promise<void> {
+  async stop(graceMs: number = limits.supervisorStopGraceMs): Promise<void> {
     this.stopping = true;
     for (const entry of [...this.children.values()].reverse()) {
       clearTimeout(entry.timer);
-      const child = entry.child;
-      if (child === undefined || child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(force);
+      clearTimeout(entry.standbyTimer);
+      const standby = entry.standby;
+      entry.standby = undefined;
+      await Promise.all([entry.child, standby].map((child) => stopProcess(child, graceMs)));
     }
   }
 
   private launch(entry: Running): void {
     const { spec } = entry;
-    const log: WriteStream = createWriteStream(join(this.logDir, `${spec.name}.log`), { flags: 'a' });
-    // stdin: a pipe the child reads and we never write, which closes when we die (see stopWithSupervisor)
-    const child = spawn(spec.command, [...spec.args], { env: { ...process.env, ...spec.env, [supervisedEnvName]: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const standby = entry.standby;
+    entry.standby = undefined;
+    let child: ChildProcess;
+    if (standby !== undefined && isRunning(standby) && standby.stdin?.writable === true) {
+      // its own exit listener sees it is no longer the standby and leaves it to the one below
+      child = standby;
+      child.stdin?.write(promoteLine);
+    } else {
+      child = this.spawn(spec, false);
+    }
     entry.child = child;
     entry.readyAtMs = undefined;
     let pending = '';
     child.stdout?.on('data', (data: Buffer) => {
-      log.write(data);
       if (entry.readyAtMs !== undefined) return;
       pending = (pending + data.toString('utf8')).slice(-limits.supervisorOutputTailLengthMax);
       if (spec.ready.test(pending)) {
@@ -90,13 +110,10 @@ export class Supervisor {
         pending = '';
         this.events.ready(spec.name, child.pid ?? -1);
         for (const resolve of entry.readyWaiters.splice(0)) resolve();
+        this.prepareStandby(entry);
       }
     });
-    child.stderr?.on('data', (data: Buffer) => log.write(data));
-    child.on('error', (err) => log.write(`spawn error: ${err.message}\n`));
     this.events.started(spec.name, child.pid ?? -1);
-    // 'close' comes after the last output was read; ending the file at 'exit' could lose it
-    child.on('close', () => log.end());
     child.on('exit', (code, signal) => {
       if (this.stopping) {
         this.events.exited(spec.name, code, signal, undefined);
@@ -113,4 +130,54 @@ export class Supervisor {
       entry.timer = setTimeout(() => this.launch(entry), delay);
     });
   }
+
+  /** A child's process, its output appended to its log; a standby waits to be promoted. */
+  private spawn(spec: ChildSpec, standby: boolean): ChildProcess {
+    const log: WriteStream = createWriteStream(join(this.logDir, `${spec.name}.log`), { flags: 'a' });
+    const env = { ...process.env, ...spec.env, [supervisedEnvName]: '1', ...(standby ? { [standbyEnvName]: '1' } : {}) };
+    // stdin: a pipe the child reads, which closes when we die (see stopWithSupervisor); we
+    // write to it only to promote a standby
+    const child = spawn(spec.command, [...spec.args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (data: Buffer) => log.write(data));
+    child.stderr?.on('data', (data: Buffer) => log.write(data));
+    child.stdin?.on('error', () => undefined); // a child gone before a promotion reached it: its exit says so
+    child.on('error', (err) => log.write(`spawn error: ${err.message}\n`));
+    // 'close' comes after the last output was read; ending the file at 'exit' could lose it
+    child.on('close', () => log.end());
+    return child;
+  }
+
+  /**
+   * After the child's ready line, and a while later (so as not to slow the system's
+   * start or a restart), a standby for its next restart (ChildSpec.standby).
+   */
+  private prepareStandby(entry: Running): void {
+    if (entry.spec.standby !== true || this.stopping || entry.standby !== undefined) return;
+    clearTimeout(entry.standbyTimer);
+    entry.standbyTimer = setTimeout(() => {
+      if (this.stopping || entry.standby !== undefined) return;
+      const standby = this.spawn(entry.spec, true);
+      entry.standby = standby;
+      standby.on('exit', (code, signal) => {
+        if (entry.standby !== standby) return;
+        entry.standby = undefined;
+        if (!this.stopping) this.events.standbyExited?.(entry.spec.name, code, signal);
+      });
+      this.events.started(`${entry.spec.name} standby`, standby.pid ?? -1);
+    }, limits.supervisorStandbyDelayMs);
+  }
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+async function stopProcess(child: ChildProcess | undefined, graceMs: number): Promise<void> {
+  if (child === undefined || !isRunning(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(force);
 }
