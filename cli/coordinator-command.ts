@@ -17,7 +17,20 @@ export function coordinatorCommand(): Command {
   return withTlsOptions(new Command('coordinator'), { server: true })
     .description('Run the transaction coordinator: Begin, Enlist, Commit, Abort, GetOutcome over gRPC, with a durable decision log.')
     .addOption(new Option('--listen <host:port>', 'gRPC address to serve').env('TWOPHASE_LISTEN').default('127.0.0.1:7070'))
-    .addOption(new Option('--data-dir <dir>', 'directory of the decision log (must survive restarts)').env('TWOPHASE_DATA_DIR').default('.twophase/coordinator'))
+    .addOption(new Option('--data-dir <dir>', 'directory of the decision log (must survive restarts; with a shared log, only its lock)').env('TWOPHASE_DATA_DIR').default('.twophase/coordinator'))
+    .addOption(
+      new Option(
+        '--decision-log <file|url>',
+        'file: the decision log in --data-dir. postgres://user:password@host:port/db: a decision log shared by coordinators, a row per decided tx in that database (table twophase_decisions, made if missing); a tx this coordinator does not know is settled there by compare-and-set instead of presumed aborted, and its commits survive the loss of this host (two-phase mode only)',
+      )
+        .env('TWOPHASE_DECISION_LOG')
+        .default('file'),
+    )
+    .addOption(
+      new Option('--coordinator-id <id>', 'this coordinator\'s id: in a shared decision log, the owner of the commits it decides, which it re-drives when it starts (a replacement on another host takes the same id)')
+        .env('TWOPHASE_COORDINATOR_ID')
+        .default('coordinator'),
+    )
     .addOption(
       new Option('--participant <id=host:port>', 'a participant and its gRPC address; repeat for each (env: comma-separated)')
         .env('TWOPHASE_PARTICIPANTS')

@@ -5,7 +5,7 @@ import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
 import { newTxId } from '../lib/tx-id/tx-id.js';
 import { assert, assertNever } from '../lib/assert/assert.js';
 import { errorText } from '../lib/error-text/error-text.js';
-import type { DecisionLog } from './log/decision-log.js';
+import { isSharedDecisionLog, type DecisionLog } from './log/decision-log.js';
 import type { CoordinatorConfig } from './protocol/coordinator-config.js';
 import type { CommitRecord } from './protocol/log-record.js';
 import { commitDuration, phaseDuration } from './coordinator-metrics.js';
@@ -19,7 +19,7 @@ import { coordinatorFailpoints as fp } from './coordinator-failpoints.js';
 import type { ParticipantConnector } from './participant-connector.js';
 import { CoordinatorStoppedError } from './coordinator-stopped-error.js';
 import { FailpointError } from '../lib/failpoints/failpoints.js';
-import { LogQueueFullError, LogRecordTooLargeError } from './log/log-errors.js';
+import { DecisionTakenError, LogClosedError, LogQueueFullError, LogRecordTooLargeError } from './log/log-errors.js';
 import { NotLastResourceError } from './not-last-resource-error.js';
 import type { NoVoteCause } from '../lib/abort-cause/abort-cause.js';
 
@@ -84,6 +84,8 @@ export class CoordinatorRuntime {
 
   constructor(private readonly options: CoordinatorRuntimeOptions) {
     this.clock = options.clock ?? systemClock;
+    assert(options.config.sharedLog === isSharedDecisionLog(options.log), 'config.sharedLog is set exactly when the decision log is shared');
+    assert(!options.config.sharedLog || options.config.lastResource === '', 'a shared decision log is not used with a last resource');
     this.state = initialCoordinatorState(options.config, this.clock.now());
   }
 
@@ -270,6 +272,9 @@ export class CoordinatorRuntime {
       case 'resolveAtLastResource':
         this.track(this.resolveAtLastResource(effect.txId, effect.to));
         return;
+      case 'resolveInLog':
+        this.track(this.resolveInLog(effect.txId));
+        return;
       case 'appendCommitHint':
         this.track(this.appendCommitHint(effect.record));
         return;
@@ -317,6 +322,11 @@ export class CoordinatorRuntime {
       // the commit point: nothing is sent to any participant until this resolves
       await this.timed('decide', () => inSpan('decide: commit record made durable', { attributes: { 'twophase.tx_id': txId } }, () => this.options.log.append(effect.record, { sync: true })));
     } catch (err) {
+      if (err instanceof DecisionTakenError) {
+        this.txLogger(txId).warn({ err: errorText(err) }, 'another coordinator settled this transaction as aborted before its commit record; aborting');
+        this.later({ kind: 'decisionLost', txId });
+        return;
+      }
       if (!isRefusedAppend(err)) throw err;
       // nothing of the record was written, so abort is still a safe decision; any other
       // failure may have left it on disk, and only a restart's replay can tell
@@ -442,6 +452,20 @@ export class CoordinatorRuntime {
         ? 'the configured last resource (--last-resource) cannot be one; the outcome stays unresolved, will retry'
         : 'could not resolve the outcome at the last resource; will retry';
       this.txLogger(txId)[misconfigured ? 'error' : 'warn']({ participantId: to, err: errorText(err) }, message);
+    }
+    this.later({ kind: 'resolved', txId, outcome });
+  }
+
+  /** Settles an unknown tx by compare-and-set in the shared decision log (it retries while the store is down). */
+  private async resolveInLog(txId: string): Promise<void> {
+    const log = this.options.log;
+    assert(isSharedDecisionLog(log), 'resolveInLog comes only with a shared decision log');
+    let outcome: 'committed' | 'aborted' | 'unknown' = 'unknown';
+    try {
+      outcome = await log.settle(txId);
+    } catch (err) {
+      if (!(err instanceof LogClosedError)) throw err;
+      return; // stopping: the asker hears UNAVAILABLE as the server goes
     }
     this.later({ kind: 'resolved', txId, outcome });
   }

@@ -47,10 +47,26 @@ const participantId = z.string().superRefine((id, ctx) => {
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** `--decision-log`: `file` (the data dir's own log) or the URL of the PostgreSQL database of a shared one. */
+const decisionLog = z.string().superRefine((value, ctx) => {
+  if (value === 'file') return;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    ctx.addIssue({ code: 'custom', message: 'expected file, or a postgres://user:password@host:port/database URL of a shared decision log' });
+  }
+});
+
 export const coordinatorSettingsSchema = z
   .object({
     listen: listenAddress,
     dataDir: nonEmptyPath,
+    coordinatorId: participantId,
+    decisionLog,
     participant: participantList,
     commitMode,
     lastResource: participantId.optional(),
@@ -63,6 +79,13 @@ export const coordinatorSettingsSchema = z
     metricsListen: listenAddress.optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.decisionLog !== 'file' && s.commitMode === 'last-resource') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['decisionLog'],
+        message: 'a shared decision log is for two-phase commit: in last-resource mode the commit point is the last resource\'s COMMIT, not a log record; drop one of the two',
+      });
+    }
     if (s.commitMode === 'two-phase') {
       // a deployment that names a last resource expects one: say it is not in effect rather than ignore it
       if (s.lastResource !== undefined) {
@@ -84,6 +107,8 @@ export type CoordinatorSettings = z.infer<typeof coordinatorSettingsSchema>;
 export const coordinatorSettingNames: Record<keyof CoordinatorSettings, SettingName> = {
   listen: { flag: '--listen', env: 'TWOPHASE_LISTEN' },
   dataDir: { flag: '--data-dir', env: 'TWOPHASE_DATA_DIR' },
+  coordinatorId: { flag: '--coordinator-id', env: 'TWOPHASE_COORDINATOR_ID' },
+  decisionLog: { flag: '--decision-log', env: 'TWOPHASE_DECISION_LOG' },
   participant: { flag: '--participant', env: 'TWOPHASE_PARTICIPANTS' },
   commitMode: { flag: '--commit-mode', env: 'TWOPHASE_COMMIT_MODE' },
   lastResource: { flag: '--last-resource', env: 'TWOPHASE_LAST_RESOURCE' },

@@ -3,6 +3,7 @@ import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { startGrpcServer, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
 import { FileDecisionLog } from './log/file-decision-log.js';
+import { PostgresDecisionLog } from './log/postgres-decision-log.js';
 import { coordinatorConfig } from './protocol/coordinator-config.js';
 import { CoordinatorRuntime } from './coordinator-runtime.js';
 import { GrpcParticipantConnector } from './grpc/grpc-participant-connector.js';
@@ -33,7 +34,10 @@ export async function runCoordinator(settings: CoordinatorSettings, security?: T
   const stopTracing = await startTracing('coordinator');
   await mkdir(settings.dataDir, { recursive: true });
   const lock = await lockDir(settings.dataDir);
-  const log = new FileDecisionLog({ dir: join(settings.dataDir, 'log'), logger });
+  const log =
+    settings.decisionLog === 'file'
+      ? new FileDecisionLog({ dir: join(settings.dataDir, 'log'), logger })
+      : new PostgresDecisionLog({ databaseUrl: settings.decisionLog, coordinatorId: settings.coordinatorId, logger });
   const connector = new GrpcParticipantConnector({
     participants: settings.participant,
     phase2CallTimeoutMs: settings.phase2CallTimeoutMs,
@@ -46,6 +50,7 @@ export async function runCoordinator(settings: CoordinatorSettings, security?: T
       prepareTimeoutMs: settings.prepareTimeoutMs,
       phase2WaitMs: settings.phase2WaitMs,
       lastResource: settings.lastResource,
+      sharedLog: settings.decisionLog !== 'file',
     }),
     log,
     connector,

@@ -72,3 +72,24 @@ export interface DecisionLog {
   /** Flushes pending appends (synced), closes the files. Idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * A decision log that many coordinators share (DESIGN.md, *Shared decision log*): each
+ * tx's decision is one key, written once by compare-and-set. `append` of a commit record
+ * rejects with `DecisionTakenError` when an abort already holds the key (and wrote
+ * nothing); it never fails because the store is unreachable, but retries until written or
+ * closed, since the insert is idempotent and an unanswered one may have landed.
+ */
+export interface SharedDecisionLog extends DecisionLog {
+  readonly shared: true;
+  /**
+   * Settles a tx this coordinator does not hold: inserts an abort unless a decision holds
+   * the key, and answers the decision that holds it then (a commit in flight is waited
+   * for). Retries while the store is unreachable; rejects only with `LogClosedError`.
+   */
+  settle(txId: string): Promise<'committed' | 'aborted'>;
+}
+
+export function isSharedDecisionLog(log: DecisionLog): log is SharedDecisionLog {
+  return (log as Partial<SharedDecisionLog>).shared === true;
+}

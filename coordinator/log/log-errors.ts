@@ -84,6 +84,18 @@ export class LogRecordTooLargeError extends Error {
 }
 
 /**
+ * Shared log: the commit record was not written because the tx's key already holds an
+ * abort (another coordinator settled the tx first). The abort is the decision.
+ */
+export class DecisionTakenError extends Error {
+  override readonly name = 'DecisionTakenError';
+
+  constructor(readonly txId: string) {
+    super(`the shared decision log already holds an abort for tx ${txId}; its commit record was not written`);
+  }
+}
+
+/**
  * More than `pendingBytesMax` of records are waiting for the disk; nothing was written.
  * Retryable: the caller should shed load (RESOURCE_EXHAUSTED) rather than queue more.
  */

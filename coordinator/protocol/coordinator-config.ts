@@ -22,6 +22,14 @@ export interface CoordinatorConfig {
    * '' (the default) is full two-phase commit.
    */
   readonly lastResource: string;
+  /**
+   * The decision log is shared (DESIGN.md, *Shared decision log*): a commit record is
+   * written by compare-and-set on the tx's key and may lose to an abort another coordinator
+   * wrote, and a tx this coordinator does not know is settled there by the same
+   * compare-and-set (an abort is inserted unless a commit exists) instead of presumed
+   * aborted. Not with a last resource.
+   */
+  readonly sharedLog: boolean;
 }
 
 export function coordinatorConfig(overrides: Partial<CoordinatorConfig> = {}): CoordinatorConfig {
@@ -40,6 +48,7 @@ export function coordinatorConfig(overrides: Partial<CoordinatorConfig> = {}): C
     finishedTxMax: limits.finishedTxMax,
     finishedRetentionMs: limits.finishedRetentionMs,
     lastResource: '',
+    sharedLog: false,
     ...overrides,
   };
 }

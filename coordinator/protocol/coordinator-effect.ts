@@ -32,7 +32,10 @@ export type Reply =
 export type CoordinatorEffect =
   | { readonly kind: 'reply'; readonly requestId: number; readonly reply: Reply }
   | { readonly kind: 'sendPrepare'; readonly txId: string; readonly to: string }
-  /** Append and sync; then feed `decisionSynced`, or `decisionRefused` if the log refused it and wrote nothing. */
+  /**
+   * Append and sync; then feed `decisionSynced`, or `decisionRefused` if the log refused it
+   * and wrote nothing, or (shared log) `decisionLost` if an abort was decided first.
+   */
   | { readonly kind: 'appendCommit'; readonly record: CommitRecord }
   /** Deliver the decision; then feed `ack` or `sendFailed`. */
   | { readonly kind: 'sendDecision'; readonly txId: string; readonly to: string; readonly decision: 'commit' | 'abort' }
@@ -43,6 +46,8 @@ export type CoordinatorEffect =
   | { readonly kind: 'commitLastResource'; readonly txId: string; readonly to: string; readonly participants: readonly string[] }
   /** Last-resource mode: compare-and-set the outcome at `to` (aborted unless committed); then feed `resolved`. */
   | { readonly kind: 'resolveAtLastResource'; readonly txId: string; readonly to: string }
+  /** Shared log: compare-and-set the outcome in the decision log (an abort is inserted unless a commit exists); then feed `resolved`. */
+  | { readonly kind: 'resolveInLog'; readonly txId: string }
   /**
    * Last-resource mode: the commit happened at the last resource; append this record
    * without sync, as a hint for re-driving phase 2 after a restart (losing it costs only

@@ -36,6 +36,12 @@ export type CoordinatorInput =
    */
   | { readonly kind: 'decisionRefused'; readonly txId: string; readonly reason: string }
   /**
+   * Shared log: the commit record of an `appendCommit` effect was not written because the
+   * tx's key already holds an abort (another coordinator settled the tx first): the tx is
+   * aborted, for good.
+   */
+  | { readonly kind: 'decisionLost'; readonly txId: string }
+  /**
    * The last resource's answer to a `commitLastResource` effect: `committed` (its COMMIT,
    * the commit point, happened), `aborted` (nothing committed, and nothing can commit
    * later), or `unknown` (the answer was lost: either may have happened).

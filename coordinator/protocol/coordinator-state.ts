@@ -48,7 +48,9 @@ export type LiveTx =
    * Last-resource mode: the outcome is decided at the last resource and we do not know it
    * (its answer was lost, or the tx is unknown here: a restart forgot it). A
    * compare-and-set on the marker key there decides it; `retryAtMs` 0 means one is in
-   * flight. `participants` is empty for a tx this coordinator does not know.
+   * flight. `participants` is empty for a tx this coordinator does not know. With a
+   * shared decision log (`lastResource` ''), a tx unknown here, settled by the same
+   * compare-and-set on its key in the log.
    */
   | {
       readonly kind: 'resolving';

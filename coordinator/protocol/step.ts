@@ -50,6 +50,9 @@ export function step(state: CoordinatorState, input: CoordinatorInput): StepResu
     case 'decisionRefused':
       onDecisionRefused(ctx, input.txId, input.reason);
       break;
+    case 'decisionLost':
+      onDecisionLost(ctx, input.txId);
+      break;
     case 'lastResourceAnswered':
       onLastResourceAnswered(ctx, input.txId, input.outcome, input.reason, input.cause ?? 'outage');
       break;
@@ -379,6 +382,17 @@ function onDecisionRefused(ctx: Ctx, txId: string, reason: string): void {
   startAbort(ctx, { ...tx, waiters: [] }, `the decision log refused the commit record: ${reason}`, 'outage', []);
 }
 
+/**
+ * Shared log: the tx's key already held an abort when the commit record came (another
+ * coordinator settled the tx as unknown to it, this one having seemed gone), so the abort
+ * is the decision. The callers hear aborted, as for any abort.
+ */
+function onDecisionLost(ctx: Ctx, txId: string): void {
+  const tx = ctx.s.live.get(txId);
+  assert(tx !== undefined && tx.kind === 'deciding', `decisionLost for ${txId} in state ${tx?.kind ?? 'unknown'}`);
+  startAbort(ctx, tx, 'another coordinator settled this transaction first: the shared decision log holds an abort for it', 'outage', []);
+}
+
 /** The decision is durable: deliver Commit to every participant. */
 function startCommit(ctx: Ctx, txId: string, participants: readonly string[], waiters: readonly number[], decidedAtMs: number, committed = ''): void {
   const peers = new Map<string, PeerState>();
@@ -411,10 +425,17 @@ function lastResourceOf(s: CoordinatorState, participants: readonly string[]): s
 /**
  * Neither live nor remembered. In full two-phase mode that is a presumed abort. In
  * last-resource mode the last resource may have committed it (its COMMIT is the commit
- * point, and nothing here was forced to disk), so the answer is asked of it.
+ * point, and nothing here was forced to disk), so the answer is asked of it. With a shared
+ * decision log another coordinator may have decided it, or this one before a restart
+ * forgot it, so the answer is settled in the log.
  */
 function isUnknown(s: CoordinatorState, txId: string): boolean {
-  return s.config.lastResource !== '' && !s.live.has(txId) && !s.finished.has(txId);
+  return (s.config.lastResource !== '' || s.config.sharedLog) && !s.live.has(txId) && !s.finished.has(txId);
+}
+
+/** The effect that settles an unknown tx: at the last resource, or (lastResource '') in the shared log. */
+function resolveEffect(txId: string, lastResource: string): CoordinatorEffect {
+  return lastResource === '' ? { kind: 'resolveInLog', txId } : { kind: 'resolveAtLastResource', txId, to: lastResource };
 }
 
 /** Answers `requestId` with the outcome of `txId`, at once or, when the last resource decides it, once it has. */
@@ -434,7 +455,7 @@ function answerUnknown(ctx: Ctx, requestId: number, txId: string): void {
     return;
   }
   keep(s, { kind: 'resolving', txId, participants: [], lastResource: s.config.lastResource, waiters: [requestId], attempt: 0, retryAtMs: 0 });
-  ctx.effects.push({ kind: 'resolveAtLastResource', txId, to: s.config.lastResource });
+  ctx.effects.push(resolveEffect(txId, s.config.lastResource));
 }
 
 /** Every other participant is prepared: the last resource's one-phase COMMIT decides. */
@@ -484,10 +505,15 @@ function onResolved(ctx: Ctx, txId: string, outcome: 'committed' | 'aborted' | '
         startAbort(ctx, tx, `the last resource ${tx.lastResource} decided aborted: the commit did not happen there`, 'outage', []);
         return;
       }
-      // the marker now says aborted for good; still "presumed" to a client, which trusts it
-      // only within the outcome retention, as for any tx the coordinator does not know
-      for (const w of tx.waiters) reply(ctx, w, { ...presumedAbort, reason: `unknown transaction: aborted at the last resource ${tx.lastResource}` });
-      finish(ctx, txId, 'aborted', 'aborted at the last resource', [], 'outage');
+      // the marker (or the shared log's key) now says aborted for good; still "presumed" to
+      // a client, which trusts it only within the outcome retention, as for any tx the
+      // coordinator does not know: a commit swept from the shared log after its retention
+      // would read so too
+      {
+        const where = tx.lastResource === '' ? 'in the shared decision log' : `at the last resource ${tx.lastResource}`;
+        for (const w of tx.waiters) reply(ctx, w, { ...presumedAbort, reason: `unknown transaction: aborted ${where}` });
+        finish(ctx, txId, 'aborted', `aborted ${where}`, [], 'outage');
+      }
       return;
     case 'unknown': {
       const attempt = tx.attempt + 1;
@@ -632,7 +658,7 @@ function onTick(ctx: Ctx): void {
       case 'resolving':
         if (tx.retryAtMs !== 0 && now >= tx.retryAtMs) {
           keep(s, { ...tx, retryAtMs: 0 });
-          ctx.effects.push({ kind: 'resolveAtLastResource', txId: tx.txId, to: tx.lastResource });
+          ctx.effects.push(resolveEffect(tx.txId, tx.lastResource));
         }
         break;
       case 'committing':

@@ -19,6 +19,11 @@ export function parseSettings<S extends z.ZodType>(schema: S, raw: Record<string
   const key = String(issue?.path[0] ?? '');
   const name = names[key];
   const where = name === undefined ? key : `${name.flag} (${name.env})`;
-  const given = raw[key] === undefined ? 'nothing' : JSON.stringify(raw[key]);
+  const given = raw[key] === undefined ? 'nothing' : withoutPasswords(JSON.stringify(raw[key]));
   throw new ConfigError(`invalid setting ${where}: ${issue?.message ?? 'invalid'} (given ${given})`, key);
+}
+
+/** A URL's password (`scheme://user:password@host`) is never echoed in an error: `scheme://user:…@host`. */
+function withoutPasswords(text: string): string {
+  return text.replace(/(\/\/[^:/@\s"]*):[^@/\s"]*@/g, '$1:…@');
 }

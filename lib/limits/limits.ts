@@ -370,6 +370,26 @@ export const limits = {
   /** Decimal digits of a revision in an ETag: every 15-digit number is a safe integer. */
   etagRevisionDigitsMax: 15,
 
+  // --- the shared decision log (coordinator --decision-log postgres://…) ---
+
+  /** Batches of commit decisions written at once, each on a connection of its own. */
+  sharedLogConnectionsMax: 4,
+  /** Rows of one multi-row INSERT (or UPDATE of ends); more wait for the next batch. */
+  sharedLogBatchRowsMax: 1_000,
+  /** A statement (or a connection attempt) of the shared log unanswered this long fails, and is sent again. */
+  sharedLogStatementTimeoutMs: 10_000,
+  /** Backoff between attempts of a shared-log statement that failed: doubling from the base, capped. */
+  sharedLogRetryMsBase: 50,
+  sharedLogRetryMsMax: 2_000,
+  /**
+   * An ended commit's row is deleted this long after its end: every participant had acked
+   * it, so only a client asks after it, and a client trusts a presumed abort only within
+   * sdkPresumedAbortTrustMs (well under this).
+   */
+  sharedLogEndedRetentionMs: 60 * 60_000,
+  /** How often ended commits past their retention are deleted. */
+  sharedLogSweepIntervalMs: 60_000,
+
   // --- processes: the CLI, the supervisor of `twophase dev`, the embedded PostgreSQL ---
 
   /** A process asked to stop (SIGTERM, SIGINT) that has not stopped after this long exits at once. */

@@ -8,6 +8,8 @@ import { runCli } from '../support/cli-process.js';
 const base = {
   listen: '127.0.0.1:7070',
   dataDir: '.twophase/coordinator',
+  coordinatorId: 'coordinator',
+  decisionLog: 'file',
   participant: ['blob=127.0.0.1:7071', 'metadata=127.0.0.1:7072'],
   commitMode: 'two-phase',
   txTimeoutMs: '60000',

@@ -40,6 +40,8 @@ export function describeCoordinatorInput(i: CoordinatorInput): string {
       return `decisionSynced ${i.txId}`;
     case 'decisionRefused':
       return `decisionRefused ${i.txId} (${i.reason})`;
+    case 'decisionLost':
+      return `decisionLost ${i.txId}`;
     case 'ack':
       return `ack ${i.txId} ${i.from} ${i.decision}`;
     case 'sendFailed':
@@ -67,6 +69,8 @@ export function describeCoordinatorEffect(e: CoordinatorEffect): string {
       return `commitLastResource ${e.txId} ${e.to}`;
     case 'resolveAtLastResource':
       return `resolveAtLastResource ${e.txId} ${e.to}`;
+    case 'resolveInLog':
+      return `resolveInLog ${e.txId}`;
     case 'appendCommitHint':
       return `appendCommitHint ${e.record.txId} [${e.record.participants.join(',')}]`;
   }

@@ -1,0 +1,315 @@
+import pg from 'pg';
+import { assert } from '../../lib/assert/assert.js';
+import { systemClock, type Clock } from '../../lib/clock/clock.js';
+import { errorText } from '../../lib/error-text/error-text.js';
+import { limits } from '../../lib/limits/limits.js';
+import type { Logger } from '../../lib/logger/logger.js';
+import type { CommitRecord, LogRecord } from '../protocol/log-record.js';
+import type { AppendOptions, DecisionLogStats, ReplayResult, SharedDecisionLog } from './decision-log.js';
+import { DecisionTakenError, LogClosedError } from './log-errors.js';
+import { decisionLogFsyncDuration, decisionLogRecordsPerFsync } from './log-metrics.js';
+
+export interface PostgresDecisionLogOptions {
+  /** postgres://… of the database that holds the decisions (`synchronous_commit` must not be off). */
+  readonly databaseUrl: string;
+  /** This coordinator's id: the owner of the commits it writes, which it re-drives after a restart. */
+  readonly coordinatorId: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Batches written at once, each on a connection of its own (default limits.sharedLogConnectionsMax). */
+  readonly connectionsMax?: number;
+  /** Ended commit rows are deleted this long after their end (default limits.sharedLogEndedRetentionMs). */
+  readonly endedRetentionMs?: number;
+}
+
+/** The table of decisions, one row per tx that has one (DESIGN.md, *Shared decision log*). */
+const table = 'twophase_decisions';
+
+const schema = [
+  `CREATE TABLE IF NOT EXISTS ${table} (
+    tx_id text PRIMARY KEY,
+    decision text NOT NULL CHECK (decision IN ('commit', 'abort')),
+    participants jsonb NOT NULL,
+    decided_at_ms bigint NOT NULL,
+    decided_by text NOT NULL,
+    heuristic_reason text,
+    ended_at_ms bigint
+  )`,
+  // the replay of one coordinator: its commits without an end
+  `CREATE INDEX IF NOT EXISTS ${table}_open_commits ON ${table} (decided_by) WHERE decision = 'commit' AND ended_at_ms IS NULL`,
+  // the retention sweep of ended commits
+  `CREATE INDEX IF NOT EXISTS ${table}_ended ON ${table} (ended_at_ms) WHERE ended_at_ms IS NOT NULL`,
+];
+
+/** One multi-row insert of commit decisions: the rows whose key was free are returned. */
+const insertCommits = `INSERT INTO ${table} (tx_id, decision, participants, decided_at_ms, decided_by, heuristic_reason)
+  SELECT r.tx_id, 'commit', r.participants, r.decided_at_ms, $2, r.heuristic_reason
+  FROM jsonb_to_recordset($1::jsonb) AS r(tx_id text, participants jsonb, decided_at_ms bigint, heuristic_reason text)
+  ON CONFLICT (tx_id) DO NOTHING
+  RETURNING tx_id`;
+
+interface PendingCommit {
+  readonly record: CommitRecord;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+/**
+ * The decision log as rows of a PostgreSQL table that many coordinators share. A tx's
+ * decision is its row, written once: a commit is a multi-row `INSERT … ON CONFLICT DO
+ * NOTHING` of every commit record waiting (group commit: one round trip and one WAL flush
+ * for the batch), committed with `synchronous_commit` on, and a commit whose key already
+ * holds an abort was not written and is refused (`DecisionTakenError`). `settle` inserts an
+ * abort unless a decision exists: PostgreSQL makes a concurrent insert of the same key wait
+ * for the one in flight, so a late commit and an abort can never both hold. An unanswered
+ * statement is sent again (the insert is idempotent by its key, and a commit already there
+ * by us reads as written); nothing here gives up while the log is open.
+ */
+export class PostgresDecisionLog implements SharedDecisionLog {
+  readonly shared = true;
+  private readonly pool: pg.Pool;
+  private readonly clock: Clock;
+  private readonly connectionsMax: number;
+  private readonly endedRetentionMs: number;
+  private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
+  private commits: PendingCommit[] = [];
+  private ends: string[] = [];
+  private batchesInFlight = 0;
+  private endsInFlight = false;
+  private readonly idle: (() => void)[] = [];
+  private sweepTimer: ReturnType<Clock['after']> | undefined;
+  private counters = { appends: 0, syncedCommits: 0, syncs: 0, writes: 0 };
+
+  constructor(private readonly options: PostgresDecisionLogOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.connectionsMax = options.connectionsMax ?? limits.sharedLogConnectionsMax;
+    this.endedRetentionMs = options.endedRetentionMs ?? limits.sharedLogEndedRetentionMs;
+    assert(Number.isSafeInteger(this.connectionsMax) && this.connectionsMax > 0, 'connectionsMax is a positive integer');
+    this.pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      application_name: `twophase-coordinator-${options.coordinatorId}`,
+      // one batch per connection, one for settle and the ends
+      max: this.connectionsMax + 1,
+      connectionTimeoutMillis: limits.sharedLogStatementTimeoutMs,
+      query_timeout: limits.sharedLogStatementTimeoutMs,
+      keepAlive: true,
+    });
+    // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
+    this.pool.on('error', (err) => options.logger.warn({ err: errorText(err) }, 'an idle connection to the shared decision log failed; the pool replaces it'));
+  }
+
+  /** Creates the table if needed and returns this coordinator's commits without an end. */
+  async open(): Promise<ReplayResult> {
+    assert(this.state === 'new', 'open() is called once, first');
+    let settings: { synchronous_commit: string }[];
+    try {
+      ({ rows: settings } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit'));
+    } catch (err) {
+      const url = new URL(this.options.databaseUrl);
+      throw new Error(`could not reach the shared decision log at ${url.host}${url.pathname} (--decision-log): ${errorText(err)}`, { cause: err });
+    }
+    const synchronousCommit = settings[0]?.synchronous_commit ?? 'unknown';
+    if (synchronousCommit === 'off') {
+      throw new Error(
+        'the shared decision log database runs with synchronous_commit = off: a commit decision it acknowledged could be lost in a crash; set it to on (ALTER DATABASE … SET synchronous_commit = on)',
+      );
+    }
+    for (const statement of schema) await this.pool.query(statement);
+    const { rows } = await this.pool.query<{ tx_id: string; participants: string[]; decided_at_ms: string; heuristic_reason: string | null }>(
+      `SELECT tx_id, participants, decided_at_ms, heuristic_reason FROM ${table}
+       WHERE decided_by = $1 AND decision = 'commit' AND ended_at_ms IS NULL ORDER BY decided_at_ms, tx_id`,
+      [this.options.coordinatorId],
+    );
+    this.state = 'open';
+    this.scheduleSweep();
+    const records: LogRecord[] = rows.map((row) => ({
+      kind: 'commit',
+      txId: row.tx_id,
+      participants: row.participants,
+      decidedAtMs: Number(row.decided_at_ms),
+      ...(row.heuristic_reason === null ? {} : { heuristic: { reason: row.heuristic_reason } }),
+    }));
+    this.options.logger.info({ coordinatorId: this.options.coordinatorId, openCommits: records.length }, 'shared decision log opened');
+    return { records, truncatedBytes: 0 };
+  }
+
+  /**
+   * A commit record: resolves once its row is committed in PostgreSQL (whatever `sync`
+   * says: the commit point is durable or it is not a commit point); rejects with
+   * DecisionTakenError when an abort holds its key. An end: resolves at once; the row is
+   * marked ended in the background (a crash may lose it, which costs a re-drive).
+   */
+  append(record: LogRecord, _options: AppendOptions): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(new LogClosedError(table, this.state === 'new' ? 'closed' : this.state));
+    this.counters.appends++;
+    if (record.kind === 'end') {
+      this.ends.push(record.txId);
+      this.flushEnds();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.commits.push({ record, resolve, reject });
+      this.flushCommits();
+    });
+  }
+
+  /** See SharedDecisionLog.settle. */
+  async settle(txId: string): Promise<'committed' | 'aborted'> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.state !== 'open') throw new LogClosedError(table, this.state === 'new' ? 'closed' : this.state);
+      try {
+        // an insert of the same key in flight makes this one wait for it, and then see it
+        const inserted = await this.pool.query<{ decision: string }>(
+          `INSERT INTO ${table} (tx_id, decision, participants, decided_at_ms, decided_by) VALUES ($1, 'abort', '[]', $2, $3)
+           ON CONFLICT (tx_id) DO NOTHING RETURNING decision`,
+          [txId, this.clock.now(), this.options.coordinatorId],
+        );
+        if (inserted.rows.length === 1) return 'aborted';
+        // a second statement, a new snapshot: the row that was in the way, committed
+        const held = await this.pool.query<{ decision: string }>(`SELECT decision FROM ${table} WHERE tx_id = $1`, [txId]);
+        const decision = held.rows[0]?.decision;
+        if (decision === 'commit') return 'committed';
+        if (decision === 'abort') return 'aborted';
+        // swept between the two statements: ask again
+      } catch (err) {
+        this.options.logger.warn({ txId, attempt, err: errorText(err) }, 'could not settle a transaction in the shared decision log; will retry');
+        await this.pause(attempt);
+      }
+    }
+  }
+
+  stats(): DecisionLogStats {
+    return { ...this.counters, segments: 0, segmentsDeleted: 0 };
+  }
+
+  /** Waits for the commits and ends queued or in flight, then closes the connections. Idempotent. */
+  async close(): Promise<void> {
+    if (this.state === 'closed' || this.state === 'closing') {
+      while (this.state !== 'closed') await new Promise<void>((resolve) => this.idle.push(resolve));
+      return;
+    }
+    const wasOpen = this.state === 'open';
+    this.state = 'closing';
+    this.sweepTimer?.cancel();
+    if (wasOpen) {
+      this.flushCommits();
+      this.flushEnds();
+      while (this.batchesInFlight > 0 || this.endsInFlight || this.commits.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    }
+    await this.pool.end();
+    this.state = 'closed';
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Starts a batch of every waiting commit, unless every connection already carries one (the next batch then takes all that waited). */
+  private flushCommits(): void {
+    if (this.commits.length === 0 || this.batchesInFlight >= this.connectionsMax) return;
+    const batch = this.commits.splice(0, limits.sharedLogBatchRowsMax);
+    this.batchesInFlight++;
+    void this.writeCommits(batch).finally(() => {
+      this.batchesInFlight--;
+      this.flushCommits();
+      this.wakeIdle();
+    });
+  }
+
+  private async writeCommits(batch: readonly PendingCommit[]): Promise<void> {
+    const rows = batch.map(({ record }) => ({
+      tx_id: record.txId,
+      participants: record.participants,
+      decided_at_ms: record.decidedAtMs,
+      heuristic_reason: record.heuristic?.reason ?? null,
+    }));
+    for (let attempt = 1; ; attempt++) {
+      const startedMs = this.clock.now();
+      try {
+        const inserted = await this.pool.query<{ tx_id: string }>(insertCommits, [JSON.stringify(rows), this.options.coordinatorId]);
+        this.counters.syncs++;
+        this.counters.writes++;
+        decisionLogFsyncDuration.observe((this.clock.now() - startedMs) / 1000);
+        decisionLogRecordsPerFsync.observe(batch.length);
+        const written = new Set(inserted.rows.map((row) => row.tx_id));
+        const taken = batch.filter(({ record }) => !written.has(record.txId));
+        // a key in the way: an abort another coordinator settled, or our own commit, written
+        // by an earlier attempt whose answer was lost
+        const held = taken.length === 0 ? new Map<string, string>() : await this.decisionsOf(taken.map(({ record }) => record.txId));
+        for (const pending of batch) {
+          if (written.has(pending.record.txId) || held.get(pending.record.txId) === 'commit') {
+            this.counters.syncedCommits++;
+            pending.resolve();
+          } else {
+            pending.reject(new DecisionTakenError(pending.record.txId));
+          }
+        }
+        return;
+      } catch (err) {
+        if (this.state !== 'open') {
+          // stopping: whether they landed, the replay after the restart says
+          this.options.logger.warn({ txs: batch.length, err: errorText(err) }, 'closing: commit decisions not confirmed by the shared decision log (a restart replays those that landed)');
+          for (const pending of batch) pending.reject(new LogClosedError(table, 'closing'));
+          return;
+        }
+        this.options.logger.warn({ txs: batch.length, attempt, err: errorText(err) }, 'could not write commit decisions to the shared decision log; will retry');
+        await this.pause(attempt);
+      }
+    }
+  }
+
+  private async decisionsOf(txIds: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ tx_id: string; decision: string }>(`SELECT tx_id, decision FROM ${table} WHERE tx_id = ANY($1::text[])`, [txIds]);
+    return new Map(rows.map((row) => [row.tx_id, row.decision]));
+  }
+
+  /** Marks the waiting ends, one statement at a time, until none wait (retried while the database is down, unless closing). */
+  private flushEnds(): void {
+    if (this.endsInFlight || this.ends.length === 0) return;
+    this.endsInFlight = true;
+    void (async () => {
+      for (let attempt = 1; this.ends.length > 0; ) {
+        const txIds = this.ends.slice(0, limits.sharedLogBatchRowsMax);
+        try {
+          await this.pool.query(`UPDATE ${table} SET ended_at_ms = $2 WHERE tx_id = ANY($1::text[]) AND ended_at_ms IS NULL`, [txIds, this.clock.now()]);
+          this.ends.splice(0, txIds.length);
+          this.counters.writes++;
+          attempt = 1;
+        } catch (err) {
+          // an end lost costs a re-drive after a restart, never a decision
+          if (this.state !== 'open') {
+            this.options.logger.warn({ txs: this.ends.length, err: errorText(err) }, 'closing: ends not written to the shared decision log (their commits are re-driven after a restart)');
+            this.ends = [];
+            break;
+          }
+          this.options.logger.warn({ txs: txIds.length, attempt, err: errorText(err) }, 'could not mark ends in the shared decision log; will retry');
+          await this.pause(attempt++);
+        }
+      }
+      this.endsInFlight = false;
+      this.wakeIdle();
+    })();
+  }
+
+  /** Deletes commit rows ended longer ago than the retention, every sweep interval. Aborts stay: see README, *Shared decision log*. */
+  private scheduleSweep(): void {
+    this.sweepTimer = this.clock.after(limits.sharedLogSweepIntervalMs, () => {
+      if (this.state !== 'open') return;
+      void this.pool
+        .query(`DELETE FROM ${table} WHERE ended_at_ms IS NOT NULL AND ended_at_ms < $1`, [this.clock.now() - this.endedRetentionMs])
+        .then(
+          (res) => {
+            if ((res.rowCount ?? 0) > 0) this.options.logger.debug({ deleted: res.rowCount }, 'swept ended commits from the shared decision log');
+          },
+          (err: unknown) => this.options.logger.warn({ err: errorText(err) }, 'could not sweep ended commits from the shared decision log; will try at the next sweep'),
+        )
+        .finally(() => this.scheduleSweep());
+    });
+  }
+
+  private pause(attempt: number): Promise<void> {
+    const delayMs = Math.min(limits.sharedLogRetryMsMax, limits.sharedLogRetryMsBase * 2 ** Math.min(attempt - 1, 10));
+    return new Promise((resolve) => this.clock.after(delayMs, resolve));
+  }
+
+  private wakeIdle(): void {
+    if (this.batchesInFlight === 0 && !this.endsInFlight && this.commits.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+}
