@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly repeat: number;
   /** The coordinator's commit protocol (`twophase dev --commit-mode`). */
   readonly commitMode: 'two-phase' | 'last-resource';
+  /** The coordinator's decision log (`twophase dev --decision-log`): its data dir's file, or a table of dev's PostgreSQL. */
+  readonly decisionLog: 'file' | 'shared';
   /** Measure each concurrency level through the SDK (off with `--no-sdk`). */
   readonly sdk: boolean;
   /** Measure each concurrency level through the HTTP gateway too, against a naive HTTP server. */
@@ -59,6 +61,11 @@ export function parseBenchOptions(argv: readonly string[], { exit = true }: { ex
         .choices(['two-phase', 'last-resource'])
         .default('two-phase'),
     )
+    .addOption(
+      new Option('--decision-log <log>', "the coordinator's decision log: file (fdatasync in its data dir) or shared (rows in dev's PostgreSQL, as coordinators sharing one would write them; two-phase only)")
+        .choices(['file', 'shared'])
+        .default('file'),
+    )
     .addOption(new Option('--no-sdk', 'skip the levels through the SDK (to run only --gateway or --large-upload-bytes)'))
     .addOption(new Option('--gateway', 'also measure every --concurrency level through the HTTP gateway (PUT /v1/files/…) against a naive HTTP upload server').default(false))
     .addOption(
@@ -84,10 +91,12 @@ export function parseBenchOptions(argv: readonly string[], { exit = true }: { ex
     keepDir: boolean;
     repeat: number;
     commitMode: 'two-phase' | 'last-resource';
+    decisionLog: 'file' | 'shared';
     sdk: boolean;
     gateway: boolean;
     largeUploadBytes?: number;
   }>();
+  if (opts.decisionLog === 'shared' && opts.commitMode === 'last-resource') program.error('error: --decision-log shared is for two-phase commit, not --commit-mode last-resource', { exitCode: 2 });
   if (!opts.sdk && !opts.gateway && opts.largeUploadBytes === undefined) program.error('error: --no-sdk leaves nothing to measure: add --gateway or --large-upload-bytes', { exitCode: 2 });
   return { ...opts, json: opts.json, largeUploadBytes: opts.largeUploadBytes };
 }

@@ -90,6 +90,8 @@ export interface BenchReport {
     readonly opsMaxPerRun: number;
     readonly logLevel: string;
     readonly commitMode: 'two-phase' | 'last-resource';
+    /** Absent in reports written before the option existed: the file log. */
+    readonly decisionLog?: 'file' | 'shared';
     readonly repeat: number;
     readonly sdk: boolean;
     readonly gateway: boolean;

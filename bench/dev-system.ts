@@ -25,6 +25,8 @@ export interface DevSystemOptions {
   readonly unbundled?: boolean;
   /** `twophase dev --tls`: mutual TLS on every link, with dev's throwaway CA. */
   readonly tls?: boolean;
+  /** `twophase dev --decision-log`; default dev's own (file). */
+  readonly decisionLog?: 'file' | 'shared';
   /** `false`: `twophase dev --no-standby`, every restart a cold start. */
   readonly standby?: boolean;
 }
@@ -97,6 +99,7 @@ export class DevSystem {
       ...(options.commitMode === undefined ? [] : ['--commit-mode', options.commitMode]),
       ...(options.tls === true ? ['--tls'] : []),
       ...(options.standby === false ? ['--no-standby'] : []),
+      ...(options.decisionLog === undefined ? [] : ['--decision-log', options.decisionLog]),
       // a flag, not TWOPHASE_DEV_CPU_PROF_DIR: the environment's TWOPHASE_* settings are filtered out above
       ...(options.cpuProfiles === true ? ['--cpu-prof-dir', cpuProfDirOf(dir)] : []),
     ];

@@ -33,15 +33,15 @@ function workloadLines(report: BenchReport): string[] {
   const out: string[] = [];
   if (report.levels.length > 0 || report.gatewayLevels.length > 0) {
     out.push(
-      `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`,
+      `workload: ${s.uploadBytes} B uploads, unique path and random bytes each; per run ${s.warmupS} s warm-up + ${s.durationS} s measured, closed loop; ${s.repeat} run(s) of each system per level, alternated (baseline, twophase, …); compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode} --decision-log ${s.decisionLog ?? 'file'}`,
     );
   } else {
-    out.push(`workload: the large upload alone; compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode}`);
+    out.push(`workload: the large upload alone; compiled CLI, dev --log-level ${s.logLevel} --commit-mode ${s.commitMode} --decision-log ${s.decisionLog ?? 'file'}`);
   }
   const commit =
     s.commitMode === 'last-resource'
       ? 'Begin, put blob, stage revision, Commit: prepare blob, one-phase COMMIT at metadata with the decision marker — the commit point —, commit blob'
-      : 'Begin, put blob, stage revision, Commit: prepare both, log decision, commit both';
+      : `Begin, put blob, stage revision, Commit: prepare both, log decision (${s.decisionLog === 'shared' ? 'a row inserted in the shared log in PostgreSQL' : 'fdatasync of the file log'}), commit both`;
   const notAtomic = 'then one autocommit INSERT (no coordinator, not atomic)';
   if (report.levels.length > 0) {
     out.push(`  twophase = TwoPhaseClient.uploadFile (${commit})`, `  baseline = write file + fsync + fsync dir, ${notAtomic}`);

@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   const notes: string[] = [];
 
   compileCli(progress);
-  progress(`starting twophase dev (--log-level ${options.logLevel} --commit-mode ${options.commitMode})…`);
-  const dev = await DevSystem.start({ logLevel: options.logLevel, commitMode: options.commitMode, startTimeoutMs });
+  progress(`starting twophase dev (--log-level ${options.logLevel} --commit-mode ${options.commitMode} --decision-log ${options.decisionLog})…`);
+  const dev = await DevSystem.start({ logLevel: options.logLevel, commitMode: options.commitMode, decisionLog: options.decisionLog, startTimeoutMs });
   progress(`running in ${dev.dir}`);
   const interrupted = dev.stopOnSigint(options.keepDir, progress);
 
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       logLevel: options.logLevel,
       repeat: options.repeat,
       commitMode: options.commitMode,
+      decisionLog: options.decisionLog,
       sdk: options.sdk,
       gateway: options.gateway,
       largeUploadBytes: options.largeUploadBytes,

@@ -32,6 +32,7 @@ interface DevOptions {
   maxUploadBytes: string;
   admin: boolean;
   commitMode: string;
+  decisionLog: string;
   cpuProfDir: string | undefined;
   metricsPorts: string;
   tls: boolean;
@@ -103,6 +104,14 @@ export function devCommand(): Command {
     .addOption(new Option('--s3-force-path-style', 'with --s3-bucket: path-style addressing').default(false))
     .addOption(
       new Option(
+        '--decision-log <file|shared|url>',
+        "the coordinator's decision log: file (in its data dir), shared (a table in dev's own PostgreSQL, as many coordinators would share it; two-phase mode only), or the postgres:// URL of another database",
+      )
+        .env('TWOPHASE_DEV_DECISION_LOG')
+        .default('file'),
+    )
+    .addOption(
+      new Option(
         '--no-standby',
         'start no standby processes: by default each of coordinator, blob, metadata and gateway has one, its code loaded, that takes its place at once when it dies (one more node process each, 50-80 MB of memory, no CPU while it waits; none with --cpu-prof-dir)',
       ),
@@ -119,6 +128,12 @@ export function devCommand(): Command {
       // silent included: a child that prints no ready line would never be seen ready
       if (!(childLogLevels as readonly string[]).includes(opts.logLevel)) {
         throw new ConfigError(`invalid setting --log-level (TWOPHASE_LOG_LEVEL): expected one of ${childLogLevels.join(', ')} (given ${JSON.stringify(opts.logLevel)})`, 'logLevel');
+      }
+      if (opts.decisionLog !== 'file' && opts.decisionLog !== 'shared' && !/^postgres(ql)?:\/\//.test(opts.decisionLog)) {
+        throw new ConfigError(`invalid setting --decision-log (TWOPHASE_DEV_DECISION_LOG): expected file, shared or a postgres:// URL`, 'decisionLog');
+      }
+      if (opts.decisionLog !== 'file' && mode.data === 'last-resource') {
+        throw new ConfigError('invalid setting --decision-log (TWOPHASE_DEV_DECISION_LOG): a shared decision log is for two-phase commit, not --commit-mode last-resource', 'decisionLog');
       }
       if (opts.auth !== 'none' && opts.auth !== 'jwt') throw new ConfigError(`invalid setting --auth (TWOPHASE_DEV_AUTH): expected none or jwt (given ${JSON.stringify(opts.auth)})`, 'auth');
       await runDev({ ...opts, tls: opts.tls === true || String(opts.tls) === '1' || String(opts.tls) === 'true' }, metricsPortsOf(opts.metricsPorts));
@@ -161,6 +176,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
   const metadata = `${host}:${opts.metadataPort}`;
   const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
   const grpcReady = /"msg":"gRPC server listening"/;
+  const decisionLog = opts.decisionLog === 'file' ? [] : ['--decision-log', opts.decisionLog === 'shared' ? databaseUrl : opts.decisionLog];
   const admin = opts.admin ? ['--admin'] : [];
   const metrics = (name: (typeof metricsChildren)[number]): string[] => (metricsPorts === undefined ? [] : ['--metrics-listen', `${host}:${metricsPorts[name]}`]);
   const security = opts.tls ? await devTls(dir) : undefined;
@@ -203,7 +219,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
     supervisor.start(
       child(
         'coordinator',
-        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode, ...metrics('coordinator'), ...tls('coordinator')],
+        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode, ...decisionLog, ...metrics('coordinator'), ...tls('coordinator')],
         grpcReady,
       ),
     ),
@@ -221,7 +237,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       '',
       'twophase is running',
       `  HTTP gateway          ${http}`,
-      `  coordinator (gRPC)    ${coordinator}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}`,
+      `  coordinator (gRPC)    ${coordinator}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}${opts.decisionLog === 'file' ? '' : `, decision log shared in PostgreSQL${opts.decisionLog === 'shared' ? ` (${databaseUrl}, table twophase_decisions)` : ''}`}`,
       `  blob (gRPC)           ${blob}      ${opts.s3Bucket === undefined ? `data in ${join(dir, 'blob')}` : `bytes in s3://${opts.s3Bucket}/${opts.s3Prefix ?? ''}${opts.s3Endpoint === undefined ? '' : ` at ${opts.s3Endpoint}`}`}`,
       `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
       `  logs                  ${logDir}/`,
