@@ -1,5 +1,5 @@
 import { limits } from '../lib/limits/limits.js';
-import type { ChaosTarget, CommitMode } from './chaos-target.js';
+import type { ChaosTarget, CommitMode, DecisionLogKind } from './chaos-target.js';
 import { acknowledged, type Op } from './chaos-workload.js';
 
 /** The five invariants of DESIGN.md, and `commit-mode`: the system committed as the run's mode says. */
@@ -90,9 +90,11 @@ export class PreparedAtLastResource {
  * run knows the mode (`commitMode`, undefined against a deployment), what that mode rules
  * out in the markers.
  */
-export async function checkInvariants(system: ChaosTarget, namespace: string, ops: readonly Op[], commitMode: CommitMode | undefined): Promise<Violation[]> {
+export async function checkInvariants(system: ChaosTarget, namespace: string, ops: readonly Op[], commitMode: CommitMode | undefined, decisionLog: DecisionLogKind = 'file'): Promise<Violation[]> {
   const violations: Violation[] = [];
   const rows = await system.query<RevisionRow>('SELECT path, revision, sha256, tx_id, deleted FROM revisions WHERE namespace = $1', [namespace]);
+  // read before any GetOutcome below: that settles a tx the coordinator does not know by writing an abort
+  if (decisionLog === 'shared') violations.push(...(await checkSharedLog(system, rows, ops)));
   // read before any GetOutcome below: in last-resource mode that settles a forgotten tx by writing its marker
   violations.push(...(await checkMarkers(system, rows, ops, commitMode)));
   const bySha = new Map<string, RevisionRow>();
@@ -160,6 +162,31 @@ async function checkMarkers(system: ChaosTarget, rows: readonly RevisionRow[], o
   if (commitMode === 'two-phase') {
     const resolved = markers.filter((m) => m.outcome === 'aborted').map((m) => m.tx_id);
     if (resolved.length > 0) out.push({ invariant: 'commit-mode', detail: `two-phase mode, yet ${resolved.length} txs have an aborted marker, which only a last resource's compare-and-set writes (${resolved.slice(0, 3).join(', ')})` });
+  }
+  return out;
+}
+
+/**
+ * With a shared decision log, its rows against the data: every stored revision's tx has a
+ * `commit` row (none is swept within a run: ended commits stay an hour), and no tx of the
+ * run with a `commit` row is missing from the data. An `abort` row beside stored data is
+ * the contradiction the compare-and-set exists to rule out.
+ */
+async function checkSharedLog(system: ChaosTarget, rows: readonly RevisionRow[], ops: readonly Op[]): Promise<Violation[]> {
+  const runTxIds = new Set(ops.flatMap((o) => (o.txId === undefined ? [] : [o.txId])));
+  const txIds = [...new Set([...rows.map((r) => r.tx_id), ...runTxIds])];
+  if (txIds.length === 0) return [];
+  const decisions = new Map(
+    (await system.query<{ tx_id: string; decision: string }>('SELECT tx_id, decision FROM twophase_decisions WHERE tx_id = ANY($1::text[])', [txIds])).map((d) => [d.tx_id, d.decision]),
+  );
+  const stored = new Set(rows.map((r) => r.tx_id));
+  const out: Violation[] = [];
+  for (const row of rows) {
+    const decision = decisions.get(row.tx_id);
+    if (decision !== 'commit') out.push({ invariant: 'atomicity', detail: `${row.path} revision ${row.revision} is stored, but the shared decision log has ${decision === undefined ? 'no decision' : `only an ${decision}`} for its tx ${row.tx_id}` });
+  }
+  for (const txId of runTxIds) {
+    if (decisions.get(txId) === 'commit' && !stored.has(txId)) out.push({ invariant: 'atomicity', detail: `the shared decision log holds a commit of ${txId}, but no revision of it is stored` });
   }
   return out;
 }

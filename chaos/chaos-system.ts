@@ -7,7 +7,7 @@ import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { freePort } from '../lib/free-port/free-port.js';
 import { ChaosControl } from './chaos-control.js';
 import { S3Bucket } from './s3-bucket.js';
-import { linkNames, processNames, type AdminProcess, type ChaosTarget, type CommitMode, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
+import { linkNames, processNames, type AdminProcess, type ChaosTarget, type CommitMode, type DecisionLogKind, type LinkName, type ObjectState, type ProcessName } from './chaos-target.js';
 
 export interface ChaosSystemEvents {
   say(text: string): void;
@@ -43,7 +43,15 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
    * the mutant switch. `commitMode`: the coordinator's --commit-mode; in last-resource mode
    * its last resource is the metadata participant (the coordinator's default).
    */
-  static async start(dir: string, events: ChaosSystemEvents, logLevel = 'warn', unsafeFailpoints = false, commitMode: CommitMode = 'two-phase', blobBackend: BlobBackend = 'local'): Promise<ChaosSystem> {
+  static async start(
+    dir: string,
+    events: ChaosSystemEvents,
+    logLevel = 'warn',
+    unsafeFailpoints = false,
+    commitMode: CommitMode = 'two-phase',
+    blobBackend: BlobBackend = 'local',
+    decisionLog: DecisionLogKind = 'file',
+  ): Promise<ChaosSystem> {
     const s3 = blobBackend === 's3' ? await S3Bucket.start('twophase-chaos') : undefined;
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
@@ -80,7 +88,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
         supervisor.start(
           spec(
             'coordinator',
-            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000', '--commit-mode', commitMode, ...(unsafeFailpoints ? ['--unsafe-failpoints'] : [])],
+            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000', '--commit-mode', commitMode, ...(decisionLog === 'shared' ? ['--decision-log', proxiedDatabaseUrl] : []), ...(unsafeFailpoints ? ['--unsafe-failpoints'] : [])],
             grpcReady,
           ),
         ),

@@ -23,6 +23,10 @@ export function failpointProcess(name: string): AdminProcess | undefined {
  * metadata participant commits one-phase and never prepares.
  */
 export const commitModes = ['two-phase', 'last-resource'] as const;
+
+/** The coordinator's decision log in a system a run starts: its data dir's file, or a table of the run's PostgreSQL (through the PostgreSQL link's fault proxy). */
+export const decisionLogKinds = ['file', 'shared'] as const;
+export type DecisionLogKind = (typeof decisionLogKinds)[number];
 export type CommitMode = (typeof commitModes)[number];
 
 /** Where a tx passes a failpoint: the commit modes whose txs reach it, and what a run needs for them to. */

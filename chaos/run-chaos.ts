@@ -6,7 +6,7 @@ import { assert } from '../lib/assert/assert.js';
 import { awaitRecovery, checkInvariants, PreparedAtLastResource, type Violation } from './chaos-checker.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem, type BlobBackend } from './chaos-system.js';
-import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget, type CommitMode } from './chaos-target.js';
+import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget, type CommitMode, type DecisionLogKind } from './chaos-target.js';
 import { acknowledged, ChaosWorkload, type Op } from './chaos-workload.js';
 import { ExternalSystem, type ExternalOptions } from './external-system.js';
 
@@ -27,6 +27,8 @@ export interface ChaosOptions {
   readonly commitMode?: CommitMode;
   /** Where the blob participant of the system the run starts keeps its bytes (default its directory). Not with `external`. */
   readonly blobBackend?: BlobBackend;
+  /** The decision log of the coordinator the run starts (default its file log). Not with `external`. */
+  readonly decisionLog?: DecisionLogKind;
   /** An existing deployment to run against; without it the run starts a system of its own. */
   readonly external?: ExternalOptions;
   readonly say: (text: string) => void;
@@ -43,6 +45,8 @@ export interface ChaosReport {
   readonly commitMode: CommitMode | 'deployment';
   /** Where the blob participant of the system the run started kept its bytes; `deployment` for one it did not start. */
   readonly blobBackend: BlobBackend | 'deployment';
+  /** The decision log of the coordinator the run started; `deployment` for one it did not start. Absent in older reports: the file log. */
+  readonly decisionLog?: DecisionLogKind | 'deployment';
   /** The fault kinds drawn from (those with something to act on). */
   readonly faultKinds: readonly FaultKind[];
   readonly operations: Record<string, number>;
@@ -102,7 +106,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   options.say(`commit mode ${commitMode}${commitMode === 'last-resource' ? ': the metadata participant is the last resource, its one-phase COMMIT the commit point' : ''}`);
   const blobBackend = options.blobBackend ?? 'local';
   if (blobBackend === 's3') options.say('blob backend s3: the blob participant keeps its bytes in a bucket of a moto_server the run starts');
-  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend);
+  const decisionLog = options.decisionLog ?? 'file';
+  if (decisionLog === 'shared') options.say("decision log shared: the coordinator's decisions are rows in the run's PostgreSQL, reached through the PostgreSQL link's proxy");
+  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend, decisionLog);
   options.say(`system up in ${dir}`);
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;
@@ -159,7 +165,7 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
     const recovery = await awaitRecovery(system, options.recoveryBoundMs);
     options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
     await preparedAtLastResource?.sample();
-    const violations = [...recovery.violations, ...(preparedAtLastResource?.violations() ?? []), ...(await checkInvariants(system, namespace, workload.ops, commitMode))];
+    const violations = [...recovery.violations, ...(preparedAtLastResource?.violations() ?? []), ...(await checkInvariants(system, namespace, workload.ops, commitMode, options.external === undefined ? (options.decisionLog ?? 'file') : 'file'))];
     return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined);
   } finally {
     clearInterval(watch);
@@ -193,6 +199,7 @@ function report(
     namespace,
     commitMode: options.external === undefined ? (options.commitMode ?? 'two-phase') : 'deployment',
     blobBackend: options.external === undefined ? (options.blobBackend ?? 'local') : 'deployment',
+    decisionLog: options.external === undefined ? (options.decisionLog ?? 'file') : 'deployment',
     faultKinds: kinds,
     operations: { ...count(ops, (o) => o.kind), acknowledged: ops.filter(acknowledged).length, total: ops.length },
     statuses: count(ops, (o) => String(o.status)),
@@ -208,11 +215,12 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'external' | 'recoveryBoundMs'>): string {
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'decisionLog' | 'external' | 'recoveryBoundMs'>): string {
   const time = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${time(options.durationMs)}`, `--workers ${options.workers}`];
   if (options.commitMode !== undefined && options.commitMode !== 'two-phase') parts.push(`--commit-mode ${options.commitMode}`);
   if (options.blobBackend === 's3') parts.push('--blob-backend s3');
+  if (options.decisionLog === 'shared') parts.push('--decision-log shared');
   if (options.recoveryBoundMs !== 60_000) parts.push(`--recovery-bound ${time(options.recoveryBoundMs)}`);
   if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
   if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);

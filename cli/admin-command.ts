@@ -70,23 +70,34 @@ export function adminCommand(): Command {
 
   withTlsOptions(admin.command('resolve'), { server: false })
     .description(
-      "Decide a transaction left in doubt, as an operator, with the coordinator stopped (2PC's blocking case: a coordinator that cannot come back soon). --commit appends a commit record marked heuristic, with the reason, to the coordinator's decision log; the coordinator re-drives it once started. Refused unless every --participant holds the tx in doubt. --abort aborts the branch at each --participant now; refused when the log holds a commit of the tx. Each decision is also appended to <data-dir>/heuristic-decisions.jsonl. Exit 1 when refused.",
+      "Decide a transaction left in doubt, as an operator, with the coordinator stopped (2PC's blocking case: a coordinator that cannot come back soon). --commit appends a commit record marked heuristic, with the reason, to the coordinator's decision log; the coordinator re-drives it once started. Refused unless every --participant holds the tx in doubt. --abort aborts the branch at each --participant now; refused when the log holds a commit of the tx. Each decision is also appended to <data-dir>/heuristic-decisions.jsonl. With --decision-log (a coordinator on a shared decision log) the decision is a compare-and-set on the tx's row instead, which holds the reason, and coordinators may run. Exit 1 when refused.",
     )
     .argument('<txId>', 'the transaction')
     .addOption(new Option('--commit', 'decide commit').conflicts('abort'))
     .addOption(new Option('--abort', 'decide abort').conflicts('commit'))
     .addOption(new Option('--reason <text>', 'why, for the audit record (required)'))
     .addOption(new Option('--data-dir <dir>', "the coordinator's --data-dir (its decision log)").env('TWOPHASE_DATA_DIR').default('.twophase/coordinator'))
+    .addOption(
+      new Option(
+        '--decision-log <url>',
+        "the coordinator's shared decision log (its --decision-log postgres://…) instead of --data-dir: the decision is a compare-and-set on the tx's row, safe with coordinators running, and the row keeps the reason",
+      ).env('TWOPHASE_DECISION_LOG'),
+    )
+    .addOption(new Option('--coordinator-id <id>', 'with --decision-log: the coordinator that re-drives a --commit when it starts (the one that began the tx)').env('TWOPHASE_COORDINATOR_ID').default('coordinator'))
     .addOption(participantOption('a participant of the tx, id=host:port (repeat; every one must hold it in doubt for --commit)'))
     .addOption(jsonOption())
-    .action(async (txId: string, opts: { commit?: boolean; abort?: boolean; reason?: string; dataDir: string; participant?: string[]; json: boolean } & TlsFiles) => {
+    .action(async (txId: string, opts: { commit?: boolean; abort?: boolean; reason?: string; dataDir: string; decisionLog?: string; coordinatorId: string; participant?: string[]; json: boolean } & TlsFiles) => {
       if (opts.commit !== true && opts.abort !== true) throw new ConfigError('admin resolve: say --commit or --abort', 'decision');
       if (opts.reason === undefined || opts.reason.trim() === '') throw new ConfigError('admin resolve: --reason is required: it is the audit record of the decision', 'reason');
       const { parseParticipants, resolve, ResolveRefusedError } = await import('./admin/admin-tools.js');
       try {
-        const result = await resolve({ dataDir: opts.dataDir, txId, decision: opts.commit === true ? 'commit' : 'abort', reason: opts.reason, participants: parseParticipants(opts.participant ?? []), tls: await adminTls(opts) });
+        const sharedLog = opts.decisionLog === undefined || opts.decisionLog === 'file' ? undefined : { databaseUrl: opts.decisionLog, coordinatorId: opts.coordinatorId };
+        if (sharedLog !== undefined && !/^postgres(ql)?:\/\//.test(sharedLog.databaseUrl)) throw new ConfigError('admin resolve: --decision-log is the postgres:// URL of the shared decision log', 'decisionLog');
+        const result = await resolve({ dataDir: opts.dataDir, txId, decision: opts.commit === true ? 'commit' : 'abort', reason: opts.reason, participants: parseParticipants(opts.participant ?? []), tls: await adminTls(opts), sharedLog });
         if (opts.json) return void console.log(JSON.stringify(result, null, 2));
         if (result.action === 'already-committed') console.log(`${txId} is committed already (its commit is in the decision log); the coordinator re-drives it to ${result.participants.join(', ')}`);
+        else if (result.action === 'recorded' && sharedLog !== undefined)
+          console.log(`${txId}: commit recorded in the shared decision log (heuristic: ${opts.reason}); ${result.participants.join(', ')} hear it from any coordinator they ask, and ${sharedLog.coordinatorId} re-drives it when it starts`);
         else if (result.action === 'recorded') console.log(`${txId}: commit recorded in the decision log (heuristic: ${opts.reason}); start the coordinator, and it commits the branches at ${result.participants.join(', ')}`);
         else console.log(`${txId}: aborted at ${result.participants.length === 0 ? 'no participant (none held it in doubt)' : result.participants.join(', ')}`);
       } catch (err) {

@@ -75,6 +75,9 @@ export function chaosCommand(): Command {
       new Option('--blob-backend <backend>', 'local or s3: where the blob participant of the system the run starts keeps its bytes; s3 starts a moto_server (an S3 API server; moto must be installed) for the run. Not with --gateway')
         .default('local'),
     )
+    .addOption(
+      new Option('--decision-log <log>', "file or shared: the decision log of the coordinator the run starts; shared keeps its decisions in a table of the run's PostgreSQL (two-phase only; faults on the PostgreSQL link reach it). Not with --gateway").default('file'),
+    )
     .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint that txs in --commit-mode pass (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
     .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
     .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
@@ -84,7 +87,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; decisionLog: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
       const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
@@ -100,6 +103,9 @@ export function chaosCommand(): Command {
       const commitMode = commitModeOf(opts.commitMode);
       const external = await withSecurity(externalOptions(opts, given('killTargets')), opts);
       if (opts.blobBackend !== 'local' && opts.blobBackend !== 's3') throw invalid(`invalid setting --blob-backend: expected local or s3 (given ${JSON.stringify(opts.blobBackend)})`);
+      if (opts.decisionLog !== 'file' && opts.decisionLog !== 'shared') throw invalid(`invalid setting --decision-log: expected file or shared (given ${JSON.stringify(opts.decisionLog)})`);
+      if (opts.decisionLog === 'shared' && commitMode === 'last-resource') throw invalid('invalid settings: --decision-log shared is for two-phase commit, not --commit-mode last-resource');
+      if (external !== undefined && given('decisionLog')) throw invalid('invalid settings: --decision-log sets the log of the coordinator the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('blobBackend')) throw invalid('invalid settings: --blob-backend sets the backend of the system the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('commitMode')) {
         throw invalid("invalid settings: --commit-mode sets the mode of the coordinator the run starts; with --gateway the deployment commits as its own coordinator was started, so leave it out");
@@ -134,7 +140,7 @@ export function chaosCommand(): Command {
             faults: planned.faults,
             armAtStart: planned.armAtStart,
             keepDir: opts.keep === true,
-            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3' } : { external }),
+            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3', decisionLog: opts.decisionLog as 'file' | 'shared' } : { external }),
             say,
           });
         } catch (err) {
@@ -166,7 +172,7 @@ export function chaosCommand(): Command {
       );
       if (plan.length > 1) {
         console.log(
-          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}${opts.decisionLog === 'shared' ? ', shared decision log' : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
       process.exit(totals.violations > 0 || totals.missed.length > 0 || totals.notRun.length > 0 ? 1 : 0);
@@ -249,7 +255,7 @@ function summary(r: ChaosReport, reportPath: string): string {
   const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   return [
     '',
-    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}`,
+    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}${r.decisionLog === 'shared' ? ', shared decision log' : ''}`,
     `operations      ${fmt(r.operations)}`,
     `statuses        ${fmt(r.statuses)}`,
     `faults          ${fmt(r.faults)}`,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { appendFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -6,6 +7,8 @@ import { clientOptions } from '../../lib/grpc/client-options.js';
 import { lockDir } from '../../lib/dir-lock/dir-lock.js';
 import { createLogger } from '../../lib/logger/logger.js';
 import { FileDecisionLog } from '../../coordinator/log/file-decision-log.js';
+import { PostgresDecisionLog } from '../../coordinator/log/postgres-decision-log.js';
+import { DecisionTakenError } from '../../coordinator/log/log-errors.js';
 import type { CommitRecord } from '../../coordinator/protocol/log-record.js';
 import { ConfigError } from '../../lib/config/config-error.js';
 import { limits } from '../../lib/limits/limits.js';
@@ -140,9 +143,26 @@ export function auditFile(dataDir: string): string {
  * each named participant aborts its branch now (the coordinator would presume abort
  * anyway). Either decision is also appended to the audit file (auditFile), fsynced.
  */
-export async function resolve(options: { dataDir: string; txId: string; decision: 'commit' | 'abort'; reason: string; participants: readonly Target[]; tls?: TlsMaterial | undefined }): Promise<ResolveResult> {
+export async function resolve(options: {
+  dataDir: string;
+  txId: string;
+  decision: 'commit' | 'abort';
+  reason: string;
+  participants: readonly Target[];
+  tls?: TlsMaterial | undefined;
+  /** The URL of a shared decision log (see resolveInSharedLog); undefined: the file log of `dataDir`. */
+  sharedLog?: { readonly databaseUrl: string; readonly coordinatorId: string } | undefined;
+}): Promise<ResolveResult> {
   const { dataDir, txId, decision, reason, participants } = options;
   if (participants.length === 0) throw new ConfigError('admin resolve: name the participants of the tx with --participant id=host:port', 'participant');
+  if (options.sharedLog !== undefined) return resolveInSharedLog({ ...options, sharedLog: options.sharedLog });
+  // a data dir without a log is not the coordinator's, or its coordinator keeps its decisions
+  // in a shared log: a commit recorded here would never be read
+  if (!existsSync(join(dataDir, 'log'))) {
+    throw new ResolveRefusedError(
+      `${dataDir} holds no decision log (${join(dataDir, 'log')} does not exist): name the coordinator's --data-dir, or, for a coordinator on a shared decision log, its --decision-log URL and --coordinator-id`,
+    );
+  }
   const lock = await lockDir(dataDir).catch((err: unknown) => {
     throw new ResolveRefusedError(
       `the coordinator's data dir ${dataDir} is locked (${err instanceof Error ? err.message : String(err)}): a coordinator is running on it. A tx it holds resolves by itself; stop it first to record a decision of your own`,
@@ -172,16 +192,77 @@ export async function resolve(options: { dataDir: string; txId: string; decision
       return { txId, decision, action: 'recorded', participants: ids };
     }
     await audit(dataDir, { txId, decision, reason, participants: ids });
-    for (const { id, address } of participants) {
-      if (!inDoubt.has(id)) continue;
-      await withClient(loadProto().twophase.v1.Participant, address, options.tls, (client) =>
-        call(client.Abort.bind(client) as Unary<object, object>, { txId, reason: `operator: ${reason}` }, `Participant.Abort of ${txId} at ${id} (${address})`),
-      );
-    }
+    await abortInDoubt(txId, reason, participants, inDoubt, options.tls);
     return { txId, decision, action: 'aborted', participants: ids.filter((id) => inDoubt.has(id)) };
   } finally {
     await log.close();
     await lock.release();
+  }
+}
+
+/**
+ * resolve, on a shared decision log: each decision is a compare-and-set on the tx's key, so
+ * it is safe with coordinators running (none can then decide otherwise), and the row,
+ * with the reason, is the audit record. --commit: refused unless every named participant
+ * holds the tx in doubt, or when an abort holds the key; the commit is recorded as decided
+ * by `coordinatorId`, which re-drives it when it starts, and the in-doubt participants'
+ * own questions are answered committed by any coordinator meanwhile. --abort: refused when
+ * a commit holds the key; else the abort is settled there and each participant aborts now.
+ */
+async function resolveInSharedLog(options: {
+  txId: string;
+  decision: 'commit' | 'abort';
+  reason: string;
+  participants: readonly Target[];
+  tls?: TlsMaterial | undefined;
+  sharedLog: { readonly databaseUrl: string; readonly coordinatorId: string };
+}): Promise<ResolveResult> {
+  const { txId, decision, reason, participants } = options;
+  const log = new PostgresDecisionLog({ databaseUrl: options.sharedLog.databaseUrl, coordinatorId: options.sharedLog.coordinatorId, logger: createLogger('admin', 'warn') });
+  try {
+    await log.open();
+    const held = await log.decisionOf(txId);
+    const ids = participants.map((p) => p.id);
+    if (held?.decision === 'commit') {
+      const when = new Date(held.decidedAtMs).toISOString();
+      if (decision === 'abort') {
+        throw new ResolveRefusedError(`${txId} is committed: the shared decision log holds its commit (decided ${when} by ${held.decidedBy}${held.heuristicReason === undefined ? '' : `, by an operator: ${held.heuristicReason}`}${held.ended ? ', every participant acked' : ''}); an abort would contradict it`);
+      }
+      return { txId, decision, action: 'already-committed', participants: held.participants };
+    }
+    if (held?.decision === 'abort' && decision === 'commit') {
+      throw new ResolveRefusedError(`${txId} is aborted: the shared decision log holds an abort of it (decided ${new Date(held.decidedAtMs).toISOString()} by ${held.decidedBy}${held.heuristicReason === undefined ? '' : `: ${held.heuristicReason}`}); a commit would contradict it`);
+    }
+    const inDoubt = new Set((await listInDoubt(participants, options.tls)).filter((row) => row.txId === txId).map((row) => row.participant));
+    if (decision === 'commit') {
+      const missing = ids.filter((id) => !inDoubt.has(id));
+      if (missing.length > 0) {
+        throw new ResolveRefusedError(`${txId} is not in doubt at ${missing.join(', ')}: such a branch may be aborted already, or was never prepared, and committing the others would break atomicity; name only the participants that hold it in doubt`);
+      }
+      try {
+        await log.append({ kind: 'commit', txId, participants: ids, decidedAtMs: Date.now(), heuristic: { reason } }, { sync: true });
+      } catch (err) {
+        if (err instanceof DecisionTakenError) throw new ResolveRefusedError(`${txId} was settled as aborted in the shared decision log while this ran; a commit would contradict it`);
+        throw err;
+      }
+      return { txId, decision, action: 'recorded', participants: ids };
+    }
+    if ((await log.settle(txId, `operator: ${reason}`)) === 'committed') {
+      throw new ResolveRefusedError(`${txId} was committed in the shared decision log while this ran; an abort would contradict it`);
+    }
+    await abortInDoubt(txId, reason, participants, inDoubt, options.tls);
+    return { txId, decision, action: 'aborted', participants: ids.filter((id) => inDoubt.has(id)) };
+  } finally {
+    await log.close();
+  }
+}
+
+async function abortInDoubt(txId: string, reason: string, participants: readonly Target[], inDoubt: ReadonlySet<string>, tls: TlsMaterial | undefined): Promise<void> {
+  for (const { id, address } of participants) {
+    if (!inDoubt.has(id)) continue;
+    await withClient(loadProto().twophase.v1.Participant, address, tls, (client) =>
+      call(client.Abort.bind(client) as Unary<object, object>, { txId, reason: `operator: ${reason}` }, `Participant.Abort of ${txId} at ${id} (${address})`),
+    );
   }
 }
 

@@ -153,16 +153,31 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     });
   }
 
-  /** See SharedDecisionLog.settle. */
-  async settle(txId: string): Promise<'committed' | 'aborted'> {
+  /**
+   * The decision that holds `txId`'s key now, if any (for `twophase admin resolve`); a
+   * failure is thrown as it came.
+   */
+  async decisionOf(txId: string): Promise<{ decision: 'commit' | 'abort'; decidedBy: string; decidedAtMs: number; participants: string[]; heuristicReason: string | undefined; ended: boolean } | undefined> {
+    const { rows } = await this.pool.query<{ decision: 'commit' | 'abort'; decided_by: string; decided_at_ms: string; participants: string[]; heuristic_reason: string | null; ended: boolean }>(
+      `SELECT decision, decided_by, decided_at_ms, participants, heuristic_reason, ended_at_ms IS NOT NULL AS ended FROM ${table} WHERE tx_id = $1`,
+      [txId],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? undefined
+      : { decision: row.decision, decidedBy: row.decided_by, decidedAtMs: Number(row.decided_at_ms), participants: row.participants, heuristicReason: row.heuristic_reason ?? undefined, ended: row.ended };
+  }
+
+  /** See SharedDecisionLog.settle. `heuristicReason`: an operator's abort (`twophase admin resolve --abort`), kept in the row. */
+  async settle(txId: string, heuristicReason?: string): Promise<'committed' | 'aborted'> {
     for (let attempt = 1; ; attempt++) {
       if (this.state !== 'open') throw new LogClosedError(table, this.state === 'new' ? 'closed' : this.state);
       try {
         // an insert of the same key in flight makes this one wait for it, and then see it
         const inserted = await this.pool.query<{ decision: string }>(
-          `INSERT INTO ${table} (tx_id, decision, participants, decided_at_ms, decided_by) VALUES ($1, 'abort', '[]', $2, $3)
+          `INSERT INTO ${table} (tx_id, decision, participants, decided_at_ms, decided_by, heuristic_reason) VALUES ($1, 'abort', '[]', $2, $3, $4)
            ON CONFLICT (tx_id) DO NOTHING RETURNING decision`,
-          [txId, this.clock.now(), this.options.coordinatorId],
+          [txId, this.clock.now(), this.options.coordinatorId, heuristicReason ?? null],
         );
         if (inserted.rows.length === 1) return 'aborted';
         // a second statement, a new snapshot: the row that was in the way, committed

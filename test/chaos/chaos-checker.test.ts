@@ -13,6 +13,8 @@ interface Db {
   revisions: { path: string; revision: string; sha256: string | null; tx_id: string; deleted: boolean }[];
   markers: { tx_id: string; outcome: 'committed' | 'aborted' }[];
   prepared: string[];
+  /** The shared decision log's rows (`--decision-log shared`). */
+  decisions?: { tx_id: string; decision: 'commit' | 'abort' }[];
 }
 
 function target(db: Db): ChaosTarget {
@@ -20,6 +22,7 @@ function target(db: Db): ChaosTarget {
     if (sql.includes('FROM revisions')) return db.revisions;
     if (sql.includes('FROM tx_markers')) return db.markers.filter((m) => (params[0] as string[]).includes(m.tx_id));
     if (sql.includes('pg_prepared_xacts')) return db.prepared.map((gid) => ({ gid }));
+    if (sql.includes('FROM twophase_decisions')) return (db.decisions ?? []).filter((d) => (params[0] as string[]).includes(d.tx_id));
     throw new Error(`unexpected query ${sql}`);
   };
   // GetOutcome goes nowhere: these tests look only at what the data alone shows
@@ -58,6 +61,33 @@ describe('the chaos checker in either commit mode', () => {
     expect(of('commit-mode', await checkInvariants(target(db), 'ns', ops, 'last-resource'))).toEqual([]);
     // against a deployment the run does not know the mode, and judges nothing by it
     expect(of('commit-mode', await checkInvariants(target(db), 'ns', ops, undefined))).toEqual([]);
+  });
+
+  it('with a shared decision log: a stored revision without a commit row, or a commit row without its revision, breaks atomicity', async () => {
+    const db: Db = {
+      revisions: [
+        { path: 'a', revision: '1', sha256: 'aa', tx_id: 't1', deleted: false },
+        { path: 'b', revision: '1', sha256: 'bb', tx_id: 't2', deleted: false },
+      ],
+      markers: [
+        { tx_id: 't1', outcome: 'committed' },
+        { tx_id: 't2', outcome: 'committed' },
+      ],
+      prepared: [],
+      decisions: [
+        { tx_id: 't1', decision: 'commit' },
+        { tx_id: 't2', decision: 'abort' },
+        { tx_id: 't3', decision: 'commit' },
+      ],
+    };
+    const lost: Op = { ...upload('c', 'cc', 't3'), status: 503, revision: undefined };
+    const ops = [upload('a', 'aa', 't1'), upload('b', 'bb', 't2'), lost];
+    expect(of('atomicity', await checkInvariants(target(db), 'ns', ops, 'two-phase', 'shared')).filter((d) => d.includes('shared decision log'))).toEqual([
+      'b revision 1 is stored, but the shared decision log has only an abort for its tx t2',
+      'the shared decision log holds a commit of t3, but no revision of it is stored',
+    ]);
+    // the file log: the rows are not read
+    expect(of('atomicity', await checkInvariants(target(db), 'ns', ops, 'two-phase')).filter((d) => d.includes('shared decision log'))).toEqual([]);
   });
 
   it('a prepared transaction seen at the last resource at any sample breaks last-resource mode, though it ended before the next', async () => {
