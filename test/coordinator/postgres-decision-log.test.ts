@@ -17,6 +17,16 @@ function openLog(databaseUrl: string, coordinatorId: string, options: { connecti
   return log;
 }
 
+/** A fresh database, and the logs of two coordinators on it, c1 (the owner of the txs) and c2, open. */
+async function twoCoordinators(): Promise<{ url: string; owner: PostgresDecisionLog; other: PostgresDecisionLog }> {
+  const url = await postgres.freshDatabase();
+  const owner = openLog(url, 'c1');
+  const other = openLog(url, 'c2');
+  await owner.open();
+  await other.open();
+  return { url, owner, other };
+}
+
 function commit(txId: string, participants: readonly string[] = ['blob', 'metadata']): CommitRecord {
   return { kind: 'commit', txId, participants, decidedAtMs: Date.now() };
 }
@@ -62,11 +72,7 @@ describe('PostgresDecisionLog (a real PostgreSQL)', () => {
   });
 
   it('settle of an undecided tx inserts an abort, and a later commit of it is refused (DecisionTakenError) and writes nothing', async () => {
-    const url = await postgres.freshDatabase();
-    const owner = openLog(url, 'c1');
-    const other = openLog(url, 'c2');
-    await owner.open();
-    await other.open();
+    const { url, owner, other } = await twoCoordinators();
     const txId = newTxId();
     expect(await other.settle(txId)).toBe('aborted');
     expect(await other.settle(txId), 'asked again: the same answer').toBe('aborted');
@@ -76,11 +82,7 @@ describe('PostgresDecisionLog (a real PostgreSQL)', () => {
   });
 
   it('settle of a committed tx answers committed and changes nothing', async () => {
-    const url = await postgres.freshDatabase();
-    const owner = openLog(url, 'c1');
-    const other = openLog(url, 'c2');
-    await owner.open();
-    await other.open();
+    const { url, owner, other } = await twoCoordinators();
     const txId = newTxId();
     await owner.append(commit(txId), { sync: true });
     expect(await other.settle(txId)).toBe('committed');
@@ -88,11 +90,7 @@ describe('PostgresDecisionLog (a real PostgreSQL)', () => {
   });
 
   it('racing a commit against a settle of the same tx, 300 times: each tx has one decision, and both sides hear it', async () => {
-    const url = await postgres.freshDatabase();
-    const owner = openLog(url, 'c1');
-    const other = openLog(url, 'c2');
-    await owner.open();
-    await other.open();
+    const { url, owner, other } = await twoCoordinators();
     const txIds = Array.from({ length: 300 }, () => newTxId());
     const tryCommit = (txId: string): Promise<boolean> =>
       owner.append(commit(txId), { sync: true }).then(

@@ -41,12 +41,7 @@ async function startCoordinator(failpoints = ''): Promise<{ proc: CliProcess; cl
 }
 
 /** Begin, enlist both participants (as they would on their first operation), and return the txId. */
-async function beginWithBothParticipants(client: TestCoordinatorClient): Promise<string> {
-  const { txId } = await client.begin();
-  await client.enlist(txId, 'blob');
-  await client.enlist(txId, 'metadata');
-  return txId;
-}
+const beginWithBothParticipants = (client: TestCoordinatorClient): Promise<string> => client.beginEnlisting(['blob', 'metadata']);
 
 describe('coordinator crash and recovery (real processes, real gRPC)', () => {
   it('killed right after its decision is synced, it re-drives the commit after restart and answers committed', async () => {

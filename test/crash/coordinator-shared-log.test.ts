@@ -57,12 +57,8 @@ async function startCoordinator(databaseUrl: string, coordinatorId: string, fail
   return { proc, client, dataDir };
 }
 
-async function beginWithBothParticipants(client: TestCoordinatorClient): Promise<string> {
-  const { txId } = await client.begin();
-  await client.enlist(txId, 'blob');
-  await client.enlist(txId, 'metadata');
-  return txId;
-}
+/** Begin, enlist both participants (as they would on their first operation), and return the txId. */
+const beginWithBothParticipants = (client: TestCoordinatorClient): Promise<string> => client.beginEnlisting(['blob', 'metadata']);
 
 async function decisionRow(databaseUrl: string, txId: string): Promise<{ decision: string; decided_by: string } | undefined> {
   const client = new pg.Client(databaseUrl);

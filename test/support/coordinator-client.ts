@@ -30,6 +30,13 @@ export class TestCoordinatorClient {
     return unary<object, EnlistResponse__Output>(this.raw.Enlist.bind(this.raw), { txId, participantId });
   }
 
+  /** Begin, and enlist each participant (as each would on its first operation); returns the txId. */
+  async beginEnlisting(participantIds: readonly string[]): Promise<string> {
+    const { txId } = await this.begin();
+    for (const id of participantIds) await this.enlist(txId, id);
+    return txId;
+  }
+
   commit(txId: string): Promise<CommitResponse__Output> {
     return unary<object, CommitResponse__Output>(this.raw.Commit.bind(this.raw), { txId });
   }
