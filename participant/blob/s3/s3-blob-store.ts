@@ -5,7 +5,8 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  paginateListObjectsV2,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -268,27 +269,26 @@ export class S3BlobStore implements BlobStore {
   /** The tx ids under `staging/`: the first level of its keys. */
   private async listTxs(prefix: string): Promise<string[]> {
     const txs: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ...(token === undefined ? {} : { ContinuationToken: token }) }));
+    for await (const page of this.listPages(prefix, '/')) {
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) txs.push(p.Prefix.slice(prefix.length, -1));
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    }
     return txs;
   }
 
-  /** Deletes every key under `prefix`; how many there were. */
+  /** Deletes every key under `prefix`, a page at a time; how many there were. */
   private async deletePrefix(prefix: string): Promise<number> {
     let deleted = 0;
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }));
+    for await (const page of this.listPages(prefix)) {
       const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => k !== undefined);
       await this.deleteKeys(keys);
       deleted += keys.length;
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    }
     return deleted;
+  }
+
+  /** Every page of a listing of `prefix` (the SDK's paginator follows the continuation tokens). */
+  private listPages(prefix: string, delimiter?: string): AsyncIterable<ListObjectsV2CommandOutput> {
+    return paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, Prefix: prefix, ...(delimiter === undefined ? {} : { Delimiter: delimiter }) });
   }
 
   private async deleteKeys(keys: readonly string[]): Promise<void> {
