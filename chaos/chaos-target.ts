@@ -34,6 +34,8 @@ export interface FailpointReach {
   readonly modes: readonly CommitMode[];
   /** `traffic`: any upload passes it; `aborts`: only a tx that aborts after its branches exist. */
   readonly needs: 'traffic' | 'aborts';
+  /** Only the file decision log passes it (its write and fdatasync): not with a shared log. */
+  readonly fileLogOnly?: true;
 }
 
 const inBoth = { modes: commitModes, needs: 'traffic' } as const;
@@ -48,9 +50,9 @@ const lastResourceOnly = { modes: ['last-resource'], needs: 'traffic' } as const
  * coordinator never syncs a commit record; in two-phase mode nothing commits one-phase.
  */
 export const failpointReach: Readonly<Record<string, FailpointReach>> = {
-  'coordinator.log.batch.after-write': inBoth,
+  'coordinator.log.batch.after-write': { ...inBoth, fileLogOnly: true },
   // a synced append is a commit record, which only two-phase mode writes (its commit point)
-  'coordinator.log.batch.after-sync': twoPhaseOnly,
+  'coordinator.log.batch.after-sync': { ...twoPhaseOnly, fileLogOnly: true },
   'coordinator.log.commit.before-append': twoPhaseOnly,
   'coordinator.log.commit.after-sync': twoPhaseOnly,
   'coordinator.log.end.before-append': inBoth,

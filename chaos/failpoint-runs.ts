@@ -1,7 +1,7 @@
 import { assertNever } from '../lib/assert/assert.js';
 import { ConfigError } from '../lib/config/config-error.js';
 import type { FaultKind } from './chaos-faults.js';
-import { failpointProcess, failpointReach, isUnsafeFailpoint, type AdminProcess, type CommitMode } from './chaos-target.js';
+import { failpointProcess, failpointReach, isUnsafeFailpoint, type AdminProcess, type CommitMode, type DecisionLogKind } from './chaos-target.js';
 
 /** One run of a campaign: its seed, what it arms at start and the faults it draws. */
 export interface PlannedRun {
@@ -24,13 +24,17 @@ export interface PlannedRun {
  * kill, partition or failpoint is injected: the one restart is the crash. Throws for a
  * defined point failpointReach does not place, and when no point is left.
  */
-export function failpointRuns(defined: readonly string[], options: { readonly seed: number; readonly arm: string; readonly prefix: string; readonly mode: CommitMode }): PlannedRun[] {
+export function failpointRuns(
+  defined: readonly string[],
+  options: { readonly seed: number; readonly arm: string; readonly prefix: string; readonly mode: CommitMode; readonly decisionLog?: DecisionLogKind },
+): PlannedRun[] {
   const { seed, arm, prefix, mode } = options;
+  const shared = options.decisionLog === 'shared';
   const named = defined.filter((name) => !isUnsafeFailpoint(name) && name.startsWith(prefix));
   if (named.length === 0) throw new ConfigError(`invalid setting --each-failpoint: no failpoint starts with ${prefix} (see twophase failpoints)`, '--each-failpoint');
   const unplaced = named.filter((name) => failpointReach[name] === undefined);
   if (unplaced.length > 0) throw new Error(`failpoint ${unplaced.join(', ')}: no commit mode is declared for it in failpointReach (chaos/chaos-target.ts)`);
-  const points = named.filter((name) => failpointReach[name]?.modes.includes(mode) === true);
+  const points = named.filter((name) => failpointReach[name]?.modes.includes(mode) === true && !(shared && failpointReach[name]?.fileLogOnly === true));
   if (points.length === 0) throw new ConfigError(`invalid settings: no failpoint that starts with ${prefix} is reached in --commit-mode ${mode}`, '--each-failpoint');
   return points.map((point) => {
     const process = failpointProcess(point);

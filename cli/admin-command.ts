@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { withTlsOptions } from './tls-options.js';
 import type { TlsFiles, TlsMaterial } from '../lib/tls/tls-material.js';
+import { isPostgresUrl } from '../lib/config/postgres-url.js';
 import { ConfigError } from '../lib/config/config-error.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -70,7 +71,7 @@ export function adminCommand(): Command {
 
   withTlsOptions(admin.command('resolve'), { server: false })
     .description(
-      "Decide a transaction left in doubt, as an operator, with the coordinator stopped (2PC's blocking case: a coordinator that cannot come back soon). --commit appends a commit record marked heuristic, with the reason, to the coordinator's decision log; the coordinator re-drives it once started. Refused unless every --participant holds the tx in doubt. --abort aborts the branch at each --participant now; refused when the log holds a commit of the tx. Each decision is also appended to <data-dir>/heuristic-decisions.jsonl. With --decision-log (a coordinator on a shared decision log) the decision is a compare-and-set on the tx's row instead, which holds the reason, and coordinators may run. Exit 1 when refused.",
+      "Decide a transaction left in doubt, as an operator, with the coordinator stopped (2PC's blocking case: a coordinator that cannot come back soon). --commit appends a commit record marked heuristic, with the reason, to the coordinator's decision log; the coordinator re-drives it once started. Refused unless every --participant holds the tx in doubt. --abort aborts the branch at each --participant now; refused when the log holds a commit of the tx. Each decision is also appended to <data-dir>/heuristic-decisions.jsonl. With --decision-log (a coordinator on a shared decision log) the decision is a compare-and-set on the tx's row instead, which holds the reason: --abort is safe with coordinators running; --commit still needs the owning coordinator stopped (its --data-dir's lock shows it). Exit 1 when refused.",
     )
     .argument('<txId>', 'the transaction')
     .addOption(new Option('--commit', 'decide commit').conflicts('abort'))
@@ -80,7 +81,7 @@ export function adminCommand(): Command {
     .addOption(
       new Option(
         '--decision-log <url>',
-        "the coordinator's shared decision log (its --decision-log postgres://…) instead of --data-dir: the decision is a compare-and-set on the tx's row, safe with coordinators running, and the row keeps the reason",
+        "the coordinator's shared decision log (its --decision-log postgres://…): the decision is a compare-and-set on the tx's row, which keeps the reason; --abort is safe with coordinators running, --commit takes the stopped owner's --data-dir lock",
       ).env('TWOPHASE_DECISION_LOG'),
     )
     .addOption(new Option('--coordinator-id <id>', 'with --decision-log: the coordinator that re-drives a --commit when it starts (the one that began the tx)').env('TWOPHASE_COORDINATOR_ID').default('coordinator'))
@@ -92,7 +93,7 @@ export function adminCommand(): Command {
       const { parseParticipants, resolve, ResolveRefusedError } = await import('./admin/admin-tools.js');
       try {
         const sharedLog = opts.decisionLog === undefined || opts.decisionLog === 'file' ? undefined : { databaseUrl: opts.decisionLog, coordinatorId: opts.coordinatorId };
-        if (sharedLog !== undefined && !/^postgres(ql)?:\/\//.test(sharedLog.databaseUrl)) throw new ConfigError('admin resolve: --decision-log is the postgres:// URL of the shared decision log', 'decisionLog');
+        if (sharedLog !== undefined && !isPostgresUrl(sharedLog.databaseUrl)) throw new ConfigError('admin resolve: --decision-log is the postgres:// URL of the shared decision log', 'decisionLog');
         const result = await resolve({ dataDir: opts.dataDir, txId, decision: opts.commit === true ? 'commit' : 'abort', reason: opts.reason, participants: parseParticipants(opts.participant ?? []), tls: await adminTls(opts), sharedLog });
         if (opts.json) return void console.log(JSON.stringify(result, null, 2));
         if (result.action === 'already-committed') console.log(`${txId} is committed already (its commit is in the decision log); the coordinator re-drives it to ${result.participants.join(', ')}`);

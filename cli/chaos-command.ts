@@ -2,7 +2,7 @@ import { withTlsOptions } from './tls-options.js';
 import { Command, Option } from 'commander';
 import type { ChaosReport } from '../chaos/run-chaos.js';
 import { faultKinds, type FaultKind } from '../chaos/chaos-faults.js';
-import { adminProcesses, commitModes, linkNames, processNames, type AdminProcess, type CommitMode, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
+import { adminProcesses, commitModes, linkNames, processNames, type AdminProcess, type CommitMode, type DecisionLogKind, type LinkName, type ProcessName } from '../chaos/chaos-target.js';
 import type { ExternalOptions, ProxySpec } from '../chaos/external-system.js';
 import { failpointRuns, type PlannedRun } from '../chaos/failpoint-runs.js';
 import { ConfigError } from '../lib/config/config-error.js';
@@ -123,7 +123,7 @@ export function chaosCommand(): Command {
       const campaignStarted = Date.now();
       const plan: PlannedRun[] =
         opts.eachFailpoint !== undefined
-          ? await eachFailpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint, commitMode)
+          ? await eachFailpointRuns(seed, opts.arm, opts.eachFailpoint === true ? '' : opts.eachFailpoint, commitMode, opts.decisionLog as DecisionLogKind)
           : Array.from({ length: runs }, (_, i) => ({ seed: seed + i, armAtStart: opts.arm, faults: faults as FaultKind[], label: `seed ${seed + i}` }));
       let next = 0;
       const one = async (planned: PlannedRun): Promise<void> => {
@@ -180,12 +180,12 @@ export function chaosCommand(): Command {
 }
 
 /** The --each-failpoint runs: every failpoint the processes define, as failpointRuns places them. */
-async function eachFailpointRuns(seed: number, arm: string, prefix: string, mode: CommitMode): Promise<PlannedRun[]> {
+async function eachFailpointRuns(seed: number, arm: string, prefix: string, mode: CommitMode, decisionLog: DecisionLogKind): Promise<PlannedRun[]> {
   const { listFailpoints } = await import('../lib/failpoints/failpoints.js');
   await import('./all-failpoints.js');
   return failpointRuns(
     listFailpoints().map((p) => p.name),
-    { seed, arm, prefix, mode },
+    { seed, arm, prefix, mode, decisionLog },
   );
 }
 

@@ -11,6 +11,7 @@ import { selfCommand } from '../lib/self-command/self-command.js';
 import { Supervisor, type ChildSpec } from '../lib/supervisor/supervisor.js';
 import { limits } from '../lib/limits/limits.js';
 import { ConfigError } from '../lib/config/config-error.js';
+import { isPostgresUrl } from '../lib/config/postgres-url.js';
 import { commitMode, commitModes } from '../coordinator/coordinator-settings.js';
 import { logLevels } from '../lib/logger/logger.js';
 import type { DevCertificates } from '../lib/tls/dev-certificates.js';
@@ -129,7 +130,7 @@ export function devCommand(): Command {
       if (!(childLogLevels as readonly string[]).includes(opts.logLevel)) {
         throw new ConfigError(`invalid setting --log-level (TWOPHASE_LOG_LEVEL): expected one of ${childLogLevels.join(', ')} (given ${JSON.stringify(opts.logLevel)})`, 'logLevel');
       }
-      if (opts.decisionLog !== 'file' && opts.decisionLog !== 'shared' && !/^postgres(ql)?:\/\//.test(opts.decisionLog)) {
+      if (opts.decisionLog !== 'file' && opts.decisionLog !== 'shared' && !isPostgresUrl(opts.decisionLog)) {
         throw new ConfigError(`invalid setting --decision-log (TWOPHASE_DEV_DECISION_LOG): expected file, shared or a postgres:// URL`, 'decisionLog');
       }
       if (opts.decisionLog !== 'file' && mode.data === 'last-resource') {
@@ -154,7 +155,10 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       void writeState(dir, supervisor.pids());
     },
     ready: (name, pid) => say(`${name} ready (pid ${pid})`),
-    standbyExited: (name, code, signal) => say(`${name} standby exited (${signal ?? `code ${code}`}); another is started after ${name}'s next ready line — see ${join(logDir, `${name}.log`)}`),
+    standbyExited: (name, code, signal) => {
+      void writeState(dir, supervisor.pids());
+      say(`${name} standby exited (${signal ?? `code ${code}`}); another is started after ${name}'s next ready line — see ${join(logDir, `${name}.log`)}`);
+    },
     exited: (name, code, signal, restartInMs) =>
       say(`${name} exited (${signal ?? `code ${code}`})${restartInMs === undefined ? '' : `; restarting in ${restartInMs} ms — see ${join(logDir, `${name}.log`)}`}`),
   });

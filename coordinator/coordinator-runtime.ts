@@ -322,6 +322,11 @@ export class CoordinatorRuntime {
       // the commit point: nothing is sent to any participant until this resolves
       await this.timed('decide', () => inSpan('decide: commit record made durable', { attributes: { 'twophase.tx_id': txId } }, () => this.options.log.append(effect.record, { sync: true })));
     } catch (err) {
+      if (err instanceof LogClosedError) {
+        // stopping: whether the record landed, the replay after the restart says
+        this.txLogger(txId).info('the decision log closed before it confirmed the commit record; the restart replays it if it landed');
+        return;
+      }
       if (err instanceof DecisionTakenError) {
         this.txLogger(txId).warn({ err: errorText(err) }, 'another coordinator settled this transaction as aborted before its commit record; aborting');
         this.later({ kind: 'decisionLost', txId });

@@ -3,6 +3,7 @@ import { limits } from '../lib/limits/limits.js';
 import { durationMs, listenAddress, logLevel, nonEmptyPath } from '../lib/config/setting-types.js';
 import type { SettingName } from '../lib/config/parse-settings.js';
 import { participantIdProblem } from '../lib/tx-id/tx-id.js';
+import { isPostgresUrl } from '../lib/config/postgres-url.js';
 
 /** `id=host:port`, repeated or comma-separated, into a map with unique ids. */
 const participantList = z
@@ -49,14 +50,7 @@ const participantId = z.string().superRefine((id, ctx) => {
 
 /** `--decision-log`: `file` (the data dir's own log) or the URL of the PostgreSQL database of a shared one. */
 const decisionLog = z.string().superRefine((value, ctx) => {
-  if (value === 'file') return;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+  if (value !== 'file' && !isPostgresUrl(value)) {
     ctx.addIssue({ code: 'custom', message: 'expected file, or a postgres://user:password@host:port/database URL of a shared decision log' });
   }
 });

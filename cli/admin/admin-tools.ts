@@ -201,15 +201,19 @@ export async function resolve(options: {
 }
 
 /**
- * resolve, on a shared decision log: each decision is a compare-and-set on the tx's key, so
- * it is safe with coordinators running (none can then decide otherwise), and the row,
- * with the reason, is the audit record. --commit: refused unless every named participant
- * holds the tx in doubt, or when an abort holds the key; the commit is recorded as decided
- * by `coordinatorId`, which re-drives it when it starts, and the in-doubt participants'
- * own questions are answered committed by any coordinator meanwhile. --abort: refused when
- * a commit holds the key; else the abort is settled there and each participant aborts now.
+ * resolve, on a shared decision log: each decision is a compare-and-set on the tx's key,
+ * and the row, with the reason, is the audit record. --abort: refused when a commit holds
+ * the key; else the abort is settled there (after which no coordinator can commit the tx)
+ * and each participant aborts now: safe with coordinators running. --commit: only with the
+ * owning coordinator stopped, shown by taking its data dir's lock (`dataDir`), because a
+ * coordinator's own abort writes no row (presumed abort), so a commit recorded while it
+ * runs could contradict an Abort it is sending; refused unless every named participant
+ * holds the tx in doubt, or when an abort holds the key. The commit is recorded as decided
+ * by `coordinatorId`, which re-drives it when it starts, and any coordinator answers the
+ * in-doubt participants' own questions with it meanwhile.
  */
 async function resolveInSharedLog(options: {
+  dataDir: string;
   txId: string;
   decision: 'commit' | 'abort';
   reason: string;
@@ -218,7 +222,15 @@ async function resolveInSharedLog(options: {
   sharedLog: { readonly databaseUrl: string; readonly coordinatorId: string };
 }): Promise<ResolveResult> {
   const { txId, decision, reason, participants } = options;
-  const log = new PostgresDecisionLog({ databaseUrl: options.sharedLog.databaseUrl, coordinatorId: options.sharedLog.coordinatorId, logger: createLogger('admin', 'warn') });
+  let lock: { release(): Promise<void> } | undefined;
+  const log = new PostgresDecisionLog({
+    databaseUrl: options.sharedLog.databaseUrl,
+    coordinatorId: options.sharedLog.coordinatorId,
+    logger: createLogger('admin', 'warn'),
+    // a database without the table is not the coordinator's log; an unreachable one is said, not waited on for ever
+    createSchema: false,
+    giveUpAfterAttempts: limits.adminSharedLogAttemptsMax,
+  });
   try {
     await log.open();
     const held = await log.decisionOf(txId);
@@ -233,6 +245,7 @@ async function resolveInSharedLog(options: {
     if (held?.decision === 'abort' && decision === 'commit') {
       throw new ResolveRefusedError(`${txId} is aborted: the shared decision log holds an abort of it (decided ${new Date(held.decidedAtMs).toISOString()} by ${held.decidedBy}${held.heuristicReason === undefined ? '' : `: ${held.heuristicReason}`}); a commit would contradict it`);
     }
+    if (decision === 'commit') lock = await lockStoppedOwner(options.dataDir);
     const inDoubt = new Set((await listInDoubt(participants, options.tls)).filter((row) => row.txId === txId).map((row) => row.participant));
     if (decision === 'commit') {
       const missing = ids.filter((id) => !inDoubt.has(id));
@@ -254,7 +267,20 @@ async function resolveInSharedLog(options: {
     return { txId, decision, action: 'aborted', participants: ids.filter((id) => inDoubt.has(id)) };
   } finally {
     await log.close();
+    await lock?.release();
   }
+}
+
+/** The lock of the owning coordinator's data dir, which shows it stopped (see resolveInSharedLog); refused when it is missing or held. */
+async function lockStoppedOwner(dataDir: string): Promise<{ release(): Promise<void> }> {
+  if (!existsSync(dataDir)) {
+    throw new ResolveRefusedError(
+      `--commit on a shared decision log needs the owning coordinator stopped: name its --data-dir (${dataDir} does not exist), whose lock shows that it is; its own aborts write no row, so a commit recorded while it runs could contradict one. --abort needs neither`,
+    );
+  }
+  return lockDir(dataDir).catch((err: unknown) => {
+    throw new ResolveRefusedError(`the coordinator's data dir ${dataDir} is locked (${err instanceof Error ? err.message : String(err)}): it is running; stop it first to record a commit (--abort is safe while it runs)`);
+  });
 }
 
 async function abortInDoubt(txId: string, reason: string, participants: readonly Target[], inDoubt: ReadonlySet<string>, tls: TlsMaterial | undefined): Promise<void> {

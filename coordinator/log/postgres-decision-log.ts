@@ -6,7 +6,8 @@ import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import type { CommitRecord, LogRecord } from '../protocol/log-record.js';
 import type { AppendOptions, DecisionLogStats, ReplayResult, SharedDecisionLog } from './decision-log.js';
-import { DecisionTakenError, LogClosedError } from './log-errors.js';
+import { DecisionTakenError, LogClosedError, LogQueueFullError } from './log-errors.js';
+import { ConfigError } from '../../lib/config/config-error.js';
 import { decisionLogFsyncDuration, decisionLogRecordsPerFsync } from './log-metrics.js';
 
 export interface PostgresDecisionLogOptions {
@@ -20,10 +21,20 @@ export interface PostgresDecisionLogOptions {
   readonly connectionsMax?: number;
   /** Ended commit rows are deleted this long after their end (default limits.sharedLogEndedRetentionMs). */
   readonly endedRetentionMs?: number;
+  /**
+   * Create the table if it is missing (default true: a coordinator). `false` (`twophase
+   * admin resolve`): a database without it is refused, so that a mistyped URL does not get
+   * a decision no coordinator reads.
+   */
+  readonly createSchema?: boolean;
+  /** Give up (throw) after this many failed attempts of a statement instead of retrying for ever (an operator's tool). */
+  readonly giveUpAfterAttempts?: number;
 }
 
 /** The table of decisions, one row per tx that has one (DESIGN.md, *Shared decision log*). */
-const table = 'twophase_decisions';
+export const sharedLogTable = 'twophase_decisions';
+
+const table = sharedLogTable;
 
 const schema = [
   `CREATE TABLE IF NOT EXISTS ${table} (
@@ -67,7 +78,10 @@ interface PendingCommit {
  */
 export class PostgresDecisionLog implements SharedDecisionLog {
   readonly shared = true;
+  /** The commit batches' connections, one batch each: nothing else waits for them. */
   private readonly pool: pg.Pool;
+  /** Settles, ends, the sweep and reads: a flood of settles cannot hold up a commit. */
+  private readonly sidePool: pg.Pool;
   private readonly clock: Clock;
   private readonly connectionsMax: number;
   private readonly endedRetentionMs: number;
@@ -85,41 +99,63 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     this.connectionsMax = options.connectionsMax ?? limits.sharedLogConnectionsMax;
     this.endedRetentionMs = options.endedRetentionMs ?? limits.sharedLogEndedRetentionMs;
     assert(Number.isSafeInteger(this.connectionsMax) && this.connectionsMax > 0, 'connectionsMax is a positive integer');
-    this.pool = new pg.Pool({
+    const connection = {
       connectionString: options.databaseUrl,
       application_name: `twophase-coordinator-${options.coordinatorId}`,
-      // one batch per connection, one for settle and the ends
-      max: this.connectionsMax + 1,
       connectionTimeoutMillis: limits.sharedLogStatementTimeoutMs,
+      // the client gives up on an answer, and the server on a statement, after as long: an
+      // abandoned insert does not keep its key locked
       query_timeout: limits.sharedLogStatementTimeoutMs,
+      statement_timeout: limits.sharedLogStatementTimeoutMs,
       keepAlive: true,
-    });
+    };
+    this.pool = new pg.Pool({ ...connection, max: this.connectionsMax });
+    this.sidePool = new pg.Pool({ ...connection, max: limits.sharedLogSideConnectionsMax });
     // an idle pooled connection that fails is dropped by the pool; without a listener the error would end the process
-    this.pool.on('error', (err) => options.logger.warn({ err: errorText(err) }, 'an idle connection to the shared decision log failed; the pool replaces it'));
+    for (const pool of [this.pool, this.sidePool]) {
+      pool.on('error', (err) => options.logger.warn({ err: errorText(err) }, 'an idle connection to the shared decision log failed; the pool replaces it'));
+    }
   }
 
   /** Creates the table if needed and returns this coordinator's commits without an end. */
   async open(): Promise<ReplayResult> {
     assert(this.state === 'new', 'open() is called once, first');
-    let settings: { synchronous_commit: string }[];
+    const url = new URL(this.options.databaseUrl);
+    const where = `${url.host}${url.pathname}`;
+    let settings: { synchronous_commit: string; standbys: string; present: boolean };
     try {
-      ({ rows: settings } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit'));
+      const { rows } = await this.sidePool.query<{ synchronous_commit: string; standbys: string; present: boolean }>(
+        `SELECT current_setting('synchronous_commit') AS synchronous_commit, current_setting('synchronous_standby_names') AS standbys, to_regclass($1) IS NOT NULL AS present`,
+        [table],
+      );
+      settings = rows[0] ?? { synchronous_commit: 'unknown', standbys: '', present: false };
     } catch (err) {
-      const url = new URL(this.options.databaseUrl);
-      throw new Error(`could not reach the shared decision log at ${url.host}${url.pathname} (--decision-log): ${errorText(err)}`, { cause: err });
+      throw new ConfigError(`could not reach the shared decision log at ${where} (--decision-log): ${errorText(err)}`, 'decisionLog');
     }
-    const synchronousCommit = settings[0]?.synchronous_commit ?? 'unknown';
-    if (synchronousCommit === 'off') {
-      throw new Error(
-        'the shared decision log database runs with synchronous_commit = off: a commit decision it acknowledged could be lost in a crash; set it to on (ALTER DATABASE … SET synchronous_commit = on)',
+    if (settings.synchronous_commit === 'off') {
+      throw new ConfigError(
+        `the shared decision log database ${where} runs with synchronous_commit = off: a commit decision it acknowledged could be lost in a crash; set it to on (ALTER DATABASE … SET synchronous_commit = on)`,
+        'decisionLog',
       );
     }
-    for (const statement of schema) await this.pool.query(statement);
-    const { rows } = await this.pool.query<{ tx_id: string; participants: string[]; decided_at_ms: string; heuristic_reason: string | null }>(
+    if (settings.standbys !== '' && (settings.synchronous_commit === 'local' || settings.synchronous_commit === 'remote_write')) {
+      this.options.logger.warn(
+        { synchronousCommit: settings.synchronous_commit },
+        'the shared decision log database has synchronous standbys but synchronous_commit does not wait for them to flush: after a failover a commit decision it acknowledged may be missing, and a tx told to commit could then be settled as aborted; use on or remote_apply',
+      );
+    }
+    if (this.options.createSchema === false) {
+      if (!settings.present) throw new ConfigError(`${where} has no table ${table}: is it the coordinator's --decision-log? (a coordinator makes it when it first starts)`, 'decisionLog');
+    } else {
+      for (const statement of schema) await this.sidePool.query(statement);
+    }
+    if (this.state !== 'new') throw new LogClosedError(table, 'closed');
+    const { rows } = await this.sidePool.query<{ tx_id: string; participants: string[]; decided_at_ms: string; heuristic_reason: string | null }>(
       `SELECT tx_id, participants, decided_at_ms, heuristic_reason FROM ${table}
        WHERE decided_by = $1 AND decision = 'commit' AND ended_at_ms IS NULL ORDER BY decided_at_ms, tx_id`,
       [this.options.coordinatorId],
     );
+    if (this.state !== 'new') throw this.closedError();
     this.state = 'open';
     this.scheduleSweep();
     const records: LogRecord[] = rows.map((row) => ({
@@ -140,7 +176,11 @@ export class PostgresDecisionLog implements SharedDecisionLog {
    * marked ended in the background (a crash may lose it, which costs a re-drive).
    */
   append(record: LogRecord, _options: AppendOptions): Promise<void> {
-    if (this.state !== 'open') return Promise.reject(new LogClosedError(table, this.state === 'new' ? 'closed' : this.state));
+    if (this.state !== 'open') return Promise.reject(this.closedError());
+    if (this.commits.length + this.ends.length >= limits.sharedLogPendingRecordsMax) {
+      // nothing written: the caller may act as if it never asked (the tx aborts, the client retries)
+      return Promise.reject(new LogQueueFullError(table, this.commits.length + this.ends.length, limits.sharedLogPendingRecordsMax));
+    }
     this.counters.appends++;
     if (record.kind === 'end') {
       this.ends.push(record.txId);
@@ -158,7 +198,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
    * failure is thrown as it came.
    */
   async decisionOf(txId: string): Promise<{ decision: 'commit' | 'abort'; decidedBy: string; decidedAtMs: number; participants: string[]; heuristicReason: string | undefined; ended: boolean } | undefined> {
-    const { rows } = await this.pool.query<{ decision: 'commit' | 'abort'; decided_by: string; decided_at_ms: string; participants: string[]; heuristic_reason: string | null; ended: boolean }>(
+    const { rows } = await this.sidePool.query<{ decision: 'commit' | 'abort'; decided_by: string; decided_at_ms: string; participants: string[]; heuristic_reason: string | null; ended: boolean }>(
       `SELECT decision, decided_by, decided_at_ms, participants, heuristic_reason, ended_at_ms IS NOT NULL AS ended FROM ${table} WHERE tx_id = $1`,
       [txId],
     );
@@ -171,17 +211,20 @@ export class PostgresDecisionLog implements SharedDecisionLog {
   /** See SharedDecisionLog.settle. `heuristicReason`: an operator's abort (`twophase admin resolve --abort`), kept in the row. */
   async settle(txId: string, heuristicReason?: string): Promise<'committed' | 'aborted'> {
     for (let attempt = 1; ; attempt++) {
-      if (this.state !== 'open') throw new LogClosedError(table, this.state === 'new' ? 'closed' : this.state);
+      if (this.state !== 'open') throw this.closedError();
+      if (this.options.giveUpAfterAttempts !== undefined && attempt > this.options.giveUpAfterAttempts) {
+        throw new Error(`could not settle ${txId} in the shared decision log after ${attempt - 1} attempts`);
+      }
       try {
         // an insert of the same key in flight makes this one wait for it, and then see it
-        const inserted = await this.pool.query<{ decision: string }>(
+        const inserted = await this.sidePool.query<{ decision: string }>(
           `INSERT INTO ${table} (tx_id, decision, participants, decided_at_ms, decided_by, heuristic_reason) VALUES ($1, 'abort', '[]', $2, $3, $4)
            ON CONFLICT (tx_id) DO NOTHING RETURNING decision`,
           [txId, this.clock.now(), this.options.coordinatorId, heuristicReason ?? null],
         );
         if (inserted.rows.length === 1) return 'aborted';
         // a second statement, a new snapshot: the row that was in the way, committed
-        const held = await this.pool.query<{ decision: string }>(`SELECT decision FROM ${table} WHERE tx_id = $1`, [txId]);
+        const held = await this.sidePool.query<{ decision: string }>(`SELECT decision FROM ${table} WHERE tx_id = $1`, [txId]);
         const decision = held.rows[0]?.decision;
         if (decision === 'commit') return 'committed';
         if (decision === 'abort') return 'aborted';
@@ -211,7 +254,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
       this.flushEnds();
       while (this.batchesInFlight > 0 || this.endsInFlight || this.commits.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     }
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.sidePool.end()]);
     this.state = 'closed';
     for (const resolve of this.idle.splice(0)) resolve();
   }
@@ -258,10 +301,10 @@ export class PostgresDecisionLog implements SharedDecisionLog {
         }
         return;
       } catch (err) {
-        if (this.state !== 'open') {
-          // stopping: whether they landed, the replay after the restart says
+        if (this.state !== 'open' || (this.options.giveUpAfterAttempts !== undefined && attempt >= this.options.giveUpAfterAttempts)) {
+          // stopping (or an operator's tool giving up): whether they landed, the replay after a restart (or the next look) says
           this.options.logger.warn({ txs: batch.length, err: errorText(err) }, 'closing: commit decisions not confirmed by the shared decision log (a restart replays those that landed)');
-          for (const pending of batch) pending.reject(new LogClosedError(table, 'closing'));
+          for (const pending of batch) pending.reject(this.state === 'open' ? new Error(`could not write to the shared decision log: ${errorText(err)}`, { cause: err }) : new LogClosedError(table, 'closing'));
           return;
         }
         this.options.logger.warn({ txs: batch.length, attempt, err: errorText(err) }, 'could not write commit decisions to the shared decision log; will retry');
@@ -271,7 +314,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
   }
 
   private async decisionsOf(txIds: readonly string[]): Promise<Map<string, string>> {
-    const { rows } = await this.pool.query<{ tx_id: string; decision: string }>(`SELECT tx_id, decision FROM ${table} WHERE tx_id = ANY($1::text[])`, [txIds]);
+    const { rows } = await this.sidePool.query<{ tx_id: string; decision: string }>(`SELECT tx_id, decision FROM ${table} WHERE tx_id = ANY($1::text[])`, [txIds]);
     return new Map(rows.map((row) => [row.tx_id, row.decision]));
   }
 
@@ -283,7 +326,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
       for (let attempt = 1; this.ends.length > 0; ) {
         const txIds = this.ends.slice(0, limits.sharedLogBatchRowsMax);
         try {
-          await this.pool.query(`UPDATE ${table} SET ended_at_ms = $2 WHERE tx_id = ANY($1::text[]) AND ended_at_ms IS NULL`, [txIds, this.clock.now()]);
+          await this.sidePool.query(`UPDATE ${table} SET ended_at_ms = $2 WHERE tx_id = ANY($1::text[]) AND ended_at_ms IS NULL`, [txIds, this.clock.now()]);
           this.ends.splice(0, txIds.length);
           this.counters.writes++;
           attempt = 1;
@@ -307,7 +350,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
   private scheduleSweep(): void {
     this.sweepTimer = this.clock.after(limits.sharedLogSweepIntervalMs, () => {
       if (this.state !== 'open') return;
-      void this.pool
+      void this.sidePool
         .query(`DELETE FROM ${table} WHERE ended_at_ms IS NOT NULL AND ended_at_ms < $1`, [this.clock.now() - this.endedRetentionMs])
         .then(
           (res) => {
@@ -315,13 +358,24 @@ export class PostgresDecisionLog implements SharedDecisionLog {
           },
           (err: unknown) => this.options.logger.warn({ err: errorText(err) }, 'could not sweep ended commits from the shared decision log; will try at the next sweep'),
         )
-        .finally(() => this.scheduleSweep());
+        .finally(() => {
+          if (this.state === 'open') this.scheduleSweep();
+        });
     });
   }
 
+  /**
+   * The wait before attempt `attempt + 1`. A timer that keeps the process alive (unlike the
+   * clock's): a short-lived command (`twophase admin resolve`) waiting to retry must not
+   * end as if it had finished.
+   */
   private pause(attempt: number): Promise<void> {
     const delayMs = Math.min(limits.sharedLogRetryMsMax, limits.sharedLogRetryMsBase * 2 ** Math.min(attempt - 1, 10));
-    return new Promise((resolve) => this.clock.after(delayMs, resolve));
+    return new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+
+  private closedError(): LogClosedError {
+    return new LogClosedError(table, this.state === 'closing' ? 'closing' : 'closed');
   }
 
   private wakeIdle(): void {

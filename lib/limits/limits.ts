@@ -374,6 +374,10 @@ export const limits = {
 
   /** Batches of commit decisions written at once, each on a connection of its own. */
   sharedLogConnectionsMax: 4,
+  /** Connections for settles, ends, the sweep and reads, beside the batches' own. */
+  sharedLogSideConnectionsMax: 2,
+  /** Commit and end records waiting for the shared log; past it an append is refused (LogQueueFullError: the tx aborts, retryable). */
+  sharedLogPendingRecordsMax: 20_000,
   /** Rows of one multi-row INSERT (or UPDATE of ends); more wait for the next batch. */
   sharedLogBatchRowsMax: 1_000,
   /** A statement (or a connection attempt) of the shared log unanswered this long fails, and is sent again. */
@@ -399,6 +403,8 @@ export const limits = {
   devLeftoverStopPollsMax: 100,
   /** Messages (chunks of at most 1 MiB) a blob Put's stream reads ahead of the disk (the Readable's high-water mark; its default is 16). */
   blobPutQueuedMessagesMax: 2,
+  /** Attempts `twophase admin resolve` makes of a statement on a shared decision log before it gives up and says so. */
+  adminSharedLogAttemptsMax: 5,
   /** The deadline of each call of `twophase admin`: an operator waits this long for an answer at most. */
   adminCallTimeoutMs: 10_000,
   /** How long a readiness check (TwoPhaseClient.health, the gateway's /readyz) waits for each service's health answer. */

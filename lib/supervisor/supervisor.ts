@@ -78,9 +78,12 @@ export class Supervisor {
   /** Stops children in the reverse order of their start: SIGTERM, then SIGKILL after `graceMs`. */
   async stop(graceMs: number = limits.supervisorStopGraceMs): Promise<void> {
     this.stopping = true;
-    for (const entry of [...this.children.values()].reverse()) {
+    // every pending restart and standby first: none may start while the others are stopped
+    for (const entry of this.children.values()) {
       clearTimeout(entry.timer);
       clearTimeout(entry.standbyTimer);
+    }
+    for (const entry of [...this.children.values()].reverse()) {
       const standby = entry.standby;
       entry.standby = undefined;
       await Promise.all([entry.child, standby].map((child) => stopProcess(child, graceMs)));
@@ -88,6 +91,7 @@ export class Supervisor {
   }
 
   private launch(entry: Running): void {
+    if (this.stopping) return;
     const { spec } = entry;
     const standby = entry.standby;
     entry.standby = undefined;
@@ -115,6 +119,8 @@ export class Supervisor {
     });
     this.events.started(spec.name, child.pid ?? -1);
     child.on('exit', (code, signal) => {
+      // a standby not yet started waits for the next ready line, not for this restart
+      clearTimeout(entry.standbyTimer);
       if (this.stopping) {
         this.events.exited(spec.name, code, signal, undefined);
         return;

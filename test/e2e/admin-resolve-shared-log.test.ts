@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TwoPhaseClient } from '../../sdk/index.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 import { freePort } from '../../lib/free-port/free-port.js';
@@ -20,7 +20,6 @@ let dir: string;
 let ports: { coordinator: number; blob: number; metadata: number };
 let logUrl: string;
 const processes: CliProcess[] = [];
-let client: TwoPhaseClient;
 
 const participantFlags = (): string[] => ['--participant', `blob=127.0.0.1:${ports.blob}`, '--participant', `metadata=127.0.0.1:${ports.metadata}`];
 
@@ -36,11 +35,28 @@ function startCoordinator(env: Record<string, string> = {}): CliProcess {
 
 /** An upload whose coordinator dies between the votes and its decision: both branches are left in doubt. Returns its tx id. */
 async function uploadLeftInDoubt(path: string): Promise<string> {
+  await ensureStarted();
   const crashing = startCoordinator({ TWOPHASE_FAILPOINTS: 'coordinator.log.commit.before-append=crash' });
   await crashing.grpcPort();
-  const upload = client.uploadFile({ namespace: 'ops', path, content: randomBytes(1024) }).catch((err: unknown) => err);
+  // peers whose coordinator died earlier may still be backing off their reconnection and
+  // fail an upload at once (UNAVAILABLE): try again, each time with a client of its own,
+  // until one reaches the crash
+  const giveUpAt = Date.now() + 30_000;
+  for (;;) {
+    const uploader = newClient();
+    const upload = uploader.uploadFile({ namespace: 'ops', path, content: randomBytes(1024) }).then(
+      () => 'committed',
+      (err: unknown) => err,
+    );
+    const ended = await Promise.race([crashing.exited.then(() => 'crashed' as const), upload.then(() => 'failed early' as const)]);
+    uploader.close();
+    if (ended === 'crashed') break;
+    const result = await upload;
+    expect(result, 'an upload before the crash fails; none commits').toBeInstanceOf(Error);
+    if (Date.now() > giveUpAt) throw new Error(`no upload reached the crash: ${(result as Error).message}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
   expect(await crashing.exited).toMatchObject({ signal: 'SIGKILL' });
-  expect(await upload).toBeInstanceOf(Error);
   const listed = await runCli(['admin', 'in-doubt', ...participantFlags(), '--json'], 60_000);
   const rows = JSON.parse(listed.stdout) as { participant: string; txId: string }[];
   expect(rows.map((r) => r.participant).sort()).toEqual(['blob', 'metadata']);
@@ -62,7 +78,15 @@ async function row(txId: string): Promise<{ decision: string; decided_by: string
   }
 }
 
-beforeAll(async () => {
+let started: Promise<void> | undefined;
+
+/** The participants, started once, in the first test (the fixture's databases are made inside a test). */
+function ensureStarted(): Promise<void> {
+  started ??= startParticipants();
+  return started;
+}
+
+async function startParticipants(): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'twophase-admin-shared-'));
   const metadataUrl = await postgres.freshDatabase();
   logUrl = await postgres.freshDatabase();
@@ -71,13 +95,15 @@ beforeAll(async () => {
   const blob = start(['participant', 'blob', '--admin', '--listen', `127.0.0.1:${ports.blob}`, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator]);
   const metadata = start(['participant', 'metadata', '--admin', '--listen', `127.0.0.1:${ports.metadata}`, '--database-url', metadataUrl, '--coordinator', coordinator]);
   await Promise.all([blob.grpcPort(), metadata.grpcPort()]);
-  client = new TwoPhaseClient({ coordinator, participants: { blob: `127.0.0.1:${ports.blob}`, metadata: `127.0.0.1:${ports.metadata}` } });
-}, 120_000);
+}
+
+function newClient(): TwoPhaseClient {
+  return new TwoPhaseClient({ coordinator: `127.0.0.1:${ports.coordinator}`, participants: { blob: `127.0.0.1:${ports.blob}`, metadata: `127.0.0.1:${ports.metadata}` } });
+}
 
 afterAll(async () => {
-  client?.close();
   for (const p of processes) p.kill();
-  await rm(dir, { recursive: true, force: true });
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 describe('twophase admin resolve on a shared decision log', () => {
@@ -100,7 +126,14 @@ describe('twophase admin resolve on a shared decision log', () => {
     expect(wrongLog.code).toBe(1);
     expect(wrongLog.stderr).toContain('holds no decision log');
 
-    const resolved = await runCli(['admin', 'resolve', txId, '--commit', '--reason', 'upload confirmed by the user', '--decision-log', logUrl, '--coordinator-id', 'c1', ...participantFlags()], 60_000);
+    // a commit needs the owning coordinator stopped, shown by its data dir's lock
+    const noDataDir = await runCli(['admin', 'resolve', txId, '--commit', '--reason', 'x', '--decision-log', logUrl, '--data-dir', join(dir, 'nowhere'), ...participantFlags()], 60_000);
+    expect(noDataDir.code).toBe(1);
+    expect(noDataDir.stderr).toContain('needs the owning coordinator stopped');
+    const resolved = await runCli(
+      ['admin', 'resolve', txId, '--commit', '--reason', 'upload confirmed by the user', '--decision-log', logUrl, '--coordinator-id', 'c1', '--data-dir', join(dir, 'coordinator'), ...participantFlags()],
+      60_000,
+    );
     expect(resolved.code, resolved.stderr).toBe(0);
     expect(resolved.stdout).toContain('commit recorded in the shared decision log');
     expect(await row(txId)).toEqual({ decision: 'commit', decided_by: 'c1', heuristic_reason: 'upload confirmed by the user' });
@@ -115,7 +148,12 @@ describe('twophase admin resolve on a shared decision log', () => {
       if (Date.now() > giveUpAt) throw new Error('still in doubt');
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect((await client.stat({ namespace: 'ops', path: 'committed.bin' })).txId).toBe(txId);
-    expect(await client.getOutcome(txId)).toMatchObject({ outcome: 'committed', presumed: false });
-  }, 120_000);
+    const client = newClient();
+    try {
+      expect((await client.stat({ namespace: 'ops', path: 'committed.bin' })).txId).toBe(txId);
+      expect(await client.getOutcome(txId)).toMatchObject({ outcome: 'committed', presumed: false });
+    } finally {
+      client.close();
+    }
+  }, 240_000);
 });
