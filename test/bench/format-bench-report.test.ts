@@ -3,9 +3,14 @@ import { formatBenchReport } from '../../bench/format-bench-report.js';
 import { benchReport, level } from './bench-report-fixture.js';
 
 describe('formatBenchReport', () => {
-  it('prints the level dev ran at in the workload line', () => {
-    const text = formatBenchReport(benchReport({ levels: [level('sdk', 4, 100, 400)], gatewayLevels: [], largeUpload: undefined }));
-    expect(text).toMatch(/^workload: .*dev --log-level warn --commit-mode two-phase$/m);
+  it('prints the level, commit mode and decision log dev ran with in the workload line', () => {
+    const report = benchReport({ levels: [level('sdk', 4, 100, 400)], gatewayLevels: [], largeUpload: undefined });
+    const text = formatBenchReport(report);
+    expect(text).toMatch(/^workload: .*dev --log-level warn --commit-mode two-phase --decision-log file$/m);
+    expect(text).toContain('log decision (fdatasync of the file log)');
+    const shared = formatBenchReport({ ...report, settings: { ...report.settings, decisionLog: 'shared' } });
+    expect(shared).toMatch(/^workload: .*--decision-log shared$/m);
+    expect(shared).toContain('log decision (a row inserted in the shared log in PostgreSQL)');
   });
 
   it('prints the gateway levels in a table of their own, with the same columns and the ratio of the medians', () => {
@@ -37,7 +42,7 @@ describe('formatBenchReport', () => {
       goal: { rateRatioMin: 0.8, rssBytesMax: 150e6 },
     };
     const text = formatBenchReport(benchReport({ levels: [], gatewayLevels: [], largeUpload }));
-    expect(text).toMatch(/^workload: the large upload alone; compiled CLI, dev --log-level warn --commit-mode two-phase$/m);
+    expect(text).toMatch(/^workload: the large upload alone; compiled CLI, dev --log-level warn --commit-mode two-phase --decision-log file$/m);
     expect(text).toMatch(/^one large upload: 67108864 B/m);
     expect(text).not.toContain('clients  twophase tx/s');
   });
