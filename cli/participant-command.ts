@@ -15,7 +15,14 @@ import { untilLoaded } from './until-loaded.js';
 function commonOptions(command: Command, defaults: { listen: string; participantId: string }): Command {
   return withTlsOptions(command, { server: true })
     .addOption(new Option('--listen <host:port>', 'gRPC address to serve').env('TWOPHASE_LISTEN').default(defaults.listen))
-    .addOption(new Option('--coordinator <host:port>', 'gRPC address of the coordinator').env('TWOPHASE_COORDINATOR').default('127.0.0.1:7070'))
+    .addOption(
+      new Option(
+        '--coordinator <host:port|id=host:port,…>',
+        'gRPC address of the coordinator; or, for coordinators on a shared decision log, each as id=host:port (comma-separated): an Enlist goes to the coordinator its tx id names, a GetOutcome too and, if it cannot be reached, to the others, which settle the tx in the shared log',
+      )
+        .env('TWOPHASE_COORDINATOR')
+        .default('127.0.0.1:7070'),
+    )
     .addOption(new Option('--participant-id <id>', 'the id the coordinator knows this participant by').env('TWOPHASE_PARTICIPANT_ID').default(defaults.participantId))
     .addOption(
       new Option('--branch-idle-ms <ms>', 'abort unprepared work of a tx idle this long').env('TWOPHASE_BRANCH_IDLE_MS').default(String(limits.branchIdleMsMax)),
@@ -85,7 +92,7 @@ function blobCommand(): Command {
         rm: store,
         services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs })],
         listen: settings.listen,
-        coordinatorAddress: settings.coordinator,
+        coordinators: settings.coordinator,
         security,
         logger,
         config: { branchIdleMsMax: settings.branchIdleMs },
@@ -143,7 +150,7 @@ function metadataCommand(): Command {
         rm: store,
         services: (work) => [metadataService(store, work, logger)],
         listen: settings.listen,
-        coordinatorAddress: settings.coordinator,
+        coordinators: settings.coordinator,
         security,
         logger,
         // --branches-max bounds the open branches (connections), which the store enforces; prepared

@@ -2,7 +2,7 @@ import { limits } from '../lib/limits/limits.js';
 import { Fifo } from '../lib/fifo/fifo.js';
 import { systemClock, type Clock, type Timer } from '../lib/clock/clock.js';
 import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
-import { newTxId } from '../lib/tx-id/tx-id.js';
+import { coordinatorOfTxId, newTxId } from '../lib/tx-id/tx-id.js';
 import { assert, assertNever } from '../lib/assert/assert.js';
 import { errorText } from '../lib/error-text/error-text.js';
 import { isSharedDecisionLog, type DecisionLog } from './log/decision-log.js';
@@ -175,6 +175,15 @@ export class CoordinatorRuntime {
   }
 
   getOutcome(txId: string): Promise<Reply> {
+    // a tx that names a coordinator was begun on a shared log; on its own file log this one
+    // could only presume it aborted, which its owner may contradict
+    if (!this.options.config.sharedLog && coordinatorOfTxId(txId) !== undefined && !this.state.live.has(txId) && !this.state.finished.has(txId)) {
+      return Promise.resolve({
+        kind: 'refused',
+        code: 'FAILED_PRECONDITION',
+        message: `transaction ${txId} was begun by coordinator ${coordinatorOfTxId(txId) ?? ''} on a shared decision log; this coordinator has none and cannot settle it: ask that one`,
+      });
+    }
     return this.request({ kind: 'getOutcome', txId });
   }
 

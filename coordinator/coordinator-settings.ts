@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { limits } from '../lib/limits/limits.js';
 import { durationMs, listenAddress, logLevel, nonEmptyPath } from '../lib/config/setting-types.js';
 import type { SettingName } from '../lib/config/parse-settings.js';
-import { participantIdProblem } from '../lib/tx-id/tx-id.js';
+import { participantIdProblem, txIdCoordinatorIdLengthMax } from '../lib/tx-id/tx-id.js';
 import { isPostgresUrl } from '../lib/config/postgres-url.js';
 
 /** `id=host:port`, repeated or comma-separated, into a map with unique ids. */
@@ -73,6 +73,9 @@ export const coordinatorSettingsSchema = z
     metricsListen: listenAddress.optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.decisionLog !== 'file' && s.coordinatorId.length > txIdCoordinatorIdLengthMax) {
+      ctx.addIssue({ code: 'custom', path: ['coordinatorId'], message: `on a shared decision log the id goes into every tx id: at most ${txIdCoordinatorIdLengthMax} characters` });
+    }
     if (s.decisionLog !== 'file' && s.commitMode === 'last-resource') {
       ctx.addIssue({
         code: 'custom',

@@ -4,6 +4,7 @@ import { lockDir } from '../lib/dir-lock/dir-lock.js';
 import { startGrpcServer, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
 import { FileDecisionLog } from './log/file-decision-log.js';
 import { PostgresDecisionLog } from './log/postgres-decision-log.js';
+import { newTxIdOf } from '../lib/tx-id/tx-id.js';
 import { coordinatorConfig } from './protocol/coordinator-config.js';
 import { CoordinatorRuntime } from './coordinator-runtime.js';
 import { GrpcParticipantConnector } from './grpc/grpc-participant-connector.js';
@@ -55,6 +56,8 @@ export async function runCoordinator(settings: CoordinatorSettings, security?: T
     log,
     connector,
     logger,
+    // on a shared log, each tx id names its coordinator: participants then ask it first
+    ...(settings.decisionLog === 'file' ? {} : { newTxId: () => newTxIdOf(settings.coordinatorId) }),
   });
   const services = [coordinatorService(runtime, logger)];
   if (settings.admin) {

@@ -1,6 +1,7 @@
 import { lifecycleLogger, type Logger } from '../lib/logger/logger.js';
 import { startGrpcServer, type GrpcServiceBinding, type RunningGrpcServer } from '../lib/grpc/grpc-server.js';
 import { GrpcCoordinatorLink } from './grpc/grpc-coordinator-link.js';
+import { RoutingCoordinatorLink } from './grpc/routing-coordinator-link.js';
 import { participantService } from './grpc/participant-service.js';
 import { adminService } from '../lib/grpc/admin-service.js';
 import { ParticipantRuntime } from './participant-runtime.js';
@@ -16,7 +17,8 @@ export interface RunParticipantOptions {
   /** The resource manager's client-facing services, doing their work through `work`. */
   readonly services: (work: BranchWork) => readonly GrpcServiceBinding[];
   readonly listen: string;
-  readonly coordinatorAddress: string;
+  /** The coordinator, or coordinators on a shared decision log by the ids their tx ids carry (the first the default). */
+  readonly coordinators: readonly { readonly id: string | undefined; readonly address: string }[];
   readonly logger: Logger;
   readonly config?: Partial<ParticipantConfig>;
   /** Serve twophase.v1.Admin. */
@@ -42,7 +44,10 @@ export async function runParticipant(options: RunParticipantOptions): Promise<Ru
   const stopTracing = await startTracing(options.rm.participantId);
   const runtime = new ParticipantRuntime({
     rm: options.rm,
-    coordinator: new GrpcCoordinatorLink(options.coordinatorAddress, options.security?.tls),
+    coordinator:
+      options.coordinators.length === 1
+        ? new GrpcCoordinatorLink(options.coordinators[0]!.address, options.security?.tls)
+        : new RoutingCoordinatorLink(options.coordinators.map(({ id, address }) => ({ id: id ?? '', link: new GrpcCoordinatorLink(address, options.security?.tls) }))),
     logger: options.logger,
     ...(options.config === undefined ? {} : { config: options.config }),
   });

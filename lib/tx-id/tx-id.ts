@@ -12,6 +12,26 @@ export function newTxId(): string {
   return nanoid(limits.txIdLengthMin);
 }
 
+/**
+ * A tx id that names the coordinator that began it (a coordinator on a shared decision
+ * log): `<coordinatorId>-<21 random characters>`, so that a participant sends its Enlist and
+ * GetOutcome to that coordinator first.
+ */
+export function newTxIdOf(coordinatorId: string): string {
+  return `${coordinatorId}-${nanoid(limits.txIdLengthMin)}`;
+}
+
+/** The longest coordinator id newTxIdOf can carry within limits.txIdLengthMax. */
+export const txIdCoordinatorIdLengthMax = limits.txIdLengthMax - limits.txIdLengthMin - 1;
+
+/** The coordinator a tx id names (see newTxIdOf), or undefined for one that names none (a coordinator on its file log). */
+export function coordinatorOfTxId(txId: string): string | undefined {
+  const cut = txId.length - limits.txIdLengthMin - 1;
+  if (cut < 1 || txId[cut] !== '-') return undefined;
+  const id = txId.slice(0, cut);
+  return participantIdProblem(id) === undefined ? id : undefined;
+}
+
 export function isValidTxId(txId: string): boolean {
   return txIdPattern.test(txId);
 }

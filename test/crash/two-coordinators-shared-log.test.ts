@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TwoPhaseClient } from '../../sdk/index.js';
+import { CliProcess, runCli } from '../support/cli-process.js';
+import { freePort } from '../../lib/free-port/free-port.js';
+import { coordinatorOfTxId } from '../../lib/tx-id/tx-id.js';
+import { postgresFixture } from '../support/postgres-fixture.js';
+
+/**
+ * Two coordinators, c1 and c2, on one shared decision log, and real participants that know
+ * both (`--coordinator c1=…,c2=…`): each coordinator's tx ids name it; when c1 dies between
+ * the votes and its decision, the participants in doubt ask c2, which settles the tx.
+ */
+const postgres = postgresFixture();
+
+let dir: string | undefined;
+const processes: CliProcess[] = [];
+const clients: TwoPhaseClient[] = [];
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  for (const p of processes) p.kill();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+function start(args: string[], env: Record<string, string> = {}): CliProcess {
+  const proc = new CliProcess(args, env);
+  processes.push(proc);
+  return proc;
+}
+
+describe('two coordinators on a shared decision log', () => {
+  it('tx ids name their coordinator, enlists reach it, and when c1 dies before deciding, its in-doubt branches are settled by c2 while uploads go on through c2', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'twophase-two-coordinators-'));
+    const metadataUrl = await postgres.freshDatabase();
+    const logUrl = await postgres.freshDatabase();
+    const port = { c1: await freePort(), c2: await freePort(), blob: await freePort(), metadata: await freePort() };
+    const participants = ['--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`];
+    const coordinators = `c1=127.0.0.1:${port.c1},c2=127.0.0.1:${port.c2}`;
+    const coordinator = (id: 'c1' | 'c2', env: Record<string, string> = {}): CliProcess =>
+      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir!, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
+    // c1's second commit decision is never written: it dies between the votes and its decision
+    const c1 = coordinator('c1', { TWOPHASE_FAILPOINTS: 'coordinator.log.commit.before-append=crash@2' });
+    const c2 = coordinator('c2');
+    const blob = start(['participant', 'blob', '--admin', '--listen', `127.0.0.1:${port.blob}`, '--data-dir', join(dir, 'blob'), '--coordinator', coordinators]);
+    const metadata = start(['participant', 'metadata', '--admin', '--listen', `127.0.0.1:${port.metadata}`, '--database-url', metadataUrl, '--coordinator', coordinators]);
+    await Promise.all([c1.grpcPort(), c2.grpcPort(), blob.grpcPort(), metadata.grpcPort()]);
+    const client = (id: 'c1' | 'c2'): TwoPhaseClient => {
+      const c = new TwoPhaseClient({ coordinator: `127.0.0.1:${port[id]}`, participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` } });
+      clients.push(c);
+      return c;
+    };
+    const viaC1 = client('c1');
+    const viaC2 = client('c2');
+
+    const first = await viaC1.uploadFile({ namespace: 'two', path: 'c1.bin', content: randomBytes(512) });
+    const second = await viaC2.uploadFile({ namespace: 'two', path: 'c2.bin', content: randomBytes(512) });
+    expect(coordinatorOfTxId(first.txId)).toBe('c1');
+    expect(coordinatorOfTxId(second.txId)).toBe('c2');
+
+    // c1's next upload: both branches prepared, then c1 dies before its commit record
+    const lost = viaC1.uploadFile({ namespace: 'two', path: 'lost.bin', content: randomBytes(512) }).catch((err: unknown) => err);
+    expect(await c1.exited).toMatchObject({ signal: 'SIGKILL' });
+    expect(await lost).toBeInstanceOf(Error);
+
+    // c1 stays down: the participants fall back to c2, which settles the tx in the log
+    const giveUpAt = Date.now() + 60_000;
+    let inDoubt: { participant: string; txId: string }[] = [];
+    for (;;) {
+      const listed = await runCli(['admin', 'in-doubt', '--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`, '--json'], 60_000);
+      inDoubt = JSON.parse(listed.stdout) as { participant: string; txId: string }[];
+      if (inDoubt.length === 0) break;
+      if (Date.now() > giveUpAt) throw new Error(`still in doubt: ${listed.stdout}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const db = new pg.Client(logUrl);
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ tx_id: string; decision: string; decided_by: string }>('SELECT tx_id, decision, decided_by FROM twophase_decisions ORDER BY decided_at_ms');
+      const byTx = new Map(rows.map((r) => [r.tx_id, r]));
+      expect(byTx.get(first.txId)).toMatchObject({ decision: 'commit', decided_by: 'c1' });
+      expect(byTx.get(second.txId)).toMatchObject({ decision: 'commit', decided_by: 'c2' });
+      const settled = rows.filter((r) => r.decision === 'abort');
+      expect(settled.map((r) => [coordinatorOfTxId(r.tx_id), r.decided_by])).toEqual([['c1', 'c2']]);
+    } finally {
+      await db.end();
+    }
+    // nothing of the lost upload is stored; uploads through c2 go on
+    await expect(viaC2.stat({ namespace: 'two', path: 'lost.bin' })).rejects.toThrow();
+    const third = await viaC2.uploadFile({ namespace: 'two', path: 'after.bin', content: randomBytes(512) });
+    expect(coordinatorOfTxId(third.txId)).toBe('c2');
+  }, 180_000);
+
+  it('a coordinator on its file log refuses to answer for a tx another coordinator began on a shared log, rather than presume it aborted', async () => {
+    dir ??= await mkdtemp(join(tmpdir(), 'twophase-two-coordinators-'));
+    const port = await freePort();
+    const fileLog = start(['coordinator', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'file-log'), '--participant', 'blob=127.0.0.1:1', '--participant', 'metadata=127.0.0.1:2']);
+    await fileLog.grpcPort();
+    const c = new TwoPhaseClient({ coordinator: `127.0.0.1:${port}`, participants: { blob: '127.0.0.1:1', metadata: '127.0.0.1:2' } });
+    clients.push(c);
+    await expect(c.getOutcome('c7-aaaaaaaaaaaaaaaaaaaaa')).rejects.toThrow(/begun by coordinator c7 on a shared decision log/);
+    expect(await c.getOutcome('aaaaaaaaaaaaaaaaaaaaa')).toMatchObject({ outcome: 'aborted', presumed: true });
+  }, 60_000);
+});
