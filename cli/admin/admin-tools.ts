@@ -143,16 +143,18 @@ export function auditFile(dataDir: string): string {
  * each named participant aborts its branch now (the coordinator would presume abort
  * anyway). Either decision is also appended to the audit file (auditFile), fsynced.
  */
-export async function resolve(options: {
-  dataDir: string;
-  txId: string;
-  decision: 'commit' | 'abort';
-  reason: string;
-  participants: readonly Target[];
-  tls?: TlsMaterial | undefined;
+export interface ResolveOptions {
+  readonly dataDir: string;
+  readonly txId: string;
+  readonly decision: 'commit' | 'abort';
+  readonly reason: string;
+  readonly participants: readonly Target[];
+  readonly tls?: TlsMaterial | undefined;
   /** The URL of a shared decision log (see resolveInSharedLog); undefined: the file log of `dataDir`. */
-  sharedLog?: { readonly databaseUrl: string; readonly coordinatorId: string } | undefined;
-}): Promise<ResolveResult> {
+  readonly sharedLog?: { readonly databaseUrl: string; readonly coordinatorId: string } | undefined;
+}
+
+export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
   const { dataDir, txId, decision, reason, participants } = options;
   if (participants.length === 0) throw new ConfigError('admin resolve: name the participants of the tx with --participant id=host:port', 'participant');
   if (options.sharedLog !== undefined) return resolveInSharedLog({ ...options, sharedLog: options.sharedLog });
@@ -212,15 +214,7 @@ export async function resolve(options: {
  * by `coordinatorId`, which re-drives it when it starts, and any coordinator answers the
  * in-doubt participants' own questions with it meanwhile.
  */
-async function resolveInSharedLog(options: {
-  dataDir: string;
-  txId: string;
-  decision: 'commit' | 'abort';
-  reason: string;
-  participants: readonly Target[];
-  tls?: TlsMaterial | undefined;
-  sharedLog: { readonly databaseUrl: string; readonly coordinatorId: string };
-}): Promise<ResolveResult> {
+async function resolveInSharedLog(options: ResolveOptions & { readonly sharedLog: NonNullable<ResolveOptions['sharedLog']> }): Promise<ResolveResult> {
   const { txId, decision, reason, participants } = options;
   let lock: { release(): Promise<void> } | undefined;
   const log = new PostgresDecisionLog({
