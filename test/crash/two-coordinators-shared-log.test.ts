@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TwoPhaseClient } from '../../sdk/index.js';
-import { CliProcess, runCli } from '../support/cli-process.js';
+import { CliProcess } from '../support/cli-process.js';
+import { adminStats } from '../support/admin-stats.js';
 import { freePort } from '../../lib/free-port/free-port.js';
 import { coordinatorOfTxId } from '../../lib/tx-id/tx-id.js';
 import { postgresFixture } from '../support/postgres-fixture.js';
@@ -69,13 +70,11 @@ describe('two coordinators on a shared decision log', () => {
 
     // c1 stays down: the participants fall back to c2, which settles the tx in the log
     const giveUpAt = Date.now() + 60_000;
-    let inDoubt: { participant: string; txId: string }[] = [];
     for (;;) {
-      const listed = await runCli(['admin', 'in-doubt', '--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`, '--json'], 60_000);
-      inDoubt = JSON.parse(listed.stdout) as { participant: string; txId: string }[];
-      if (inDoubt.length === 0) break;
-      if (Date.now() > giveUpAt) throw new Error(`still in doubt: ${listed.stdout}`);
-      await new Promise((r) => setTimeout(r, 500));
+      const inDoubt = (await adminStats(`127.0.0.1:${port.blob}`)).in_doubt! + (await adminStats(`127.0.0.1:${port.metadata}`)).in_doubt!;
+      if (inDoubt === 0) break;
+      if (Date.now() > giveUpAt) throw new Error(`still ${inDoubt} branches in doubt`);
+      await new Promise((r) => setTimeout(r, 100));
     }
     const db = new pg.Client(logUrl);
     await db.connect();
