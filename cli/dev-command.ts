@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ensureOwnDirectory, reachableEmbeddedPostgres, reachableRuntimeRoot, traversableByOthers } from '../lib/embedded-postgres/reachable-package.js';
 import { findPortHolder, portIsFree } from '../lib/free-port/port-holder.js';
@@ -152,11 +152,11 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
   const supervisor = new Supervisor(logDir, {
     started: (name, pid) => {
       say(`${name} started (pid ${pid})`);
-      void writeState(dir, supervisor.pids());
+      void writeState(dir, () => supervisor.pids());
     },
     ready: (name, pid) => say(`${name} ready (pid ${pid})`),
     standbyExited: (name, code, signal) => {
-      void writeState(dir, supervisor.pids());
+      void writeState(dir, () => supervisor.pids());
       say(`${name} standby exited (${signal ?? `code ${code}`}); another is started after ${name}'s next ready line — see ${join(logDir, `${name}.log`)}`);
     },
     exited: (name, code, signal, restartInMs) =>
@@ -367,8 +367,23 @@ async function isOurs(pid: number): Promise<boolean> {
   }
 }
 
-async function writeState(dir: string, pids: Record<string, number | undefined>): Promise<void> {
-  await writeFile(join(dir, 'dev-state.json'), JSON.stringify(pids));
+/**
+ * Records the children's pids for a later dev (stopLeftovers) and for tools. Written whole
+ * and renamed into place: the starts of children and standbys write it close together,
+ * and a reader must never see half a file.
+ */
+let stateWrites: Promise<void> = Promise.resolve();
+function writeState(dir: string, pids: () => Record<string, number | undefined>): Promise<void> {
+  // one write at a time, each of the pids as they are when it runs: the last one wins
+  stateWrites = stateWrites.then(async () => {
+    const temp = join(dir, `dev-state.json.${process.pid}`);
+    await writeFile(temp, JSON.stringify(pids()));
+    await rename(temp, join(dir, 'dev-state.json'));
+  }).catch((err: unknown) => {
+    // a later dev then misses these pids (its children stop with this dev anyway)
+    console.error(`[dev] could not record the children's pids in ${join(dir, 'dev-state.json')}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  return stateWrites;
 }
 
 /** `--tls`: the dev CA, a certificate per process and for a client and an admin, and the access policy naming them. */

@@ -121,7 +121,9 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
     const mine = (): ReceivedSpan[] => received.filter((s) => s.traceId === traceId);
     const giveUpAt = Date.now() + 20_000;
-    while (Date.now() < giveUpAt && !(mine().some((s) => s.name === 'serve Put') && mine().some((s) => s.name === 'serve Get'))) await new Promise((r) => setTimeout(r, 100));
+    // every process exports on its own schedule: wait for the four spans looked at, not only the blob participant's
+    const arrived = (): boolean => ['serve Put', 'serve Get', 'call Put', 'call Get'].every((name) => mine().some((s) => s.name === name));
+    while (Date.now() < giveUpAt && !arrived()) await new Promise((r) => setTimeout(r, 100));
     const spans = mine();
     for (const kind of ['Put', 'Get']) {
       const calls = spans.filter((s) => s.service === 'twophase-gateway' && s.name === `call ${kind}`);
