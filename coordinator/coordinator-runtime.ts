@@ -177,11 +177,12 @@ export class CoordinatorRuntime {
   getOutcome(txId: string): Promise<Reply> {
     // a tx that names a coordinator was begun on a shared log; on its own file log this one
     // could only presume it aborted, which its owner may contradict
-    if (!this.options.config.sharedLog && coordinatorOfTxId(txId) !== undefined && !this.state.live.has(txId) && !this.state.finished.has(txId)) {
+    const named = coordinatorOfTxId(txId);
+    if (!this.options.config.sharedLog && named !== undefined && !this.state.live.has(txId) && !this.state.finished.has(txId)) {
       return Promise.resolve({
         kind: 'refused',
         code: 'FAILED_PRECONDITION',
-        message: `transaction ${txId} was begun by coordinator ${coordinatorOfTxId(txId) ?? ''} on a shared decision log; this coordinator has none and cannot settle it: ask that one`,
+        message: `transaction ${txId} was begun by coordinator ${named} on a shared decision log; this coordinator has none and cannot settle it: ask that one`,
       });
     }
     return this.request({ kind: 'getOutcome', txId });

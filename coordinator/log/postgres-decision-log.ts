@@ -224,8 +224,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
         );
         if (inserted.rows.length === 1) return 'aborted';
         // a second statement, a new snapshot: the row that was in the way, committed
-        const held = await this.sidePool.query<{ decision: string }>(`SELECT decision FROM ${table} WHERE tx_id = $1`, [txId]);
-        const decision = held.rows[0]?.decision;
+        const decision = (await this.decisionsOf([txId])).get(txId);
         if (decision === 'commit') return 'committed';
         if (decision === 'abort') return 'aborted';
         // swept between the two statements: ask again
