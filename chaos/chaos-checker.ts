@@ -43,6 +43,9 @@ async function leftovers(system: ChaosTarget): Promise<string> {
   if (staged !== '') found.push(staged);
   const coordinator = await system.stats('coordinator');
   if ((coordinator.live_txs ?? 0) > 0) found.push(`${coordinator.live_txs} unfinished txs at the coordinator`);
+  for (const [name, stats] of Object.entries(await system.otherCoordinatorStats())) {
+    if ((stats.live_txs ?? 0) > 0) found.push(`${stats.live_txs} unfinished txs at ${name}`);
+  }
   for (const p of ['blob', 'metadata'] as const) {
     const stats = await system.stats(p);
     if ((stats.branches ?? 0) > 0) found.push(`${stats.branches} branches at ${p}`);

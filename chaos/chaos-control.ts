@@ -10,16 +10,37 @@ import type { AdminProcess } from './chaos-target.js';
  */
 export class ChaosControl {
   private readonly admins: Record<AdminProcess, AdminClient>;
+  /** Coordinators beside the first (several on a shared log), by name: their counters are checked too. */
+  private readonly otherCoordinatorAdmins = new Map<string, AdminClient>();
 
   constructor(
     addresses: Record<AdminProcess, string>,
     private readonly databaseUrl: string,
     /** Mutual TLS to a deployment that requires it (an admin identity's certificate); plaintext by default. */
     credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+    otherCoordinators: ReadonlyMap<string, string> = new Map(),
   ) {
     const { Admin } = loadProto().twophase.v1;
     const client = (address: string): AdminClient => new Admin(address, credentials);
     this.admins = { coordinator: client(addresses.coordinator), blob: client(addresses.blob), metadata: client(addresses.metadata) };
+    for (const [name, address] of otherCoordinators) this.otherCoordinatorAdmins.set(name, client(address));
+  }
+
+  /** The counters of each other coordinator still running, by name; rejects if one cannot be reached. */
+  async otherCoordinatorStats(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [name, admin] of this.otherCoordinatorAdmins) {
+      out[name] = await new Promise((resolve, reject) =>
+        admin.GetStats({}, waitForReady(), { deadline: new Date(Date.now() + 3_000) }, (err, res) => (err || res === undefined ? reject(err) : resolve(res.stats))),
+      );
+    }
+    return out;
+  }
+
+  /** A coordinator that is gone for good: no longer asked. */
+  protected forget(name: string): void {
+    this.otherCoordinatorAdmins.get(name)?.close();
+    this.otherCoordinatorAdmins.delete(name);
   }
 
   /** Arms failpoints in one process. Not retried: a process that is down misses the fault. */
@@ -68,7 +89,7 @@ export class ChaosControl {
   }
 
   close(): void {
-    for (const admin of Object.values(this.admins)) admin.close();
+    for (const admin of [...Object.values(this.admins), ...this.otherCoordinatorAdmins.values()]) admin.close();
   }
 }
 

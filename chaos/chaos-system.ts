@@ -34,8 +34,10 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     private readonly restarts: Record<string, number>,
     /** With the blob participant on S3: the bucket on the run's own moto_server. */
     private readonly s3: S3Bucket | undefined,
+    /** With several coordinators: the Admin address of each beside the first (`coordinator`), by child name. */
+    private readonly others: ReadonlyMap<string, string>,
   ) {
-    super(admin, databaseUrl);
+    super(admin, databaseUrl, undefined, others);
   }
 
   /**
@@ -51,10 +53,15 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     commitMode: CommitMode = 'two-phase',
     blobBackend: BlobBackend = 'local',
     decisionLog: DecisionLogKind = 'file',
+    coordinators = 1,
   ): Promise<ChaosSystem> {
     const s3 = blobBackend === 's3' ? await S3Bucket.start('twophase-chaos') : undefined;
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
     for (const key of Object.keys(port) as (keyof typeof port)[]) port[key] = await freePort();
+    // several: c1 is `coordinator` (through its link's proxy, killed and restarted by faults);
+    // c2… are reached directly and are left alone, but for the one a run kills for good
+    const otherPorts = new Map<string, number>();
+    for (let i = 2; i <= coordinators; i++) otherPorts.set(`c${i}`, await freePort());
     const proxies = {} as Record<LinkName, FaultProxy>;
     const via = {} as Record<LinkName, number>;
     const restarts: Record<string, number> = {};
@@ -68,7 +75,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
       },
     });
     const self = selfCommand();
-    const spec = (name: ProcessName, args: string[], ready: RegExp): ChildSpec => ({
+    const spec = (name: string, args: string[], ready: RegExp): ChildSpec => ({
       name,
       command: self.command,
       args: [...self.args, ...args, '--log-level', logLevel],
@@ -84,23 +91,48 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
       }
       const proxiedDatabaseUrl = `postgres://postgres:postgres@127.0.0.1:${via.postgres}/twophase`;
       await supervisor.start(spec('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', String(port.postgres)], /"msg":"postgres ready"/));
-      await Promise.all([
-        supervisor.start(
-          spec(
+      // what the participants and the gateway are given: c1 through its proxy, the others direct
+      const coordinatorList = coordinators === 1 ? local(via.coordinator) : [`c1=${local(via.coordinator)}`, ...[...otherPorts].map(([id, p]) => `${id}=${local(p)}`)].join(',');
+      const coordinatorSpec = (name: string, id: string | undefined, listen: number): ChildSpec =>
+        spec(
+          name,
+          [
             'coordinator',
-            ['coordinator', '--admin', '--listen', local(port.coordinator), '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${local(via.blob)}`, '--participant', `metadata=${local(via.metadata)}`, '--phase2-call-timeout-ms', '2000', '--prepare-timeout-ms', '10000', '--tx-timeout-ms', '15000', '--commit-mode', commitMode, ...(decisionLog === 'shared' ? ['--decision-log', proxiedDatabaseUrl] : []), ...(unsafeFailpoints ? ['--unsafe-failpoints'] : [])],
-            grpcReady,
-          ),
-        ),
+            '--admin',
+            '--listen',
+            local(listen),
+            ...(id === undefined ? [] : ['--coordinator-id', id]),
+            '--data-dir',
+            join(dir, name),
+            '--participant',
+            `blob=${local(via.blob)}`,
+            '--participant',
+            `metadata=${local(via.metadata)}`,
+            '--phase2-call-timeout-ms',
+            '2000',
+            '--prepare-timeout-ms',
+            '10000',
+            '--tx-timeout-ms',
+            '15000',
+            '--commit-mode',
+            commitMode,
+            ...(decisionLog === 'shared' ? ['--decision-log', proxiedDatabaseUrl] : []),
+            ...(unsafeFailpoints ? ['--unsafe-failpoints'] : []),
+          ],
+          grpcReady,
+        );
+      await Promise.all([
+        supervisor.start(coordinatorSpec('coordinator', coordinators === 1 ? undefined : 'c1', port.coordinator)),
+        ...[...otherPorts].map(([id, p]) => supervisor.start(coordinatorSpec(`coordinator-${id}`, id, p))),
         supervisor.start({
-          ...spec('blob', ['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), ...(s3?.blobFlags ?? []), '--coordinator', local(via.coordinator)], grpcReady),
+          ...spec('blob', ['participant', 'blob', '--admin', '--listen', local(port.blob), '--data-dir', join(dir, 'blob'), ...(s3?.blobFlags ?? []), '--coordinator', coordinatorList], grpcReady),
           ...(s3 === undefined ? {} : { env: s3.credentials }),
         }),
         supervisor.start(
-          spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', local(via.coordinator)], grpcReady),
+          spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', coordinatorList], grpcReady),
         ),
       ]);
-      await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', local(via.coordinator), '--call-timeout-ms', '5000', '--auth', 'none'], /"msg":"HTTP gateway listening"/));
+      await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', coordinatorList, '--call-timeout-ms', '5000', '--auth', 'none'], /"msg":"HTTP gateway listening"/));
     };
     // a child that never gets ready (a port taken meanwhile, a failed initdb) is restarted for ever: bound the wait
     let timer: NodeJS.Timeout | undefined;
@@ -120,7 +152,19 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
       clearTimeout(timer);
     }
     const admin = { coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) };
-    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts, s3);
+    const others = new Map([...otherPorts].map(([id, p]) => [`coordinator-${id}`, local(p)]));
+    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts, s3, others);
+  }
+
+  /** The coordinators beside the first, by child name (`coordinator-c2`, …): those a run may kill for good. */
+  get otherCoordinators(): readonly string[] {
+    return [...this.others.keys()];
+  }
+
+  /** SIGKILLs one of the other coordinators and never restarts it: its host is gone for good. */
+  async killForGood(name: string): Promise<void> {
+    await this.supervisor.retire(name);
+    this.forget(name);
   }
 
   httpFetch(url: string, init?: RequestInit): Promise<Response> {

@@ -118,6 +118,8 @@ export interface ChaosTarget {
   disarmFailpoints(process: AdminProcess): Promise<void>;
   /** A process's counters; rejects if it cannot be reached. */
   stats(process: AdminProcess): Promise<Record<string, number>>;
+  /** With several coordinators: the counters of each beside the first that still runs, by name. */
+  otherCoordinatorStats(): Promise<Record<string, Record<string, number>>>;
   /** The failpoints a process defines. */
   failpoints(process: AdminProcess): Promise<string[]>;
   /** Ends every network fault. */

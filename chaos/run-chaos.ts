@@ -29,6 +29,12 @@ export interface ChaosOptions {
   readonly blobBackend?: BlobBackend;
   /** The decision log of the coordinator the run starts (default its file log). Not with `external`. */
   readonly decisionLog?: DecisionLogKind;
+  /**
+   * Coordinators the run starts on its shared decision log (default 1). With more, the last
+   * is SIGKILLed once, at a moment drawn from the seed, and never restarted: its txs must
+   * reach their outcomes through the others. Not with `external`.
+   */
+  readonly coordinators?: number;
   /** An existing deployment to run against; without it the run starts a system of its own. */
   readonly external?: ExternalOptions;
   readonly say: (text: string) => void;
@@ -47,6 +53,10 @@ export interface ChaosReport {
   readonly blobBackend: BlobBackend | 'deployment';
   /** The decision log of the coordinator the run started; `deployment` for one it did not start. Absent in older reports: the file log. */
   readonly decisionLog?: DecisionLogKind | 'deployment';
+  /** Coordinators of the system the run started; absent in older reports and against a deployment: one. */
+  readonly coordinators?: number;
+  /** With several coordinators: the one killed for good, when, and what became of the txs it began. */
+  readonly killedForGood?: KilledForGood;
   /** The fault kinds drawn from (those with something to act on). */
   readonly faultKinds: readonly FaultKind[];
   readonly operations: Record<string, number>;
@@ -61,6 +71,18 @@ export interface ChaosReport {
   readonly violations: readonly Violation[];
   readonly replay: string;
   readonly dir: string | undefined;
+}
+
+export interface KilledForGood {
+  readonly name: string;
+  /** The id its tx ids carry. */
+  readonly id: string;
+  /** Since the workload began. */
+  readonly atMs: number;
+  /** Operations of the workload whose tx it began. */
+  readonly operations: number;
+  /** Its txs in the shared decision log, by `<decision> by <coordinator>`. */
+  readonly decisions: Record<string, number>;
 }
 
 export interface LinkTraffic {
@@ -108,12 +130,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   if (blobBackend === 's3') options.say('blob backend s3: the blob participant keeps its bytes in a bucket of a moto_server the run starts');
   const decisionLog = options.decisionLog ?? 'file';
   if (decisionLog === 'shared') options.say("decision log shared: the coordinator's decisions are rows in the run's PostgreSQL, reached through the PostgreSQL link's proxy");
-  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend, decisionLog);
+  const coordinators = options.coordinators ?? 1;
+  assert(coordinators === 1 || decisionLog === 'shared', 'several coordinators share a decision log (the CLI refuses --coordinators without --decision-log shared)');
+  if (coordinators > 1) options.say(`${coordinators} coordinators on the shared log (c1 through the coordinator link's proxy, the others direct); c${coordinators} is killed once and never restarted`);
+  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend, decisionLog, coordinators);
   options.say(`system up in ${dir}`);
+  const doomedName = system.otherCoordinators.at(-1);
+  const doomed = doomedName === undefined ? undefined : { name: doomedName, id: `c${coordinators}`, kill: () => system.killForGood(doomedName) };
   // a failing run keeps its directory (logs, data) for inspection
   let keep = options.keepDir;
   try {
-    const r = await runAgainst(system, options);
+    const r = await runAgainst(system, options, doomed);
     if (r.violations.length > 0) keep = true;
     return { ...r, dir: keep ? dir : undefined };
   } catch (err) {
@@ -126,7 +153,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 }
 
 /** The run itself; its report names no directory (the caller that made one decides whether it is kept). */
-async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<ChaosReport> {
+async function runAgainst(system: ChaosTarget, options: ChaosOptions, doomed?: { name: string; id: string; kill: () => Promise<void> }): Promise<ChaosReport> {
   // separate streams: the fault schedule must not depend on how many operations the workload managed
   const faultRng = new Prng(options.seed);
   const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
@@ -158,7 +185,16 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
     }
     const started = Date.now();
     const until = started + options.durationMs;
-    await Promise.all([workload.run(options.workers, until), faults.run(until, started)]);
+    // its own stream, so the other faults' schedule is that of the same seed with one coordinator
+    let killedAtMs: number | undefined;
+    const killForGood = async (): Promise<void> => {
+      if (doomed === undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, new Prng(options.seed ^ 0x2545f491).int(Math.round(options.durationMs * 0.2), Math.round(options.durationMs * 0.5))));
+      await doomed.kill();
+      killedAtMs = Date.now() - started;
+      options.say(`fault: ${doomed.name} killed for good (never restarted)`);
+    };
+    await Promise.all([workload.run(options.workers, until), faults.run(until, started), killForGood()]);
     options.say('workload done; healing every fault');
     await faults.healAll();
     healed = true;
@@ -166,12 +202,28 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions): Promise<C
     options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
     await preparedAtLastResource?.sample();
     const violations = [...recovery.violations, ...(preparedAtLastResource?.violations() ?? []), ...(await checkInvariants(system, namespace, workload.ops, commitMode, options.external === undefined ? (options.decisionLog ?? 'file') : 'file'))];
-    return report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined);
+    const killedForGood = doomed === undefined || killedAtMs === undefined ? undefined : await fateOf(system, doomed, killedAtMs, workload.ops);
+    return { ...report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined), ...(killedForGood === undefined ? {} : { killedForGood }) };
   } finally {
     clearInterval(watch);
     // a run that failed half-way leaves no partition and no armed failpoint behind (on a deployment, above all)
     if (!healed) await faults.healAll().catch(() => undefined);
   }
+}
+
+/** What became of the txs the coordinator killed for good began: their decisions in the shared log, by decider. */
+async function fateOf(system: ChaosTarget, doomed: { name: string; id: string }, atMs: number, ops: readonly Op[]): Promise<KilledForGood> {
+  const rows = await system.query<{ decision: string; decided_by: string; n: string }>(
+    `SELECT decision, decided_by, count(*) AS n FROM twophase_decisions WHERE starts_with(tx_id, $1) GROUP BY decision, decided_by ORDER BY decision, decided_by`,
+    [`${doomed.id}-`],
+  );
+  return {
+    name: doomed.name,
+    id: doomed.id,
+    atMs,
+    operations: ops.filter((o) => o.txId?.startsWith(`${doomed.id}-`) === true).length,
+    decisions: Object.fromEntries(rows.map((r) => [`${r.decision} by ${r.decided_by}`, Number(r.n)])),
+  };
 }
 
 function report(
@@ -200,6 +252,7 @@ function report(
     commitMode: options.external === undefined ? (options.commitMode ?? 'two-phase') : 'deployment',
     blobBackend: options.external === undefined ? (options.blobBackend ?? 'local') : 'deployment',
     decisionLog: options.external === undefined ? (options.decisionLog ?? 'file') : 'deployment',
+    ...(options.coordinators !== undefined && options.coordinators > 1 ? { coordinators: options.coordinators } : {}),
     faultKinds: kinds,
     operations: { ...count(ops, (o) => o.kind), acknowledged: ops.filter(acknowledged).length, total: ops.length },
     statuses: count(ops, (o) => String(o.status)),
@@ -215,12 +268,13 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'decisionLog' | 'external' | 'recoveryBoundMs'>): string {
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'decisionLog' | 'coordinators' | 'external' | 'recoveryBoundMs'>): string {
   const time = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${time(options.durationMs)}`, `--workers ${options.workers}`];
   if (options.commitMode !== undefined && options.commitMode !== 'two-phase') parts.push(`--commit-mode ${options.commitMode}`);
   if (options.blobBackend === 's3') parts.push('--blob-backend s3');
   if (options.decisionLog === 'shared') parts.push('--decision-log shared');
+  if (options.coordinators !== undefined && options.coordinators > 1) parts.push(`--coordinators ${options.coordinators}`);
   if (options.recoveryBoundMs !== 60_000) parts.push(`--recovery-bound ${time(options.recoveryBoundMs)}`);
   if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
   if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);

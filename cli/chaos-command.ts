@@ -78,6 +78,12 @@ export function chaosCommand(): Command {
     .addOption(
       new Option('--decision-log <log>', "file or shared: the decision log of the coordinator the run starts; shared keeps its decisions in a table of the run's PostgreSQL (two-phase only; faults on the PostgreSQL link reach it). Not with --gateway").default('file'),
     )
+    .addOption(
+      new Option(
+        '--coordinators <n>',
+        `with --decision-log shared: start n coordinators (2 to ${limits.chaosCoordinatorsMax}) on the shared log, every participant and the gateway given all of them; c1 is behind the coordinator link's proxy and takes the kills, and the last one is SIGKILLed once, between 20% and 50% of the run (drawn from the seed), and never restarted: the txs it began must reach their outcomes through the others. Not with --gateway or --each-failpoint`,
+      ).default('1'),
+    )
     .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint that txs in --commit-mode pass (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
     .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
     .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
@@ -87,7 +93,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; decisionLog: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; decisionLog: string; coordinators: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
       const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
@@ -105,6 +111,11 @@ export function chaosCommand(): Command {
       if (opts.blobBackend !== 'local' && opts.blobBackend !== 's3') throw invalid(`invalid setting --blob-backend: expected local or s3 (given ${JSON.stringify(opts.blobBackend)})`);
       if (opts.decisionLog !== 'file' && opts.decisionLog !== 'shared') throw invalid(`invalid setting --decision-log: expected file or shared (given ${JSON.stringify(opts.decisionLog)})`);
       if (opts.decisionLog === 'shared' && commitMode === 'last-resource') throw invalid('invalid settings: --decision-log shared is for two-phase commit, not --commit-mode last-resource');
+      const coordinators = Number(opts.coordinators);
+      if (!Number.isInteger(coordinators) || coordinators < 1 || coordinators > limits.chaosCoordinatorsMax) throw invalid(`invalid setting --coordinators: expected 1 to ${limits.chaosCoordinatorsMax} (given ${JSON.stringify(opts.coordinators)})`);
+      if (coordinators > 1 && opts.decisionLog !== 'shared') throw invalid('invalid settings: --coordinators share one decision log; add --decision-log shared');
+      if (coordinators > 1 && external !== undefined) throw invalid('invalid settings: --coordinators sets the coordinators of the system the run starts; with --gateway the deployment has its own');
+      if (coordinators > 1 && opts.eachFailpoint !== undefined) throw invalid('invalid settings: --each-failpoint runs one coordinator; leave out --coordinators');
       if (external !== undefined && given('decisionLog')) throw invalid('invalid settings: --decision-log sets the log of the coordinator the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('blobBackend')) throw invalid('invalid settings: --blob-backend sets the backend of the system the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('commitMode')) {
@@ -140,7 +151,7 @@ export function chaosCommand(): Command {
             faults: planned.faults,
             armAtStart: planned.armAtStart,
             keepDir: opts.keep === true,
-            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3', decisionLog: opts.decisionLog as 'file' | 'shared' } : { external }),
+            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3', decisionLog: opts.decisionLog as 'file' | 'shared', ...(coordinators > 1 ? { coordinators } : {}) } : { external }),
             say,
           });
         } catch (err) {
@@ -172,7 +183,7 @@ export function chaosCommand(): Command {
       );
       if (plan.length > 1) {
         console.log(
-          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}${opts.decisionLog === 'shared' ? ', shared decision log' : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}${opts.decisionLog === 'shared' ? ', shared decision log' : ''}${coordinators > 1 ? `, ${coordinators} coordinators (c${coordinators} killed for good in each run)` : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
       process.exit(totals.violations > 0 || totals.missed.length > 0 || totals.notRun.length > 0 ? 1 : 0);
@@ -255,12 +266,17 @@ function summary(r: ChaosReport, reportPath: string): string {
   const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   return [
     '',
-    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}${r.decisionLog === 'shared' ? ', shared decision log' : ''}`,
+    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}${r.decisionLog === 'shared' ? ', shared decision log' : ''}${r.coordinators === undefined ? '' : `, ${r.coordinators} coordinators`}`,
     `operations      ${fmt(r.operations)}`,
     `statuses        ${fmt(r.statuses)}`,
     `faults          ${fmt(r.faults)}`,
     `restarts        ${fmt(r.restarts)}`,
     `links           ${Object.entries(r.links).map(([name, l]) => `${name} ${l.connections} connections, ${kib(l.bytesForward)} → ${kib(l.bytesBackward)} ←, ${kib(l.bytesDropped)} dropped`).join('; ') || 'none through a fault proxy'}`,
+    ...(r.killedForGood === undefined
+      ? []
+      : [
+          `killed for good ${r.killedForGood.name} at ${(r.killedForGood.atMs / 1000).toFixed(1)}s, never restarted: ${r.killedForGood.operations} operations of the run were its txs; its txs in the shared log: ${fmt(r.killedForGood.decisions)}`,
+        ]),
     `longest in doubt ${r.longestInDoubtMs} ms; recovered ${r.recoveredInMs} ms after healing`,
     `violations      ${r.violations.length}`,
     ...r.violations.map((v) => `  ${v.invariant}: ${v.detail}`),

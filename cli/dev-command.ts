@@ -34,6 +34,7 @@ interface DevOptions {
   admin: boolean;
   commitMode: string;
   decisionLog: string;
+  coordinators: string;
   cpuProfDir: string | undefined;
   metricsPorts: string;
   tls: boolean;
@@ -113,6 +114,14 @@ export function devCommand(): Command {
     )
     .addOption(
       new Option(
+        '--coordinators <n>',
+        `run n coordinators (1 to ${limits.devCoordinatorsMax}) on one shared decision log (needs --decision-log shared or a URL): ids c1…cn, coordinator i on --coordinator-port + ${limits.devCoordinatorPortStep}×(i-1) (and its metrics port likewise); the participants and the gateway are given them all`,
+      )
+        .env('TWOPHASE_DEV_COORDINATORS')
+        .default('1'),
+    )
+    .addOption(
+      new Option(
         '--no-standby',
         'start no standby processes: by default each of coordinator, blob, metadata and gateway has one, its code loaded, that takes its place at once when it dies (one more node process each, 50-80 MB of memory, no CPU while it waits; none with --cpu-prof-dir)',
       ),
@@ -136,6 +145,15 @@ export function devCommand(): Command {
       if (opts.decisionLog !== 'file' && mode.data === 'last-resource') {
         throw new ConfigError('invalid setting --decision-log (TWOPHASE_DEV_DECISION_LOG): a shared decision log is for two-phase commit, not --commit-mode last-resource', 'decisionLog');
       }
+      const coordinators = Number(opts.coordinators);
+      if (!Number.isInteger(coordinators) || coordinators < 1 || coordinators > limits.devCoordinatorsMax) {
+        throw new ConfigError(`invalid setting --coordinators (TWOPHASE_DEV_COORDINATORS): expected a whole number from 1 to ${limits.devCoordinatorsMax} (given ${JSON.stringify(opts.coordinators)})`, 'coordinators');
+      }
+      if (coordinators > 1 && opts.decisionLog === 'file') {
+        throw new ConfigError('invalid setting --coordinators (TWOPHASE_DEV_COORDINATORS): several coordinators share one decision log; add --decision-log shared (or a postgres:// URL)', 'coordinators');
+      }
+      const lastCoordinatorPort = Number(opts.coordinatorPort) + limits.devCoordinatorPortStep * (coordinators - 1);
+      if (lastCoordinatorPort > 65_535) throw new ConfigError(`invalid setting --coordinator-port: coordinator ${coordinators} would listen on ${lastCoordinatorPort}, past 65535`, 'coordinatorPort');
       if (opts.auth !== 'none' && opts.auth !== 'jwt') throw new ConfigError(`invalid setting --auth (TWOPHASE_DEV_AUTH): expected none or jwt (given ${JSON.stringify(opts.auth)})`, 'auth');
       await runDev({ ...opts, tls: opts.tls === true || String(opts.tls) === '1' || String(opts.tls) === 'true' }, metricsPortsOf(opts.metricsPorts));
     });
@@ -175,7 +193,9 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
     standby: standby && name !== 'postgres',
   });
   const host = '127.0.0.1';
-  const coordinator = `${host}:${opts.coordinatorPort}`;
+  const coordinators = devCoordinators(opts, metricsPorts);
+  // what the participants and the gateway are given: the one address, or every coordinator by id
+  const coordinator = coordinators.length === 1 ? coordinators[0]!.address : coordinators.map((c) => `${c.id}=${c.address}`).join(',');
   const blob = `${host}:${opts.blobPort}`;
   const metadata = `${host}:${opts.metadataPort}`;
   const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
@@ -220,11 +240,30 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
   if (binaries !== undefined) say(`the PostgreSQL binaries are where the postgres user cannot reach them; they run from a copy in ${binaries.copiedTo}`);
   await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort], /"msg":"postgres ready"/));
   await Promise.all([
-    supervisor.start(
-      child(
-        'coordinator',
-        ['coordinator', ...admin, '--listen', coordinator, '--data-dir', join(dir, 'coordinator'), '--participant', `blob=${blob}`, '--participant', `metadata=${metadata}`, '--commit-mode', opts.commitMode, ...decisionLog, ...metrics('coordinator'), ...tls('coordinator')],
-        grpcReady,
+    ...coordinators.map((c) =>
+      supervisor.start(
+        child(
+          c.child,
+          [
+            'coordinator',
+            ...admin,
+            '--listen',
+            c.address,
+            ...(coordinators.length === 1 ? [] : ['--coordinator-id', c.id]),
+            '--data-dir',
+            join(dir, c.child),
+            '--participant',
+            `blob=${blob}`,
+            '--participant',
+            `metadata=${metadata}`,
+            '--commit-mode',
+            opts.commitMode,
+            ...decisionLog,
+            ...(c.metricsPort === undefined ? [] : ['--metrics-listen', `${host}:${c.metricsPort}`]),
+            ...tls('coordinator'),
+          ],
+          grpcReady,
+        ),
       ),
     ),
     supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), ...s3, '--coordinator', coordinator, ...metrics('blob'), ...tls('blob')], grpcReady)),
@@ -241,7 +280,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       '',
       'twophase is running',
       `  HTTP gateway          ${http}`,
-      `  coordinator (gRPC)    ${coordinator}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}${opts.decisionLog === 'file' ? '' : `, decision log shared in PostgreSQL${opts.decisionLog === 'shared' ? ` (${databaseUrl}, table twophase_decisions)` : ''}`}`,
+      `  coordinator (gRPC)    ${coordinators.length === 1 ? coordinator : coordinators.map((c) => `${c.id} ${c.address}`).join(', ')}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}${opts.decisionLog === 'file' ? '' : `, decision log shared in PostgreSQL${opts.decisionLog === 'shared' ? ` (${databaseUrl}, table twophase_decisions)` : ''}`}`,
       `  blob (gRPC)           ${blob}      ${opts.s3Bucket === undefined ? `data in ${join(dir, 'blob')}` : `bytes in s3://${opts.s3Bucket}/${opts.s3Prefix ?? ''}${opts.s3Endpoint === undefined ? '' : ` at ${opts.s3Endpoint}`}`}`,
       `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
       `  logs                  ${logDir}/`,
@@ -258,7 +297,14 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
             `  auth                  bearer JWTs (HS256, secret ${auth.secretFile}); a token for every namespace, valid ${limits.devTokenHours} h, is in`,
             `                        ${auth.tokenFile} (not printed: a terminal's scrollback is a log too):  export TWOPHASE_TOKEN=$(cat ${auth.tokenFile})`,
           ]),
-      ...(metricsPorts === undefined ? [] : [`  metrics (Prometheus)  ${metricsChildren.map((name) => `${name} http://${host}:${metricsPorts[name]}/metrics`).join('\n                        ')}`]),
+      ...(metricsPorts === undefined
+        ? []
+        : [
+            `  metrics (Prometheus)  ${[
+              ...coordinators.map((c) => `${c.child} http://${host}:${c.metricsPort}/metrics`),
+              ...metricsChildren.filter((name) => name !== 'coordinator').map((name) => `${name} http://${host}:${metricsPorts[name]}/metrics`),
+            ].join('\n                        ')}`,
+          ]),
       '',
       'Try:',
       `  ${curl} -T package.json ${http}/v1/files/alice/docs/a.json`,
@@ -269,6 +315,26 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * The coordinators dev runs: one, child `coordinator` (id `coordinator`, its default); or
+ * n on a shared log, children `coordinator-c1`… with ids c1…, each `limits.devCoordinatorPortStep`
+ * ports (gRPC and metrics) after the one before.
+ */
+function devCoordinators(opts: DevOptions, metricsPorts: MetricsPorts | undefined): { id: string; child: string; address: string; port: number; metricsPort: number | undefined }[] {
+  const n = Number(opts.coordinators);
+  return Array.from({ length: n }, (_, i) => {
+    const port = Number(opts.coordinatorPort) + limits.devCoordinatorPortStep * i;
+    const id = n === 1 ? 'coordinator' : `c${i + 1}`;
+    return {
+      id,
+      child: n === 1 ? 'coordinator' : `coordinator-${id}`,
+      address: `127.0.0.1:${port}`,
+      port,
+      metricsPort: metricsPorts === undefined ? undefined : metricsPorts.coordinator + limits.devCoordinatorPortStep * i,
+    };
+  });
 }
 
 /**
@@ -297,11 +363,12 @@ async function checkPortsFree(opts: DevOptions, metricsPorts: MetricsPorts | und
   const ports = [
     { what: 'HTTP gateway', flag: '--http-listen', host: http.host, port: http.port, moved: (p: number) => `--http-listen ${http.host.includes(':') ? `[${http.host}]` : http.host}:${p}` },
     { what: 'embedded PostgreSQL', flag: '--postgres-port', host: '127.0.0.1', port: Number(opts.postgresPort) },
-    { what: 'coordinator', flag: '--coordinator-port', host: '127.0.0.1', port: Number(opts.coordinatorPort) },
+    ...devCoordinators(opts, metricsPorts).map((c) => ({ what: c.child, flag: '--coordinator-port', host: '127.0.0.1', port: c.port })),
     { what: 'blob participant', flag: '--blob-port', host: '127.0.0.1', port: Number(opts.blobPort) },
     { what: 'metadata participant', flag: '--metadata-port', host: '127.0.0.1', port: Number(opts.metadataPort) },
   ];
   if (metricsPorts !== undefined) {
+    for (const c of devCoordinators(opts, metricsPorts).slice(1)) ports.push({ what: `${c.child} metrics`, flag: '--metrics-ports', host: '127.0.0.1', port: c.metricsPort! });
     metricsChildren.forEach((name, i) => {
       const others = metricsChildren.map((n) => String(metricsPorts[n]));
       ports.push({

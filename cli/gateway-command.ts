@@ -10,7 +10,11 @@ export function gatewayCommand(): Command {
   return withTlsOptions(new Command('gateway'), { server: false })
     .description('Run the HTTP upload gateway: PUT/GET/HEAD/DELETE /v1/files/{namespace}/{path}, each write one atomic transaction.')
     .addOption(new Option('--listen <host:port>', 'HTTP address to serve').env('TWOPHASE_HTTP_LISTEN').default('127.0.0.1:8080'))
-    .addOption(new Option('--coordinator <host:port>', 'gRPC address of the coordinator').env('TWOPHASE_COORDINATOR').default('127.0.0.1:7070'))
+    .addOption(
+      new Option(
+        '--coordinator <host:port|id=host:port,…>',
+        'gRPC address of the coordinator; or, for coordinators on a shared decision log, each as id=host:port (comma-separated): a Begin goes to each live one in turn, the rest of a tx to the one that began it, and its outcome to the others when that one stays unreachable',
+      ).env('TWOPHASE_COORDINATOR').default('127.0.0.1:7070'))
     .addOption(new Option('--max-upload-bytes <n>', 'largest accepted upload (413 above)').env('TWOPHASE_MAX_UPLOAD_BYTES').default(String(limits.gatewayUploadBytesDefault)))
     .addOption(new Option('--call-timeout-ms <ms>', 'deadline of each gRPC call to the services').env('TWOPHASE_CALL_TIMEOUT_MS').default(String(limits.sdkCallTimeoutMsDefault)))
     .addOption(new Option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)').env('TWOPHASE_METRICS_LISTEN'))

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listenAddress, logLevel } from '../lib/config/setting-types.js';
+import { coordinatorList, listenAddress, logLevel } from '../lib/config/setting-types.js';
 import type { SettingName } from '../lib/config/parse-settings.js';
 import { tlsSettingNames } from '../lib/tls/tls-material.js';
 import { limits } from '../lib/limits/limits.js';
@@ -7,7 +7,7 @@ import { authModes } from './user-auth.js';
 
 export const gatewaySettingsSchema = z.object({
   listen: listenAddress,
-  coordinator: listenAddress,
+  coordinator: coordinatorList,
   maxUploadBytes: z.coerce
     .number({ error: 'expected a number of bytes' })
     .int('expected a whole number of bytes')

@@ -20,7 +20,9 @@ export async function runGateway(settings: GatewaySettings): Promise<RunningGate
   const tls = await loadTlsMaterial(settings);
   const auth = await UserAuth.create(settings);
   const stopTracing = await startTracing('gateway');
-  const client = new TwoPhaseClient({ coordinator: settings.coordinator, callTimeoutMs: settings.callTimeoutMs, ...(tls === undefined ? {} : { tls }) });
+  const [first, ...more] = settings.coordinator;
+  const coordinators = first!.id === undefined && more.length === 0 ? { coordinator: first!.address } : { coordinators: settings.coordinator.map(({ id, address }) => ({ id: id ?? '', address })) };
+  const client = new TwoPhaseClient({ ...coordinators, callTimeoutMs: settings.callTimeoutMs, ...(tls === undefined ? {} : { tls }) });
   const app = buildGateway({
     client,
     logger,

@@ -1,42 +1,12 @@
 import { z } from 'zod';
 import { limits } from '../lib/limits/limits.js';
-import { durationMs, listenAddress, logLevel, nonEmptyPath } from '../lib/config/setting-types.js';
+import { coordinatorList, durationMs, listenAddress, logLevel, nonEmptyPath } from '../lib/config/setting-types.js';
 import type { SettingName } from '../lib/config/parse-settings.js';
 import { participantIdProblem } from '../lib/tx-id/tx-id.js';
 
 const participantId = z.string().superRefine((v, ctx) => {
   const problem = participantIdProblem(v);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-/**
- * `--coordinator`: `host:port`, or coordinators on a shared decision log as
- * `id=host:port,id=host:port…` (the ids their tx ids carry); into a list, the first the
- * default for a tx that names none.
- */
-const coordinatorList = z.string().transform((value, ctx) => {
-  const items = value.split(',').map((i) => i.trim()).filter((i) => i !== '');
-  const out: { id: string | undefined; address: string }[] = [];
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    const id = eq < 0 ? undefined : item.slice(0, eq);
-    const address = eq < 0 ? item : item.slice(eq + 1);
-    const problem = id === undefined ? (items.length > 1 ? `"${item}" has no id: with several coordinators each is id=host:port` : undefined) : participantIdProblem(id);
-    if (problem !== undefined || !listenAddress.safeParse(address).success) {
-      ctx.addIssue({ code: 'custom', message: problem ?? `"${address}" is not host:port` });
-      return z.NEVER;
-    }
-    if (id !== undefined && out.some((c) => c.id === id)) {
-      ctx.addIssue({ code: 'custom', message: `coordinator ${id} is given twice` });
-      return z.NEVER;
-    }
-    out.push({ id, address });
-  }
-  if (out.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'expected host:port, or id=host:port,… for coordinators on a shared decision log' });
-    return z.NEVER;
-  }
-  return out;
 });
 
 const common = {

@@ -11,6 +11,7 @@ import type { DeleteFileResponse__Output } from '../proto/gen/twophase/v1/Delete
 import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
 import type { StageRevisionResponse__Output } from '../proto/gen/twophase/v1/StageRevisionResponse.js';
 import type { LinkClient } from '../lib/grpc-link/link-client.js';
+import type { CoordinatorEntry, CoordinatorSet } from './coordinator-set.js';
 import { limits } from '../lib/limits/limits.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
@@ -21,8 +22,8 @@ export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
 
 /** The ways a Transaction reaches the services and how patient it is. */
 export interface TransactionContext {
-  /** The coordinator's Link stream, which carries Commit, Abort and GetOutcome. */
-  readonly coordinatorLink: LinkClient;
+  /** The coordinators: the tx's own one carries Commit, Abort and GetOutcome; the others answer outcomes when it cannot. */
+  readonly coordinators: CoordinatorSet;
   readonly blob: () => BlobStoreClient;
   /** The blob participant's Link stream: whole puts of small objects. */
   readonly blobLink: () => LinkClient;
@@ -55,12 +56,18 @@ interface CoordinatorAnswer {
 export class Transaction {
   private ended: 'committed' | 'aborted' | undefined;
   private readonly beganAtMs = Date.now();
+  /** The coordinator that began the tx: the only one that holds it. */
+  private readonly owner: CoordinatorEntry;
+  /** Since when the owner has failed every call made to it (several coordinators only). */
+  private ownerUnreachableSinceMs: number | undefined;
 
   constructor(
     readonly txId: string,
     readonly deadline: Date,
     private readonly ctx: TransactionContext,
-  ) {}
+  ) {
+    this.owner = ctx.coordinators.ownerOf(txId);
+  }
 
   /**
    * Sends bytes to the blob participant under this tx: in one message of its Link when
@@ -177,18 +184,34 @@ export class Transaction {
   async commit(): Promise<CommitResult> {
     let res;
     try {
-      res = await unaryCall<CommitResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+      res = await unaryCall<CommitResponse__Output>(linkMethod(this.owner.link, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
     } catch (err) {
-      if (!(err instanceof TwoPhaseError) || (err.code !== 'UNAVAILABLE' && err.code !== 'DEADLINE_EXCEEDED' && err.code !== 'INTERNAL')) throw err;
+      if (!isUnreachable(err)) throw err;
+      this.ownerFailed();
       return this.learnOutcome(err);
     }
     return this.settle({ outcome: res.outcome, reason: res.reason, cause: res.cause, pending: res.pendingParticipants });
   }
 
-  /** Aborts (idempotent). Resolves once the coordinator decided abort; throws if it had committed. */
+  /**
+   * Aborts (idempotent). Resolves once the coordinator decided abort; throws if it had
+   * committed. With several coordinators, when the tx's own one cannot be reached, another
+   * settles it in the shared log: aborted, unless it had committed.
+   */
   async abort(reason = 'aborted by the client'): Promise<void> {
     if (this.ended === 'aborted') return;
-    const res = await unaryCall<AbortResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'abort'), { txId: this.txId, reason }, this.policy(limits.sdkIdempotentCallAttemptsMax), `abort ${this.txId}`);
+    let res: AbortResponse__Output;
+    try {
+      res = await unaryCall<AbortResponse__Output>(linkMethod(this.owner.link, 'abort'), { txId: this.txId, reason }, this.policy(limits.sdkIdempotentCallAttemptsMax), `abort ${this.txId}`);
+    } catch (err) {
+      const others = this.ctx.coordinators.othersFor(this.txId);
+      if (!isUnreachable(err) || others.length === 0) throw err;
+      const settled = await this.askOthers(others);
+      if (settled === undefined) throw err;
+      if (settled.outcome === 'OUTCOME_COMMITTED') throw new TwoPhaseError(`transaction ${this.txId} had already committed`, 'FAILED_PRECONDITION');
+      this.ended = 'aborted';
+      return;
+    }
     if (res.outcome === 'OUTCOME_COMMITTED') throw new TwoPhaseError(`transaction ${this.txId} had already committed`, 'FAILED_PRECONDITION');
     this.ended = 'aborted';
   }
@@ -206,23 +229,62 @@ export class Transaction {
     throw new OutcomeUnknownError(this.txId, { cause });
   }
 
-  /** One GetOutcome (and a re-sent Commit if ours never arrived); undefined while the outcome is not known. */
+  /**
+   * One GetOutcome (and a re-sent Commit if ours never arrived); undefined while the outcome
+   * is not known. With several coordinators, once the tx's own one has been unreachable for
+   * `limits.sdkOwnerUnreachableGraceMs`, the others are asked too.
+   */
   private async askOutcomeOnce(): Promise<CoordinatorAnswer | undefined> {
     try {
-      const o = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'getOutcome'), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
-      // a coordinator remembers a committed tx for finishedRetentionMs, across restarts (its log
-      // keeps ended commits that long): within that window an unknown tx really never
-      // committed, so a presumed abort is an answer; past it, it only means "forgotten"
-      if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > limits.sdkPresumedAbortTrustMs) return undefined;
-      if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, cause: o.cause, pending: [] };
-      if (o.outcome !== 'OUTCOME_ACTIVE') return undefined;
+      const o = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.owner.link, 'getOutcome'), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId}`);
+      this.ownerUnreachableSinceMs = undefined;
+      const known = this.decidedIn(o);
+      if (known !== undefined || o.outcome !== 'OUTCOME_ACTIVE') return known;
       // our Commit never arrived: sending it again is safe, Commit is idempotent
-      const again = await unaryCall<CommitResponse__Output>(linkMethod(this.ctx.coordinatorLink, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
+      const again = await unaryCall<CommitResponse__Output>(linkMethod(this.owner.link, 'commit'), { txId: this.txId }, this.policy(1), `commit ${this.txId}`);
       return { outcome: again.outcome, reason: again.reason, cause: again.cause, pending: again.pendingParticipants };
-    } catch {
+    } catch (err) {
       // unreachable for now: the caller asks again until it gives up
-      return undefined;
+      if (!isUnreachable(err)) return undefined;
+      this.ownerFailed();
+      const others = this.ctx.coordinators.othersFor(this.txId);
+      if (others.length === 0 || Date.now() - this.ownerUnreachableSinceMs! < limits.sdkOwnerUnreachableGraceMs) return undefined;
+      return this.askOthers(others);
     }
+  }
+
+  /**
+   * The outcome as another coordinator settles it from the shared log (it never holds the
+   * tx: an undecided one it aborts by compare-and-set, so its answer is the decision); the
+   * first that answers.
+   */
+  private async askOthers(others: readonly CoordinatorEntry[]): Promise<CoordinatorAnswer | undefined> {
+    for (const other of others) {
+      try {
+        const o = await unaryCall<GetOutcomeResponse__Output>(linkMethod(other.link, 'getOutcome'), { txId: this.txId, participantId: '' }, this.policy(1), `outcome of ${this.txId} at coordinator ${other.id}`);
+        const known = this.decidedIn(o);
+        if (known !== undefined) return known;
+      } catch {
+        // this one cannot answer either: the next
+      }
+    }
+    return undefined;
+  }
+
+  /** A decided outcome of a GetOutcome answer, or undefined (not decided, or a presumed abort too old to trust). */
+  private decidedIn(o: GetOutcomeResponse__Output): CoordinatorAnswer | undefined {
+    // a coordinator remembers a committed tx for finishedRetentionMs, across restarts (its log
+    // keeps ended commits that long): within that window an unknown tx really never
+    // committed, so a presumed abort is an answer; past it, it only means "forgotten"
+    if (o.outcome === 'OUTCOME_ABORTED' && o.presumed && Date.now() - this.beganAtMs > limits.sdkPresumedAbortTrustMs) return undefined;
+    if (o.outcome === 'OUTCOME_COMMITTED' || o.outcome === 'OUTCOME_ABORTED') return { outcome: o.outcome, reason: o.reason, cause: o.cause, pending: [] };
+    return undefined;
+  }
+
+  private ownerFailed(): void {
+    this.ownerUnreachableSinceMs ??= Date.now();
+    // new txs go to the others meanwhile
+    this.ctx.coordinators.markDown(this.owner);
   }
 
   private settle(answer: CoordinatorAnswer): CommitResult {
@@ -237,6 +299,11 @@ export class Transaction {
   private policy(attempts: number): CallPolicy {
     return { timeoutMs: this.ctx.callTimeoutMs, attempts };
   }
+}
+
+/** A failure that says nothing of the outcome: the call may not have arrived, or its reply was lost. */
+function isUnreachable(err: unknown): boolean {
+  return err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED' || err.code === 'INTERNAL');
 }
 
 async function* chunksOf(content: Content): AsyncIterable<Uint8Array> {

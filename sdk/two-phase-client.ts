@@ -6,7 +6,6 @@ import type { Span } from '@opentelemetry/api';
 import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
 import { traceMetadata } from '../lib/grpc/trace-metadata.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
-import type { CoordinatorClient } from '../proto/gen/twophase/v1/Coordinator.js';
 import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import { clientOptions } from '../lib/grpc/client-options.js';
 import { limits } from '../lib/limits/limits.js';
@@ -24,11 +23,19 @@ import type { ListParticipantsResponse__Output } from '../proto/gen/twophase/v1/
 import type { ListRevisionsResponse__Output } from '../proto/gen/twophase/v1/ListRevisionsResponse.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 import { LinkClient, type LinkStream } from '../lib/grpc-link/link-client.js';
-import { coordinatorUnaryFallback } from '../lib/grpc-link/coordinator-unary-fallback.js';
+import { CoordinatorSet, type CoordinatorEntry } from './coordinator-set.js';
+import { participantIdProblem } from '../lib/tx-id/tx-id.js';
 
 export interface TwoPhaseClientOptions {
-  /** host:port of the coordinator. */
-  readonly coordinator: string;
+  /** host:port of the coordinator. Give this or `coordinators`. */
+  readonly coordinator?: string;
+  /**
+   * Coordinators on one shared decision log, each by the id its tx ids carry (its
+   * `--coordinator-id`) and its host:port. Begin goes to each live one in turn; a tx's other
+   * calls go to the one that began it and, when that one stays unreachable, its outcome is
+   * asked of the others, which settle it from the shared log.
+   */
+  readonly coordinators?: readonly { readonly id: string; readonly address: string }[];
   /** host:port of each participant; by default discovered with ListParticipants. */
   readonly participants?: { readonly blob?: string; readonly metadata?: string };
   /** Participant ids at the coordinator; default `blob` and `metadata`. */
@@ -93,8 +100,7 @@ export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
  *     const { revision } = await client.uploadFile({ namespace: 'alice', path: 'a.txt', content: Buffer.from('hi') });
  */
 export class TwoPhaseClient {
-  private readonly coordinator: CoordinatorClient;
-  private readonly coordinatorLink: LinkClient;
+  private readonly coordinators: CoordinatorSet;
   private blobClient: BlobStoreClient | undefined;
   private metadataClient: MetadataClient | undefined;
   private blobLink: LinkClient | undefined;
@@ -106,11 +112,8 @@ export class TwoPhaseClient {
   private readonly credentials: grpc.ChannelCredentials;
 
   constructor(private readonly options: TwoPhaseClientOptions) {
-    const { Coordinator } = loadProto().twophase.v1;
     this.credentials = credentialsOf(options);
-    this.coordinator = new Coordinator(options.coordinator, this.credentials, clientOptions);
-    const coordinator = this.coordinator;
-    this.coordinatorLink = new LinkClient(() => coordinator.Link() as unknown as LinkStream, coordinatorUnaryFallback(coordinator));
+    this.coordinators = new CoordinatorSet(coordinatorsOf(options), this.credentials);
     this.callTimeoutMs = options.callTimeoutMs ?? limits.sdkCallTimeoutMsDefault;
     this.streamTimeoutMs = options.streamTimeoutMs ?? limits.sdkStreamTimeoutMsDefault;
   }
@@ -131,6 +134,7 @@ export class TwoPhaseClient {
    * give, is reported with why.
    */
   async health(timeoutMs = limits.sdkHealthCheckTimeoutMs): Promise<{ ready: boolean; services: Record<'coordinator' | 'blob' | 'metadata', string> }> {
+    // with several coordinators, ready while any one serves (Begin goes to the live ones)
     const check = (client: grpc.Client | undefined): Promise<string> =>
       client === undefined
         ? Promise.resolve('unknown: the coordinator gave no address')
@@ -148,18 +152,45 @@ export class TwoPhaseClient {
               },
             );
           });
-    const coordinator = await check(this.coordinator);
+    const each = await Promise.all(this.coordinators.entries.map((e) => check(e.client)));
+    const coordinator =
+      each.length === 1
+        ? each[0]!
+        : `${each.includes('SERVING') ? 'SERVING' : 'NOT_SERVING'} (${this.coordinators.entries.map((e, i) => `${e.id}: ${each[i]!}`).join('; ')})`;
     await this.connect().catch(() => undefined);
     const [blob, metadata] = await Promise.all([check(this.blobClient), check(this.metadataClient)]);
     const services = { coordinator, blob, metadata };
-    return { ready: Object.values(services).every((s) => s === 'SERVING'), services };
+    return { ready: Object.values(services).every((s) => s.startsWith('SERVING')), services };
   }
 
   /** Begins a tx; its work is done through the returned Transaction. */
   async begin(options: { timeoutMs?: number } = {}): Promise<Transaction> {
     await this.connect();
-    const res = await unaryCall<BeginResponse__Output>(linkMethod(this.coordinatorLink, 'begin'), { timeoutMs: options.timeoutMs ?? 0 }, this.policy(1), 'begin');
+    const res = await this.beginAtOne(options.timeoutMs ?? 0);
     return new Transaction(res.txId, new Date(Number(res.deadlineUnixMs)), this.transactionContext());
+  }
+
+  /**
+   * A Begin at one coordinator: with several, at the next live one, and at the next again
+   * when one cannot be reached (a Begin that did arrive only leaves a tx that expires).
+   */
+  private async beginAtOne(timeoutMs: number): Promise<BeginResponse__Output> {
+    const order = this.coordinators.forBegin();
+    for (let i = 0; ; i++) {
+      const entry = order[i]!;
+      const last = i === order.length - 1;
+      const policy = last ? this.policy(1) : { timeoutMs: Math.min(this.callTimeoutMs, limits.sdkBeginAttemptMsShared), attempts: 1 };
+      try {
+        const res = await unaryCall<BeginResponse__Output>(linkMethod(entry.link, 'begin'), { timeoutMs }, policy, order.length === 1 ? 'begin' : `begin at coordinator ${entry.id}`);
+        this.coordinators.markUp(entry);
+        return res;
+      } catch (err) {
+        const unreachable = err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED');
+        if (!unreachable || order.length === 1) throw err;
+        this.coordinators.markDown(entry);
+        if (last) throw err;
+      }
+    }
   }
 
   /**
@@ -297,16 +328,35 @@ export class TwoPhaseClient {
    * `cause` (why it aborted, for programs) when it is aborted.
    */
   async getOutcome(txId: string): Promise<{ outcome: Outcome; reason: string; presumed: boolean; cause?: AbortCause }> {
-    const res = await unaryCall<GetOutcomeResponse__Output>(linkMethod(this.coordinatorLink, 'getOutcome'), { txId, participantId: '' }, this.policy(limits.sdkIdempotentCallAttemptsMax), `outcome of ${txId}`);
+    const res = await this.outcomeFromAny(txId);
     const outcomes: Readonly<Record<string, Outcome | undefined>> = { OUTCOME_ACTIVE: 'active', OUTCOME_PREPARING: 'preparing', OUTCOME_COMMITTED: 'committed', OUTCOME_ABORTED: 'aborted' };
     const outcome = outcomes[res.outcome];
     if (outcome === undefined) throw new TwoPhaseError(`unexpected outcome ${res.outcome}`);
     return { outcome, reason: res.reason, presumed: res.presumed, ...(outcome === 'aborted' ? { cause: abortCauseFromWire(res.cause) } : {}) };
   }
 
+  /** GetOutcome at the tx's coordinator; with several, at the others when it cannot be reached. */
+  private async outcomeFromAny(txId: string): Promise<GetOutcomeResponse__Output> {
+    const ask = (entry: CoordinatorEntry, attempts: number) =>
+      unaryCall<GetOutcomeResponse__Output>(linkMethod(entry.link, 'getOutcome'), { txId, participantId: '' }, this.policy(attempts), `outcome of ${txId}`);
+    try {
+      return await ask(this.coordinators.ownerOf(txId), limits.sdkIdempotentCallAttemptsMax);
+    } catch (err) {
+      const unreachable = err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED');
+      if (!unreachable) throw err;
+      for (const other of this.coordinators.othersFor(txId)) {
+        try {
+          return await ask(other, 1);
+        } catch {
+          // the next
+        }
+      }
+      throw err;
+    }
+  }
+
   close(): void {
-    this.coordinatorLink.close();
-    this.coordinator.close();
+    this.coordinators.close();
     this.blobLink?.close();
     this.metadataLink?.close();
     this.blobClient?.close();
@@ -369,14 +419,13 @@ export class TwoPhaseClient {
     let blob = fixed?.blob;
     let metadata = fixed?.metadata;
     if (blob === undefined || metadata === undefined) {
-      const c = this.coordinator;
-      const res = await unaryCall<ListParticipantsResponse__Output>(c.ListParticipants.bind(c), {}, this.policy(limits.sdkIdempotentCallAttemptsMax), 'list participants');
+      const res = await this.listParticipants();
       const byId = new Map(res.participants.map((p) => [p.participantId, p.address]));
       blob ??= byId.get(this.options.blobParticipantId ?? 'blob');
       metadata ??= byId.get(this.options.metadataParticipantId ?? 'metadata');
     }
     if (blob === undefined || metadata === undefined) {
-      throw new UnavailableError(`the coordinator at ${this.options.coordinator} lists no ${blob === undefined ? 'blob' : 'metadata'} participant`);
+      throw new UnavailableError(`the coordinator at ${this.coordinators.entries.map((e) => e.address).join(', ')} lists no ${blob === undefined ? 'blob' : 'metadata'} participant`);
     }
     const { BlobStore, Metadata } = loadProto().twophase.v1;
     const blobClient = new BlobStore(blob, this.credentials, clientOptions);
@@ -386,6 +435,19 @@ export class TwoPhaseClient {
     // small puts and the metadata writes ride Link streams (unary calls when a server has none)
     this.blobLink = new LinkClient(() => blobClient.Link() as unknown as LinkStream, blobUnaryFallback(blobClient));
     this.metadataLink = new LinkClient(() => metadataClient.Link() as unknown as LinkStream, metadataUnaryFallback(metadataClient));
+  }
+
+  /** The participants, from the first coordinator that answers (every one is given the same). */
+  private async listParticipants(): Promise<ListParticipantsResponse__Output> {
+    const order = this.coordinators.forBegin();
+    for (let i = 0; ; i++) {
+      const c = order[i]!.client;
+      try {
+        return await unaryCall<ListParticipantsResponse__Output>(c.ListParticipants.bind(c), {}, this.policy(i === order.length - 1 ? limits.sdkIdempotentCallAttemptsMax : 1), 'list participants');
+      } catch (err) {
+        if (i === order.length - 1 || !(err instanceof TwoPhaseError) || err.code !== 'UNAVAILABLE') throw err;
+      }
+    }
   }
 
   private async blob(): Promise<BlobStoreClient> {
@@ -400,7 +462,7 @@ export class TwoPhaseClient {
 
   private transactionContext(): TransactionContext {
     return {
-      coordinatorLink: this.coordinatorLink,
+      coordinators: this.coordinators,
       blob: () => this.blobClient as BlobStoreClient,
       blobLink: () => this.blobLink as LinkClient,
       metadataLink: () => this.metadataLink as LinkClient,
@@ -426,6 +488,24 @@ function knownDigest(content: Content, expected: { sha256?: string; size?: numbe
   }
   if (expected.sha256 !== undefined && expected.size !== undefined) return { sha256: expected.sha256, size: expected.size };
   return undefined;
+}
+
+/** The coordinators of the options: one (id '') or several by id. InvalidArgumentError for a list that is not one. */
+function coordinatorsOf(options: TwoPhaseClientOptions): { id: string; address: string }[] {
+  const { coordinator, coordinators } = options;
+  if ((coordinator === undefined) === (coordinators === undefined)) throw new InvalidArgumentError('give exactly one of coordinator (host:port) and coordinators ([{ id, address }, …])');
+  if (coordinator !== undefined) return [{ id: '', address: coordinator }];
+  const list = coordinators!;
+  if (list.length === 0) throw new InvalidArgumentError('coordinators is empty: give at least one { id, address }');
+  const seen = new Set<string>();
+  for (const { id, address } of list) {
+    const problem = participantIdProblem(id);
+    if (problem !== undefined) throw new InvalidArgumentError(`coordinator id ${JSON.stringify(id)}: ${problem}`);
+    if (seen.has(id)) throw new InvalidArgumentError(`coordinator ${id} is given twice`);
+    if (address === '') throw new InvalidArgumentError(`coordinator ${id} has no address`);
+    seen.add(id);
+  }
+  return list.map(({ id, address }) => ({ id, address }));
 }
 
 /** The channel credentials of the options: plaintext, or TLS with this client's certificate, and its call credentials. */

@@ -279,6 +279,19 @@ export const limits = {
   sdkPresumedAbortTrustMs: 9 * 60_000,
   /** Characters of a failed `transaction()` callback's message sent as the abort reason. */
   sdkClientAbortReasonLengthMax: 200,
+  /** With several coordinators: how long one whose call failed as unreachable is passed over for Begin. */
+  sdkCoordinatorDownMs: 2_000,
+  /**
+   * With several coordinators: the deadline of a Begin at each but the last one tried (a
+   * paused coordinator accepts the call and never answers; the next one is asked instead).
+   */
+  sdkBeginAttemptMsShared: 2_000,
+  /**
+   * With several coordinators: how long a tx's own coordinator must stay unreachable before
+   * its outcome is asked of the others (which settle an undecided tx as aborted). A
+   * coordinator that restarts is back well within it.
+   */
+  sdkOwnerUnreachableGraceMs: 3_000,
 
   // --- gRPC channels and servers, every process ---
 
@@ -343,6 +356,10 @@ export const limits = {
   devOpensslTimeoutMs: 30_000,
   /** Lifetime of the token `dev --auth jwt` prints. */
   devTokenHours: 24,
+  /** Coordinators `twophase dev --coordinators N` may run (on one shared decision log). */
+  devCoordinatorsMax: 9,
+  /** With several coordinators in dev: coordinator i listens (gRPC and metrics) this many ports after coordinator i-1. */
+  devCoordinatorPortStep: 10,
   /** Longest validity `twophase certs --days` makes. */
   certificateDaysMax: 3_650,
   /** Part size of an S3 blob store's multipart upload; a Put holds at most `s3UploadPartsInFlight` of them in memory. */
@@ -469,6 +486,8 @@ export const limits = {
   chaosWorkersMax: 256,
   /** `twophase chaos --parallel`: runs at once, each with its own system of processes and PostgreSQL. */
   chaosParallelRunsMax: 16,
+  /** Coordinators `twophase chaos --coordinators` may start on its shared log. */
+  chaosCoordinatorsMax: 5,
   /**
    * Prepared transactions a last-resource `twophase chaos` run remembers having seen at the
    * last resource, where there should be none: the first ones name the violation, and

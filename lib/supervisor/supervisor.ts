@@ -42,6 +42,8 @@ interface Running {
   /** The loaded, waiting process the next restart promotes (spec.standby only). */
   standby: ChildProcess | undefined;
   standbyTimer: NodeJS.Timeout | undefined;
+  /** Killed for good (retire): never restarted. */
+  retired: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export class Supervisor {
 
   /** Starts a child and resolves once it printed its ready line. */
   start(spec: ChildSpec): Promise<void> {
-    const entry: Running = { spec, child: undefined, restarts: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [], standby: undefined, standbyTimer: undefined };
+    const entry: Running = { spec, child: undefined, restarts: 0, readyAtMs: undefined, timer: undefined, readyWaiters: [], standby: undefined, standbyTimer: undefined, retired: false };
     this.children.set(spec.name, entry);
     const ready = new Promise<void>((resolve) => entry.readyWaiters.push(resolve));
     this.launch(entry);
@@ -90,8 +92,24 @@ export class Supervisor {
     }
   }
 
+  /**
+   * SIGKILLs a child, and its standby, and never restarts it: a host lost for good, as a
+   * fault-injection run needs it. Resolves once both have exited; `exited` reports the child
+   * with no restart.
+   */
+  async retire(name: string): Promise<void> {
+    const entry = this.children.get(name);
+    assert(entry !== undefined, `a child named ${name} was started`);
+    entry.retired = true;
+    clearTimeout(entry.timer);
+    clearTimeout(entry.standbyTimer);
+    const standby = entry.standby;
+    entry.standby = undefined;
+    await Promise.all([entry.child, standby].map((child) => killProcess(child)));
+  }
+
   private launch(entry: Running): void {
-    if (this.stopping) return;
+    if (this.stopping || entry.retired) return;
     const { spec } = entry;
     const standby = entry.standby;
     entry.standby = undefined;
@@ -121,7 +139,7 @@ export class Supervisor {
     child.on('exit', (code, signal) => {
       // a standby not yet started waits for the next ready line, not for this restart
       clearTimeout(entry.standbyTimer);
-      if (this.stopping) {
+      if (this.stopping || entry.retired) {
         this.events.exited(spec.name, code, signal, undefined);
         return;
       }
@@ -158,10 +176,10 @@ export class Supervisor {
    * start or a restart), a standby for its next restart (ChildSpec.standby).
    */
   private prepareStandby(entry: Running): void {
-    if (entry.spec.standby !== true || this.stopping || entry.standby !== undefined) return;
+    if (entry.spec.standby !== true || this.stopping || entry.retired || entry.standby !== undefined) return;
     clearTimeout(entry.standbyTimer);
     entry.standbyTimer = setTimeout(() => {
-      if (this.stopping || entry.standby !== undefined) return;
+      if (this.stopping || entry.retired || entry.standby !== undefined) return;
       const standby = this.spawn(entry.spec, true);
       entry.standby = standby;
       standby.on('exit', (code, signal) => {
@@ -176,6 +194,14 @@ export class Supervisor {
 
 function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
+}
+
+/** SIGKILL; resolves when the process has exited. */
+async function killProcess(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || !isRunning(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */

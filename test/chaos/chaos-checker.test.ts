@@ -112,7 +112,7 @@ describe('the chaos checker in either commit mode', () => {
   });
 
   it('recovery is not over while the gateway, through which GetOutcome is asked, does not answer', async () => {
-    const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}), httpFetch: (url: string, init?: RequestInit) => fetch(url, init) };
+    const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}), otherCoordinatorStats: async () => ({}), httpFetch: (url: string, init?: RequestInit) => fetch(url, init) };
     const down = { ...settled, http: 'http://127.0.0.1:1' } as unknown as ChaosTarget;
     const r = await awaitRecovery(down, 1_200);
     expect(r.violations).toHaveLength(1);
@@ -123,6 +123,10 @@ describe('the chaos checker in either commit mode', () => {
     try {
       const up = { ...settled, http: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } as unknown as ChaosTarget;
       expect((await awaitRecovery(up, 5_000)).violations).toEqual([]);
+      // with several coordinators, one beside the first still holding a tx is not recovered
+      const busy = { ...up, otherCoordinatorStats: async () => ({ 'coordinator-c2': { live_txs: 2 } }) } as unknown as ChaosTarget;
+      const r2 = await awaitRecovery(busy, 1_200);
+      expect(r2.violations.map((v) => v.detail)).toEqual([expect.stringContaining('2 unfinished txs at coordinator-c2')]);
     } finally {
       server.close();
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TwoPhaseClient } from '../../sdk/index.js';
+import { TransactionAbortedError, TwoPhaseClient } from '../../sdk/index.js';
 import { CliProcess } from '../support/cli-process.js';
 import { adminStats } from '../support/admin-stats.js';
 import { freePort } from '../../lib/free-port/free-port.js';
@@ -35,7 +35,7 @@ function start(args: string[], env: Record<string, string> = {}): CliProcess {
 }
 
 describe('two coordinators on a shared decision log', () => {
-  it('tx ids name their coordinator, enlists reach it, and when c1 dies before deciding, its in-doubt branches are settled by c2 while uploads go on through c2', async () => {
+  it('tx ids name their coordinator, enlists reach it, and when c1 dies before deciding, its in-doubt branches and its client are answered by c2, and a client given both goes on through c2', async () => {
     dir = await mkdtemp(join(tmpdir(), 'twophase-two-coordinators-'));
     const metadataUrl = await postgres.freshDatabase();
     const logUrl = await postgres.freshDatabase();
@@ -57,16 +57,34 @@ describe('two coordinators on a shared decision log', () => {
     };
     const viaC1 = client('c1');
     const viaC2 = client('c2');
+    // given both: its first Begin goes to the first listed, c1
+    const viaBoth = new TwoPhaseClient({
+      coordinators: [
+        { id: 'c1', address: `127.0.0.1:${port.c1}` },
+        { id: 'c2', address: `127.0.0.1:${port.c2}` },
+      ],
+      participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` },
+    });
+    clients.push(viaBoth);
 
     const first = await viaC1.uploadFile({ namespace: 'two', path: 'c1.bin', content: randomBytes(512) });
     const second = await viaC2.uploadFile({ namespace: 'two', path: 'c2.bin', content: randomBytes(512) });
     expect(coordinatorOfTxId(first.txId)).toBe('c1');
     expect(coordinatorOfTxId(second.txId)).toBe('c2');
 
-    // c1's next upload: both branches prepared, then c1 dies before its commit record
-    const lost = viaC1.uploadFile({ namespace: 'two', path: 'lost.bin', content: randomBytes(512) }).catch((err: unknown) => err);
+    // c1's next upload: both branches prepared, then c1 dies before its commit record. The
+    // client knows c2 too: once c1 has stayed unreachable a while, it asks c2, whose answer
+    // is the decision (it settles the tx in the log), never "unknown"
+    const lost = viaBoth.uploadFile({ namespace: 'two', path: 'lost.bin', content: randomBytes(512) }).catch((err: unknown) => err);
     expect(await c1.exited).toMatchObject({ signal: 'SIGKILL' });
-    expect(await lost).toBeInstanceOf(Error);
+    const lostErr = await lost;
+    expect(lostErr).toBeInstanceOf(TransactionAbortedError);
+    expect(coordinatorOfTxId((lostErr as TransactionAbortedError).txId)).toBe('c1');
+    // c1 stays down: the client begins every new tx at c2
+    for (let i = 0; i < 4; i++) {
+      const r = await viaBoth.uploadFile({ namespace: 'two', path: `both-${i}.bin`, content: randomBytes(256) });
+      expect(coordinatorOfTxId(r.txId)).toBe('c2');
+    }
 
     // c1 stays down: the participants fall back to c2, which settles the tx in the log
     const giveUpAt = Date.now() + 60_000;

@@ -223,7 +223,7 @@ describe.skipIf(toolMissing !== undefined)(`docker-compose.yml, as Compose reads
   it('the gateway healthcheck passes while the gateway serves /healthz and fails once it stops', { timeout: 30_000 }, async () => {
     const script = nodeScript(config().services.gateway ?? {});
     // the coordinator is not asked for /healthz; nothing listens on port 1
-    const gateway = await runGateway({ listen: '127.0.0.1:0', coordinator: '127.0.0.1:1', maxUploadBytes: 1024, callTimeoutMs: 1000, logLevel: 'silent', auth: 'none', headersTimeoutMs: 20_000, idleTimeoutMs: 60_000, connectionsPerClient: 256 });
+    const gateway = await runGateway({ listen: '127.0.0.1:0', coordinator: [{ id: undefined, address: '127.0.0.1:1' }], maxUploadBytes: 1024, callTimeoutMs: 1000, logLevel: 'silent', auth: 'none', headersTimeoutMs: 20_000, idleTimeoutMs: 60_000, connectionsPerClient: 256 });
     let stopped = false;
     onTestFinished(() => (stopped ? undefined : gateway.stop()));
     const env = { TWOPHASE_HTTP_LISTEN: `0.0.0.0:${gateway.port}` };
@@ -275,7 +275,7 @@ describe.skipIf(toolMissing !== undefined)(`docker-compose.yml, as Compose reads
     expect(await runHealthcheck(grpcScript, { TWOPHASE_LISTEN: `0.0.0.0:${server.port}` }), 'in plaintext').toBe(1);
 
     const gateway = await runGateway({
-      listen: '127.0.0.1:0', coordinator: '127.0.0.1:1', maxUploadBytes: 1024, callTimeoutMs: 1000, logLevel: 'silent', auth: 'none', headersTimeoutMs: 20_000, idleTimeoutMs: 60_000, connectionsPerClient: 256,
+      listen: '127.0.0.1:0', coordinator: [{ id: undefined, address: '127.0.0.1:1' }], maxUploadBytes: 1024, callTimeoutMs: 1000, logLevel: 'silent', auth: 'none', headersTimeoutMs: 20_000, idleTimeoutMs: 60_000, connectionsPerClient: 256,
       tlsCert: files('gateway').TWOPHASE_TLS_CERT, tlsKey: files('gateway').TWOPHASE_TLS_KEY, tlsCa: certs.ca,
     });
     onTestFinished(() => gateway.stop());

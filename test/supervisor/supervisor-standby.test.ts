@@ -92,6 +92,19 @@ describe('Supervisor standby (ChildSpec.standby)', () => {
     expect(isProcessAlive(ready.pid as number)).toBe(true);
   }, 30_000);
 
+  it('a retired child and its standby are killed and neither comes back', async () => {
+    const { events, until } = await startSupervisor(true);
+    const first = (await until((e) => e.kind === 'ready')).pid as number;
+    const standby = (await until((e) => e.kind === 'started' && e.name === 'child standby')).pid as number;
+    await supervisor!.retire('child');
+    expect(isProcessAlive(first)).toBe(false);
+    expect(isProcessAlive(standby)).toBe(false);
+    // longer than the first restart delay and a standby's delay: nothing is started again
+    await new Promise((r) => setTimeout(r, Math.max(limits.supervisorRestartDelaysMs[0]!, limits.supervisorStandbyDelayMs) + 1_000));
+    expect(events.filter((e) => e.kind === 'started').map((e) => e.name)).toEqual(['child', 'child standby']);
+    expect(events.filter((e) => e.kind === 'exited')).toHaveLength(1);
+  }, 30_000);
+
   it('without standby, no second process runs', async () => {
     const { events } = await startSupervisor(false);
     await new Promise((r) => setTimeout(r, limits.supervisorStandbyDelayMs + 500));
