@@ -60,4 +60,17 @@ describe('a port that dev needs is taken', () => {
     expect(code, stderr).toBe(2);
     expect(stderr).toContain(`would both listen on port ${port}`);
   }, 90_000);
+
+  it('several coordinators: refused on the file log or past the most, and a port of the second one taken is named', async () => {
+    const onFile = await runCli([...(await devArgs({})), '--coordinators', '2'], 60_000);
+    expect(onFile.code, onFile.stderr).toBe(2);
+    expect(onFile.stderr).toContain('--coordinators (TWOPHASE_DEV_COORDINATORS): several coordinators share one decision log; add --decision-log shared');
+    const tooMany = await runCli([...(await devArgs({})), '--coordinators', '10', '--decision-log', 'shared'], 60_000);
+    expect(tooMany.code, tooMany.stderr).toBe(2);
+    expect(tooMany.stderr).toContain('expected a whole number from 1 to 9 (given "10")');
+    // the second coordinator listens 10 ports after the first: hold that one
+    const busy = await runCli([...(await devArgs({ '--coordinator-port': String(busyPort - 10) })), '--coordinators', '2', '--decision-log', 'shared'], 60_000);
+    expect(busy.code, busy.stderr).toBe(2);
+    expect(busy.stderr).toContain(`port ${busyPort} (coordinator-c2) is in use`);
+  }, 90_000);
 });
