@@ -55,6 +55,12 @@ export function coordinatorCommand(): Command {
     .addOption(new Option('--phase2-wait-ms <ms>', 'how long Commit waits for every ack once the decision is durable').env('TWOPHASE_PHASE2_WAIT_MS').default(String(limits.phase2WaitMs)))
     .addOption(new Option('--phase2-call-timeout-ms <ms>', 'deadline of one phase-2 call to a participant').env('TWOPHASE_PHASE2_CALL_TIMEOUT_MS').default(String(limits.phase2CallTimeoutMsDefault)))
     .addOption(new Option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)').env('TWOPHASE_METRICS_LISTEN'))
+    .addOption(
+      new Option(
+        '--metadata-shards <ids>',
+        'the metadata participants (ids among --participant, comma-separated, in a fixed order) that share the namespaces: a namespace belongs to one by the hash of its name; served to clients with the participants (ListParticipants), so the SDK and the gateway route by it. Two-phase mode only. Default: one, `metadata`',
+      ).env('TWOPHASE_METADATA_SHARDS'),
+    )
     .addOption(new Option('--admin', 'serve twophase.v1.Admin (arm failpoints at run time, read counters)').env('TWOPHASE_ADMIN').default(false))
     // a flag only, no variable: a deployment's environment must not be able to turn it on
     .addOption(

@@ -71,8 +71,19 @@ export const coordinatorSettingsSchema = z
     logLevel,
     admin: z.boolean(),
     metricsListen: listenAddress.optional(),
+    metadataShards: z
+      .string()
+      .transform((v) => v.split(',').map((i) => i.trim()).filter((i) => i !== ''))
+      .optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.metadataShards !== undefined) {
+      const unknown = s.metadataShards.filter((id) => !s.participant.has(id));
+      if (s.metadataShards.length === 0) ctx.addIssue({ code: 'custom', path: ['metadataShards'], message: 'expected participant ids, comma-separated, e.g. metadata-a,metadata-b' });
+      else if (unknown.length > 0) ctx.addIssue({ code: 'custom', path: ['metadataShards'], message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not among the participants (${[...s.participant.keys()].join(', ')})` });
+      else if (new Set(s.metadataShards).size !== s.metadataShards.length) ctx.addIssue({ code: 'custom', path: ['metadataShards'], message: 'a shard is given twice' });
+      if (s.commitMode === 'last-resource') ctx.addIssue({ code: 'custom', path: ['metadataShards'], message: 'sharded metadata is for two-phase commit: a tx across shards has two metadata participants, and only one can be the last resource' });
+    }
     if (s.decisionLog !== 'file' && s.coordinatorId.length > txIdCoordinatorIdLengthMax) {
       ctx.addIssue({ code: 'custom', path: ['coordinatorId'], message: `on a shared decision log the id goes into every tx id: at most ${txIdCoordinatorIdLengthMax} characters` });
     }
@@ -116,4 +127,5 @@ export const coordinatorSettingNames: Record<keyof CoordinatorSettings, SettingN
   logLevel: { flag: '--log-level', env: 'TWOPHASE_LOG_LEVEL' },
   admin: { flag: '--admin', env: 'TWOPHASE_ADMIN' },
   metricsListen: { flag: '--metrics-listen', env: 'TWOPHASE_METRICS_LISTEN' },
+  metadataShards: { flag: '--metadata-shards', env: 'TWOPHASE_METADATA_SHARDS' },
 };

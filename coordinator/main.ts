@@ -59,7 +59,7 @@ export async function runCoordinator(settings: CoordinatorSettings, security?: T
     // on a shared log, each tx id names its coordinator: participants then ask it first
     ...(settings.decisionLog === 'file' ? {} : { newTxId: () => newTxIdOf(settings.coordinatorId) }),
   });
-  const services = [coordinatorService(runtime, logger)];
+  const services = [coordinatorService(runtime, logger, settings.metadataShards ?? [])];
   if (settings.admin) {
     const stats = (): Record<string, number> => {
       const { live, commits, aborts } = runtime.stats();

@@ -168,6 +168,33 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     return { namespace, path, revision: result.revision, deleted: true, txId: result.txId };
   });
 
+  // POST /v1/files/{ns}/{path}:move (or :copy) with {"destination": {"namespace", "path"}}:
+  // one tx over the source's and the destination's metadata shards; If-Match conditions
+  // the source, destinationIfMatch / destinationIfNoneMatch the destination
+  app.post<{ Params: FileParams }>('/v1/files/:namespace/*', async (request, reply) => {
+    const raw = request.params['*'];
+    const action = /:(move|copy)$/.exec(raw)?.[1] as 'move' | 'copy' | undefined;
+    if (action === undefined) throw new InvalidArgumentError('POST on a file is :move or :copy, e.g. POST /v1/files/alice/a.txt:move with {"destination": {"namespace": "bob", "path": "a.txt"}}');
+    const from = target({ namespace: request.params.namespace, '*': raw.slice(0, -`:${action}`.length) });
+    const body = moveBodyOf(await wholeBody(request.raw, limits.gatewayMoveBodyBytesMax).catch((err: unknown) => {
+      throw err instanceof UploadTooLargeError ? new InvalidArgumentError(`the body of :${action} is at most ${limits.gatewayMoveBodyBytesMax} bytes`) : err;
+    }));
+    const to = target({ namespace: body.destination.namespace, '*': body.destination.path });
+    await authorize(request, action === 'move' ? 'write' : 'read', from.namespace);
+    await authorize(request, 'write', to.namespace);
+    const conditions = parseConditions(request.headers);
+    if (needsCurrentRevision(conditions) || conditions.ifNoneMatch !== undefined) throw new InvalidArgumentError(`:${action} takes one strong If-Match of the source's revision, or none`);
+    const ifMatch = singleRevision(conditions.ifMatch);
+    const req = {
+      from: { ...from, ...(ifMatch === undefined ? {} : { ifMatch }) },
+      to: { ...to, ...(body.destinationIfMatch === undefined ? {} : { ifMatch: body.destinationIfMatch }), ...(body.destinationIfNoneMatch === true ? { ifNoneMatch: true } : {}) },
+    };
+    const result = action === 'move' ? await client.moveFile(req) : await client.copyFile(req);
+    void reply.code(result.to.created ? 201 : 200).header('etag', etagOf(result.to.revision));
+    if (result.pendingParticipants.length > 0) void reply.header('x-twophase-pending', result.pendingParticipants.join(','));
+    return { from: result.from, to: result.to, sha256: result.sha256, size: result.size, txId: result.txId };
+  });
+
   app.get<{ Params: { namespace: string }; Querystring: Record<string, string | undefined> }>('/v1/files/:namespace', async (request) => {
     const namespace = validNamespace(request.params.namespace);
     await authorize(request, 'read', namespace);
@@ -236,6 +263,29 @@ function target(params: FileParams): { namespace: string; path: string } {
   } catch (err) {
     throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** The JSON body of :move / :copy: a destination and its optional conditions. */
+function moveBodyOf(bytes: Uint8Array): { destination: { namespace: string; path: string }; destinationIfMatch?: number; destinationIfNoneMatch?: boolean } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new InvalidArgumentError('the body must be JSON: {"destination": {"namespace": "…", "path": "…"}}');
+  }
+  const b = parsed as { destination?: { namespace?: unknown; path?: unknown }; destinationIfMatch?: unknown; destinationIfNoneMatch?: unknown } | null;
+  if (b === null || typeof b !== 'object' || typeof b.destination?.namespace !== 'string' || typeof b.destination.path !== 'string') {
+    throw new InvalidArgumentError('the body must name {"destination": {"namespace": "…", "path": "…"}}');
+  }
+  const ifMatch = b.destinationIfMatch;
+  if (ifMatch !== undefined && (typeof ifMatch !== 'number' || !Number.isInteger(ifMatch) || ifMatch < 1)) throw new InvalidArgumentError('destinationIfMatch must be a revision, a whole number ≥ 1');
+  if (b.destinationIfNoneMatch !== undefined && typeof b.destinationIfNoneMatch !== 'boolean') throw new InvalidArgumentError('destinationIfNoneMatch must be true or false');
+  if (ifMatch !== undefined && b.destinationIfNoneMatch === true) throw new InvalidArgumentError('destinationIfMatch and destinationIfNoneMatch exclude each other');
+  return {
+    destination: { namespace: b.destination.namespace, path: b.destination.path },
+    ...(ifMatch === undefined ? {} : { destinationIfMatch: ifMatch as number }),
+    ...(b.destinationIfNoneMatch === undefined ? {} : { destinationIfNoneMatch: b.destinationIfNoneMatch }),
+  };
 }
 
 function validNamespace(namespace: string): string {

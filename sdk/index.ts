@@ -1,5 +1,5 @@
 /** The twophase client SDK. */
-export { TwoPhaseClient, type TwoPhaseClientOptions, type UploadFileRequest, type UploadFileResult, type Outcome } from './two-phase-client.js';
+export { TwoPhaseClient, type TwoPhaseClientOptions, type UploadFileRequest, type UploadFileResult, type MoveFileRequest, type MoveFileResult, type Outcome } from './two-phase-client.js';
 export { Transaction, type CommitResult, type Content } from './transaction.js';
 export type { FileRevision } from './file-revision.js';
 export type { AbortCause } from '../lib/abort-cause/abort-cause.js';

@@ -27,8 +27,8 @@ export interface TransactionContext {
   readonly blob: () => BlobStoreClient;
   /** The blob participant's Link stream: whole puts of small objects. */
   readonly blobLink: () => LinkClient;
-  /** The metadata participant's Link stream: StageRevision and DeleteFile. */
-  readonly metadataLink: () => LinkClient;
+  /** The Link stream of the metadata shard of a namespace: StageRevision and DeleteFile. */
+  readonly metadataLink: (namespace: string) => LinkClient;
   readonly callTimeoutMs: number;
   readonly uploadTimeoutMs: number;
   /** How long `commit` may spend learning the outcome after a lost reply. */
@@ -147,7 +147,7 @@ export class Transaction {
     ifNoneMatch?: boolean;
   }): Promise<{ revision: number; created: boolean }> {
     const res = await unaryCall<StageRevisionResponse__Output>(
-      linkMethod(this.ctx.metadataLink(), 'stageRevision'),
+      linkMethod(this.ctx.metadataLink(change.namespace), 'stageRevision'),
       {
         txId: this.txId,
         namespace: change.namespace,
@@ -167,7 +167,7 @@ export class Transaction {
   /** Stages a tombstone revision; the file disappears when the tx commits. */
   async deleteFile(target: { namespace: string; path: string; ifMatch?: number }): Promise<{ revision: number }> {
     const res = await unaryCall<DeleteFileResponse__Output>(
-      linkMethod(this.ctx.metadataLink(), 'deleteFile'),
+      linkMethod(this.ctx.metadataLink(target.namespace), 'deleteFile'),
       { txId: this.txId, namespace: target.namespace, path: target.path, ifMatchRevision: String(target.ifMatch ?? 0) },
       this.policy(1),
       `delete ${target.namespace}/${target.path}`,

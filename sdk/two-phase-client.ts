@@ -10,7 +10,8 @@ import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import { clientOptions } from '../lib/grpc/client-options.js';
 import { limits } from '../lib/limits/limits.js';
 import { fileRevisionFromWire, type FileRevision } from './file-revision.js';
-import { fromGrpcError, InvalidArgumentError, NotFoundError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
+import { fromGrpcError, InvalidArgumentError, NotFoundError, PreconditionFailedError, TwoPhaseError, UnavailableError } from './sdk-errors.js';
+import { shardOf } from '../lib/shard-map/shard-map.js';
 import { abortCauseFromWire } from '../lib/grpc/abort-cause-wire.js';
 import type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 import { Transaction, type CommitResult, type Content, type TransactionContext } from './transaction.js';
@@ -36,11 +37,21 @@ export interface TwoPhaseClientOptions {
    * asked of the others, which settle it from the shared log.
    */
   readonly coordinators?: readonly { readonly id: string; readonly address: string }[];
-  /** host:port of each participant; by default discovered with ListParticipants. */
-  readonly participants?: { readonly blob?: string; readonly metadata?: string };
+  /**
+   * host:port of each participant; by default discovered with ListParticipants. With
+   * sharded metadata, `metadataShards` gives each shard's address by its participant id.
+   */
+  readonly participants?: { readonly blob?: string; readonly metadata?: string; readonly metadataShards?: Readonly<Record<string, string>> };
   /** Participant ids at the coordinator; default `blob` and `metadata`. */
   readonly blobParticipantId?: string;
   readonly metadataParticipantId?: string;
+  /**
+   * The metadata participants that share the namespaces, in the coordinator's order (its
+   * `--metadata-shards`); by default the coordinator's list (ListParticipants), and
+   * without one, the single metadata participant. A namespace's files are at the shard
+   * `shardOf(namespace)` picks.
+   */
+  readonly metadataShards?: readonly string[];
   /** Deadline of each unary call; default 10 s (limits.sdkCallTimeoutMsDefault). */
   readonly callTimeoutMs?: number;
   /** Deadline of one streamed upload or download; default 10 min (limits.sdkStreamTimeoutMsDefault). */
@@ -77,6 +88,24 @@ export interface UploadFileRequest {
   readonly timeoutMs?: number;
 }
 
+/** A file to move or copy, and where to. */
+export interface MoveFileRequest {
+  /** The file; `ifMatch`: only if this is its current revision. */
+  readonly from: { readonly namespace: string; readonly path: string; readonly ifMatch?: number };
+  /** Where to; `ifMatch` / `ifNoneMatch` condition the write there as for an upload. */
+  readonly to: { readonly namespace: string; readonly path: string; readonly ifMatch?: number; readonly ifNoneMatch?: boolean };
+}
+
+export interface MoveFileResult {
+  readonly txId: string;
+  /** The revision moved or copied; for a move, the tombstone that ended it there. */
+  readonly from: { readonly namespace: string; readonly path: string; readonly revision: number; readonly tombstoneRevision?: number };
+  readonly to: { readonly namespace: string; readonly path: string; readonly revision: number; readonly created: boolean };
+  readonly sha256: string;
+  readonly size: number;
+  readonly pendingParticipants: readonly string[];
+}
+
 export interface UploadFileResult {
   readonly namespace: string;
   readonly path: string;
@@ -102,9 +131,10 @@ export type Outcome = 'active' | 'preparing' | 'committed' | 'aborted';
 export class TwoPhaseClient {
   private readonly coordinators: CoordinatorSet;
   private blobClient: BlobStoreClient | undefined;
-  private metadataClient: MetadataClient | undefined;
   private blobLink: LinkClient | undefined;
-  private metadataLink: LinkClient | undefined;
+  /** Each metadata shard by participant id, and their order (a namespace's shard is shardOf over it). */
+  private shards = new Map<string, { readonly client: MetadataClient; readonly link: LinkClient }>();
+  private shardIds: readonly string[] = [];
   private discovered: Promise<void> | undefined;
   private readonly callTimeoutMs: number;
   private readonly streamTimeoutMs: number;
@@ -158,8 +188,14 @@ export class TwoPhaseClient {
         ? each[0]!
         : `${each.includes('SERVING') ? 'SERVING' : 'NOT_SERVING'} (${this.coordinators.entries.map((e, i) => `${e.id}: ${each[i]!}`).join('; ')})`;
     await this.connect().catch(() => undefined);
-    const [blob, metadata] = await Promise.all([check(this.blobClient), check(this.metadataClient)]);
-    const services = { coordinator, blob, metadata };
+    const [blob, ...shards] = await Promise.all([check(this.blobClient), ...[...this.shards.values()].map((s) => check(s.client))]);
+    const metadata =
+      shards.length === 0
+        ? 'unknown: the coordinator gave no address'
+        : shards.length === 1
+          ? shards[0]!
+          : `${shards.every((x) => x === 'SERVING') ? 'SERVING' : 'NOT_SERVING'} (${this.shardIds.map((id, i) => `${id}: ${shards[i]!}`).join('; ')})`;
+    const services = { coordinator, blob: blob!, metadata };
     return { ready: Object.values(services).every((s) => s.startsWith('SERVING')), services };
   }
 
@@ -265,9 +301,57 @@ export class TwoPhaseClient {
     return { revision: r.revision, txId: r.txId, pendingParticipants: r.commit.pendingParticipants };
   }
 
+  /**
+   * Moves a file to another path, in its namespace or another (on another metadata shard
+   * too), atomically: one tx deletes it where it was (only if it is still the revision read,
+   * or `from.ifMatch`) and stages the same bytes as the destination's new revision (under
+   * `to.ifMatch` / `to.ifNoneMatch` when given). The bytes are not copied: objects are named
+   * by their SHA-256 and never change, so both revisions name the same one.
+   */
+  async moveFile(req: MoveFileRequest): Promise<MoveFileResult> {
+    return this.relocate(req, true);
+  }
+
+  /** Copies a file's current revision (or `from.ifMatch`'s, refused if no longer current) to another path, atomically. */
+  async copyFile(req: MoveFileRequest): Promise<MoveFileResult> {
+    return this.relocate(req, false);
+  }
+
+  private async relocate(req: MoveFileRequest, move: boolean): Promise<MoveFileResult> {
+    if (req.from.namespace === req.to.namespace && req.from.path === req.to.path) throw new InvalidArgumentError(`${move ? 'move' : 'copy'} of ${req.from.namespace}/${req.from.path} onto itself`);
+    const source = await this.stat({ namespace: req.from.namespace, path: req.from.path });
+    if (req.from.ifMatch !== undefined && req.from.ifMatch !== source.revision) {
+      throw new PreconditionFailedError(`${req.from.namespace}/${req.from.path} is at revision ${source.revision}, not ${req.from.ifMatch}`, source.revision);
+    }
+    const r = await this.transaction(async (tx) => {
+      const [removed, staged] = await Promise.all([
+        // the source must still be the revision read: a write in between makes this a conflict, and the tx aborts
+        move ? tx.deleteFile({ namespace: req.from.namespace, path: req.from.path, ifMatch: source.revision }) : Promise.resolve(undefined),
+        tx.stageRevision({
+          namespace: req.to.namespace,
+          path: req.to.path,
+          sha256: source.sha256,
+          size: source.size,
+          contentType: source.contentType,
+          ...(req.to.ifMatch === undefined ? {} : { ifMatch: req.to.ifMatch }),
+          ...(req.to.ifNoneMatch === undefined ? {} : { ifNoneMatch: req.to.ifNoneMatch }),
+        }),
+      ]);
+      return { removed, staged, txId: tx.txId };
+    });
+    return {
+      txId: r.txId,
+      from: { namespace: req.from.namespace, path: req.from.path, revision: source.revision, ...(r.removed === undefined ? {} : { tombstoneRevision: r.removed.revision }) },
+      to: { namespace: req.to.namespace, path: req.to.path, revision: r.staged.revision, created: r.staged.created },
+      sha256: source.sha256,
+      size: source.size,
+      pendingParticipants: r.commit.pendingParticipants,
+    };
+  }
+
   /** The committed revision (latest, or the one named). NotFoundError if absent or deleted. */
   async stat(req: { namespace: string; path: string; revision?: number }): Promise<FileRevision> {
-    const m = await this.metadata();
+    const m = await this.metadata(req.namespace);
     const res = await unaryCall<FileRevision__Output>(
       m.GetFile.bind(m),
       { namespace: req.namespace, path: req.path, revision: String(req.revision ?? 0) },
@@ -283,9 +367,20 @@ export class TwoPhaseClient {
    * decided yet, or never was).
    */
   async transactionRevision(txId: string): Promise<FileRevision> {
-    const m = await this.metadata();
-    const res = await unaryCall<FileRevision__Output>(m.GetTransactionRevision.bind(m), { txId }, this.policy(limits.sdkIdempotentCallAttemptsMax), `revision of ${txId}`);
-    return fileRevisionFromWire(res);
+    await this.connect();
+    // a tx names no namespace: each shard is asked until one has a revision of it
+    let notFound: unknown;
+    for (const id of this.shardIds) {
+      const m = this.shards.get(id)!.client;
+      try {
+        const res = await unaryCall<FileRevision__Output>(m.GetTransactionRevision.bind(m), { txId }, this.policy(limits.sdkIdempotentCallAttemptsMax), `revision of ${txId}`);
+        return fileRevisionFromWire(res);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        notFound = err;
+      }
+    }
+    throw notFound;
   }
 
   /**
@@ -301,7 +396,7 @@ export class TwoPhaseClient {
 
   /** Every committed revision, newest first (tombstones included), a page at a time. */
   async listRevisions(req: { namespace: string; path: string; pageSize?: number; pageToken?: string }): Promise<{ revisions: FileRevision[]; nextPageToken: string }> {
-    const m = await this.metadata();
+    const m = await this.metadata(req.namespace);
     const res = await unaryCall<ListRevisionsResponse__Output>(
       m.ListRevisions.bind(m),
       { namespace: req.namespace, path: req.path, pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' },
@@ -313,7 +408,7 @@ export class TwoPhaseClient {
 
   /** Live files of a namespace under a path prefix, by path, a page at a time. */
   async listFiles(req: { namespace: string; prefix?: string; pageSize?: number; pageToken?: string }): Promise<{ files: FileRevision[]; nextPageToken: string }> {
-    const m = await this.metadata();
+    const m = await this.metadata(req.namespace);
     const res = await unaryCall<ListFilesResponse__Output>(
       m.ListFiles.bind(m),
       { namespace: req.namespace, prefix: req.prefix ?? '', pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' },
@@ -358,9 +453,11 @@ export class TwoPhaseClient {
   close(): void {
     this.coordinators.close();
     this.blobLink?.close();
-    this.metadataLink?.close();
     this.blobClient?.close();
-    this.metadataClient?.close();
+    for (const shard of this.shards.values()) {
+      shard.link.close();
+      shard.client.close();
+    }
   }
 
   /**
@@ -416,25 +513,40 @@ export class TwoPhaseClient {
 
   private async discover(): Promise<void> {
     const fixed = this.options.participants;
+    const single = this.options.metadataParticipantId ?? 'metadata';
     let blob = fixed?.blob;
-    let metadata = fixed?.metadata;
-    if (blob === undefined || metadata === undefined) {
+    const addresses = new Map<string, string>(Object.entries(fixed?.metadataShards ?? {}));
+    if (fixed?.metadata !== undefined) addresses.set(single, fixed.metadata);
+    // fixed addresses of one metadata participant: no shards to learn
+    let shardIds = this.options.metadataShards ?? (fixed?.metadata !== undefined && fixed.metadataShards === undefined ? [single] : undefined);
+    const needed = (ids: readonly string[]): boolean => blob === undefined || ids.some((id) => !addresses.has(id));
+    if (shardIds === undefined || needed(shardIds)) {
       const res = await this.listParticipants();
-      const byId = new Map(res.participants.map((p) => [p.participantId, p.address]));
-      blob ??= byId.get(this.options.blobParticipantId ?? 'blob');
-      metadata ??= byId.get(this.options.metadataParticipantId ?? 'metadata');
+      shardIds ??= res.metadataShards.length > 0 ? res.metadataShards : [single];
+      for (const p of res.participants) if (!addresses.has(p.participantId)) addresses.set(p.participantId, p.address);
+      blob ??= addresses.get(this.options.blobParticipantId ?? 'blob');
     }
-    if (blob === undefined || metadata === undefined) {
-      throw new UnavailableError(`the coordinator at ${this.coordinators.entries.map((e) => e.address).join(', ')} lists no ${blob === undefined ? 'blob' : 'metadata'} participant`);
+    const missing = shardIds.filter((id) => !addresses.has(id));
+    if (blob === undefined || missing.length > 0) {
+      throw new UnavailableError(`the coordinator at ${this.coordinators.entries.map((e) => e.address).join(', ')} lists no ${blob === undefined ? 'blob' : missing.join(', ')} participant`);
     }
     const { BlobStore, Metadata } = loadProto().twophase.v1;
     const blobClient = new BlobStore(blob, this.credentials, clientOptions);
-    const metadataClient = new Metadata(metadata, this.credentials, clientOptions);
     this.blobClient = blobClient;
-    this.metadataClient = metadataClient;
     // small puts and the metadata writes ride Link streams (unary calls when a server has none)
     this.blobLink = new LinkClient(() => blobClient.Link() as unknown as LinkStream, blobUnaryFallback(blobClient));
-    this.metadataLink = new LinkClient(() => metadataClient.Link() as unknown as LinkStream, metadataUnaryFallback(metadataClient));
+    this.shards = new Map(
+      shardIds.map((id) => {
+        const client = new Metadata(addresses.get(id)!, this.credentials, clientOptions);
+        return [id, { client, link: new LinkClient(() => client.Link() as unknown as LinkStream, metadataUnaryFallback(client)) }] as const;
+      }),
+    );
+    this.shardIds = [...shardIds];
+  }
+
+  /** The metadata shard of a namespace (once connected). */
+  private shardOf(namespace: string): { readonly client: MetadataClient; readonly link: LinkClient } {
+    return this.shards.get(shardOf(namespace, this.shardIds))!;
   }
 
   /** The participants, from the first coordinator that answers (every one is given the same). */
@@ -455,9 +567,9 @@ export class TwoPhaseClient {
     return this.blobClient as BlobStoreClient;
   }
 
-  private async metadata(): Promise<MetadataClient> {
+  private async metadata(namespace: string): Promise<MetadataClient> {
     await this.connect();
-    return this.metadataClient as MetadataClient;
+    return this.shardOf(namespace).client;
   }
 
   private transactionContext(): TransactionContext {
@@ -465,7 +577,7 @@ export class TwoPhaseClient {
       coordinators: this.coordinators,
       blob: () => this.blobClient as BlobStoreClient,
       blobLink: () => this.blobLink as LinkClient,
-      metadataLink: () => this.metadataLink as LinkClient,
+      metadataLink: (namespace) => this.shardOf(namespace).link,
       callTimeoutMs: this.callTimeoutMs,
       uploadTimeoutMs: this.streamTimeoutMs,
       outcomeWaitMs: this.options.outcomeWaitMs ?? limits.sdkOutcomeWaitMsDefault,

@@ -26,7 +26,8 @@ const outcomeNames: Record<Outcome, Outcome__Output> = {
 };
 
 /** The twophase.v1.Coordinator service over a runtime: validation, proto ⇄ core types, status codes. */
-export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger): GrpcServiceBinding {
+/** `metadataShards`: the metadata participants sharing the namespaces, served with the participants (none: one, `metadata`). */
+export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger, metadataShards: readonly string[] = []): GrpcServiceBinding {
   const onUnexpected = (err: unknown): void => logger.error({ err }, 'coordinator call failed unexpectedly');
   const methods = {
     begin: async (req: BeginRequest__Output) => {
@@ -67,7 +68,7 @@ export function coordinatorService(runtime: CoordinatorRuntime, logger: Logger):
     Commit: unaryHandler(methods.commit, onUnexpected),
     Abort: unaryHandler(methods.abort, onUnexpected),
     GetOutcome: unaryHandler(methods.getOutcome, onUnexpected),
-    ListParticipants: unaryHandler(async () => ({ participants: [...runtime.participants()] }), onUnexpected),
+    ListParticipants: unaryHandler(async () => ({ participants: [...runtime.participants()], metadataShards: [...metadataShards] }), onUnexpected),
     Link: link.handle as CoordinatorHandlers['Link'],
   };
   return {

@@ -335,6 +335,8 @@ export const limits = {
   gatewayHeadersTimeoutMs: 20_000,
   /** Bytes of a request's headers the gateway reads (431 above). */
   gatewayHeaderBytesMax: 16 * 1024,
+  /** Bytes of the JSON body of a `POST …:move` or `…:copy` (a destination and its conditions). */
+  gatewayMoveBodyBytesMax: 16 * 1024,
   /** A gateway connection with no byte either way for this long is closed (a body trickling slower than this too). */
   gatewayIdleTimeoutMs: 60_000,
   /** Open connections the gateway keeps from one client address; more are closed at once. */
