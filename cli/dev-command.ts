@@ -35,6 +35,7 @@ interface DevOptions {
   commitMode: string;
   decisionLog: string;
   coordinators: string;
+  metadataShards: string;
   cpuProfDir: string | undefined;
   metricsPorts: string;
   tls: boolean;
@@ -122,6 +123,14 @@ export function devCommand(): Command {
     )
     .addOption(
       new Option(
+        '--metadata-shards <n>',
+        `run n metadata participants (1 to ${limits.devMetadataShardsMax}) that share the namespaces, each on its own database of dev's PostgreSQL: ids metadata, metadata-2…, metadata i on --metadata-port + ${limits.devCoordinatorPortStep}×(i-1) (and its metrics port likewise), given to the coordinator as its --metadata-shards; two-phase mode only`,
+      )
+        .env('TWOPHASE_DEV_METADATA_SHARDS')
+        .default('1'),
+    )
+    .addOption(
+      new Option(
         '--no-standby',
         'start no standby processes: by default each of coordinator, blob, metadata and gateway has one, its code loaded, that takes its place at once when it dies (one more node process each, 50-80 MB of memory, no CPU while it waits; none with --cpu-prof-dir)',
       ),
@@ -152,6 +161,15 @@ export function devCommand(): Command {
       if (coordinators > 1 && opts.decisionLog === 'file') {
         throw new ConfigError('invalid setting --coordinators (TWOPHASE_DEV_COORDINATORS): several coordinators share one decision log; add --decision-log shared (or a postgres:// URL)', 'coordinators');
       }
+      const shards = Number(opts.metadataShards);
+      if (!Number.isInteger(shards) || shards < 1 || shards > limits.devMetadataShardsMax) {
+        throw new ConfigError(`invalid setting --metadata-shards (TWOPHASE_DEV_METADATA_SHARDS): expected a whole number from 1 to ${limits.devMetadataShardsMax} (given ${JSON.stringify(opts.metadataShards)})`, 'metadataShards');
+      }
+      if (shards > 1 && mode.data === 'last-resource') {
+        throw new ConfigError('invalid setting --metadata-shards (TWOPHASE_DEV_METADATA_SHARDS): sharded metadata is for two-phase commit (a tx across shards has two metadata participants; one only can be the last resource)', 'metadataShards');
+      }
+      const lastShardPort = Number(opts.metadataPort) + limits.devCoordinatorPortStep * (shards - 1);
+      if (lastShardPort > 65_535) throw new ConfigError(`invalid setting --metadata-port: metadata shard ${shards} would listen on ${lastShardPort}, past 65535`, 'metadataPort');
       const lastCoordinatorPort = Number(opts.coordinatorPort) + limits.devCoordinatorPortStep * (coordinators - 1);
       if (lastCoordinatorPort > 65_535) throw new ConfigError(`invalid setting --coordinator-port: coordinator ${coordinators} would listen on ${lastCoordinatorPort}, past 65535`, 'coordinatorPort');
       if (opts.auth !== 'none' && opts.auth !== 'jwt') throw new ConfigError(`invalid setting --auth (TWOPHASE_DEV_AUTH): expected none or jwt (given ${JSON.stringify(opts.auth)})`, 'auth');
@@ -197,14 +215,14 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
   // what the participants and the gateway are given: the one address, or every coordinator by id
   const coordinator = coordinators.length === 1 ? coordinators[0]!.address : coordinators.map((c) => `${c.id}=${c.address}`).join(',');
   const blob = `${host}:${opts.blobPort}`;
-  const metadata = `${host}:${opts.metadataPort}`;
-  const databaseUrl = `postgres://postgres:postgres@${host}:${opts.postgresPort}/twophase`;
+  const shards = devMetadataShards(opts, metricsPorts);
+  const databaseUrl = shards[0]!.databaseUrl;
   const grpcReady = /"msg":"gRPC server listening"/;
   const decisionLog = opts.decisionLog === 'file' ? [] : ['--decision-log', opts.decisionLog === 'shared' ? databaseUrl : opts.decisionLog];
   const admin = opts.admin ? ['--admin'] : [];
   const metrics = (name: (typeof metricsChildren)[number]): string[] => (metricsPorts === undefined ? [] : ['--metrics-listen', `${host}:${metricsPorts[name]}`]);
-  const security = opts.tls ? await devTls(dir) : undefined;
-  const tls = (name: 'coordinator' | 'blob' | 'metadata' | 'gateway'): string[] => {
+  const security = opts.tls ? await devTls(dir, shards.map((m) => m.id)) : undefined;
+  const tls = (name: string): string[] => {
     if (security === undefined) return [];
     const files = security.certs.identities[name] as { cert: string; key: string };
     return ['--tls-cert', files.cert, '--tls-key', files.key, '--tls-ca', security.certs.ca, ...(name === 'gateway' ? [] : ['--access-policy', security.policy])];
@@ -238,7 +256,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
   // made here, once, rather than by the postgres child: a copy is said on the console
   const binaries = await reachableEmbeddedPostgres();
   if (binaries !== undefined) say(`the PostgreSQL binaries are where the postgres user cannot reach them; they run from a copy in ${binaries.copiedTo}`);
-  await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort], /"msg":"postgres ready"/));
+  await supervisor.start(child('postgres', ['postgres', '--data-dir', postgresDir, '--port', opts.postgresPort, '--database', shards.map((m) => m.database).join(',')], /"msg":"postgres ready"/));
   await Promise.all([
     ...coordinators.map((c) =>
       supervisor.start(
@@ -254,8 +272,8 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
             join(dir, c.child),
             '--participant',
             `blob=${blob}`,
-            '--participant',
-            `metadata=${metadata}`,
+            ...shards.flatMap((m) => ['--participant', `${m.id}=${m.address}`]),
+            ...(shards.length === 1 ? [] : ['--metadata-shards', shards.map((m) => m.id).join(',')]),
             '--commit-mode',
             opts.commitMode,
             ...decisionLog,
@@ -267,7 +285,28 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       ),
     ),
     supervisor.start(child('blob', ['participant', 'blob', ...admin, '--listen', blob, '--data-dir', join(dir, 'blob'), ...s3, '--coordinator', coordinator, ...metrics('blob'), ...tls('blob')], grpcReady)),
-    supervisor.start(child('metadata', ['participant', 'metadata', ...admin, '--listen', metadata, '--database-url', databaseUrl, '--coordinator', coordinator, ...metrics('metadata'), ...tls('metadata')], grpcReady)),
+    ...shards.map((m) =>
+      supervisor.start(
+        child(
+          m.id,
+          [
+            'participant',
+            'metadata',
+            ...admin,
+            ...(shards.length === 1 ? [] : ['--participant-id', m.id]),
+            '--listen',
+            m.address,
+            '--database-url',
+            m.databaseUrl,
+            '--coordinator',
+            coordinator,
+            ...(m.metricsPort === undefined ? [] : ['--metrics-listen', `${host}:${m.metricsPort}`]),
+            ...tls(m.id),
+          ],
+          grpcReady,
+        ),
+      ),
+    ),
   ]);
   const gatewayAuth = auth === undefined ? ['--auth', 'none'] : ['--auth', 'jwt', '--jwt-secret-file', auth.secretFile];
   await supervisor.start(
@@ -282,7 +321,7 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
       `  HTTP gateway          ${http}`,
       `  coordinator (gRPC)    ${coordinators.length === 1 ? coordinator : coordinators.map((c) => `${c.id} ${c.address}`).join(', ')}      commit mode ${opts.commitMode}${opts.commitMode === 'last-resource' ? ' (metadata is the last resource)' : ''}${opts.decisionLog === 'file' ? '' : `, decision log shared in PostgreSQL${opts.decisionLog === 'shared' ? ` (${databaseUrl}, table twophase_decisions)` : ''}`}`,
       `  blob (gRPC)           ${blob}      ${opts.s3Bucket === undefined ? `data in ${join(dir, 'blob')}` : `bytes in s3://${opts.s3Bucket}/${opts.s3Prefix ?? ''}${opts.s3Endpoint === undefined ? '' : ` at ${opts.s3Endpoint}`}`}`,
-      `  metadata (gRPC)       ${metadata}      ${databaseUrl}`,
+      ...shards.map((m) => `  ${m.id === 'metadata' ? 'metadata (gRPC)     ' : `${m.id} (gRPC)`}   ${m.address}      ${m.databaseUrl}${shards.length === 1 ? '' : ' (a metadata shard)'}`),
       `  logs                  ${logDir}/`,
       ...(security === undefined
         ? [`  TLS                   off (plaintext; \`--tls\` runs every link over mutual TLS)`]
@@ -302,7 +341,8 @@ async function runDev(opts: DevOptions, metricsPorts: MetricsPorts | undefined):
         : [
             `  metrics (Prometheus)  ${[
               ...coordinators.map((c) => `${c.child} http://${host}:${c.metricsPort}/metrics`),
-              ...metricsChildren.filter((name) => name !== 'coordinator').map((name) => `${name} http://${host}:${metricsPorts[name]}/metrics`),
+              ...metricsChildren.filter((name) => name !== 'coordinator' && name !== 'metadata').map((name) => `${name} http://${host}:${metricsPorts[name]}/metrics`),
+              ...shards.map((m) => `${m.id} http://${host}:${m.metricsPort}/metrics`),
             ].join('\n                        ')}`,
           ]),
       '',
@@ -338,6 +378,26 @@ function devCoordinators(opts: DevOptions, metricsPorts: MetricsPorts | undefine
 }
 
 /**
+ * The metadata participants dev runs: one, `metadata` on database `twophase`; or n sharing
+ * the namespaces, `metadata`, `metadata-2`… on databases `twophase`, `twophase_metadata_2`…,
+ * each `limits.devCoordinatorPortStep` ports (gRPC and metrics) after the one before.
+ */
+function devMetadataShards(opts: DevOptions, metricsPorts: MetricsPorts | undefined): { id: string; address: string; port: number; database: string; databaseUrl: string; metricsPort: number | undefined }[] {
+  return Array.from({ length: Number(opts.metadataShards) }, (_, i) => {
+    const port = Number(opts.metadataPort) + limits.devCoordinatorPortStep * i;
+    const database = i === 0 ? 'twophase' : `twophase_metadata_${i + 1}`;
+    return {
+      id: i === 0 ? 'metadata' : `metadata-${i + 1}`,
+      address: `127.0.0.1:${port}`,
+      port,
+      database,
+      databaseUrl: `postgres://postgres:postgres@127.0.0.1:${opts.postgresPort}/${database}`,
+      metricsPort: metricsPorts === undefined ? undefined : metricsPorts.metadata + limits.devCoordinatorPortStep * i,
+    };
+  });
+}
+
+/**
  * As root, the embedded PostgreSQL runs as the `postgres` user, which must be able to
  * reach its data directory. A checkout under a private directory (e.g. /root, mode 700)
  * cannot host it, so the cluster goes to /var/tmp instead, under a name derived from the
@@ -365,10 +425,11 @@ async function checkPortsFree(opts: DevOptions, metricsPorts: MetricsPorts | und
     { what: 'embedded PostgreSQL', flag: '--postgres-port', host: '127.0.0.1', port: Number(opts.postgresPort) },
     ...devCoordinators(opts, metricsPorts).map((c) => ({ what: c.child, flag: '--coordinator-port', host: '127.0.0.1', port: c.port })),
     { what: 'blob participant', flag: '--blob-port', host: '127.0.0.1', port: Number(opts.blobPort) },
-    { what: 'metadata participant', flag: '--metadata-port', host: '127.0.0.1', port: Number(opts.metadataPort) },
+    ...devMetadataShards(opts, metricsPorts).map((m) => ({ what: m.id === 'metadata' ? 'metadata participant' : `metadata participant ${m.id}`, flag: '--metadata-port', host: '127.0.0.1', port: m.port })),
   ];
   if (metricsPorts !== undefined) {
     for (const c of devCoordinators(opts, metricsPorts).slice(1)) ports.push({ what: `${c.child} metrics`, flag: '--metrics-ports', host: '127.0.0.1', port: c.metricsPort! });
+    for (const m of devMetadataShards(opts, metricsPorts).slice(1)) ports.push({ what: `${m.id} metrics`, flag: '--metrics-ports', host: '127.0.0.1', port: m.metricsPort! });
     metricsChildren.forEach((name, i) => {
       const others = metricsChildren.map((n) => String(metricsPorts[n]));
       ports.push({
@@ -453,13 +514,13 @@ function writeState(dir: string, pids: () => Record<string, number | undefined>)
   return stateWrites;
 }
 
-/** `--tls`: the dev CA, a certificate per process and for a client and an admin, and the access policy naming them. */
-async function devTls(dir: string): Promise<{ certs: DevCertificates; policy: string }> {
+/** `--tls`: the dev CA, a certificate per process (each metadata shard its own) and for a client and an admin, and the access policy naming them. */
+async function devTls(dir: string, metadataIds: readonly string[]): Promise<{ certs: DevCertificates; policy: string }> {
   const { devCertificates, devAccessPolicy } = await import('../lib/tls/dev-certificates.js');
-  const certs = await devCertificates(join(dir, 'tls'), ['coordinator', 'blob', 'metadata', 'gateway', 'client', 'admin']);
+  const certs = await devCertificates(join(dir, 'tls'), ['coordinator', 'blob', ...metadataIds, 'gateway', 'client', 'admin']);
   const policy = join(dir, 'tls', 'access-policy.json');
   // the admin is a client too: `twophase chaos --gateway` checks what it wrote through the BlobStore service
-  await writeFile(policy, `${JSON.stringify(devAccessPolicy(['blob', 'metadata'], ['gateway', 'client', 'admin']), null, 2)}\n`);
+  await writeFile(policy, `${JSON.stringify(devAccessPolicy(['blob', ...metadataIds], ['gateway', 'client', 'admin']), null, 2)}\n`);
   return { certs, policy };
 }
 

@@ -14,7 +14,7 @@ export function postgresCommand(): Command {
     .description('Run the embedded PostgreSQL server used by `twophase dev` (max_prepared_transactions set), until SIGTERM.')
     .addOption(new Option('--data-dir <dir>', 'cluster directory (initialised if empty)').env('TWOPHASE_POSTGRES_DATA_DIR').default('.twophase/postgres'))
     .addOption(new Option('--port <port>', 'TCP port on 127.0.0.1').env('TWOPHASE_POSTGRES_PORT').default('54329'))
-    .addOption(new Option('--database <name>', 'database to create if missing').env('TWOPHASE_POSTGRES_DATABASE').default('twophase'))
+    .addOption(new Option('--database <names>', 'database to create if missing; several comma-separated (one per metadata shard), the first the one the ready line names').env('TWOPHASE_POSTGRES_DATABASE').default('twophase'))
     .addOption(new Option('--max-prepared-transactions <n>', 'PostgreSQL max_prepared_transactions').default(String(limits.embeddedPostgresPreparedTransactionsDefault)))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('TWOPHASE_LOG_LEVEL').default('info'))
     .action(async (opts: { dataDir: string; port: string; database: string; maxPreparedTransactions: string; logLevel: 'info' }) => {
@@ -26,7 +26,9 @@ export function postgresCommand(): Command {
       const { EmbeddedPostgresServer } = await import('../lib/embedded-postgres/embedded-postgres-server.js');
       const server = new EmbeddedPostgresServer({ dataDir: resolve(opts.dataDir), port, maxPreparedTransactions: maxPrepared, logger });
       await server.start();
-      const url = await server.ensureDatabase(opts.database);
+      const names = opts.database.split(',').map((n) => n.trim()).filter((n) => n !== '');
+      if (names.length === 0) throw new Error('invalid setting --database (TWOPHASE_POSTGRES_DATABASE): expected a database name, or several comma-separated');
+      const [url] = await Promise.all(names.map((name) => server.ensureDatabase(name)));
       // the line a supervisor waits for: printed at every log level but silent
       lifecycleLogger(logger).info({ url, pid: server.postmasterPid }, 'postgres ready');
       const pid = server.postmasterPid;

@@ -52,6 +52,14 @@ const schema = [
   `CREATE INDEX IF NOT EXISTS ${table}_ended ON ${table} (ended_at_ms) WHERE ended_at_ms IS NOT NULL`,
 ];
 
+/**
+ * Key of the advisory lock under which a coordinator makes the table: coordinators started
+ * at once on a new database would otherwise race in CREATE TABLE IF NOT EXISTS, which
+ * PostgreSQL does not make safe (one fails on pg_type's unique index). An arbitrary
+ * constant ('2PCd'), fixed forever: every version must take the same lock.
+ */
+const schemaLockKey = 0x3250_4364;
+
 /** One multi-row insert of commit decisions: the rows whose key was free are returned. */
 const insertCommits = `INSERT INTO ${table} (tx_id, decision, participants, decided_at_ms, decided_by, heuristic_reason)
   SELECT r.tx_id, 'commit', r.participants, r.decided_at_ms, $2, r.heuristic_reason
@@ -147,7 +155,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     if (this.options.createSchema === false) {
       if (!settings.present) throw new ConfigError(`${where} has no table ${table}: is it the coordinator's --decision-log? (a coordinator makes it when it first starts)`, 'decisionLog');
     } else {
-      for (const statement of schema) await this.sidePool.query(statement);
+      await this.createSchema();
     }
     if (this.state !== 'new') throw new LogClosedError(table, 'closed');
     const { rows } = await this.sidePool.query<{ tx_id: string; participants: string[]; decided_at_ms: string; heuristic_reason: string | null }>(
@@ -167,6 +175,28 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     }));
     this.options.logger.info({ coordinatorId: this.options.coordinatorId, openCommits: records.length }, 'shared decision log opened');
     return { records, truncatedBytes: 0 };
+  }
+
+  /** The table and its indexes, if missing, in one transaction under the schema lock. */
+  private async createSchema(): Promise<void> {
+    const client = await this.sidePool.connect();
+    // a session that dies here emits 'error' on the checked-out client too; unheard, that ends the process
+    const onError = (err: Error): void => this.options.logger.warn({ err: err.message }, 'the session making the shared decision log table failed');
+    client.on('error', onError);
+    let failure: unknown;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [schemaLockKey]);
+      for (const statement of schema) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (err) {
+      failure = err;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(failure instanceof Error ? failure : undefined);
+    }
   }
 
   /**

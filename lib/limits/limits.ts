@@ -360,6 +360,8 @@ export const limits = {
   devTokenHours: 24,
   /** Coordinators `twophase dev --coordinators N` may run (on one shared decision log). */
   devCoordinatorsMax: 9,
+  /** Metadata shards `twophase dev --metadata-shards N` may run. */
+  devMetadataShardsMax: 4,
   /** With several coordinators in dev: coordinator i listens (gRPC and metrics) this many ports after coordinator i-1. */
   devCoordinatorPortStep: 10,
   /** Longest validity `twophase certs --days` makes. */

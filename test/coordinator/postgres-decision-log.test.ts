@@ -81,6 +81,15 @@ describe('PostgresDecisionLog (a real PostgreSQL)', () => {
     expect((await openLog(url, 'c1').open()).records).toEqual([]);
   });
 
+  it('coordinators that open at once on a new database all make (or find) the table: none fails on the race to create it', async () => {
+    const url = await postgres.freshDatabase();
+    const logs = Array.from({ length: 6 }, (_, i) => openLog(url, `c${i + 1}`));
+    const opened = await Promise.allSettled(logs.map((log) => log.open()));
+    expect(opened.filter((o) => o.status === 'rejected')).toEqual([]);
+    await logs[0]!.append(commit(newTxId()), { sync: true });
+    expect(await rowsOf(url)).toHaveLength(1);
+  });
+
   it('settle of a committed tx answers committed and changes nothing', async () => {
     const { url, owner, other } = await twoCoordinators();
     const txId = newTxId();
