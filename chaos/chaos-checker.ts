@@ -1,6 +1,7 @@
 import { limits } from '../lib/limits/limits.js';
 import type { ChaosTarget, CommitMode, DecisionLogKind } from './chaos-target.js';
 import { acknowledged, type Op } from './chaos-workload.js';
+import { shardOf } from '../lib/shard-map/shard-map.js';
 
 /** The five invariants of DESIGN.md, and `commit-mode`: the system committed as the run's mode says. */
 export type Invariant = 'atomicity' | 'durability' | 'no-orphans' | 'liveness' | 'no-lost-update' | 'commit-mode';
@@ -43,8 +44,9 @@ async function leftovers(system: ChaosTarget): Promise<string> {
   if (staged !== '') found.push(staged);
   const coordinator = await system.stats('coordinator');
   if ((coordinator.live_txs ?? 0) > 0) found.push(`${coordinator.live_txs} unfinished txs at the coordinator`);
-  for (const [name, stats] of Object.entries(await system.otherCoordinatorStats())) {
+  for (const [name, stats] of Object.entries(await system.extraProcessStats())) {
     if ((stats.live_txs ?? 0) > 0) found.push(`${stats.live_txs} unfinished txs at ${name}`);
+    if ((stats.branches ?? 0) > 0) found.push(`${stats.branches} branches at ${name}`);
   }
   for (const p of ['blob', 'metadata'] as const) {
     const stats = await system.stats(p);
@@ -102,7 +104,7 @@ export async function checkInvariants(system: ChaosTarget, namespace: string, op
   violations.push(...(await checkMarkers(system, rows, ops, commitMode)));
   const bySha = new Map<string, RevisionRow>();
   for (const row of rows) if (row.sha256 !== null && row.sha256 !== '') bySha.set(row.sha256, row);
-  const writes = ops.filter((o) => o.kind !== 'delete');
+  const writes = ops.filter((o) => o.kind === 'upload' || o.kind === 'overwrite');
   const knownShas = new Set(writes.map((o) => o.sha256));
 
   for (const op of writes) {
@@ -140,6 +142,67 @@ export async function checkInvariants(system: ChaosTarget, namespace: string, op
   }
   violations.push(...revisionGaps(rows));
   return violations;
+}
+
+/**
+ * With sharded metadata, the moves of the run, each an upload of `namespace` moved to the
+ * same path of `toNamespace` (on another shard) in one tx over both: after every run each
+ * moved file is in exactly one of the two namespaces, with its bytes; an acknowledged move
+ * is at the destination, as the revision it was told; an unacknowledged one is where its
+ * outcome says; and the destination holds nothing else. Its revisions have their markers in
+ * their own shard's database, and with a shared decision log their tx's `commit` row.
+ */
+export async function checkMoves(system: ChaosTarget, namespace: string, toNamespace: string, ops: readonly Op[], decisionLog: DecisionLogKind = 'file'): Promise<Violation[]> {
+  const moves = ops.filter((o) => o.kind === 'move');
+  // each namespace's revisions are on its own shard (as the coordinators' list and shardOf place it), and on no other
+  const out: Violation[] = [];
+  const select = 'SELECT path, revision, sha256, tx_id, deleted FROM revisions WHERE namespace = $1';
+  const rowsOf = async (ns: string): Promise<RevisionRow[]> => {
+    const own = shardOf(ns, system.metadataShards);
+    let rows: RevisionRow[] = [];
+    for (const shard of system.metadataShards) {
+      const found = await system.queryShard<RevisionRow>(shard, select, [ns]);
+      if (shard === own) rows = found;
+      else if (found.length > 0) out.push({ invariant: 'atomicity', detail: `namespace ${ns} belongs to shard ${own}, yet ${found.length} of its revisions are at ${shard}` });
+    }
+    return rows;
+  };
+  const source = await rowsOf(namespace);
+  const destination = await rowsOf(toNamespace);
+  const toShard = shardOf(toNamespace, system.metadataShards);
+  const latest = (rows: readonly RevisionRow[], path: string): RevisionRow | undefined =>
+    rows.filter((r) => r.path === path).sort((a, b) => Number(b.revision) - Number(a.revision))[0];
+  for (const op of moves) {
+    const from = latest(source, op.path);
+    const to = latest(destination, op.path);
+    const atSource = from !== undefined && !from.deleted && from.sha256 === op.sha256;
+    const atDestination = to !== undefined && !to.deleted && to.sha256 === op.sha256;
+    if (atSource === atDestination) {
+      out.push({ invariant: 'atomicity', detail: `${op.path} (move, status ${op.status}, tx ${op.txId ?? 'unknown'}) is ${atSource ? `in both ${namespace} and ${toNamespace}` : `in neither ${namespace} nor ${toNamespace}`}` });
+      continue;
+    }
+    if (atDestination && (await system.objectState(op.sha256)) !== 'present') out.push({ invariant: 'durability', detail: `${toNamespace}/${op.path} was moved, but its object ${op.sha256} is not stored whole` });
+    if (acknowledged(op)) {
+      if (!atDestination) out.push({ invariant: 'durability', detail: `the move of ${op.path} was acknowledged (tx ${op.txId}) but the file is still in ${namespace}` });
+      else if (Number(to.revision) !== op.revision) out.push({ invariant: 'durability', detail: `${toNamespace}/${op.path}: the move was acknowledged as revision ${op.revision}, stored as ${to.revision}` });
+    } else if (op.txId !== undefined) {
+      const outcome = await outcomeOf(system, op.txId);
+      const expected = atDestination ? 'committed' : 'aborted';
+      if (outcome !== expected) out.push({ invariant: 'atomicity', detail: `the move of ${op.path}: GetOutcome(${op.txId}) is ${outcome} but the data says ${expected}` });
+    }
+  }
+  const moved = new Map(moves.map((m) => [m.path, m.sha256]));
+  for (const row of destination) {
+    if (moved.get(row.path) !== row.sha256) out.push({ invariant: 'atomicity', detail: `${toNamespace}/${row.path} revision ${row.revision} is no file the run moved there` });
+  }
+  out.push(...revisionGaps(destination));
+  // the destination's markers are in its own shard's database
+  const markers = await system.queryShard<{ tx_id: string; outcome: string }>(toShard, 'SELECT tx_id, outcome FROM tx_markers WHERE tx_id = ANY($1::text[])', [destination.map((r) => r.tx_id)]);
+  for (const row of destination) {
+    if (!markers.some((m) => m.tx_id === row.tx_id && m.outcome === 'committed')) out.push({ invariant: 'atomicity', detail: `${toNamespace}/${row.path} revision ${row.revision} is stored, but its tx ${row.tx_id} has no committed marker at ${toShard}` });
+  }
+  if (decisionLog === 'shared') out.push(...(await checkSharedLog(system, destination, moves)));
+  return out;
 }
 
 /**

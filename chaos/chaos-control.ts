@@ -10,26 +10,33 @@ import type { AdminProcess } from './chaos-target.js';
  */
 export class ChaosControl {
   private readonly admins: Record<AdminProcess, AdminClient>;
-  /** Coordinators beside the first (several on a shared log), by name: their counters are checked too. */
-  private readonly otherCoordinatorAdmins = new Map<string, AdminClient>();
+  /** Processes beside the three (other coordinators on a shared log, other metadata shards), by name: their counters are checked too. */
+  private readonly extraAdmins = new Map<string, AdminClient>();
 
   constructor(
     addresses: Record<AdminProcess, string>,
     private readonly databaseUrl: string,
     /** Mutual TLS to a deployment that requires it (an admin identity's certificate); plaintext by default. */
     credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
-    otherCoordinators: ReadonlyMap<string, string> = new Map(),
+    extraProcesses: ReadonlyMap<string, string> = new Map(),
+    /** The database of each metadata shard beside the first (`databaseUrl`), by participant id. */
+    private readonly shardDatabases: ReadonlyMap<string, string> = new Map(),
   ) {
     const { Admin } = loadProto().twophase.v1;
     const client = (address: string): AdminClient => new Admin(address, credentials);
     this.admins = { coordinator: client(addresses.coordinator), blob: client(addresses.blob), metadata: client(addresses.metadata) };
-    for (const [name, address] of otherCoordinators) this.otherCoordinatorAdmins.set(name, client(address));
+    for (const [name, address] of extraProcesses) this.extraAdmins.set(name, client(address));
   }
 
-  /** The counters of each other coordinator still running, by name; rejects if one cannot be reached. */
-  async otherCoordinatorStats(): Promise<Record<string, Record<string, number>>> {
+  /** The metadata shards: `metadata` (the database of `query`), then each other one. */
+  get metadataShards(): readonly string[] {
+    return ['metadata', ...this.shardDatabases.keys()];
+  }
+
+  /** The counters of each process beside the three that still runs, by name; rejects if one cannot be reached. */
+  async extraProcessStats(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
-    for (const [name, admin] of this.otherCoordinatorAdmins) {
+    for (const [name, admin] of this.extraAdmins) {
       out[name] = await new Promise((resolve, reject) =>
         admin.GetStats({}, waitForReady(), { deadline: new Date(Date.now() + 3_000) }, (err, res) => (err || res === undefined ? reject(err) : resolve(res.stats))),
       );
@@ -37,10 +44,10 @@ export class ChaosControl {
     return out;
   }
 
-  /** A coordinator that is gone for good: no longer asked. */
+  /** A process that is gone for good: no longer asked. */
   protected forget(name: string): void {
-    this.otherCoordinatorAdmins.get(name)?.close();
-    this.otherCoordinatorAdmins.delete(name);
+    this.extraAdmins.get(name)?.close();
+    this.extraAdmins.delete(name);
   }
 
   /** Arms failpoints in one process. Not retried: a process that is down misses the fault. */
@@ -77,7 +84,18 @@ export class ChaosControl {
   }
 
   async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3_000, query_timeout: 30_000 });
+    return this.queryDatabase(this.databaseUrl, sql, params);
+  }
+
+  /** A query on the database of a metadata shard (`metadata`: that of `query`), around the fault proxies. */
+  async queryShard<T extends pg.QueryResultRow>(shard: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    const url = shard === 'metadata' ? this.databaseUrl : this.shardDatabases.get(shard);
+    if (url === undefined) throw new Error(`no metadata shard ${shard} in this system`);
+    return this.queryDatabase(url, sql, params);
+  }
+
+  private async queryDatabase<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[]): Promise<T[]> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000, query_timeout: 30_000 });
     // a server killed mid-query is an error event on the client, and the query's rejection says it
     client.on('error', () => undefined);
     try {
@@ -89,7 +107,7 @@ export class ChaosControl {
   }
 
   close(): void {
-    for (const admin of [...Object.values(this.admins), ...this.otherCoordinatorAdmins.values()]) admin.close();
+    for (const admin of [...Object.values(this.admins), ...this.extraAdmins.values()]) admin.close();
   }
 }
 

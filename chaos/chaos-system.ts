@@ -36,8 +36,10 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     private readonly s3: S3Bucket | undefined,
     /** With several coordinators: the Admin address of each beside the first (`coordinator`), by child name. */
     private readonly others: ReadonlyMap<string, string>,
+    /** With several metadata shards: each beside `metadata`, by participant id (also its child name), its Admin address and database. */
+    shards: ReadonlyMap<string, { readonly admin: string; readonly databaseUrl: string }>,
   ) {
-    super(admin, databaseUrl, undefined, others);
+    super(admin, databaseUrl, undefined, new Map([...others, ...[...shards].map(([id, s]) => [id, s.admin] as const)]), new Map([...shards].map(([id, s]) => [id, s.databaseUrl] as const)));
   }
 
   /**
@@ -54,6 +56,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     blobBackend: BlobBackend = 'local',
     decisionLog: DecisionLogKind = 'file',
     coordinators = 1,
+    metadataShards = 1,
   ): Promise<ChaosSystem> {
     const s3 = blobBackend === 's3' ? await S3Bucket.start('twophase-chaos') : undefined;
     const port = { coordinator: 0, blob: 0, metadata: 0, postgres: 0, http: 0 };
@@ -62,6 +65,11 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     // c2… are reached directly and are left alone, but for the one a run kills for good
     const otherPorts = new Map<string, number>();
     for (let i = 2; i <= coordinators; i++) otherPorts.set(`c${i}`, await freePort());
+    // several shards: `metadata` (through its link's proxy, killed by faults) and metadata-2…,
+    // reached directly, each on a database of its own reached through the PostgreSQL link's proxy
+    const shardPorts = new Map<string, number>();
+    for (let i = 2; i <= metadataShards; i++) shardPorts.set(`metadata-${i}`, await freePort());
+    const shardDatabase = (id: string): string => `twophase_${id.replace('-', '_')}`;
     const proxies = {} as Record<LinkName, FaultProxy>;
     const via = {} as Record<LinkName, number>;
     const restarts: Record<string, number> = {};
@@ -90,7 +98,7 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
         via[link] = await proxies[link].start();
       }
       const proxiedDatabaseUrl = `postgres://postgres:postgres@127.0.0.1:${via.postgres}/twophase`;
-      await supervisor.start(spec('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', String(port.postgres)], /"msg":"postgres ready"/));
+      await supervisor.start(spec('postgres', ['postgres', '--data-dir', join(dir, 'postgres'), '--port', String(port.postgres), '--database', ['twophase', ...[...shardPorts.keys()].map(shardDatabase)].join(',')], /"msg":"postgres ready"/));
       // what the participants and the gateway are given: c1 through its proxy, the others direct
       const coordinatorList = coordinators === 1 ? local(via.coordinator) : [`c1=${local(via.coordinator)}`, ...[...otherPorts].map(([id, p]) => `${id}=${local(p)}`)].join(',');
       const coordinatorSpec = (name: string, id: string | undefined, listen: number): ChildSpec =>
@@ -108,6 +116,8 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
             `blob=${local(via.blob)}`,
             '--participant',
             `metadata=${local(via.metadata)}`,
+            ...[...shardPorts].flatMap(([id, p]) => ['--participant', `${id}=${local(p)}`]),
+            ...(shardPorts.size === 0 ? [] : ['--metadata-shards', ['metadata', ...shardPorts.keys()].join(',')]),
             '--phase2-call-timeout-ms',
             '2000',
             '--prepare-timeout-ms',
@@ -131,6 +141,15 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
         supervisor.start(
           spec('metadata', ['participant', 'metadata', '--admin', '--listen', local(port.metadata), '--database-url', proxiedDatabaseUrl, '--coordinator', coordinatorList], grpcReady),
         ),
+        ...[...shardPorts].map(([id, p]) =>
+          supervisor.start(
+            spec(
+              id,
+              ['participant', 'metadata', '--admin', '--participant-id', id, '--listen', local(p), '--database-url', `postgres://postgres:postgres@127.0.0.1:${via.postgres}/${shardDatabase(id)}`, '--coordinator', coordinatorList],
+              grpcReady,
+            ),
+          ),
+        ),
       ]);
       await supervisor.start(spec('gateway', ['gateway', '--listen', local(port.http), '--coordinator', coordinatorList, '--call-timeout-ms', '5000', '--auth', 'none'], /"msg":"HTTP gateway listening"/));
     };
@@ -153,7 +172,8 @@ export class ChaosSystem extends ChaosControl implements ChaosTarget {
     }
     const admin = { coordinator: local(port.coordinator), blob: local(port.blob), metadata: local(port.metadata) };
     const others = new Map([...otherPorts].map(([id, p]) => [`coordinator-${id}`, local(p)]));
-    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts, s3, others);
+    const shards = new Map([...shardPorts].map(([id, p]) => [id, { admin: local(p), databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port.postgres}/${shardDatabase(id)}` }] as const));
+    return new ChaosSystem(dir, `http://${local(port.http)}`, supervisor, proxies, admin, databaseUrl, restarts, s3, others, shards);
   }
 
   /** The coordinators beside the first, by child name (`coordinator-c2`, …): those a run may kill for good. */

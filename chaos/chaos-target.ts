@@ -118,8 +118,12 @@ export interface ChaosTarget {
   disarmFailpoints(process: AdminProcess): Promise<void>;
   /** A process's counters; rejects if it cannot be reached. */
   stats(process: AdminProcess): Promise<Record<string, number>>;
-  /** With several coordinators: the counters of each beside the first that still runs, by name. */
-  otherCoordinatorStats(): Promise<Record<string, Record<string, number>>>;
+  /** The counters of each process beside coordinator, blob and metadata that still runs (other coordinators, other metadata shards), by name. */
+  extraProcessStats(): Promise<Record<string, Record<string, number>>>;
+  /** The metadata shards, `metadata` first (the database of `query`). */
+  readonly metadataShards: readonly string[];
+  /** A query on a metadata shard's database, around the fault proxies. */
+  queryShard<T extends pg.QueryResultRow>(shard: string, sql: string, params?: unknown[]): Promise<T[]>;
   /** The failpoints a process defines. */
   failpoints(process: AdminProcess): Promise<string[]>;
   /** Ends every network fault. */

@@ -2,15 +2,17 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Prng } from '../lib/prng/prng.js';
 
-export type OpKind = 'upload' | 'overwrite' | 'delete';
+export type OpKind = 'upload' | 'overwrite' | 'delete' | 'move';
 
 /** One client operation and what the client learned of it. */
 export interface Op {
   readonly id: number;
   readonly kind: OpKind;
   readonly path: string;
-  /** SHA-256 of the bytes written (uploads and overwrites). */
+  /** SHA-256 of the bytes written (uploads and overwrites), or moved. */
   readonly sha256: string;
+  /** A move's destination namespace (the same path there). */
+  readonly toNamespace?: string;
   /** The revision the write was conditioned on (`If-Match`), 0 for `If-None-Match: *`. */
   readonly ifMatch: number | undefined;
   /** HTTP status; 0 when the connection failed and the client learned nothing. */
@@ -44,6 +46,11 @@ export class ChaosWorkload {
     /** How a request reaches the gateway (ChaosTarget.httpFetch). */
     private readonly httpFetch: (url: string, init?: RequestInit) => Promise<Response> = fetch,
     private readonly requestTimeoutMs = 30_000,
+    /**
+     * A namespace on another metadata shard: some operations then move an upload there
+     * (`POST …:move`, one tx over both shards), each file at most once.
+     */
+    private readonly moveTo?: string,
   ) {}
 
   /** Runs `workers` concurrent clients until `untilMs` (wall clock). */
@@ -54,7 +61,12 @@ export class ChaosWorkload {
   private async worker(untilMs: number): Promise<void> {
     while (Date.now() < untilMs) {
       const roll = this.rng.next();
-      if (roll < 0.7) await this.upload();
+      if (this.moveTo !== undefined) {
+        if (roll < 0.6) await this.upload();
+        else if (roll < 0.75) await this.overwrite();
+        else if (roll < 0.85) await this.deleteOne();
+        else await this.moveOne(this.moveTo);
+      } else if (roll < 0.7) await this.upload();
       else if (roll < 0.9) await this.overwrite();
       else await this.deleteOne();
     }
@@ -81,8 +93,24 @@ export class ChaosWorkload {
     await this.write({ id: this.nextId++, kind: 'overwrite', path, content: this.content(), ifMatch });
   }
 
+  /** Uploads acknowledged and never since deleted or moved (or tried to be). */
+  private settledUploads(): Op[] {
+    return this.ops.filter((o) => o.kind === 'upload' && acknowledged(o) && !this.ops.some((d) => (d.kind === 'delete' || d.kind === 'move') && d.path === o.path));
+  }
+
+  private async moveOne(toNamespace: string): Promise<void> {
+    const candidates = this.settledUploads();
+    if (candidates.length === 0) return;
+    const source = this.rng.pick(candidates);
+    const op: Op = { id: this.nextId++, kind: 'move', path: source.path, sha256: source.sha256, toNamespace, ifMatch: 1, status: -1, revision: undefined, txId: undefined, startedAtMs: Date.now(), endedAtMs: 0 };
+    this.ops.push(op);
+    // only if it is still its upload's revision 1, and onto nothing there
+    const body = new Uint8Array(Buffer.from(JSON.stringify({ destination: { namespace: toNamespace, path: source.path }, destinationIfNoneMatch: true })));
+    await this.finish(op, () => this.request('POST', `${source.path}:move`, body, { 'if-match': '"1"', 'content-type': 'application/json' }));
+  }
+
   private async deleteOne(): Promise<void> {
-    const candidates = this.ops.filter((o) => o.kind === 'upload' && acknowledged(o) && !this.ops.some((d) => d.kind === 'delete' && d.path === o.path));
+    const candidates = this.settledUploads();
     if (candidates.length === 0) return;
     const target = this.rng.pick(candidates);
     const op: Op = { id: this.nextId++, kind: 'delete', path: target.path, sha256: '', ifMatch: undefined, status: -1, revision: undefined, txId: undefined, startedAtMs: Date.now(), endedAtMs: 0 };
@@ -113,8 +141,8 @@ export class ChaosWorkload {
     try {
       const res = await send();
       op.status = res.status;
-      const body = (await res.json().catch(() => ({}))) as { revision?: number; txId?: string; error?: { txId?: string } };
-      op.revision = body.revision;
+      const body = (await res.json().catch(() => ({}))) as { revision?: number; to?: { revision?: number }; txId?: string; error?: { txId?: string } };
+      op.revision = body.revision ?? body.to?.revision;
       op.txId = body.txId ?? body.error?.txId;
     } catch {
       op.status = 0;

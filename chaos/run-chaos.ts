@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../lib/prng/prng.js';
 import { assert } from '../lib/assert/assert.js';
-import { awaitRecovery, checkInvariants, PreparedAtLastResource, type Violation } from './chaos-checker.js';
+import { awaitRecovery, checkInvariants, checkMoves, PreparedAtLastResource, type Violation } from './chaos-checker.js';
+import { shardOf } from '../lib/shard-map/shard-map.js';
 import { ChaosFaults, faultKinds, type FaultKind, type FaultRecord } from './chaos-faults.js';
 import { ChaosSystem, type BlobBackend } from './chaos-system.js';
 import { adminProcesses, failpointProcess, isUnsafeFailpoint, processNames, type ChaosTarget, type CommitMode, type DecisionLogKind } from './chaos-target.js';
@@ -35,6 +36,12 @@ export interface ChaosOptions {
    * reach their outcomes through the others. Not with `external`.
    */
   readonly coordinators?: number;
+  /**
+   * Metadata participants the run starts as shards (default 1). With 2, the run's namespace
+   * is on the first and some operations move its files to a namespace on the second (one
+   * tx over both shards). Not with `external`.
+   */
+  readonly metadataShards?: number;
   /** An existing deployment to run against; without it the run starts a system of its own. */
   readonly external?: ExternalOptions;
   readonly say: (text: string) => void;
@@ -55,6 +62,8 @@ export interface ChaosReport {
   readonly decisionLog?: DecisionLogKind | 'deployment';
   /** Coordinators of the system the run started; absent in older reports and against a deployment: one. */
   readonly coordinators?: number;
+  /** Metadata shards of the system the run started, and the namespace its moves went to; absent: one. */
+  readonly metadataShards?: { readonly shards: number; readonly moveTo: string };
   /** With several coordinators: the one killed for good, when, and what became of the txs it began. */
   readonly killedForGood?: KilledForGood;
   /** The fault kinds drawn from (those with something to act on). */
@@ -133,7 +142,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const coordinators = options.coordinators ?? 1;
   assert(coordinators === 1 || decisionLog === 'shared', 'several coordinators share a decision log (the CLI refuses --coordinators without --decision-log shared)');
   if (coordinators > 1) options.say(`${coordinators} coordinators on the shared log (c1 through the coordinator link's proxy, the others direct); c${coordinators} is killed once and never restarted`);
-  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend, decisionLog, coordinators);
+  const shards = options.metadataShards ?? 1;
+  assert(shards <= 2 || commitMode === 'two-phase', 'sharded metadata is for two-phase commit (the CLI refuses it with last-resource mode)');
+  if (shards > 1) options.say(`${shards} metadata shards (metadata through its link's proxy, metadata-2 direct, each its own database); some operations move a file to a namespace on metadata-2`);
+  const system = await ChaosSystem.start(dir, { say: options.say }, 'warn', unsafe, commitMode, blobBackend, decisionLog, coordinators, shards);
   options.say(`system up in ${dir}`);
   const doomedName = system.otherCoordinators.at(-1);
   const doomed = doomedName === undefined ? undefined : { name: doomedName, id: `c${coordinators}`, kill: () => system.killForGood(doomedName) };
@@ -157,9 +169,12 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions, doomed?: {
   // separate streams: the fault schedule must not depend on how many operations the workload managed
   const faultRng = new Prng(options.seed);
   const workloadRng = new Prng(options.seed ^ 0x5bd1e995);
-  const namespace = `chaos-${options.seed}-${Date.now().toString(36)}`;
+  // with shards: the run's namespace on the first, and the one its moves go to on another
+  const shards = system.metadataShards;
+  const namespace = onShard(`chaos-${options.seed}-${Date.now().toString(36)}`, shards[0]!, shards);
+  const moveTo = shards.length > 1 ? onShard(`${namespace}-moved`, shards.at(-1)!, shards) : undefined;
   let longestInDoubtMs = 0;
-  const workload = new ChaosWorkload(system.http, namespace, workloadRng, (url, init) => system.httpFetch(url, init));
+  const workload = new ChaosWorkload(system.http, namespace, workloadRng, (url, init) => system.httpFetch(url, init), 30_000, moveTo);
   // known only for a system the run started; a deployment's mode is its own
   const commitMode = options.external === undefined ? (options.commitMode ?? 'two-phase') : undefined;
   const faults = new ChaosFaults(system, faultRng, options.say, options.faults, commitMode);
@@ -201,13 +216,31 @@ async function runAgainst(system: ChaosTarget, options: ChaosOptions, doomed?: {
     const recovery = await awaitRecovery(system, options.recoveryBoundMs);
     options.say(`recovered in ${recovery.recoveredInMs} ms; checking invariants`);
     await preparedAtLastResource?.sample();
-    const violations = [...recovery.violations, ...(preparedAtLastResource?.violations() ?? []), ...(await checkInvariants(system, namespace, workload.ops, commitMode, options.external === undefined ? (options.decisionLog ?? 'file') : 'file'))];
+    const logKind = options.external === undefined ? (options.decisionLog ?? 'file') : 'file';
+    const violations = [
+      ...recovery.violations,
+      ...(preparedAtLastResource?.violations() ?? []),
+      ...(await checkInvariants(system, namespace, workload.ops, commitMode, logKind)),
+      ...(moveTo === undefined ? [] : await checkMoves(system, namespace, moveTo, workload.ops, logKind)),
+    ];
     const killedForGood = doomed === undefined || killedAtMs === undefined ? undefined : await fateOf(system, doomed, killedAtMs, workload.ops);
-    return { ...report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined), ...(killedForGood === undefined ? {} : { killedForGood }) };
+    return {
+      ...report(options, namespace, faults.active, workload.ops, faults.injected, system.restartCounts(), linkTraffic(system), longestInDoubtMs, recovery.recoveredInMs, violations, undefined),
+      ...(killedForGood === undefined ? {} : { killedForGood }),
+      ...(moveTo === undefined ? {} : { metadataShards: { shards: shards.length, moveTo } }),
+    };
   } finally {
     clearInterval(watch);
     // a run that failed half-way leaves no partition and no armed failpoint behind (on a deployment, above all)
     if (!healed) await faults.healAll().catch(() => undefined);
+  }
+}
+
+/** `base`, or `base-1`, `base-2`… : the first that belongs to `shard`. */
+function onShard(base: string, shard: string, shards: readonly string[]): string {
+  for (let i = 0; ; i++) {
+    const name = i === 0 ? base : `${base}-${i}`;
+    if (shardOf(name, shards) === shard) return name;
   }
 }
 
@@ -268,13 +301,14 @@ function report(
   };
 }
 
-export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'decisionLog' | 'coordinators' | 'external' | 'recoveryBoundMs'>): string {
+export function replayCommand(options: Pick<ChaosOptions, 'seed' | 'durationMs' | 'workers' | 'faults' | 'armAtStart' | 'commitMode' | 'blobBackend' | 'decisionLog' | 'coordinators' | 'metadataShards' | 'external' | 'recoveryBoundMs'>): string {
   const time = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   const parts = ['twophase chaos', `--seed ${options.seed}`, `--duration ${time(options.durationMs)}`, `--workers ${options.workers}`];
   if (options.commitMode !== undefined && options.commitMode !== 'two-phase') parts.push(`--commit-mode ${options.commitMode}`);
   if (options.blobBackend === 's3') parts.push('--blob-backend s3');
   if (options.decisionLog === 'shared') parts.push('--decision-log shared');
   if (options.coordinators !== undefined && options.coordinators > 1) parts.push(`--coordinators ${options.coordinators}`);
+  if (options.metadataShards !== undefined && options.metadataShards > 1) parts.push(`--metadata-shards ${options.metadataShards}`);
   if (options.recoveryBoundMs !== 60_000) parts.push(`--recovery-bound ${time(options.recoveryBoundMs)}`);
   if (options.faults.length !== faultKinds.length) parts.push(`--faults ${options.faults.join(',')}`);
   if (options.armAtStart !== '') parts.push(`--arm ${quote(options.armAtStart)}`);

@@ -84,6 +84,12 @@ export function chaosCommand(): Command {
         `with --decision-log shared: start n coordinators (2 to ${limits.chaosCoordinatorsMax}) on the shared log, every participant and the gateway given all of them; c1 is behind the coordinator link's proxy and takes the kills, and the last one is SIGKILLed once, between 20% and 50% of the run (drawn from the seed), and never restarted: the txs it began must reach their outcomes through the others. Not with --gateway or --each-failpoint`,
       ).default('1'),
     )
+    .addOption(
+      new Option(
+        '--metadata-shards <n>',
+        "1 or 2: with 2, the run starts a second metadata participant (metadata-2, its own database of the run's PostgreSQL) as a shard, its namespace on the first, and some operations move a file to a namespace on metadata-2 (POST …:move, one tx over both shards); the checker then finds each moved file in exactly one of them. Two-phase only; not with --gateway",
+      ).default('1'),
+    )
     .addOption(new Option('--each-failpoint [prefix]', 'one run per failpoint that txs in --commit-mode pass (every one but the UNSAFE switch, or those whose name starts with prefix), each armed to crash its process there; fails if a point is not reached'))
     .addOption(new Option('--gateway <url>', 'run against an existing deployment behind this HTTP gateway instead of starting one'))
     .addOption(new Option('--database-url <url>', "with --gateway: the metadata participant's PostgreSQL, read by the checker"))
@@ -93,7 +99,7 @@ export function chaosCommand(): Command {
     .addOption(new Option('--kill-targets <names>', `with --gateway: the processes a kill may pick, among ${processNames.join(',')}`).default(processNames.join(',')))
     .addOption(new Option('--proxy <link=listen/target>', `with --gateway: start a fault proxy for a link (${linkNames.join(', ')}) listening on host:port and forwarding to host:port; the deployment must dial the link through it (repeat)`).argParser(collect).default([]))
     .addHelpText('after', externalHelp)
-    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; decisionLog: string; coordinators: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
+    .action(async (opts: { seed: string; duration: string; workers: string; faults: string; recoveryBound: string; arm: string; commitMode: string; blobBackend: string; decisionLog: string; coordinators: string; metadataShards: string; report?: string; keep?: boolean; runs: string; parallel: string; eachFailpoint?: true | string } & ExternalFlags, command: Command) => {
       const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const seed = Number(opts.seed);
       const workers = Number(opts.workers);
@@ -116,6 +122,10 @@ export function chaosCommand(): Command {
       if (coordinators > 1 && opts.decisionLog !== 'shared') throw invalid('invalid settings: --coordinators share one decision log; add --decision-log shared');
       if (coordinators > 1 && external !== undefined) throw invalid('invalid settings: --coordinators sets the coordinators of the system the run starts; with --gateway the deployment has its own');
       if (coordinators > 1 && opts.eachFailpoint !== undefined) throw invalid('invalid settings: --each-failpoint runs one coordinator; leave out --coordinators');
+      const metadataShards = Number(opts.metadataShards);
+      if (metadataShards !== 1 && metadataShards !== 2) throw invalid(`invalid setting --metadata-shards: expected 1 or 2 (given ${JSON.stringify(opts.metadataShards)})`);
+      if (metadataShards > 1 && commitMode === 'last-resource') throw invalid('invalid settings: --metadata-shards 2 is for two-phase commit (a tx over both shards has two metadata participants), not --commit-mode last-resource');
+      if (metadataShards > 1 && external !== undefined) throw invalid('invalid settings: --metadata-shards sets the shards of the system the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('decisionLog')) throw invalid('invalid settings: --decision-log sets the log of the coordinator the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('blobBackend')) throw invalid('invalid settings: --blob-backend sets the backend of the system the run starts; with --gateway the deployment has its own');
       if (external !== undefined && given('commitMode')) {
@@ -151,7 +161,7 @@ export function chaosCommand(): Command {
             faults: planned.faults,
             armAtStart: planned.armAtStart,
             keepDir: opts.keep === true,
-            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3', decisionLog: opts.decisionLog as 'file' | 'shared', ...(coordinators > 1 ? { coordinators } : {}) } : { external }),
+            ...(external === undefined ? { commitMode, blobBackend: opts.blobBackend as 'local' | 's3', decisionLog: opts.decisionLog as 'file' | 'shared', ...(coordinators > 1 ? { coordinators } : {}), ...(metadataShards > 1 ? { metadataShards } : {}) } : { external }),
             say,
           });
         } catch (err) {
@@ -183,7 +193,7 @@ export function chaosCommand(): Command {
       );
       if (plan.length > 1) {
         console.log(
-          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}${opts.decisionLog === 'shared' ? ', shared decision log' : ''}${coordinators > 1 ? `, ${coordinators} coordinators (c${coordinators} killed for good in each run)` : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
+          `\ntotals (commit mode ${external === undefined ? `${commitMode}${opts.blobBackend === 's3' ? ', blob backend s3' : ''}${opts.decisionLog === 'shared' ? ', shared decision log' : ''}${coordinators > 1 ? `, ${coordinators} coordinators (c${coordinators} killed for good in each run)` : ''}${metadataShards > 1 ? ', 2 metadata shards with moves across them' : ''}` : "the deployment's"}): ${totals.runs} runs, ${totals.operations} operations (${totals.acknowledged} acknowledged), ${totals.faults} faults, ${totals.restarts} restarts, longest in doubt ${totals.longestInDoubtMs} ms, ${totals.violations} violations${totals.failed.length > 0 ? ` in ${totals.failed.join(', ')}` : ''}${opts.eachFailpoint !== undefined ? `; crashed at ${totals.crashed} of ${plan.length} failpoints${totals.missed.length > 0 ? ` (not reached: ${totals.missed.join(', ')})` : ''}` : ''}${totals.notRun.length > 0 ? `; not carried out: ${totals.notRun.join(', ')}` : ''}; ${Math.round((Date.now() - campaignStarted) / 60_000)} min`,
         );
       }
       process.exit(totals.violations > 0 || totals.missed.length > 0 || totals.notRun.length > 0 ? 1 : 0);
@@ -266,7 +276,7 @@ function summary(r: ChaosReport, reportPath: string): string {
   const fmt = (rec: Record<string, number>): string => Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   return [
     '',
-    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}${r.decisionLog === 'shared' ? ', shared decision log' : ''}${r.coordinators === undefined ? '' : `, ${r.coordinators} coordinators`}`,
+    `seed ${r.seed}, ${r.durationMs / 1000}s, commit mode ${r.commitMode}${r.blobBackend === 's3' ? ', blob backend s3' : ''}${r.decisionLog === 'shared' ? ', shared decision log' : ''}${r.coordinators === undefined ? '' : `, ${r.coordinators} coordinators`}${r.metadataShards === undefined ? '' : `, ${r.metadataShards.shards} metadata shards (moves to ${r.metadataShards.moveTo})`}`,
     `operations      ${fmt(r.operations)}`,
     `statuses        ${fmt(r.statuses)}`,
     `faults          ${fmt(r.faults)}`,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { awaitRecovery, checkInvariants, PreparedAtLastResource } from '../../chaos/chaos-checker.js';
+import { awaitRecovery, checkInvariants, checkMoves, PreparedAtLastResource } from '../../chaos/chaos-checker.js';
 import type { ChaosTarget } from '../../chaos/chaos-target.js';
 import type { Op } from '../../chaos/chaos-workload.js';
 
@@ -112,7 +112,7 @@ describe('the chaos checker in either commit mode', () => {
   });
 
   it('recovery is not over while the gateway, through which GetOutcome is asked, does not answer', async () => {
-    const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}), otherCoordinatorStats: async () => ({}), httpFetch: (url: string, init?: RequestInit) => fetch(url, init) };
+    const settled = { query: async () => [], leftoverStaging: async () => '', stats: async () => ({}), extraProcessStats: async () => ({}), httpFetch: (url: string, init?: RequestInit) => fetch(url, init) };
     const down = { ...settled, http: 'http://127.0.0.1:1' } as unknown as ChaosTarget;
     const r = await awaitRecovery(down, 1_200);
     expect(r.violations).toHaveLength(1);
@@ -124,11 +124,59 @@ describe('the chaos checker in either commit mode', () => {
       const up = { ...settled, http: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } as unknown as ChaosTarget;
       expect((await awaitRecovery(up, 5_000)).violations).toEqual([]);
       // with several coordinators, one beside the first still holding a tx is not recovered
-      const busy = { ...up, otherCoordinatorStats: async () => ({ 'coordinator-c2': { live_txs: 2 } }) } as unknown as ChaosTarget;
+      const busy = { ...up, extraProcessStats: async () => ({ 'coordinator-c2': { live_txs: 2 } }) } as unknown as ChaosTarget;
       const r2 = await awaitRecovery(busy, 1_200);
       expect(r2.violations.map((v) => v.detail)).toEqual([expect.stringContaining('2 unfinished txs at coordinator-c2')]);
     } finally {
       server.close();
     }
+  });
+});
+
+describe('the chaos checker of moves across metadata shards', () => {
+  /** Two shards, each its own revisions (namespace → rows) and markers; nothing runs. */
+  function sharded(shards: Record<'metadata' | 'metadata-2', { revisions: Record<string, Db['revisions']>; markers: Db['markers'] }>): ChaosTarget {
+    const queryShard = async (shard: 'metadata' | 'metadata-2', sql: string, params: unknown[] = []): Promise<unknown[]> => {
+      if (sql.includes('FROM revisions')) return shards[shard].revisions[params[0] as string] ?? [];
+      if (sql.includes('FROM tx_markers')) return shards[shard].markers.filter((m) => (params[0] as string[]).includes(m.tx_id));
+      throw new Error(`unexpected query ${sql}`);
+    };
+    return { http: 'http://127.0.0.1:1', httpFetch: (url: string, init?: RequestInit) => fetch(url, init), objectState: async () => 'present', metadataShards: ['metadata', 'metadata-2'], queryShard } as unknown as ChaosTarget;
+  }
+  // 'src' is on shard metadata and 'dst' on metadata-2 (shardOf over the two)
+  const [src, dst] = ['src-1', 'dst-2'];
+  const move = (path: string, sha256: string, txId: string, status = 200): Op => ({ id: 2, kind: 'move', path, sha256, toNamespace: dst, ifMatch: 1, status, revision: status === 200 ? 1 : undefined, txId, startedAtMs: 0, endedAtMs: 1 });
+  const row = (path: string, revision: number, sha256: string | null, txId: string) => ({ path, revision: String(revision), sha256, tx_id: txId, deleted: sha256 === null });
+
+  it('a file moved whole is clean; one in both namespaces, in neither, or acknowledged but left behind breaks atomicity or durability', async () => {
+    const { shardOf } = await import('../../lib/shard-map/shard-map.js');
+    expect([shardOf(src, ['metadata', 'metadata-2']), shardOf(dst, ['metadata', 'metadata-2'])]).toEqual(['metadata', 'metadata-2']);
+    const clean = sharded({
+      metadata: { revisions: { [src]: [row('a', 1, 'aa', 'u1'), row('a', 2, null, 'm1')] }, markers: [] },
+      'metadata-2': { revisions: { [dst]: [row('a', 1, 'aa', 'm1')] }, markers: [{ tx_id: 'm1', outcome: 'committed' }] },
+    });
+    expect(await checkMoves(clean, src, dst, [upload('a', 'aa', 'u1'), move('a', 'aa', 'm1')])).toEqual([]);
+
+    const both = sharded({
+      metadata: { revisions: { [src]: [row('a', 1, 'aa', 'u1')] }, markers: [] },
+      'metadata-2': { revisions: { [dst]: [row('a', 1, 'aa', 'm1')] }, markers: [{ tx_id: 'm1', outcome: 'committed' }] },
+    });
+    expect(of('atomicity', await checkMoves(both, src, dst, [move('a', 'aa', 'm1')]))).toEqual([`a (move, status 200, tx m1) is in both ${src} and ${dst}`]);
+
+    const neither = sharded({ metadata: { revisions: { [src]: [row('a', 1, 'aa', 'u1'), row('a', 2, null, 'm1')] }, markers: [] }, 'metadata-2': { revisions: {}, markers: [] } });
+    expect(of('atomicity', await checkMoves(neither, src, dst, [move('a', 'aa', 'm1')]))).toEqual([`a (move, status 200, tx m1) is in neither ${src} nor ${dst}`]);
+
+    const behind = sharded({ metadata: { revisions: { [src]: [row('a', 1, 'aa', 'u1')] }, markers: [] }, 'metadata-2': { revisions: {}, markers: [] } });
+    expect(of('durability', await checkMoves(behind, src, dst, [move('a', 'aa', 'm1')]))).toEqual([`the move of a was acknowledged (tx m1) but the file is still in ${src}`]);
+
+    // a namespace's revisions on the other shard, and a destination revision without its marker
+    const astray = sharded({
+      metadata: { revisions: { [src]: [row('a', 1, 'aa', 'u1'), row('a', 2, null, 'm1')], [dst]: [row('x', 1, 'xx', 'm9')] }, markers: [] },
+      'metadata-2': { revisions: { [dst]: [row('a', 1, 'aa', 'm1')] }, markers: [] },
+    });
+    expect(of('atomicity', await checkMoves(astray, src, dst, [move('a', 'aa', 'm1')]))).toEqual([
+      `namespace ${dst} belongs to shard metadata-2, yet 1 of its revisions are at metadata`,
+      `${dst}/a revision 1 is stored, but its tx m1 has no committed marker at metadata-2`,
+    ]);
   });
 });
