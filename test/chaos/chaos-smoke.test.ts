@@ -11,8 +11,11 @@ import { runCli } from '../support/cli-process.js';
  */
 const say = (seed: number) => (text: string) => console.log(`[chaos seed ${seed}] ${text}`);
 
+/** Seeds of the general run: one in the default suite, more with `npm run test:chaos` (TWOPHASE_CHAOS_SMOKE_SEEDS). */
+const seeds = (process.env.TWOPHASE_CHAOS_SMOKE_SEEDS ?? '1').split(',').map(Number);
+
 describe('fault-injection runs', () => {
-  for (const seed of [1, 2]) {
+  for (const seed of seeds) {
     it(`seed ${seed}: kills, partitions, delays, dropped connections and failpoints leave every invariant intact`, async () => {
       const report = await runChaos({
         seed,

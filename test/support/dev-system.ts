@@ -125,8 +125,9 @@ export class DevSystem {
     return this.proc.lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith(`[dev] ${name} ready`)).length;
   }
 
-  async query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+  /** A query on dev's database, or on another one of its PostgreSQL (a metadata shard's). */
+  async query<T extends pg.QueryResultRow>(sql: string, database = 'twophase'): Promise<T[]> {
+    const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/${database}` });
     // a server that dies while this client is open emits 'error' as well as failing the statement; the rejection reports it
     client.on('error', () => undefined);
     await client.connect();
