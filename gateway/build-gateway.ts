@@ -202,6 +202,39 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     return { namespace, files: page.files.map(revisionJson), nextPageToken: page.nextPageToken };
   });
 
+  // the change feed: a long poll (JSON), or a stream of server-sent events
+  app.get<{ Params: { namespace: string }; Querystring: Record<string, string | undefined> }>('/v1/changes/:namespace', async (request, reply) => {
+    const namespace = validNamespace(request.params.namespace);
+    await authorize(request, 'read', namespace);
+    const lastEventId = header(request, 'last-event-id');
+    const after = cursorOf(request.query.cursor ?? lastEventId ?? '0');
+    const ended = new AbortController();
+    request.raw.on('close', () => ended.abort());
+    reply.raw.on('close', () => ended.abort());
+    if ((header(request, 'accept') ?? '').includes('text/event-stream')) {
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      reply.raw.write(': the change feed of this namespace; each event\'s id is its cursor (send it back as Last-Event-ID to resume)\n\n');
+      const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), limits.gatewayEventStreamHeartbeatMs);
+      try {
+        for await (const change of client.watchChanges({ namespace, afterCursor: after, signal: ended.signal })) {
+          if (!reply.raw.write(`id: ${change.cursor}\nevent: change\ndata: ${JSON.stringify(changeJson(change))}\n\n`)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+        }
+      } catch (err) {
+        // the stream has begun: a failure ends it with an event the reader can act on (reconnect with its last id)
+        if (!ended.signal.aborted) reply.raw.write(`event: error\ndata: ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n\n`);
+      } finally {
+        clearInterval(heartbeat);
+        reply.raw.end();
+      }
+      return reply;
+    }
+    const waitMs = waitOf(request.query.wait);
+    const limit = request.query.limit === undefined ? limits.gatewayChangesPageDefault : pageSizeOf(request.query.limit);
+    const changes = await longPoll(client, namespace, after, waitMs, limit, ended.signal);
+    return { namespace, changes: changes.map(changeJson), cursor: changes.at(-1)?.cursor ?? after };
+  });
+
   // a tx's outcome only to who may read the namespace it wrote: with a token for every
   // namespace, any tx; otherwise only a committed one (the revision it wrote names its
   // namespace), and every other answer is the same 404, which tells nothing of other users
@@ -286,6 +319,56 @@ function moveBodyOf(bytes: Uint8Array): { destination: { namespace: string; path
     ...(ifMatch === undefined ? {} : { destinationIfMatch: ifMatch as number }),
     ...(b.destinationIfNoneMatch === undefined ? {} : { destinationIfNoneMatch: b.destinationIfNoneMatch }),
   };
+}
+
+/**
+ * The changes after `after`: those there are now (ListChanges), or else the first to come
+ * within `waitMs` (WatchChanges), with those that follow it within
+ * `limits.gatewayChangesGatherMs` (up to `limit`).
+ */
+async function longPoll(client: TwoPhaseClient, namespace: string, after: number, waitMs: number, limit: number, ended: AbortSignal): Promise<{ cursor: number; revision: FileRevision }[]> {
+  const now = await client.listChanges({ namespace, afterCursor: after, limit });
+  if (now.length > 0 || waitMs === 0) return now;
+  const stop = new AbortController();
+  const onEnded = (): void => stop.abort();
+  ended.addEventListener('abort', onEnded);
+  const out: { cursor: number; revision: FileRevision }[] = [];
+  // nothing yet: give up at the wait; once one came: gather a little longer, then answer
+  let timer = setTimeout(() => stop.abort(), waitMs);
+  try {
+    for await (const change of client.watchChanges({ namespace, afterCursor: after, signal: stop.signal })) {
+      out.push(change);
+      if (out.length >= limit) break;
+      if (out.length === 1) {
+        clearTimeout(timer);
+        timer = setTimeout(() => stop.abort(), limits.gatewayChangesGatherMs);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    ended.removeEventListener('abort', onEnded);
+    stop.abort();
+  }
+  return out;
+}
+
+function changeJson(change: { cursor: number; revision: FileRevision }): Record<string, unknown> {
+  return { cursor: change.cursor, namespace: change.revision.namespace, ...revisionJson(change.revision) };
+}
+
+function cursorOf(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`cursor must be a whole number ≥ 0 (the last one handled; 0 from the start), not ${JSON.stringify(text.slice(0, 40))}`);
+  return n;
+}
+
+/** `wait=30s`, `500ms`, `2m` or seconds; 0 (the default) answers at once. */
+function waitOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1_000);
+  if (!Number.isFinite(ms) || ms > limits.gatewayChangesWaitMsMax) throw new InvalidArgumentError(`wait must be a duration of at most ${limits.gatewayChangesWaitMsMax / 1000}s, e.g. 30s or 500ms`);
+  return Math.round(ms);
 }
 
 function validNamespace(namespace: string): string {

@@ -20,6 +20,7 @@ import type { BeginResponse__Output } from '../proto/gen/twophase/v1/BeginRespon
 import type { FileRevision__Output } from '../proto/gen/twophase/v1/FileRevision.js';
 import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
 import type { ListFilesResponse__Output } from '../proto/gen/twophase/v1/ListFilesResponse.js';
+import type { ListChangesResponse__Output } from '../proto/gen/twophase/v1/ListChangesResponse.js';
 import type { ListParticipantsResponse__Output } from '../proto/gen/twophase/v1/ListParticipantsResponse.js';
 import type { ListRevisionsResponse__Output } from '../proto/gen/twophase/v1/ListRevisionsResponse.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
@@ -404,6 +405,43 @@ export class TwoPhaseClient {
       `list revisions of ${req.namespace}/${req.path}`,
     );
     return { revisions: res.revisions.map(fileRevisionFromWire), nextPageToken: res.nextPageToken };
+  }
+
+  /**
+   * The change feed of a namespace: every committed revision (new content, or a delete's
+   * tombstone) after `afterCursor` (0: from the first), in the one order every reader sees,
+   * then each new one as it commits, until `signal` aborts (the iteration then ends) or the
+   * connection fails (it throws; resume from the last cursor handled to see each change
+   * exactly once). Cursors belong to the namespace's metadata shard.
+   */
+  async *watchChanges(req: { namespace: string; afterCursor?: number; signal?: AbortSignal }): AsyncGenerator<{ cursor: number; revision: FileRevision }> {
+    const m = await this.metadata(req.namespace);
+    const call = m.WatchChanges({ namespace: req.namespace, afterCursor: String(req.afterCursor ?? 0) }, traceMetadata());
+    const cancel = (): void => call.cancel();
+    req.signal?.addEventListener('abort', cancel);
+    try {
+      for await (const change of call as AsyncIterable<{ cursor: string; revision: FileRevision__Output }>) {
+        yield { cursor: Number(change.cursor), revision: fileRevisionFromWire(change.revision) };
+      }
+    } catch (err) {
+      if (req.signal?.aborted === true) return;
+      throw fromGrpcError(err, `watch changes of ${req.namespace}`);
+    } finally {
+      req.signal?.removeEventListener('abort', cancel);
+      call.cancel();
+    }
+  }
+
+  /** One page of a namespace's change feed, now: the changes after `afterCursor` (none when up to date), at most `limit` (default 100). */
+  async listChanges(req: { namespace: string; afterCursor?: number; limit?: number }): Promise<{ cursor: number; revision: FileRevision }[]> {
+    const m = await this.metadata(req.namespace);
+    const res = await unaryCall<ListChangesResponse__Output>(
+      m.ListChanges.bind(m),
+      { namespace: req.namespace, afterCursor: String(req.afterCursor ?? 0), pageSize: req.limit ?? 0 },
+      this.policy(limits.sdkIdempotentCallAttemptsMax),
+      `changes of ${req.namespace}`,
+    );
+    return res.changes.map((c) => ({ cursor: Number(c.cursor), revision: fileRevisionFromWire(c.revision!) }));
   }
 
   /** Live files of a namespace under a path prefix, by path, a page at a time. */

@@ -490,6 +490,22 @@ export const limits = {
   chaosWorkersMax: 256,
   /** `twophase chaos --parallel`: runs at once, each with its own system of processes and PostgreSQL. */
   chaosParallelRunsMax: 16,
+  /** The change feed's sequencer runs at least this often (it also runs after each commit). */
+  feedSequenceIntervalMs: 1_000,
+  /** Revisions one sequencer transaction numbers at most (it runs again while there are more). */
+  feedSequenceBatchMax: 1_000,
+  /** A reader of the change feed waiting for changes looks again this often (another process may have sequenced some). */
+  feedPollIntervalMs: 1_000,
+  /** Changes read from the database at once for one reader. */
+  feedReadBatchMax: 500,
+  /** Longest `wait` of a long-poll GET /v1/changes. */
+  gatewayChangesWaitMsMax: 60_000,
+  /** A long poll that got its first change answers after gathering those that follow within this. */
+  gatewayChangesGatherMs: 20,
+  /** Changes in one long-poll answer by default (`limit`, at most pageSizeMax). */
+  gatewayChangesPageDefault: 100,
+  /** A comment line on an idle event stream this often, so that proxies keep it open. */
+  gatewayEventStreamHeartbeatMs: 15_000,
   /** Coordinators `twophase chaos --coordinators` may start on its shared log. */
   chaosCoordinatorsMax: 5,
   /**

@@ -34,6 +34,8 @@ const unaryAndStreamRoles: Readonly<Record<string, readonly Role[] | typeof anyC
   '/twophase.v1.Metadata/ListRevisions': ['client'],
   '/twophase.v1.Metadata/ListFiles': ['client'],
   '/twophase.v1.Metadata/GetTransactionRevision': ['client'],
+  '/twophase.v1.Metadata/WatchChanges': ['client'],
+  '/twophase.v1.Metadata/ListChanges': ['client'],
   '/twophase.v1.Admin/ListFailpoints': ['admin'],
   '/twophase.v1.Admin/ArmFailpoints': ['admin'],
   '/twophase.v1.Admin/DisarmFailpoints': ['admin'],

@@ -4,7 +4,7 @@ import { metadataInput } from './metadata-input.js';
 import type { FileRevisionRecord, MetadataStore, Page } from './metadata-store.js';
 import { pageToken } from './page-token.js';
 
-interface RevisionRow {
+export interface RevisionRow {
   readonly namespace: string;
   readonly path: string;
   readonly revision: string;
@@ -16,7 +16,7 @@ interface RevisionRow {
   readonly deleted: boolean;
 }
 
-const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.content_type, r.created_at, r.tx_id, r.deleted';
+export const revisionColumns = 'r.namespace, r.path, r.revision, r.sha256, r.size, r.content_type, r.created_at, r.tx_id, r.deleted';
 
 /**
  * The committed reads of the MetadataStore (see there for each one's contract): plain
@@ -94,7 +94,7 @@ export class FileRevisionReads implements Pick<MetadataStore, 'getFile' | 'listR
   }
 }
 
-function toRecord(row: RevisionRow): FileRevisionRecord {
+export function toRecord(row: RevisionRow): FileRevisionRecord {
   return {
     namespace: row.namespace,
     path: row.path,

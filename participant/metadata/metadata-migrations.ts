@@ -202,4 +202,22 @@ export const metadataMigrations: readonly Migration[] = [
       CREATE INDEX revisions_by_tx ON revisions (tx_id);
     `,
   },
+  {
+    version: 6,
+    name: 'change feed',
+    sql: `
+      -- the feed's order: given to a revision after its tx committed, by one sequencer at a
+      -- time (feed_sequence's row lock), so cursors increase in the order changes became
+      -- visible. NULL until then: adding the column rewrites nothing, and revisions from
+      -- before it are sequenced like new ones.
+      ALTER TABLE revisions ADD COLUMN feed_cursor bigint;
+      CREATE UNIQUE INDEX revisions_by_feed_cursor ON revisions (namespace, feed_cursor) WHERE feed_cursor IS NOT NULL;
+      CREATE INDEX revisions_unsequenced ON revisions (created_at) WHERE feed_cursor IS NULL;
+      CREATE TABLE feed_sequence (
+        id integer PRIMARY KEY CHECK (id = 1),
+        last_cursor bigint NOT NULL
+      );
+      INSERT INTO feed_sequence VALUES (1, 0);
+    `,
+  },
 ];

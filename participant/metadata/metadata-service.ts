@@ -12,6 +12,7 @@ import { loadProto } from '../../proto/load-proto.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import type { BranchWork } from '../resource-manager.js';
 import { metadataInput } from './metadata-input.js';
+import { limits } from '../../lib/limits/limits.js';
 import type { FileRevisionRecord, MetadataStore } from './metadata-store.js';
 
 /**
@@ -95,6 +96,35 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       const page = await store.listFiles(metadataInput.namespace(req.namespace), metadataInput.prefix(req.prefix), metadataInput.pageSize(req.pageSize), req.pageToken);
       return { files: page.items.map(toWire), nextPageToken: page.nextPageToken };
     }),
+    ListChanges: unary('ListChanges', async (req) => {
+      const changes = await store.readChanges(metadataInput.namespace(req.namespace), metadataInput.count('after_cursor', req.afterCursor), metadataInput.pageSize(req.pageSize));
+      return { changes: changes.map((c) => ({ cursor: String(c.cursor), revision: toWire(c.revision) })) };
+    }),
+    // every change after the cursor, then each new one, until the caller cancels or its deadline passes
+    WatchChanges: (call) => {
+      const ended = new AbortController();
+      call.on('cancelled', () => ended.abort());
+      call.on('close', () => ended.abort());
+      void (async () => {
+        const namespace = metadataInput.namespace(call.request.namespace);
+        let after = metadataInput.count('after_cursor', call.request.afterCursor);
+        while (!ended.signal.aborted) {
+          const changes = await store.readChanges(namespace, after, limits.feedReadBatchMax);
+          for (const change of changes) {
+            if (ended.signal.aborted) return;
+            after = change.cursor;
+            // backpressure: a slow reader is sent no more until it drains
+            if (!call.write({ cursor: String(change.cursor), revision: toWire(change.revision) })) await new Promise((resolve) => call.once('drain', resolve));
+          }
+          if (changes.length < limits.feedReadBatchMax) await store.waitForChanges(ended.signal);
+        }
+      })().then(
+        () => call.end(),
+        (err: unknown) => {
+          if (!ended.signal.aborted) call.emit('error', failure(err, 'WatchChanges'));
+        },
+      );
+    },
   };
   return {
     name: 'twophase.v1.Metadata',

@@ -40,6 +40,13 @@ export interface FileRevisionRecord {
   readonly deleted: boolean;
 }
 
+/** One entry of the change feed: a committed revision and its place in the feed. */
+export interface ChangeRecord {
+  /** Increasing in the order changes became visible (see ChangeFeed). */
+  readonly cursor: number;
+  readonly revision: FileRevisionRecord;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** Pass back for the next page; empty on the last one. */
@@ -79,4 +86,8 @@ export interface MetadataStore {
 
   /** The first committed revision `txId` wrote (tombstones included). `NotFoundError` when it wrote none. */
   getTransactionRevision(txId: string): Promise<FileRevisionRecord>;
+  /** The change feed of a namespace after `afterCursor` (0: from the start), at most `limit` changes, in cursor order. */
+  readChanges(namespace: string, afterCursor: number, limit: number): Promise<ChangeRecord[]>;
+  /** Resolves when new changes may have been sequenced (here, or by another process after a while), or `signal` aborts. */
+  waitForChanges(signal: AbortSignal): Promise<void>;
 }

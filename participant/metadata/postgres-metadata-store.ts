@@ -11,7 +11,7 @@ import { MetadataConnections } from './metadata-connections.js';
 import { metadataInput } from './metadata-input.js';
 import { metadataMigrations } from './metadata-migrations.js';
 import { MetadataStoreSettings } from './metadata-store-settings.js';
-import type { DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
+import type { ChangeRecord, DeleteFileInput, FileRevisionRecord, MetadataStore, Page, StageRevisionInput } from './metadata-store.js';
 import { metadataFailpoints } from './metadata-failpoints.js';
 import { MetadataUnavailableError } from './metadata-unavailable-error.js';
 import { OpenBranches } from './open-branches.js';
@@ -20,6 +20,7 @@ import type { PostgresMetadataStoreOptions } from './postgres-metadata-store-opt
 import { PreparedBranches } from './prepared-branches.js';
 import { PreparedTransactionsDisabledError } from './prepared-transactions-disabled-error.js';
 import { sqlState } from './sql-state.js';
+import { ChangeFeed } from './change-feed.js';
 import { TxMarkerSweep } from './tx-marker-sweep.js';
 import { writeCall } from './write-call.js';
 
@@ -57,6 +58,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   private readonly outcomes: OutcomeResolution;
   private readonly reads: FileRevisionReads;
   private readonly sweep: TxMarkerSweep;
+  private readonly feed: ChangeFeed;
   private state: StoreState = { kind: 'new' };
 
   constructor(options: PostgresMetadataStoreOptions) {
@@ -70,6 +72,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     this.outcomes = new OutcomeResolution(this.settings, this.connections, this.logger);
     this.reads = new FileRevisionReads(this.connections);
     this.sweep = new TxMarkerSweep(this.settings, this.connections, this.logger);
+    this.feed = new ChangeFeed(this.connections, this.logger);
   }
 
   /**
@@ -97,6 +100,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     }
     this.state = { kind: 'started' };
     this.sweep.start();
+    this.feed.start();
     this.logger.info(
       {
         lockTimeoutMs: this.settings.lockTimeoutMs,
@@ -156,7 +160,10 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
       const detail = branch.kind === 'open' ? 'the branch never prepared (its transaction is still open)' : `the branch never prepared: ${branch.reason}`;
       throw new BranchNotCommittedError(txId, this.participantId, detail);
     }
-    return this.preparedBranches.commit(txId);
+    const committed = await this.preparedBranches.commit(txId);
+    // its revisions are visible now: the feed gives them their cursors
+    this.feed.kick();
+    return committed;
   }
 
   /** ROLLBACK of an open branch, ROLLBACK PREPARED of a prepared one; nothing to do for an unknown one. */
@@ -187,6 +194,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
     const branch = this.openBranches.get(txId);
     if (branch?.kind === 'open') {
       const outcome = await this.openBranches.commitOnePhase(txId, participants);
+      if (outcome === 'committed') this.feed.kick();
       if (outcome === 'committed') await metadataFailpoints.afterCommitOnePhase.hit();
       return outcome;
     }
@@ -219,6 +227,7 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
   async close(): Promise<void> {
     if (this.state.kind === 'closed') return;
     this.sweep.stop();
+    this.feed.stop();
     this.state = { kind: 'closed' };
     await this.openBranches.rollbackAll();
     await this.connections.end();
@@ -264,6 +273,22 @@ export class PostgresMetadataStore implements ResourceManager, MetadataStore {
 
   listFiles(namespace: string, prefix: string, pageSize: number, token: string): Promise<Page<FileRevisionRecord>> {
     return this.reads.listFiles(namespace, prefix, pageSize, token);
+  }
+
+  // ── MetadataStore: the change feed ─────────────────────────────────────────────────
+
+  readChanges(namespace: string, afterCursor: number, limit: number): Promise<ChangeRecord[]> {
+    metadataInput.namespace(namespace);
+    return this.feed.read(namespace, afterCursor, limit);
+  }
+
+  waitForChanges(signal: AbortSignal): Promise<void> {
+    return this.feed.waitForChanges(signal);
+  }
+
+  /** Runs the sequencer until every committed revision has its cursor; returns how many it numbered (for tests and tools). */
+  sequenceChanges(): Promise<number> {
+    return this.feed.sequenceAll();
   }
 
   // ── housekeeping ───────────────────────────────────────────────────────────────────

@@ -22,7 +22,7 @@ async function expectNothingStored(store: PostgresMetadataStore, db: DatabaseIns
   // prepare of a branch that a refused write had opened would vote yes
   expect(await store.prepare(txId)).toMatchObject({ vote: 'no' });
   const tables = await db.rows<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
-  expect(tables.map((t) => t.table_name)).toEqual(['files', 'revisions', 'schema_migrations', 'tx_markers']);
+  expect(tables.map((t) => t.table_name)).toEqual(['feed_sequence', 'files', 'revisions', 'schema_migrations', 'tx_markers']);
 }
 
 async function refused(write: Promise<unknown>, field: string, message: RegExp): Promise<void> {

@@ -2,11 +2,14 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { Change as _twophase_v1_Change, Change__Output as _twophase_v1_Change__Output } from '../../twophase/v1/Change.js';
 import type { DeleteFileRequest as _twophase_v1_DeleteFileRequest, DeleteFileRequest__Output as _twophase_v1_DeleteFileRequest__Output } from '../../twophase/v1/DeleteFileRequest.js';
 import type { DeleteFileResponse as _twophase_v1_DeleteFileResponse, DeleteFileResponse__Output as _twophase_v1_DeleteFileResponse__Output } from '../../twophase/v1/DeleteFileResponse.js';
 import type { FileRevision as _twophase_v1_FileRevision, FileRevision__Output as _twophase_v1_FileRevision__Output } from '../../twophase/v1/FileRevision.js';
 import type { GetFileRequest as _twophase_v1_GetFileRequest, GetFileRequest__Output as _twophase_v1_GetFileRequest__Output } from '../../twophase/v1/GetFileRequest.js';
 import type { GetTransactionRevisionRequest as _twophase_v1_GetTransactionRevisionRequest, GetTransactionRevisionRequest__Output as _twophase_v1_GetTransactionRevisionRequest__Output } from '../../twophase/v1/GetTransactionRevisionRequest.js';
+import type { ListChangesRequest as _twophase_v1_ListChangesRequest, ListChangesRequest__Output as _twophase_v1_ListChangesRequest__Output } from '../../twophase/v1/ListChangesRequest.js';
+import type { ListChangesResponse as _twophase_v1_ListChangesResponse, ListChangesResponse__Output as _twophase_v1_ListChangesResponse__Output } from '../../twophase/v1/ListChangesResponse.js';
 import type { ListFilesRequest as _twophase_v1_ListFilesRequest, ListFilesRequest__Output as _twophase_v1_ListFilesRequest__Output } from '../../twophase/v1/ListFilesRequest.js';
 import type { ListFilesResponse as _twophase_v1_ListFilesResponse, ListFilesResponse__Output as _twophase_v1_ListFilesResponse__Output } from '../../twophase/v1/ListFilesResponse.js';
 import type { ListRevisionsRequest as _twophase_v1_ListRevisionsRequest, ListRevisionsRequest__Output as _twophase_v1_ListRevisionsRequest__Output } from '../../twophase/v1/ListRevisionsRequest.js';
@@ -15,6 +18,7 @@ import type { MetadataLinkRequests as _twophase_v1_MetadataLinkRequests, Metadat
 import type { MetadataLinkResponses as _twophase_v1_MetadataLinkResponses, MetadataLinkResponses__Output as _twophase_v1_MetadataLinkResponses__Output } from '../../twophase/v1/MetadataLinkResponses.js';
 import type { StageRevisionRequest as _twophase_v1_StageRevisionRequest, StageRevisionRequest__Output as _twophase_v1_StageRevisionRequest__Output } from '../../twophase/v1/StageRevisionRequest.js';
 import type { StageRevisionResponse as _twophase_v1_StageRevisionResponse, StageRevisionResponse__Output as _twophase_v1_StageRevisionResponse__Output } from '../../twophase/v1/StageRevisionResponse.js';
+import type { WatchChangesRequest as _twophase_v1_WatchChangesRequest, WatchChangesRequest__Output as _twophase_v1_WatchChangesRequest__Output } from '../../twophase/v1/WatchChangesRequest.js';
 
 /**
  * Writes happen inside a tx and are held by the prepared PostgreSQL transaction until
@@ -92,6 +96,23 @@ export interface MetadataClient extends grpc.Client {
   link(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses__Output>;
   
   /**
+   * One page of the same feed, now: the changes after `after_cursor` there are (at most
+   * page_size, default 100), and none when the reader is up to date.
+   */
+  ListChanges(argument: _twophase_v1_ListChangesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  ListChanges(argument: _twophase_v1_ListChangesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  ListChanges(argument: _twophase_v1_ListChangesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  ListChanges(argument: _twophase_v1_ListChangesRequest, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * One page of the same feed, now: the changes after `after_cursor` there are (at most
+   * page_size, default 100), and none when the reader is up to date.
+   */
+  listChanges(argument: _twophase_v1_ListChangesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  listChanges(argument: _twophase_v1_ListChangesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  listChanges(argument: _twophase_v1_ListChangesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  listChanges(argument: _twophase_v1_ListChangesRequest, callback: grpc.requestCallback<_twophase_v1_ListChangesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Committed, not deleted files of a namespace whose path starts with `prefix`, by path, paginated.
    */
   ListFiles(argument: _twophase_v1_ListFilesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_ListFilesResponse__Output>): grpc.ClientUnaryCall;
@@ -144,6 +165,27 @@ export interface MetadataClient extends grpc.Client {
   stageRevision(argument: _twophase_v1_StageRevisionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twophase_v1_StageRevisionResponse__Output>): grpc.ClientUnaryCall;
   stageRevision(argument: _twophase_v1_StageRevisionRequest, callback: grpc.requestCallback<_twophase_v1_StageRevisionResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The change feed of a namespace: every committed revision (new content, or a delete's
+   * tombstone) after `after_cursor`, in cursor order, then each new one as it is
+   * sequenced, until the caller cancels or its deadline passes. Cursors are given after
+   * commit, one sequencer at a time, so their order is the order changes became visible
+   * and every reader agrees on it: a reader that resumes from the last cursor it handled
+   * sees each change exactly once. Cursors are this shard's: a namespace lives on one.
+   */
+  WatchChanges(argument: _twophase_v1_WatchChangesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_twophase_v1_Change__Output>;
+  WatchChanges(argument: _twophase_v1_WatchChangesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_twophase_v1_Change__Output>;
+  /**
+   * The change feed of a namespace: every committed revision (new content, or a delete's
+   * tombstone) after `after_cursor`, in cursor order, then each new one as it is
+   * sequenced, until the caller cancels or its deadline passes. Cursors are given after
+   * commit, one sequencer at a time, so their order is the order changes became visible
+   * and every reader agrees on it: a reader that resumes from the last cursor it handled
+   * sees each change exactly once. Cursors are this shard's: a namespace lives on one.
+   */
+  watchChanges(argument: _twophase_v1_WatchChangesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_twophase_v1_Change__Output>;
+  watchChanges(argument: _twophase_v1_WatchChangesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_twophase_v1_Change__Output>;
+  
 }
 
 /**
@@ -179,6 +221,12 @@ export interface MetadataHandlers extends grpc.UntypedServiceImplementation {
   Link: grpc.handleBidiStreamingCall<_twophase_v1_MetadataLinkRequests__Output, _twophase_v1_MetadataLinkResponses>;
   
   /**
+   * One page of the same feed, now: the changes after `after_cursor` there are (at most
+   * page_size, default 100), and none when the reader is up to date.
+   */
+  ListChanges: grpc.handleUnaryCall<_twophase_v1_ListChangesRequest__Output, _twophase_v1_ListChangesResponse>;
+  
+  /**
    * Committed, not deleted files of a namespace whose path starts with `prefix`, by path, paginated.
    */
   ListFiles: grpc.handleUnaryCall<_twophase_v1_ListFilesRequest__Output, _twophase_v1_ListFilesResponse>;
@@ -197,6 +245,16 @@ export interface MetadataHandlers extends grpc.UntypedServiceImplementation {
    */
   StageRevision: grpc.handleUnaryCall<_twophase_v1_StageRevisionRequest__Output, _twophase_v1_StageRevisionResponse>;
   
+  /**
+   * The change feed of a namespace: every committed revision (new content, or a delete's
+   * tombstone) after `after_cursor`, in cursor order, then each new one as it is
+   * sequenced, until the caller cancels or its deadline passes. Cursors are given after
+   * commit, one sequencer at a time, so their order is the order changes became visible
+   * and every reader agrees on it: a reader that resumes from the last cursor it handled
+   * sees each change exactly once. Cursors are this shard's: a namespace lives on one.
+   */
+  WatchChanges: grpc.handleServerStreamingCall<_twophase_v1_WatchChangesRequest__Output, _twophase_v1_Change>;
+  
 }
 
 export interface MetadataDefinition extends grpc.ServiceDefinition {
@@ -204,7 +262,9 @@ export interface MetadataDefinition extends grpc.ServiceDefinition {
   GetFile: MethodDefinition<_twophase_v1_GetFileRequest, _twophase_v1_FileRevision, _twophase_v1_GetFileRequest__Output, _twophase_v1_FileRevision__Output>
   GetTransactionRevision: MethodDefinition<_twophase_v1_GetTransactionRevisionRequest, _twophase_v1_FileRevision, _twophase_v1_GetTransactionRevisionRequest__Output, _twophase_v1_FileRevision__Output>
   Link: MethodDefinition<_twophase_v1_MetadataLinkRequests, _twophase_v1_MetadataLinkResponses, _twophase_v1_MetadataLinkRequests__Output, _twophase_v1_MetadataLinkResponses__Output>
+  ListChanges: MethodDefinition<_twophase_v1_ListChangesRequest, _twophase_v1_ListChangesResponse, _twophase_v1_ListChangesRequest__Output, _twophase_v1_ListChangesResponse__Output>
   ListFiles: MethodDefinition<_twophase_v1_ListFilesRequest, _twophase_v1_ListFilesResponse, _twophase_v1_ListFilesRequest__Output, _twophase_v1_ListFilesResponse__Output>
   ListRevisions: MethodDefinition<_twophase_v1_ListRevisionsRequest, _twophase_v1_ListRevisionsResponse, _twophase_v1_ListRevisionsRequest__Output, _twophase_v1_ListRevisionsResponse__Output>
   StageRevision: MethodDefinition<_twophase_v1_StageRevisionRequest, _twophase_v1_StageRevisionResponse, _twophase_v1_StageRevisionRequest__Output, _twophase_v1_StageRevisionResponse__Output>
+  WatchChanges: MethodDefinition<_twophase_v1_WatchChangesRequest, _twophase_v1_Change, _twophase_v1_WatchChangesRequest__Output, _twophase_v1_Change__Output>
 }
