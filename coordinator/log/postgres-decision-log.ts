@@ -36,6 +36,11 @@ export const sharedLogTable = 'twophase_decisions';
 
 const table = sharedLogTable;
 
+/** What this coordinator's connections are named in pg_stat_activity: how a later process of the same id finds them. */
+function applicationNameOf(coordinatorId: string): string {
+  return `twophase-coordinator-${coordinatorId}`;
+}
+
 const schema = [
   `CREATE TABLE IF NOT EXISTS ${table} (
     tx_id text PRIMARY KEY,
@@ -109,7 +114,7 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     assert(Number.isSafeInteger(this.connectionsMax) && this.connectionsMax > 0, 'connectionsMax is a positive integer');
     const connection = {
       connectionString: options.databaseUrl,
-      application_name: `twophase-coordinator-${options.coordinatorId}`,
+      application_name: applicationNameOf(options.coordinatorId),
       connectionTimeoutMillis: limits.sharedLogStatementTimeoutMs,
       // the client gives up on an answer, and the server on a statement, after as long: an
       // abandoned insert does not keep its key locked
@@ -125,7 +130,11 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     }
   }
 
-  /** Creates the table if needed and returns this coordinator's commits without an end. */
+  /**
+   * Ends the connections an earlier process of this coordinator id left (see
+   * endEarlierConnections), creates the table if needed and returns this coordinator's
+   * commits without an end.
+   */
   async open(): Promise<ReplayResult> {
     assert(this.state === 'new', 'open() is called once, first');
     const url = new URL(this.options.databaseUrl);
@@ -155,6 +164,8 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     if (this.options.createSchema === false) {
       if (!settings.present) throw new ConfigError(`${where} has no table ${table}: is it the coordinator's --decision-log? (a coordinator makes it when it first starts)`, 'decisionLog');
     } else {
+      // first: an insert an earlier process left running would also hold up the schema's statements
+      await this.endEarlierConnections();
       await this.createSchema();
     }
     if (this.state !== 'new') throw new LogClosedError(table, 'closed');
@@ -175,6 +186,32 @@ export class PostgresDecisionLog implements SharedDecisionLog {
     }));
     this.options.logger.info({ coordinatorId: this.options.coordinatorId, openCommits: records.length }, 'shared decision log opened');
     return { records, truncatedBytes: 0 };
+  }
+
+  /**
+   * Ends every connection to this database that an earlier process of this coordinator id
+   * still holds, waiting (as long as a statement may take) until each is gone. A process
+   * that was killed may have left a commit insert running on the server (behind a lock, a
+   * slow flush): landing after the replay, it would be a commit no coordinator re-drives or
+   * marks ended until the next start. Once its backend is gone, such an insert either
+   * committed, and the replay reads it, or rolled back, and can no longer land. Not for an
+   * operator's tool (`createSchema: false`), which must not cut a running coordinator off;
+   * a failure (no right to signal those backends) is a warning, and the replay goes on.
+   */
+  private async endEarlierConnections(): Promise<void> {
+    try {
+      const { rows } = await this.sidePool.query<{ ended: boolean }>(
+        `SELECT pg_terminate_backend(pid, $2) AS ended FROM pg_stat_activity
+         WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()`,
+        [applicationNameOf(this.options.coordinatorId), limits.sharedLogStatementTimeoutMs],
+      );
+      if (rows.length === 0) return;
+      const notEnded = rows.filter((row) => !row.ended).length;
+      if (notEnded === 0) this.options.logger.info({ connections: rows.length }, 'ended the connections an earlier process of this coordinator id still held to the shared decision log');
+      else this.options.logger.warn({ connections: rows.length, notEnded }, 'connections of an earlier process of this coordinator id to the shared decision log did not end in time: a commit it had in flight may land after the replay (it is then re-driven at the next start)');
+    } catch (err) {
+      this.options.logger.warn({ err: errorText(err) }, 'could not end the connections an earlier process of this coordinator id holds to the shared decision log: a commit it had in flight may land after the replay (it is then re-driven at the next start)');
+    }
   }
 
   /** The table and its indexes, if missing, in one transaction under the schema lock. */

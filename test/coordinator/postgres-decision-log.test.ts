@@ -166,6 +166,40 @@ describe('PostgresDecisionLog (a real PostgreSQL)', () => {
     expect(await rowsOf(url)).toEqual([{ tx_id: txId, decision: 'commit', decided_by: 'c1', ended: false }]);
   });
 
+  it('a commit insert that an earlier process of the same coordinator id left on the server can never land after the next process replays: open ends that connection first', async () => {
+    // found by the simulator (npm run sim -- --decision-log shared, seeds 352 and 459): a
+    // killed coordinator's insert landed after its next process had replayed the log, a
+    // commit row that no coordinator re-drove or marked ended
+    const url = await postgres.freshDatabase();
+    const first = openLog(url, 'c1');
+    await first.open();
+    await first.close();
+    const txId = newTxId();
+    const connect = async (applicationName: string): Promise<pg.Client> => {
+      const client = new pg.Client({ connectionString: url, application_name: applicationName });
+      client.on('error', () => undefined);
+      await client.connect();
+      onTestFinished(() => client.end().catch(() => undefined));
+      return client;
+    };
+    // the earlier process's commit insert, on a connection named as PostgresDecisionLog names
+    // them, not committed yet (its COMMIT, had the process lived, would come later)
+    const earlier = await connect('twophase-coordinator-c1');
+    await earlier.query('BEGIN');
+    await earlier.query(`INSERT INTO twophase_decisions (tx_id, decision, participants, decided_at_ms, decided_by) VALUES ($1, 'commit', '["blob"]', 0, 'c1') ON CONFLICT (tx_id) DO NOTHING`, [txId]);
+    const next = openLog(url, 'c1');
+    expect((await next.open()).records).toEqual([]);
+    await expect(earlier.query('COMMIT'), 'its backend was ended: the insert rolled back').rejects.toThrow();
+    expect(await rowsOf(url)).toEqual([]);
+    expect(await next.settle(txId)).toBe('aborted');
+    // an operator's tool opening with the same id ends nothing of a running coordinator's
+    const watcher = await connect('twophase-coordinator-c2');
+    const tool = new PostgresDecisionLog({ databaseUrl: url, coordinatorId: 'c2', logger: silentLogger(), createSchema: false });
+    onTestFinished(() => tool.close());
+    await tool.open();
+    expect((await watcher.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
   it('after close, appends and settles are refused with LogClosedError', async () => {
     const url = await postgres.freshDatabase();
     const log = openLog(url, 'c1');
