@@ -1,4 +1,5 @@
 import type { Reply } from '../../coordinator/protocol/coordinator-effect.js';
+import type { SimProcessGate } from './sim-process-gate.js';
 import type { SimWorld } from './sim-world.js';
 
 /** The calls of the system: client → coordinator, participant → coordinator, coordinator → participant, client → participant. */
@@ -22,11 +23,16 @@ export type Response =
   | { readonly k: 'decided'; readonly outcome: 'committed' | 'aborted' }
   | { readonly k: 'error'; readonly code: string };
 
-/** A process reachable over the network. A crash bumps `incarnation`: replies to the old one are dropped. */
+/**
+ * A process reachable over the network. A crash bumps `incarnation`: replies to the old one
+ * are dropped. One with a `gate` can be paused: what it would send or receive meanwhile
+ * waits in its socket buffers until it is continued.
+ */
 export interface Endpoint {
   readonly name: string;
   readonly up: boolean;
   readonly incarnation: number;
+  readonly gate?: SimProcessGate | undefined;
   handle(req: Request, respond: (res: Response) => void): void;
 }
 
@@ -73,29 +79,46 @@ export class SimNetwork {
   }
 
   call(from: number, to: number, req: Request, timeoutMs: number, onDone: (res: Response | undefined) => void): void {
-    const call: Call = { from, to, fromIncarnation: this.nodes[from]!.incarnation, done: false, onDone };
-    this.send(from, to, req.k, () => this.deliverRequest(call, req));
-    this.w.after(timeoutMs, () => {
-      if (call.done) return;
-      call.done = true;
-      if (this.callerAlive(call)) onDone(undefined);
+    const caller = this.nodes[from]!;
+    // a paused caller (the rest of the event it was paused in) sends once it is continued
+    whenRunning(caller, () => {
+      const call: Call = { from, to, fromIncarnation: caller.incarnation, done: false, onDone };
+      this.send(from, to, req.k, () => this.deliverRequest(call, req));
+      this.w.after(timeoutMs, () =>
+        whenRunning(caller, () => {
+          if (call.done) return;
+          call.done = true;
+          if (this.callerAlive(call)) onDone(undefined);
+        }),
+      );
     });
   }
 
   private deliverRequest(call: Call, req: Request): void {
     const server = this.nodes[call.to]!;
     if (!server.up) return;
+    if (server.gate?.paused === true) {
+      server.gate.whenRunning(() => this.deliverRequest(call, req));
+      return;
+    }
     const incarnation = server.incarnation;
-    server.handle(req, (res) => {
-      // a process that crashed sends nothing more
-      if (server.incarnation !== incarnation || !server.up) return;
-      this.send(call.to, call.from, res.k, () => this.deliverResponse(call, res));
-    });
+    server.handle(req, (res) =>
+      whenRunning(server, () => {
+        // a process that crashed sends nothing more
+        if (server.incarnation !== incarnation || !server.up) return;
+        this.send(call.to, call.from, res.k, () => this.deliverResponse(call, res));
+      }),
+    );
   }
 
   private deliverResponse(call: Call, res: Response): void {
     if (call.done) return;
     if (!this.callerAlive(call)) return;
+    const caller = this.nodes[call.from]!;
+    if (caller.gate?.paused === true) {
+      caller.gate.whenRunning(() => this.deliverResponse(call, res));
+      return;
+    }
     call.done = true;
     call.onDone(res);
   }
@@ -132,4 +155,10 @@ export class SimNetwork {
     if (this.slowRate > 0 && rng.chance(this.slowRate)) return rng.range(10, 90);
     return rng.range(0.1, 2.5);
   }
+}
+
+/** Runs `run` now, or once `node` is continued if it is paused. */
+function whenRunning(node: Endpoint, run: () => void): void {
+  if (node.gate === undefined) run();
+  else node.gate.whenRunning(run);
 }
