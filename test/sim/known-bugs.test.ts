@@ -20,6 +20,8 @@ interface FixedBugCase {
   readonly world?: Partial<SimOptions>;
   /** Seeds to try, when the bug needs more than `seedsMax` to show. */
   readonly seeds?: number;
+  /** The first seed to try (default 1): a window around a seed it failed, when its world is dear to run. */
+  readonly from?: number;
 }
 
 const seedsMax = 300;
@@ -55,6 +57,15 @@ const cases: readonly FixedBugCase[] = [
     seeds: 600,
     caughtAs: /\[liveness\]: \w+ t\d+ prepared/,
   },
+  {
+    bug: 'commit-lands-after-replay',
+    rule: 'a commit insert that a killed coordinator left running never lands after its next process replays the shared log',
+    world: { decisionLog: 'shared' },
+    // a shared-log seed costs some ten file-log ones: a window around seed 352, the first of 1–600 it fails
+    from: 345,
+    seeds: 10,
+    caughtAs: /a restarted coordinator c\d re-drives c\d-t\d+.* \[no orphans\]/,
+  },
 ];
 
 /**
@@ -64,17 +75,17 @@ const cases: readonly FixedBugCase[] = [
  * seed the fixed code passes: a check that stopped biting fails here.
  */
 describe('fixed protocol bugs stay fixed, and the simulator still catches them', () => {
-  for (const { bug, rule, caughtAs, world = {}, seeds = seedsMax } of cases) {
+  for (const { bug, rule, caughtAs, world = {}, seeds = seedsMax, from = 1 } of cases) {
     it(`${rule} [${bug}]`, async () => {
       const options: Partial<SimOptions> = { ...fenced(), ...world };
       let caught: { seed: number; violation: string } | undefined;
-      for (let seed = 1; seed <= seeds && caught === undefined; seed++) {
+      for (let seed = from; seed < from + seeds && caught === undefined; seed++) {
         const [violation] = (await simulate({ ...options, ...reverted([bug]), seed })).violations;
         if (violation !== undefined) caught = { seed, violation };
       }
       expect(caught, `the old behaviour of ${bug} survived ${seeds} seeds`).toBeDefined();
       expect(caught!.violation).toMatch(caughtAs);
-      for (let seed = 1; seed <= seeds; seed++) expect((await simulate({ ...options, seed })).violations, `seed ${seed}`).toEqual([]);
+      for (let seed = from; seed < from + seeds; seed++) expect((await simulate({ ...options, seed })).violations, `seed ${seed}`).toEqual([]);
       // hundreds of seeds twice on one thread: minutes on a busy 2-core machine; a hang still fails
     }, 300_000);
   }

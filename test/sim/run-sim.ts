@@ -4,6 +4,7 @@
  *   npm run sim                         1000 seeds, totals
  *   npm run sim -- --seeds 100000       a long run, on a worker thread per core (--jobs N)
  *   npm run sim -- --commit-mode last-resource   pb's one-phase COMMIT is the commit point
+ *   npm run sim -- --decision-log shared         3 coordinators on one shared decision log (--coordinators 2..4)
  *   npm run sim -- --seed 42            replay one seed and print its trace
  *   npm run sim -- --mutant presumedCommit --seeds 2000
  *   npm run sim -- --from 5000 --seeds 100            seeds 5000..5099
@@ -18,12 +19,17 @@
 import { parseArgs } from 'node:util';
 import {
   commitModes,
+  decisionLogKinds,
   fenced,
+  sharedCoordinatorsDefault,
+  sharedCoordinatorsMax,
+  sharedCoordinatorsMin,
   fixedBugNames,
   knownBugNames,
   mutantNames,
   reverted,
   type CommitMode,
+  type DecisionLogKind,
   type FixedBug,
   type KnownBug,
   type MutantName,
@@ -52,6 +58,10 @@ const { values } = parseArgs({
     jobs: { type: 'string' },
     /** two-phase (default) or last-resource: pb's one-phase COMMIT is the commit point. */
     'commit-mode': { type: 'string' },
+    /** file (default: one coordinator on its FileDecisionLog) or shared: several coordinators on one simulated database. */
+    'decision-log': { type: 'string' },
+    /** With --decision-log shared: how many coordinators (2 to 4, default 3). */
+    coordinators: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     /** Keep simulating after the first violation (to see where it leads). */
     'keep-going': { type: 'boolean', default: false },
@@ -86,6 +96,20 @@ if (!commitModes.includes(commitMode)) {
   console.error(`--commit-mode: one of ${commitModes.join(', ')}, got ${commitMode}`);
   process.exit(2);
 }
+const decisionLog = (values['decision-log'] ?? 'file') as DecisionLogKind;
+if (!decisionLogKinds.includes(decisionLog)) {
+  console.error(`--decision-log: one of ${decisionLogKinds.join(', ')}, got ${decisionLog}`);
+  process.exit(2);
+}
+if (decisionLog === 'shared' && commitMode === 'last-resource') {
+  console.error('--decision-log shared is for two-phase mode only (as --decision-log postgres://… is refused with a last resource)');
+  process.exit(2);
+}
+const coordinators = values.coordinators === undefined ? undefined : Number(values.coordinators);
+if (coordinators !== undefined && (decisionLog !== 'shared' || !Number.isSafeInteger(coordinators) || coordinators < sharedCoordinatorsMin || coordinators > sharedCoordinatorsMax)) {
+  console.error(`--coordinators: ${sharedCoordinatorsMin} to ${sharedCoordinatorsMax}, with --decision-log shared only (default ${sharedCoordinatorsDefault})`);
+  process.exit(2);
+}
 const mutant = values.mutant as MutantName | undefined;
 if (mutant !== undefined && !(mutantNames as readonly string[]).includes(mutant)) {
   console.error(`unknown mutant ${mutant}; one of: ${mutantNames.join(', ')}`);
@@ -106,10 +130,12 @@ const common: Omit<SimOptions, 'seed'> = {
   scenario: { ...fenceOptions.scenario, ...(rmFailRate === undefined ? {} : { rmFailRate }) },
   mutant,
   commitMode,
+  ...(decisionLog === 'file' ? {} : { decisionLog, coordinators: coordinators ?? sharedCoordinatorsDefault }),
   continueAfterViolation: values['keep-going'],
 };
 const label = [
   commitMode === 'two-phase' ? '' : ` ${commitMode}`,
+  decisionLog === 'file' ? '' : ` shared log, ${coordinators ?? sharedCoordinatorsDefault} coordinators`,
   mutant === undefined ? '' : ` mutant ${mutant}`,
   fences.length === 0 ? '' : ` fenced ${fences.join(',')}`,
   reverts.length === 0 ? '' : ` reverted ${reverts.join(',')}`,
@@ -122,6 +148,7 @@ if (values.seed !== undefined) {
   const seed = Number(values.seed);
   const result = await simulate({ ...common, seed, trace: (line) => console.log(line) });
   console.log(`seed ${seed}${label}: scenario ${JSON.stringify(result.scenario)}`);
+  if (result.sharedScenario !== undefined) console.log(`seed ${seed}: shared log ${JSON.stringify(result.sharedScenario)}`);
   console.log(`seed ${seed}: ${JSON.stringify(result.stats)}`);
   if (result.violations.length === 0) {
     console.log(`seed ${seed}: ok`);
@@ -157,6 +184,12 @@ if (values.seed !== undefined) {
       `simulated txs ${totals.txs}: committed ${totals.committed}, aborted ${totals.aborted}`,
       `crashes ${totals.crashes} (power losses: coordinator ${totals.machineCrashes}, blob participant ${totals.blobMachineCrashes}), heuristic rollbacks ${totals.heuristicRollbacks}`,
       `messages ${totals.messages}: dropped ${totals.dropped}, duplicated ${totals.duplicated}; partitions ${totals.partitions}`,
+      ...(decisionLog === 'file'
+        ? []
+        : [
+            `shared log: ${totals.dbStatements} statements, ${totals.dbFailures} failed (${totals.dbAmbiguous} committed with the answer lost), ${totals.dbOutages} database outages; ${totals.settles} settles, ${totals.commitsLost} commits refused as taken`,
+            `coordinators: ${totals.pauses} pauses, ${totals.lostCoordinators} lost for good`,
+          ]),
       `core steps: coordinator ${totals.coordinatorSteps}, participants ${totals.participantSteps}; events ${totals.events}`,
       `simulated time ${(totals.simulatedMs / 1000).toFixed(0)} s; slowest heal-to-quiescence ${totals.quiesceMsMax.toFixed(0)} ms`,
       `wall time ${wallS.toFixed(2)} s on ${jobs} thread(s): ${Math.round(totals.txs / wallS)} simulated txs/s, ${Math.round(totals.seeds / wallS)} seeds/s`,

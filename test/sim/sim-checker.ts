@@ -15,6 +15,8 @@ export interface TxGhost {
   readonly committedAt: Set<string>;
   /** A heuristic rollback damaged a prepared branch: only "no success on trust" is checked. */
   damaged: boolean;
+  /** Shared log: the coordinator that heard the log settle this tx as aborted, if one did. */
+  settledAbortedBy: string | undefined;
 }
 
 /** What the checker needs to know of a resource manager. */
@@ -41,8 +43,14 @@ export class SimChecker {
   /** Txs a heuristic rollback damaged. */
   damagedCount = 0;
   /**
+   * Clients still trying to Begin (a retry timer, a call in flight). One that succeeds after
+   * the run looked finished would start a tx the checks after it never wait for.
+   */
+  beginning = 0;
+  /**
    * Reads the coordinator's disk: the participants of `txId`'s commit record if a power
-   * loss now would leave it (the ground truth of the commit point, not the log's word).
+   * loss now would leave it (the ground truth of the commit point, not the log's word). On a
+   * shared log: the participants of its committed commit row in the database.
    */
   durableCommitOf: (txId: string) => readonly string[] | undefined = () => undefined;
 
@@ -55,7 +63,7 @@ export class SimChecker {
   ghost(txId: string): TxGhost {
     let g = this.ghosts.get(txId);
     if (g === undefined) {
-      g = { txId, acked: new Map(), told: undefined, toldPresumed: false, wantsOutcome: false, durableCommit: undefined, committedAt: new Set(), damaged: false };
+      g = { txId, acked: new Map(), told: undefined, toldPresumed: false, wantsOutcome: false, durableCommit: undefined, committedAt: new Set(), damaged: false, settledAbortedBy: undefined };
       this.ghosts.set(txId, g);
     }
     return g;
@@ -88,9 +96,41 @@ export class SimChecker {
 
   decisionDurable(txId: string, participants: readonly string[]): void {
     const g = this.ghost(txId);
+    if (g.settledAbortedBy !== undefined && !g.damaged) {
+      this.violation(`${txId}: its commit row landed in the shared log after ${g.settledAbortedBy} settled it as aborted there [atomicity]`);
+    }
     if (g.durableCommit !== undefined) return;
     g.durableCommit = participants;
     this.check(g, 'commit record durable');
+  }
+
+  /**
+   * Shared log: `by` heard the log settle `txId` (SharedDecisionLog.settle). Its answer is
+   * the decision for good: aborted only if no commit row holds the key, and then none ever
+   * may; committed only if one does.
+   */
+  settledInLog(txId: string, outcome: 'committed' | 'aborted' | 'unknown', by: string): void {
+    if (outcome === 'unknown') return;
+    const g = this.ghost(txId);
+    this.w.stats.settles++;
+    const commit = this.durableCommitOf(txId);
+    if (outcome === 'aborted') {
+      g.settledAbortedBy ??= by;
+      if (commit !== undefined && !g.damaged) this.violation(`${txId}: ${by} heard the shared log settle it as aborted while its commit row holds the key [atomicity]`);
+    } else if (commit === undefined && g.durableCommit === undefined) {
+      this.violation(`${txId}: ${by} heard the shared log settle it as committed, but no commit row for it ever landed [atomicity]`);
+    }
+  }
+
+  /** Shared log: `by`'s commit record was refused (DecisionTakenError): an abort must hold the key. */
+  commitLost(txId: string, by: string): void {
+    this.w.stats.commitsLost++;
+    if (this.durableCommitOf(txId) !== undefined) this.violation(`${txId}: ${by}'s commit was refused as taken while its commit row holds the key [atomicity]`);
+  }
+
+  /** Shared log: `by` heard its commit record written (decisionSynced): the commit row must be there. */
+  commitConfirmed(txId: string, by: string): void {
+    if (this.durableCommitOf(txId) === undefined) this.violation(`${txId}: ${by} heard its commit written, but no commit row holds the key [persist before speaking]`);
   }
 
   /** The client gave up learning the outcome ("outcome unknown"): nothing to check. */

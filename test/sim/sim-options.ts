@@ -28,16 +28,31 @@ export const mutantNames = [
   'resolverReadsMarker',
   /** (k) Last-resource mode: the other participants are told to commit before the last resource's COMMIT, the commit point. */
   'publishedBeforeCommitPoint',
+  /**
+   * (l) Shared log: settling a tx only reads its decision and, when none holds the key,
+   * answers aborted without inserting the abort, so the owner's later commit still lands.
+   */
+  'resolveByRead',
 ] as const;
 
 export type CommitMode = 'two-phase' | 'last-resource';
 export const commitModes: readonly CommitMode[] = ['two-phase', 'last-resource'];
 
-/** The world a mutant needs to be reachable at all: the last-resource ones need that mode. */
+/** `file`: one coordinator on its FileDecisionLog; `shared`: several on one shared decision log (a database). */
+export type DecisionLogKind = 'file' | 'shared';
+export const decisionLogKinds: readonly DecisionLogKind[] = ['file', 'shared'];
+
+/** Coordinators on a shared log: at least two (else nothing is shared), at most four. */
+export const sharedCoordinatorsMin = 2;
+export const sharedCoordinatorsMax = 4;
+export const sharedCoordinatorsDefault = 3;
+
+/** The world a mutant needs to be reachable at all: the last-resource ones need that mode, (l) a shared log. */
 export const mutantOptions: Partial<Record<MutantName, Partial<SimOptions>>> = {
   markerOutsideCommit: { commitMode: 'last-resource' },
   resolverReadsMarker: { commitMode: 'last-resource' },
   publishedBeforeCommitPoint: { commitMode: 'last-resource' },
+  resolveByRead: { decisionLog: 'shared' },
 };
 
 export type MutantName = (typeof mutantNames)[number];
@@ -75,6 +90,85 @@ export interface Scenario {
   readonly rmFailRate: number;
 }
 
+/**
+ * The faults of a run on a shared decision log, drawn per seed (`sharedLogScenario`) after
+ * the others, so that a file-log seed draws exactly what it drew before they existed.
+ */
+export interface SharedLogScenario {
+  /** Share of statements refused before the database saw them (nothing done). */
+  readonly dbFailRate: number;
+  /** Share of statements that committed and whose answer was lost (an error, or only the timeout). */
+  readonly dbAmbiguousRate: number;
+  /** Share of statements that wait behind a lock or a checkpoint, 20 ms to twice the statement timeout (past it: cancelled). */
+  readonly dbSlowRate: number;
+  /** Outages of the database machine per simulated second (a restart, a failover: every statement fails). */
+  readonly dbOutagesPerSec: number;
+  /** Per coordinator and simulated second: its connections to the database cut off for a while. */
+  readonly dbCutsPerSec: number;
+  /** Per coordinator and simulated second: it is paused (SIGSTOP), then continued. */
+  readonly pausesPerSec: number;
+  /** Chance that a coordinator is paused right after the step that decided commit, before its commit row is sent. */
+  readonly pauseAfterDecide: number;
+  /** Coordinators lost for good (crashed during the workload, never restarted); always fewer than all. */
+  readonly lostCoordinators: number;
+  /** PostgresDecisionLog's batches in flight (limits.sharedLogConnectionsMax: 4). */
+  readonly connectionsMax: number;
+  /** Rows of one commit INSERT (limits.sharedLogBatchRowsMax: 1,000). */
+  readonly batchRowsMax: number;
+  /** Records that may wait for the database before an append is refused (limits.sharedLogPendingRecordsMax: 20,000). */
+  readonly pendingRecordsMax: number;
+}
+
+/** Draws a shared-log run's faults and sizes: small batches and pools, so that they fill and split. */
+export function sharedLogScenario(rng: Prng, coordinators: number): SharedLogScenario {
+  const some = (p: number, lo: number, hi: number): number => (rng.chance(p) ? rng.range(lo, hi) : 0);
+  return {
+    dbFailRate: some(0.6, 0, 0.06),
+    dbAmbiguousRate: some(0.6, 0, 0.06),
+    dbSlowRate: some(0.5, 0, 0.08),
+    dbOutagesPerSec: some(0.4, 0.5, 3),
+    dbCutsPerSec: some(0.4, 0.5, 3),
+    pausesPerSec: some(0.7, 0.3, 3),
+    pauseAfterDecide: some(0.5, 0, 0.08),
+    lostCoordinators: rng.chance(0.35) ? 1 + rng.below(coordinators - 1) : 0,
+    connectionsMax: 1 + rng.below(4),
+    batchRowsMax: 1 + rng.below(6),
+    pendingRecordsMax: rng.chance(0.1) ? 2 + rng.below(8) : 20_000,
+  };
+}
+
+/**
+ * Durations of the shared log and of the SDK's many-coordinator rules, production's
+ * (lib/limits/limits.ts) scaled down ~50× like the rest of the simulated world.
+ */
+export const sharedLogSim = {
+  /** limits.sharedLogStatementTimeoutMs (10 s): query_timeout, statement_timeout and connectionTimeoutMillis. */
+  statementTimeoutMs: 200,
+  /** limits.sharedLogSideConnectionsMax: settles, ends, the sweep and reads. */
+  sideConnectionsMax: 2,
+  /** limits.sharedLogRetryMsBase and …Max (50 ms, 2 s). */
+  retryMsBase: 1,
+  retryMsMax: 40,
+  /** limits.sharedLogEndedRetentionMs is 6× the coordinator's outcome retention (1 h against 10 min); the sweep runs 60× as often. */
+  endedRetentionPerOutcomeRetention: 6,
+  sweepsPerEndedRetention: 60,
+  /** limits.sdkOwnerUnreachableGraceMs (3 s): how long a tx's own coordinator stays unreachable before the client asks the others. */
+  sdkOwnerUnreachableGraceMs: 60,
+  /** limits.sdkCoordinatorDownMs (2 s): how long the client passes over a coordinator that failed for Begin. */
+  sdkCoordinatorDownMs: 40,
+  /** limits.sdkBeginAttemptMsShared (2 s): the deadline of a Begin at each coordinator but the last one tried. */
+  sdkBeginAttemptMs: 40,
+  /** How long a pause lasts: long enough, often, for the participants and clients to settle its txs through the others. */
+  pauseMsMin: 30,
+  pauseMsMax: 1_500,
+  /** How long a database outage, or a coordinator's cut from the database, lasts. */
+  dbOutageMsMin: 5,
+  dbOutageMsMax: 300,
+  /** A coordinator that could not open the log at its start exits; its supervisor starts it again after this. */
+  restartAfterExitMsMin: 5,
+  restartAfterExitMsMax: 60,
+} as const;
+
 export interface SimOptions {
   readonly seed: number;
   /**
@@ -83,6 +177,17 @@ export interface SimOptions {
    * Default `two-phase`.
    */
   readonly commitMode?: CommitMode | undefined;
+  /**
+   * `shared`: `coordinators` coordinators (c1…cN, each the production CoordinatorRuntime
+   * with `sharedLog`), one simulated database holding the decisions, participants routing
+   * by tx id (RoutingCoordinatorLink), clients spreading Begin and asking the others for an
+   * outcome as the SDK does. Two-phase mode only. Default `file`.
+   */
+  readonly decisionLog?: DecisionLogKind | undefined;
+  /** Coordinators on a shared log (2 to 4, default 3). */
+  readonly coordinators?: number | undefined;
+  /** Overrides of the drawn shared-log scenario. */
+  readonly sharedScenario?: Partial<SharedLogScenario> | undefined;
   readonly mutant?: MutantName | undefined;
   /** One compact line per input, effect, message fault and crash. */
   readonly trace?: ((line: string) => void) | undefined;
@@ -146,6 +251,13 @@ export interface SimOptions {
    * blob store.
    */
   readonly abortOfCommitted?: 'refuse' | 'succeed' | 'mixed' | undefined;
+  /**
+   * PostgresDecisionLog.open ends the connections an earlier process of its coordinator id
+   * still holds before it replays, so that a commit that process had in flight cannot land
+   * after the replay (the fix of a bug the simulator found). `false` replays at once.
+   * Default `true`.
+   */
+  readonly sharedLogFencesEarlierProcesses?: boolean | undefined;
   /** Keep running after the first violation (to collect all of them). */
   readonly continueAfterViolation?: boolean | undefined;
 }
@@ -201,6 +313,11 @@ export const fixedBugs = {
   'reenlist-after-restart': { enlistNamesIncarnation: false },
   /** A failed verification of a Commit of a forgotten branch left a phantom in-doubt branch (a8e623e). */
   'phantom-in-doubt': { commitOfUnknownBranchVerifiesOnly: false },
+  /**
+   * Shared log: a commit insert a killed coordinator had in flight landed after its next
+   * process replayed the log, a commit row no one re-drove or ended.
+   */
+  'commit-lands-after-replay': { sharedLogFencesEarlierProcesses: false },
 } as const satisfies Record<string, Partial<SimOptions>>;
 
 export type FixedBug = keyof typeof fixedBugs;

@@ -12,6 +12,7 @@ import type { MutantName } from './sim-options.js';
 import type { SimStorage } from './sim-storage.js';
 import { describeParticipantEffect, describeParticipantInput } from './sim-trace.js';
 import { SimCoordinatorLink } from './sim-transport.js';
+import { RoutingCoordinatorLink } from '../../participant/grpc/routing-coordinator-link.js';
 import type { SimWorld } from './sim-world.js';
 
 
@@ -24,7 +25,8 @@ export interface SimParticipantOptions {
   /** Deadline of the participant's Enlist and GetOutcome calls to the coordinator. */
   readonly coordinatorCallTimeoutMs: number;
   readonly skewMs: number;
-  readonly coordinatorNode: number;
+  /** The coordinators, by the id their tx ids carry: one ('' on the file log), or several on a shared log. */
+  readonly coordinators: readonly { readonly id: string; readonly node: number }[];
   readonly mutant: MutantName | undefined;
   /** Enlist names this incarnation (ParticipantRuntime does); `false` is the Enlist before 911ae2e. */
   readonly enlistNamesIncarnation: boolean;
@@ -66,7 +68,10 @@ export class SimParticipantHost implements Endpoint {
     const clock = (this.clock = new SimClock(this.w, this.o.skewMs));
     const rm = this.rm.open(clock);
     let runtime: ParticipantRuntime | undefined = undefined;
-    const link = new SimCoordinatorLink(this.net, this.node, this.o.coordinatorNode, this.o.coordinatorCallTimeoutMs, this.o.enlistNamesIncarnation);
+    const linkTo = (node: number): SimCoordinatorLink => new SimCoordinatorLink(this.net, this.node, node, this.o.coordinatorCallTimeoutMs, this.o.enlistNamesIncarnation);
+    const coordinators = this.o.coordinators;
+    // several coordinators: the production routing (an Enlist to the tx's own, a GetOutcome there first, then to the others)
+    const link: CoordinatorLink = coordinators.length === 1 ? linkTo(coordinators[0]!.node) : new RoutingCoordinatorLink(coordinators.map(({ id, node }) => ({ id, link: linkTo(node) })));
     runtime = new ParticipantRuntime({
       rm,
       coordinator: this.o.mutant === 'unilateralAbortInDoubt' ? new GivesUpInDoubt(link, () => runtime) : link,

@@ -16,6 +16,19 @@ export interface SimStats {
   duplicated: number;
   partitions: number;
   heuristicRollbacks: number;
+  /** Shared log: coordinators paused (SIGSTOP) and continued. */
+  pauses: number;
+  /** Shared log: coordinators crashed for good. */
+  lostCoordinators: number;
+  /** Shared log: statements sent to the database, those that failed (refused, cut, cancelled, answer lost, timed out), those that committed and lost their answer. */
+  dbStatements: number;
+  dbFailures: number;
+  dbAmbiguous: number;
+  /** Shared log: outages of the database machine. */
+  dbOutages: number;
+  /** Shared log: txs settled in the log by a coordinator that did not hold them, and commits refused because an abort held the key. */
+  settles: number;
+  commitsLost: number;
   events: number;
   coordinatorSteps: number;
   participantSteps: number;
@@ -37,6 +50,14 @@ export function emptyStats(): SimStats {
     duplicated: 0,
     partitions: 0,
     heuristicRollbacks: 0,
+    pauses: 0,
+    lostCoordinators: 0,
+    dbStatements: 0,
+    dbFailures: 0,
+    dbAmbiguous: 0,
+    dbOutages: 0,
+    settles: 0,
+    commitsLost: 0,
     events: 0,
     coordinatorSteps: 0,
     participantSteps: 0,
