@@ -9,6 +9,7 @@ import type { AppendOptions, DecisionLogStats, ReplayResult, SharedDecisionLog }
 import { DecisionTakenError, LogClosedError, LogQueueFullError } from './log-errors.js';
 import { ConfigError } from '../../lib/config/config-error.js';
 import { decisionLogFsyncDuration, decisionLogRecordsPerFsync } from './log-metrics.js';
+import { inLockedTransaction } from '../../lib/postgres/locked-transaction.js';
 
 export interface PostgresDecisionLogOptions {
   /** postgres://… of the database that holds the decisions (`synchronous_commit` must not be off). */
@@ -216,24 +217,10 @@ export class PostgresDecisionLog implements SharedDecisionLog {
 
   /** The table and its indexes, if missing, in one transaction under the schema lock. */
   private async createSchema(): Promise<void> {
-    const client = await this.sidePool.connect();
-    // a session that dies here emits 'error' on the checked-out client too; unheard, that ends the process
-    const onError = (err: Error): void => this.options.logger.warn({ err: err.message }, 'the session making the shared decision log table failed');
-    client.on('error', onError);
-    let failure: unknown;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [schemaLockKey]);
+    const onSessionError = (err: Error): void => this.options.logger.warn({ err: err.message }, 'the session making the shared decision log table failed');
+    await inLockedTransaction(this.sidePool, schemaLockKey, onSessionError, async (client) => {
       for (const statement of schema) await client.query(statement);
-      await client.query('COMMIT');
-    } catch (err) {
-      failure = err;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(failure instanceof Error ? failure : undefined);
-    }
+    });
   }
 
   /**

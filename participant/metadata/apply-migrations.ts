@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../../lib/logger/logger.js';
 import type { Migration } from './metadata-migrations.js';
 import { SchemaTooNewError } from './schema-too-new-error.js';
+import { inLockedTransaction } from '../../lib/postgres/locked-transaction.js';
 
 /**
  * Key of the advisory lock that serializes migrations of one database: two processes
@@ -20,15 +21,9 @@ export async function applyMigrations(pool: pg.Pool, migrations: readonly Migrat
   const applied: number[] = [];
   const latest = migrations.at(-1)?.version ?? 0;
   for (const migration of migrations) {
-    const client = await pool.connect();
-    // a session that dies mid-migration (a PostgreSQL restart) emits 'error' on the checked-out
-    // client as well as failing the statement, and unheard that ends the process
-    const onConnectionError = (err: Error): void => logger.warn({ err, version: migration.version }, 'the PostgreSQL session of a schema migration failed');
-    client.on('error', onConnectionError);
-    let failure: unknown;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
+    // a session that dies mid-migration (a PostgreSQL restart) fails the statement too
+    const onSessionError = (err: Error): void => logger.warn({ err, version: migration.version }, 'the PostgreSQL session of a schema migration failed');
+    await inLockedTransaction(pool, migrationLockKey, onSessionError, async (client) => {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version integer PRIMARY KEY,
         name text NOT NULL,
@@ -43,16 +38,7 @@ export async function applyMigrations(pool: pg.Pool, migrations: readonly Migrat
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
         applied.push(migration.version);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      failure = err;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.removeListener('error', onConnectionError);
-      // a connection that failed is not handed to the next user
-      client.release(failure instanceof Error ? failure : undefined);
-    }
+    });
   }
   if (applied.length > 0) logger.info({ applied, version: latest }, 'metadata schema migrated');
   return applied;

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransactionAbortedError, TwoPhaseClient } from '../../sdk/index.js';
-import { CliProcess } from '../support/cli-process.js';
+import type { CliProcess } from '../support/cli-process.js';
+import { processGroup } from '../support/process-group.js';
 import { adminStats } from '../support/admin-stats.js';
 import { freePort } from '../../lib/free-port/free-port.js';
 import { coordinatorOfTxId } from '../../lib/tx-id/tx-id.js';
@@ -18,32 +17,19 @@ import { postgresFixture } from '../support/postgres-fixture.js';
  */
 const postgres = postgresFixture();
 
-let dir: string | undefined;
-const processes: CliProcess[] = [];
-const clients: TwoPhaseClient[] = [];
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const p of processes) p.kill();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
-
-function start(args: string[], env: Record<string, string> = {}): CliProcess {
-  const proc = new CliProcess(args, env);
-  processes.push(proc);
-  return proc;
-}
+const group = processGroup('two-coordinators');
+const start = group.start;
 
 describe('two coordinators on a shared decision log', () => {
   it('tx ids name their coordinator, enlists reach it, and when c1 dies before deciding, its in-doubt branches and its client are answered by c2, and a client given both goes on through c2', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'twophase-two-coordinators-'));
+    const dir = await group.dir();
     const metadataUrl = await postgres.freshDatabase();
     const logUrl = await postgres.freshDatabase();
     const port = { c1: await freePort(), c2: await freePort(), blob: await freePort(), metadata: await freePort() };
     const participants = ['--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`];
     const coordinators = `c1=127.0.0.1:${port.c1},c2=127.0.0.1:${port.c2}`;
     const coordinator = (id: 'c1' | 'c2', env: Record<string, string> = {}): CliProcess =>
-      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir!, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
+      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
     // c1's second commit decision is never written: it dies between the votes and its decision
     const c1 = coordinator('c1', { TWOPHASE_FAILPOINTS: 'coordinator.log.commit.before-append=crash@2' });
     const c2 = coordinator('c2');
@@ -52,7 +38,7 @@ describe('two coordinators on a shared decision log', () => {
     await Promise.all([c1.grpcPort(), c2.grpcPort(), blob.grpcPort(), metadata.grpcPort()]);
     const client = (id: 'c1' | 'c2'): TwoPhaseClient => {
       const c = new TwoPhaseClient({ coordinator: `127.0.0.1:${port[id]}`, participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` } });
-      clients.push(c);
+      group.client(c);
       return c;
     };
     const viaC1 = client('c1');
@@ -65,7 +51,7 @@ describe('two coordinators on a shared decision log', () => {
       ],
       participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` },
     });
-    clients.push(viaBoth);
+    group.client(viaBoth);
 
     const first = await viaC1.uploadFile({ namespace: 'two', path: 'c1.bin', content: randomBytes(512) });
     const second = await viaC2.uploadFile({ namespace: 'two', path: 'c2.bin', content: randomBytes(512) });
@@ -113,12 +99,12 @@ describe('two coordinators on a shared decision log', () => {
   }, 180_000);
 
   it('a coordinator on its file log refuses to answer for a tx another coordinator began on a shared log, rather than presume it aborted', async () => {
-    dir ??= await mkdtemp(join(tmpdir(), 'twophase-two-coordinators-'));
+    const dir = await group.dir();
     const port = await freePort();
     const fileLog = start(['coordinator', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'file-log'), '--participant', 'blob=127.0.0.1:1', '--participant', 'metadata=127.0.0.1:2']);
     await fileLog.grpcPort();
     const c = new TwoPhaseClient({ coordinator: `127.0.0.1:${port}`, participants: { blob: '127.0.0.1:1', metadata: '127.0.0.1:2' } });
-    clients.push(c);
+    group.client(c);
     await expect(c.getOutcome('c7-aaaaaaaaaaaaaaaaaaaaa')).rejects.toThrow(/begun by coordinator c7 on a shared decision log/);
     expect(await c.getOutcome('aaaaaaaaaaaaaaaaaaaaa')).toMatchObject({ outcome: 'aborted', presumed: true });
   }, 60_000);

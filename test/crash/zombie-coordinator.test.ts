@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotFoundError, TransactionAbortedError, TwoPhaseClient } from '../../sdk/index.js';
-import { CliProcess } from '../support/cli-process.js';
+import type { CliProcess } from '../support/cli-process.js';
+import { processGroup } from '../support/process-group.js';
 import { adminStats } from '../support/admin-stats.js';
 import { freePort } from '../../lib/free-port/free-port.js';
 import { postgresFixture } from '../support/postgres-fixture.js';
@@ -24,28 +24,8 @@ import { postgresFixture } from '../support/postgres-fixture.js';
  */
 const postgres = postgresFixture();
 
-let dir: string | undefined;
-const processes: CliProcess[] = [];
-const clients: TwoPhaseClient[] = [];
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const p of processes) {
-    try {
-      process.kill(p.pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-    p.kill();
-  }
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
-
-function start(args: string[], env: Record<string, string> = {}): CliProcess {
-  const proc = new CliProcess(args, env);
-  processes.push(proc);
-  return proc;
-}
+const group = processGroup('zombie');
+const start = group.start;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const giveUpAt = Date.now() + timeoutMs;
@@ -59,14 +39,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 describe('a zombie coordinator on a shared decision log', () => {
   it('frozen between the votes and its commit record while another settles its tx, then resumed: its late commit is refused and the tx stays aborted everywhere', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'twophase-zombie-'));
+    const dir = await group.dir();
     const metadataUrl = await postgres.freshDatabase();
     const logUrl = await postgres.freshDatabase();
     const port = { c1: await freePort(), c2: await freePort(), blob: await freePort(), metadata: await freePort() };
     const participants = ['--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`];
     const coordinators = `c1=127.0.0.1:${port.c1},c2=127.0.0.1:${port.c2}`;
     const coordinator = (id: 'c1' | 'c2', env: Record<string, string> = {}): CliProcess =>
-      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir!, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
+      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
     const heldMs = 20_000;
     const c1 = coordinator('c1', { TWOPHASE_FAILPOINTS: `coordinator.log.commit.before-append=delay(${heldMs})@1` });
     const c2 = coordinator('c2');
@@ -76,7 +56,7 @@ describe('a zombie coordinator on a shared decision log', () => {
     await Promise.all([c1.grpcPort(), c2.grpcPort(), blob.grpcPort(), metadata.grpcPort()]);
     // c1's own client, patient enough to hear c1's answer once it is resumed
     const viaC1 = new TwoPhaseClient({ coordinator: `127.0.0.1:${port.c1}`, participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` }, callTimeoutMs: 120_000 });
-    clients.push(viaC1);
+    group.client(viaC1);
 
     const content = randomBytes(1024);
     const sha256 = createHash('sha256').update(content).digest('hex');

@@ -1,15 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotFoundError, TransactionAbortedError, TwoPhaseClient } from '../../sdk/index.js';
 import { loadProto } from '../../proto/load-proto.js';
 import { shardOf } from '../../lib/shard-map/shard-map.js';
 import { freePort } from '../../lib/free-port/free-port.js';
-import { CliProcess } from '../support/cli-process.js';
+import { processGroup } from '../support/process-group.js';
 import { postgresFixture } from '../support/postgres-fixture.js';
 
 /**
@@ -22,21 +20,8 @@ import { postgresFixture } from '../support/postgres-fixture.js';
 const postgres = postgresFixture();
 const shards = ['metadata-a', 'metadata-b'] as const;
 
-let dir: string | undefined;
-const processes: CliProcess[] = [];
-const clients: TwoPhaseClient[] = [];
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const p of processes) p.kill();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
-
-function start(args: string[]): CliProcess {
-  const proc = new CliProcess(args);
-  processes.push(proc);
-  return proc;
-}
+const group = processGroup('shards');
+const start = group.start;
 
 /** A namespace of the run on the given shard. */
 function namespaceOn(shard: string, prefix: string): string {
@@ -60,7 +45,7 @@ function armFailpoints(address: string, spec: string): Promise<void> {
 
 describe('sharded metadata', () => {
   it("routes each namespace to its shard, moves a file across shards atomically (over HTTP too), and a move whose destination shard votes no leaves the file where it was", async () => {
-    dir = await mkdtemp(join(tmpdir(), 'twophase-shards-'));
+    const dir = await group.dir();
     const url = { 'metadata-a': await postgres.freshDatabase(), 'metadata-b': await postgres.freshDatabase() };
     const port = { coordinator: await freePort(), blob: await freePort(), 'metadata-a': await freePort(), 'metadata-b': await freePort(), http: await freePort() };
     const coordinator = `127.0.0.1:${port.coordinator}`;
@@ -79,10 +64,10 @@ describe('sharded metadata', () => {
     start(['participant', 'blob', '--listen', `127.0.0.1:${port.blob}`, '--data-dir', join(dir, 'blob'), '--coordinator', coordinator]);
     for (const id of shards) start(['participant', 'metadata', '--admin', '--participant-id', id, '--listen', `127.0.0.1:${port[id]}`, '--database-url', url[id], '--coordinator', coordinator]);
     const gateway = start(['gateway', '--listen', `127.0.0.1:${port.http}`, '--coordinator', coordinator, '--auth', 'none']);
-    await Promise.all(processes.slice(0, 4).map((p) => p.grpcPort()));
+    await Promise.all(group.processes.slice(0, 4).map((p) => p.grpcPort()));
     await gateway.waitForLine((l) => l.msg === 'HTTP gateway listening', 30_000);
     const client = new TwoPhaseClient({ coordinator });
-    clients.push(client);
+    group.client(client);
     const http = `http://127.0.0.1:${port.http}`;
 
     const onA = namespaceOn('metadata-a', 'alice');
