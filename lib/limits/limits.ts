@@ -490,6 +490,8 @@ export const limits = {
   chaosWorkersMax: 256,
   /** `twophase chaos --parallel`: runs at once, each with its own system of processes and PostgreSQL. */
   chaosParallelRunsMax: 16,
+  /** After a commit, the change feed's sequencer runs this much later: the commits in between share its synced transaction. */
+  feedSequenceDelayMs: 10,
   /** The change feed's sequencer runs at least this often (it also runs after each commit). */
   feedSequenceIntervalMs: 1_000,
   /** Revisions one sequencer transaction numbers at most (it runs again while there are more). */

@@ -17,7 +17,7 @@ import type { ChangeRecord } from './metadata-store.js';
  * taken at write time would not do: a tx that wrote first can commit last, long after
  * (a prepared branch waits for the coordinator), and a reader past its number would miss it.
  *
- * The sequencer runs after each commit of this participant (runs coalesce), and every
+ * The sequencer runs shortly after each commit of this participant (runs coalesce), and every
  * `limits.feedSequenceIntervalMs` for commits it did not see (a crash between a COMMIT
  * PREPARED and its run, another process on the same database, revisions from before the
  * feed). A reader waiting for changes is woken by a run here that numbered some, and
@@ -27,6 +27,7 @@ export class ChangeFeed {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private delay: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -35,19 +36,37 @@ export class ChangeFeed {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), limits.feedSequenceIntervalMs);
+    this.timer = setInterval(() => this.run(), limits.feedSequenceIntervalMs);
     this.timer.unref();
-    this.kick();
+    this.run();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.delay);
     this.timer = undefined;
+    this.delay = undefined;
     for (const wake of this.waiters) wake();
   }
 
-  /** A sequencer run soon: now, or right after the one running (a commit it may not have seen). */
+  /**
+   * A sequencer run soon: `limits.feedSequenceDelayMs` from now (commits that come meanwhile
+   * share the run: each run is a synced transaction of its own), or right after the one
+   * running (a commit it may not have seen).
+   */
   kick(): void {
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    if (this.delay !== undefined) return;
+    this.delay = setTimeout(() => {
+      this.delay = undefined;
+      this.run();
+    }, limits.feedSequenceDelayMs);
+  }
+
+  private run(): void {
     if (this.running !== undefined) {
       this.again = true;
       return;
