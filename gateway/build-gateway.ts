@@ -14,6 +14,7 @@ import { UploadTooLargeError } from './upload-too-large-error.js';
 import { limits } from '../lib/limits/limits.js';
 import { ForbiddenNamespaceError, mayAccess, UnauthenticatedRequestError, type UserAuth } from './user-auth.js';
 import { limitConnectionsPerClient } from './connections-per-client.js';
+import { writeWithBackpressure } from '../lib/stream/write-with-backpressure.js';
 
 export interface GatewayOptions {
   readonly client: TwoPhaseClient;
@@ -202,37 +203,54 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
     return { namespace, files: page.files.map(revisionJson), nextPageToken: page.nextPageToken };
   });
 
-  // the change feed: a long poll (JSON), or a stream of server-sent events
+  // the change feed: a long poll (JSON), or a stream of server-sent events. Each open one
+  // ends when its client goes away, and all of them when the gateway stops.
+  const openFeeds = new Set<AbortController>();
+  app.addHook('preClose', (done) => {
+    for (const feed of openFeeds) feed.abort();
+    done();
+  });
+  const idleTimeoutMs = options.idleTimeoutMs ?? limits.gatewayIdleTimeoutMs;
   app.get<{ Params: { namespace: string }; Querystring: Record<string, string | undefined> }>('/v1/changes/:namespace', async (request, reply) => {
-    const namespace = validNamespace(request.params.namespace);
-    await authorize(request, 'read', namespace);
-    const lastEventId = header(request, 'last-event-id');
-    const after = cursorOf(request.query.cursor ?? lastEventId ?? '0');
     const ended = new AbortController();
-    request.raw.on('close', () => ended.abort());
-    reply.raw.on('close', () => ended.abort());
-    if ((header(request, 'accept') ?? '').includes('text/event-stream')) {
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      reply.raw.write(': the change feed of this namespace; each event\'s id is its cursor (send it back as Last-Event-ID to resume)\n\n');
-      const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), limits.gatewayEventStreamHeartbeatMs);
-      try {
-        for await (const change of client.watchChanges({ namespace, afterCursor: after, signal: ended.signal })) {
-          if (!reply.raw.write(`id: ${change.cursor}\nevent: change\ndata: ${JSON.stringify(changeJson(change))}\n\n`)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+    const end = (): void => ended.abort();
+    request.raw.on('close', end);
+    reply.raw.on('close', end);
+    if (request.raw.destroyed) end();
+    openFeeds.add(ended);
+    try {
+      const namespace = validNamespace(request.params.namespace);
+      await authorize(request, 'read', namespace);
+      // a reconnecting EventSource sends its last id with the URL it first used: the id wins
+      const after = cursorOf(header(request, 'last-event-id') ?? request.query.cursor ?? '0');
+      if ((header(request, 'accept') ?? '').includes('text/event-stream')) {
+        reply.hijack();
+        reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        reply.raw.write(": the change feed of this namespace; each event's id is its cursor (send it back as Last-Event-ID to resume)\n\n");
+        // a comment line well within the idle timeout keeps a quiet stream open
+        const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), Math.min(limits.gatewayEventStreamHeartbeatMs, Math.floor(idleTimeoutMs / 2)));
+        try {
+          for await (const change of client.watchChanges({ namespace, afterCursor: after, signal: ended.signal })) {
+            await writeWithBackpressure(reply.raw, `id: ${change.cursor}\nevent: change\ndata: ${JSON.stringify(changeJson(change))}\n\n`, ended.signal);
+            if (ended.signal.aborted) break;
+          }
+        } catch (err) {
+          // the stream has begun: a failure ends it with an event the reader can act on (reconnect with its last id)
+          if (!ended.signal.aborted) reply.raw.write(`event: error\ndata: ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n\n`);
+        } finally {
+          clearInterval(heartbeat);
+          reply.raw.end();
         }
-      } catch (err) {
-        // the stream has begun: a failure ends it with an event the reader can act on (reconnect with its last id)
-        if (!ended.signal.aborted) reply.raw.write(`event: error\ndata: ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n\n`);
-      } finally {
-        clearInterval(heartbeat);
-        reply.raw.end();
+        return reply;
       }
-      return reply;
+      // answered before the idle timeout would cut the connection
+      const waitMs = Math.min(waitOf(request.query.wait), Math.max(0, idleTimeoutMs - limits.gatewayLongPollIdleMarginMs));
+      const limit = request.query.limit === undefined ? limits.gatewayChangesPageDefault : pageSizeOf(request.query.limit);
+      const changes = await longPoll(client, namespace, after, waitMs, limit, ended.signal);
+      return { namespace, changes: changes.map(changeJson), cursor: changes.at(-1)?.cursor ?? after };
+    } finally {
+      openFeeds.delete(ended);
     }
-    const waitMs = waitOf(request.query.wait);
-    const limit = request.query.limit === undefined ? limits.gatewayChangesPageDefault : pageSizeOf(request.query.limit);
-    const changes = await longPoll(client, namespace, after, waitMs, limit, ended.signal);
-    return { namespace, changes: changes.map(changeJson), cursor: changes.at(-1)?.cursor ?? after };
   });
 
   // a tx's outcome only to who may read the namespace it wrote: with a token for every

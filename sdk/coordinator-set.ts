@@ -7,6 +7,32 @@ import { coordinatorUnaryFallback } from '../lib/grpc-link/coordinator-unary-fal
 import { coordinatorOfTxId } from '../lib/tx-id/tx-id.js';
 import { limits } from '../lib/limits/limits.js';
 import { assert } from '../lib/assert/assert.js';
+import { TwoPhaseError } from './sdk-errors.js';
+
+/** A failure that says nothing of the outcome: the call may not have arrived, or its reply was lost. */
+export function isUnreachable(err: unknown): boolean {
+  return err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED' || err.code === 'INTERNAL');
+}
+
+/**
+ * `call` at a tx's own coordinator, again while it fails as unreachable, until
+ * `limits.sdkOwnerUnreachableGraceMs` have passed since the first failure (a restart is back
+ * well within it); then its last failure is thrown. Only then may the others be asked, which
+ * settle an undecided tx as aborted.
+ */
+export async function atOwnerWithinGrace<T>(call: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + limits.sdkOwnerUnreachableGraceMs;
+  let delay: number = limits.sdkOutcomeRetryMsBase;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isUnreachable(err) || Date.now() + delay > giveUpAt) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, limits.sdkOutcomeRetryMsMax);
+    }
+  }
+}
 
 /** One coordinator the SDK calls: its id (what its tx ids carry; '' for a single one), address, client and Link. */
 export interface CoordinatorEntry {
@@ -70,6 +96,30 @@ export class CoordinatorSet {
     if (!this.shared || coordinatorOfTxId(txId) === undefined) return [];
     const owner = this.ownerOf(txId);
     return this.entries.filter((e) => e !== owner && (this.downUntilMs.get(e) ?? 0) <= Date.now());
+  }
+
+  /**
+   * `call` at the coordinators in Begin's order: the next one when a call fails as
+   * unreachable (refused, or no answer within `limits.sdkBeginAttemptMsShared`, which is each
+   * attempt's deadline but the last's: a paused coordinator accepts calls and never answers),
+   * passing it over meanwhile. Resolves with the answer and the coordinator that gave it.
+   */
+  async inTurn<T>(call: (entry: CoordinatorEntry, timeoutMs: number | undefined) => Promise<T>): Promise<{ entry: CoordinatorEntry; result: T }> {
+    const order = this.forBegin();
+    for (let i = 0; ; i++) {
+      const entry = order[i]!;
+      const last = i === order.length - 1;
+      try {
+        const result = await call(entry, last ? undefined : limits.sdkBeginAttemptMsShared);
+        this.markUp(entry);
+        return { entry, result };
+      } catch (err) {
+        const unreachable = err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED');
+        if (!unreachable || order.length === 1) throw err;
+        this.markDown(entry);
+        if (last) throw err;
+      }
+    }
   }
 
   markDown(entry: CoordinatorEntry): void {

@@ -11,7 +11,7 @@ import type { DeleteFileResponse__Output } from '../proto/gen/twophase/v1/Delete
 import type { GetOutcomeResponse__Output } from '../proto/gen/twophase/v1/GetOutcomeResponse.js';
 import type { StageRevisionResponse__Output } from '../proto/gen/twophase/v1/StageRevisionResponse.js';
 import type { LinkClient } from '../lib/grpc-link/link-client.js';
-import type { CoordinatorEntry, CoordinatorSet } from './coordinator-set.js';
+import { atOwnerWithinGrace, isUnreachable, type CoordinatorEntry, type CoordinatorSet } from './coordinator-set.js';
 import { limits } from '../lib/limits/limits.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
@@ -65,8 +65,10 @@ export class Transaction {
     readonly txId: string,
     readonly deadline: Date,
     private readonly ctx: TransactionContext,
+    /** The coordinator that answered its Begin; by default the one its id names. */
+    owner?: CoordinatorEntry,
   ) {
-    this.owner = ctx.coordinators.ownerOf(txId);
+    this.owner = owner ?? ctx.coordinators.ownerOf(txId);
   }
 
   /**
@@ -201,10 +203,13 @@ export class Transaction {
   async abort(reason = 'aborted by the client'): Promise<void> {
     if (this.ended === 'aborted') return;
     let res: AbortResponse__Output;
+    const others = this.ctx.coordinators.othersFor(this.txId);
+    const call = (attempts: number): Promise<AbortResponse__Output> =>
+      unaryCall<AbortResponse__Output>(linkMethod(this.owner.link, 'abort'), { txId: this.txId, reason }, this.policy(attempts), `abort ${this.txId}`);
     try {
-      res = await unaryCall<AbortResponse__Output>(linkMethod(this.owner.link, 'abort'), { txId: this.txId, reason }, this.policy(limits.sdkIdempotentCallAttemptsMax), `abort ${this.txId}`);
+      // with others to ask, not before the owner has stayed unreachable for the grace
+      res = others.length === 0 ? await call(limits.sdkIdempotentCallAttemptsMax) : await atOwnerWithinGrace(() => call(1));
     } catch (err) {
-      const others = this.ctx.coordinators.othersFor(this.txId);
       if (!isUnreachable(err) || others.length === 0) throw err;
       const settled = await this.askOthers(others);
       if (settled === undefined) throw err;
@@ -299,11 +304,6 @@ export class Transaction {
   private policy(attempts: number): CallPolicy {
     return { timeoutMs: this.ctx.callTimeoutMs, attempts };
   }
-}
-
-/** A failure that says nothing of the outcome: the call may not have arrived, or its reply was lost. */
-function isUnreachable(err: unknown): boolean {
-  return err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED' || err.code === 'INTERNAL');
 }
 
 async function* chunksOf(content: Content): AsyncIterable<Uint8Array> {

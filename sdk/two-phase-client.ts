@@ -25,8 +25,8 @@ import type { ListParticipantsResponse__Output } from '../proto/gen/twophase/v1/
 import type { ListRevisionsResponse__Output } from '../proto/gen/twophase/v1/ListRevisionsResponse.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 import { LinkClient, type LinkStream } from '../lib/grpc-link/link-client.js';
-import { CoordinatorSet, type CoordinatorEntry } from './coordinator-set.js';
-import { participantIdProblem } from '../lib/tx-id/tx-id.js';
+import { atOwnerWithinGrace, CoordinatorSet, isUnreachable, type CoordinatorEntry } from './coordinator-set.js';
+import { coordinatorOfTxId, participantIdProblem } from '../lib/tx-id/tx-id.js';
 
 export interface TwoPhaseClientOptions {
   /** host:port of the coordinator. Give this or `coordinators`. */
@@ -203,31 +203,26 @@ export class TwoPhaseClient {
   /** Begins a tx; its work is done through the returned Transaction. */
   async begin(options: { timeoutMs?: number } = {}): Promise<Transaction> {
     await this.connect();
-    const res = await this.beginAtOne(options.timeoutMs ?? 0);
-    return new Transaction(res.txId, new Date(Number(res.deadlineUnixMs)), this.transactionContext());
+    const { res, entry } = await this.beginAtOne(options.timeoutMs ?? 0);
+    return new Transaction(res.txId, new Date(Number(res.deadlineUnixMs)), this.transactionContext(), entry);
   }
 
   /**
    * A Begin at one coordinator: with several, at the next live one, and at the next again
-   * when one cannot be reached (a Begin that did arrive only leaves a tx that expires).
+   * when one cannot be reached (a Begin that did arrive only leaves a tx that expires). Its
+   * tx id must name the coordinator it was asked of: the ids given to the client are the
+   * coordinators' own, or every tx would be sent to the wrong one.
    */
-  private async beginAtOne(timeoutMs: number): Promise<BeginResponse__Output> {
-    const order = this.coordinators.forBegin();
-    for (let i = 0; ; i++) {
-      const entry = order[i]!;
-      const last = i === order.length - 1;
-      const policy = last ? this.policy(1) : { timeoutMs: Math.min(this.callTimeoutMs, limits.sdkBeginAttemptMsShared), attempts: 1 };
-      try {
-        const res = await unaryCall<BeginResponse__Output>(linkMethod(entry.link, 'begin'), { timeoutMs }, policy, order.length === 1 ? 'begin' : `begin at coordinator ${entry.id}`);
-        this.coordinators.markUp(entry);
-        return res;
-      } catch (err) {
-        const unreachable = err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED');
-        if (!unreachable || order.length === 1) throw err;
-        this.coordinators.markDown(entry);
-        if (last) throw err;
-      }
+  private async beginAtOne(timeoutMs: number): Promise<{ res: BeginResponse__Output; entry: CoordinatorEntry }> {
+    const shared = this.coordinators.shared;
+    const { entry, result } = await this.coordinators.inTurn((e, attemptMs) =>
+      unaryCall<BeginResponse__Output>(linkMethod(e.link, 'begin'), { timeoutMs }, { timeoutMs: Math.min(this.callTimeoutMs, attemptMs ?? this.callTimeoutMs), attempts: 1 }, shared ? `begin at coordinator ${e.id}` : 'begin'),
+    );
+    const named = coordinatorOfTxId(result.txId);
+    if (shared && named !== entry.id) {
+      throw new InvalidArgumentError(`the coordinator given as ${entry.id} (${entry.address}) began tx ${result.txId}, which names ${named ?? 'no coordinator'}: give each coordinator the id it runs with (its --coordinator-id)`);
     }
+    return { res: result, entry };
   }
 
   /**
@@ -416,6 +411,7 @@ export class TwoPhaseClient {
    */
   async *watchChanges(req: { namespace: string; afterCursor?: number; signal?: AbortSignal }): AsyncGenerator<{ cursor: number; revision: FileRevision }> {
     const m = await this.metadata(req.namespace);
+    if (req.signal?.aborted === true) return;
     const call = m.WatchChanges({ namespace: req.namespace, afterCursor: String(req.afterCursor ?? 0) }, traceMetadata());
     const cancel = (): void => call.cancel();
     req.signal?.addEventListener('abort', cancel);
@@ -424,7 +420,8 @@ export class TwoPhaseClient {
         yield { cursor: Number(change.cursor), revision: fileRevisionFromWire(change.revision) };
       }
     } catch (err) {
-      if (req.signal?.aborted === true) return;
+      // aborted meanwhile (TypeScript keeps the narrowing of the check above, which no longer holds)
+      if ((req.signal as AbortSignal | undefined)?.aborted === true) return;
       throw fromGrpcError(err, `watch changes of ${req.namespace}`);
     } finally {
       req.signal?.removeEventListener('abort', cancel);
@@ -468,16 +465,22 @@ export class TwoPhaseClient {
     return { outcome, reason: res.reason, presumed: res.presumed, ...(outcome === 'aborted' ? { cause: abortCauseFromWire(res.cause) } : {}) };
   }
 
-  /** GetOutcome at the tx's coordinator; with several, at the others when it cannot be reached. */
+  /**
+   * GetOutcome at the tx's coordinator; with several, at the others once it has stayed
+   * unreachable for the grace (they settle an undecided tx as aborted: asked at the first
+   * blip, they would abort a tx its coordinator was about to commit).
+   */
   private async outcomeFromAny(txId: string): Promise<GetOutcomeResponse__Output> {
     const ask = (entry: CoordinatorEntry, attempts: number) =>
       unaryCall<GetOutcomeResponse__Output>(linkMethod(entry.link, 'getOutcome'), { txId, participantId: '' }, this.policy(attempts), `outcome of ${txId}`);
+    const owner = this.coordinators.ownerOf(txId);
+    const others = this.coordinators.othersFor(txId);
+    if (others.length === 0) return ask(owner, limits.sdkIdempotentCallAttemptsMax);
     try {
-      return await ask(this.coordinators.ownerOf(txId), limits.sdkIdempotentCallAttemptsMax);
+      return await atOwnerWithinGrace(() => ask(owner, 1));
     } catch (err) {
-      const unreachable = err instanceof TwoPhaseError && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED');
-      if (!unreachable) throw err;
-      for (const other of this.coordinators.othersFor(txId)) {
+      if (!isUnreachable(err)) throw err;
+      for (const other of others) {
         try {
           return await ask(other, 1);
         } catch {
@@ -589,15 +592,15 @@ export class TwoPhaseClient {
 
   /** The participants, from the first coordinator that answers (every one is given the same). */
   private async listParticipants(): Promise<ListParticipantsResponse__Output> {
-    const order = this.coordinators.forBegin();
-    for (let i = 0; ; i++) {
-      const c = order[i]!.client;
-      try {
-        return await unaryCall<ListParticipantsResponse__Output>(c.ListParticipants.bind(c), {}, this.policy(i === order.length - 1 ? limits.sdkIdempotentCallAttemptsMax : 1), 'list participants');
-      } catch (err) {
-        if (i === order.length - 1 || !(err instanceof TwoPhaseError) || err.code !== 'UNAVAILABLE') throw err;
-      }
-    }
+    const { result } = await this.coordinators.inTurn((e, attemptMs) =>
+      unaryCall<ListParticipantsResponse__Output>(
+        e.client.ListParticipants.bind(e.client),
+        {},
+        attemptMs === undefined ? this.policy(limits.sdkIdempotentCallAttemptsMax) : { timeoutMs: Math.min(this.callTimeoutMs, attemptMs), attempts: 1 },
+        'list participants',
+      ),
+    );
+    return result;
   }
 
   private async blob(): Promise<BlobStoreClient> {

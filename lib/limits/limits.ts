@@ -500,12 +500,14 @@ export const limits = {
   feedPollIntervalMs: 1_000,
   /** Changes read from the database at once for one reader. */
   feedReadBatchMax: 500,
-  /** Longest `wait` of a long-poll GET /v1/changes. */
+  /** Longest `wait` of a long-poll GET /v1/changes (and within the idle timeout less its margin). */
   gatewayChangesWaitMsMax: 60_000,
   /** A long poll that got its first change answers after gathering those that follow within this. */
   gatewayChangesGatherMs: 20,
   /** Changes in one long-poll answer by default (`limit`, at most pageSizeMax). */
   gatewayChangesPageDefault: 100,
+  /** A long poll answers this long before the gateway's idle timeout would cut its connection. */
+  gatewayLongPollIdleMarginMs: 2_000,
   /** A comment line on an idle event stream this often, so that proxies keep it open. */
   gatewayEventStreamHeartbeatMs: 15_000,
   /** Coordinators `twophase chaos --coordinators` may start on its shared log. */

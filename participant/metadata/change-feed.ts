@@ -28,6 +28,7 @@ export class ChangeFeed {
   private running: Promise<void> | undefined;
   private again = false;
   private delay: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -42,6 +43,7 @@ export class ChangeFeed {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.delay);
     this.timer = undefined;
@@ -55,6 +57,7 @@ export class ChangeFeed {
    * running (a commit it may not have seen).
    */
   kick(): void {
+    if (this.stopped) return;
     if (this.running !== undefined) {
       this.again = true;
       return;
@@ -67,6 +70,7 @@ export class ChangeFeed {
   }
 
   private run(): void {
+    if (this.stopped) return;
     if (this.running !== undefined) {
       this.again = true;
       return;
@@ -124,7 +128,8 @@ export class ChangeFeed {
     const client = await this.connections.sharedClient();
     let failure: Error | undefined;
     try {
-      await client.query('BEGIN');
+      // READ COMMITTED whatever the server's default: each statement's own snapshot is the argument above
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       // the lock first, in a statement of its own: the next statement's snapshot then
       // sees every revision an earlier holder numbered, and every commit until now
       const { rows } = await client.query<{ last_cursor: string }>('SELECT last_cursor FROM feed_sequence WHERE id = 1 FOR UPDATE');
@@ -141,7 +146,9 @@ export class ChangeFeed {
         [last, limits.feedSequenceBatchMax],
       );
       const n = numbered.rowCount ?? 0;
-      if (n > 0) await client.query('UPDATE feed_sequence SET last_cursor = last_cursor + $1 WHERE id = 1', [n]);
+      // the highest cursor given, not last + n: the counter never falls behind a cursor in use
+      const highest = Math.max(last, ...numbered.rows.map((r) => Number(r.feed_cursor)));
+      if (n > 0) await client.query('UPDATE feed_sequence SET last_cursor = $1 WHERE id = 1', [highest]);
       await client.query('COMMIT');
       return n;
     } catch (err) {

@@ -13,6 +13,7 @@ import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import type { BranchWork } from '../resource-manager.js';
 import { metadataInput } from './metadata-input.js';
 import { limits } from '../../lib/limits/limits.js';
+import { writeWithBackpressure } from '../../lib/stream/write-with-backpressure.js';
 import type { FileRevisionRecord, MetadataStore } from './metadata-store.js';
 
 /**
@@ -73,6 +74,7 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
     (err) => log.error({ err }, 'metadata link call failed unexpectedly'),
   );
 
+  const watches = new Set<AbortController>();
   const handlers: MetadataHandlers = {
     StageRevision: unary('StageRevision', stageRevision),
     DeleteFile: unary('DeleteFile', deleteFile),
@@ -105,6 +107,8 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       const ended = new AbortController();
       call.on('cancelled', () => ended.abort());
       call.on('close', () => ended.abort());
+      watches.add(ended);
+      ended.signal.addEventListener('abort', () => watches.delete(ended));
       void (async () => {
         const namespace = metadataInput.namespace(call.request.namespace);
         let after = metadataInput.count('after_cursor', call.request.afterCursor);
@@ -113,13 +117,16 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
           for (const change of changes) {
             if (ended.signal.aborted) return;
             after = change.cursor;
-            // backpressure: a slow reader is sent no more until it drains
-            if (!call.write({ cursor: String(change.cursor), revision: toWire(change.revision) })) await new Promise((resolve) => call.once('drain', resolve));
+            // backpressure: a slow reader is sent no more until it drains (or goes away)
+            await writeWithBackpressure(call, { cursor: String(change.cursor), revision: toWire(change.revision) }, ended.signal);
           }
           if (changes.length < limits.feedReadBatchMax) await store.waitForChanges(ended.signal);
         }
       })().then(
-        () => call.end(),
+        () => {
+          watches.delete(ended);
+          call.end();
+        },
         (err: unknown) => {
           if (!ended.signal.aborted) call.emit('error', failure(err, 'WatchChanges'));
         },
@@ -130,7 +137,11 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
     name: 'twophase.v1.Metadata',
     definition: loadProto().twophase.v1.Metadata.service,
     implementation: handlers as unknown as grpc.UntypedServiceImplementation,
-    onShutdown: link.close,
+    // open watches end (their readers resume from their cursor elsewhere or later)
+    onShutdown: () => {
+      link.close();
+      for (const watch of [...watches]) watch.abort();
+    },
   };
 }
 
