@@ -27,8 +27,9 @@ export async function atOwnerWithinGrace<T>(call: () => Promise<T>): Promise<T> 
     try {
       return await call();
     } catch (err) {
-      if (!isUnreachable(err) || Date.now() + delay > giveUpAt) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (!isUnreachable(err) || Date.now() >= giveUpAt) throw err;
+      // the last try at the end of the grace itself
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, giveUpAt - Date.now())));
       delay = Math.min(delay * 2, limits.sdkOutcomeRetryMsMax);
     }
   }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CoordinatorSet } from '../../sdk/coordinator-set.js';
-import { InvalidArgumentError, TwoPhaseClient } from '../../sdk/index.js';
+import { atOwnerWithinGrace, CoordinatorSet } from '../../sdk/coordinator-set.js';
+import { InvalidArgumentError, TwoPhaseClient, UnavailableError } from '../../sdk/index.js';
 import { limits } from '../../lib/limits/limits.js';
 
 const three = [
@@ -60,6 +60,40 @@ describe('the coordinators an SDK client calls', () => {
     } finally {
       one.close();
     }
+  });
+
+  it("a tx's own coordinator is asked again while it is unreachable, for the whole grace, before its failure is given up on", async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const settled = atOwnerWithinGrace(() => {
+      calls++;
+      return Promise.reject(new UnavailableError('connection refused'));
+    }).then(
+      () => 'answered',
+      (err: unknown) => err,
+    );
+    let done = false;
+    void settled.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(limits.sdkOwnerUnreachableGraceMs - 500);
+    // still asking it, well into the grace
+    expect(done).toBe(false);
+    expect(calls).toBeGreaterThan(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await settled).toBeInstanceOf(UnavailableError);
+    // one that comes back within the grace answers
+    let attempts = 0;
+    const back = atOwnerWithinGrace(() => (++attempts < 3 ? Promise.reject(new UnavailableError('restarting')) : Promise.resolve('committed')));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await back).toBe('committed');
+    // a failure that is an answer is not retried
+    let once = 0;
+    await expect(
+      atOwnerWithinGrace(() => {
+        once++;
+        return Promise.reject(new InvalidArgumentError('bad tx id'));
+      }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(once).toBe(1);
   });
 
   it('the client refuses options that do not name its coordinators exactly once', () => {
