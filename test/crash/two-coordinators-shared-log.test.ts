@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { TransactionAbortedError, TwoPhaseClient } from '../../sdk/index.js';
-import type { CliProcess } from '../support/cli-process.js';
-import { processGroup } from '../support/process-group.js';
+import { processGroup, startSharedLogPair } from '../support/process-group.js';
 import { adminStats } from '../support/admin-stats.js';
 import { freePort } from '../../lib/free-port/free-port.js';
 import { coordinatorOfTxId } from '../../lib/tx-id/tx-id.js';
@@ -22,20 +21,8 @@ const start = group.start;
 
 describe('two coordinators on a shared decision log', () => {
   it('tx ids name their coordinator, enlists reach it, and when c1 dies before deciding, its in-doubt branches and its client are answered by c2, and a client given both goes on through c2', async () => {
-    const dir = await group.dir();
-    const metadataUrl = await postgres.freshDatabase();
-    const logUrl = await postgres.freshDatabase();
-    const port = { c1: await freePort(), c2: await freePort(), blob: await freePort(), metadata: await freePort() };
-    const participants = ['--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`];
-    const coordinators = `c1=127.0.0.1:${port.c1},c2=127.0.0.1:${port.c2}`;
-    const coordinator = (id: 'c1' | 'c2', env: Record<string, string> = {}): CliProcess =>
-      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
     // c1's second commit decision is never written: it dies between the votes and its decision
-    const c1 = coordinator('c1', { TWOPHASE_FAILPOINTS: 'coordinator.log.commit.before-append=crash@2' });
-    const c2 = coordinator('c2');
-    const blob = start(['participant', 'blob', '--admin', '--listen', `127.0.0.1:${port.blob}`, '--data-dir', join(dir, 'blob'), '--coordinator', coordinators]);
-    const metadata = start(['participant', 'metadata', '--admin', '--listen', `127.0.0.1:${port.metadata}`, '--database-url', metadataUrl, '--coordinator', coordinators]);
-    await Promise.all([c1.grpcPort(), c2.grpcPort(), blob.grpcPort(), metadata.grpcPort()]);
+    const { logUrl, port, c1 } = await startSharedLogPair(group, () => postgres.freshDatabase(), { TWOPHASE_FAILPOINTS: 'coordinator.log.commit.before-append=crash@2' });
     const client = (id: 'c1' | 'c2'): TwoPhaseClient => {
       const c = new TwoPhaseClient({ coordinator: `127.0.0.1:${port[id]}`, participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` } });
       group.client(c);

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, TransactionAbortedError, TwoPhaseClient } from '../../sdk/index.js';
-import type { CliProcess } from '../support/cli-process.js';
-import { processGroup } from '../support/process-group.js';
+import { processGroup, startSharedLogPair } from '../support/process-group.js';
 import { adminStats } from '../support/admin-stats.js';
-import { freePort } from '../../lib/free-port/free-port.js';
 import { postgresFixture } from '../support/postgres-fixture.js';
 
 /**
@@ -25,7 +23,6 @@ import { postgresFixture } from '../support/postgres-fixture.js';
 const postgres = postgresFixture();
 
 const group = processGroup('zombie');
-const start = group.start;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const giveUpAt = Date.now() + timeoutMs;
@@ -39,21 +36,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 describe('a zombie coordinator on a shared decision log', () => {
   it('frozen between the votes and its commit record while another settles its tx, then resumed: its late commit is refused and the tx stays aborted everywhere', async () => {
-    const dir = await group.dir();
-    const metadataUrl = await postgres.freshDatabase();
-    const logUrl = await postgres.freshDatabase();
-    const port = { c1: await freePort(), c2: await freePort(), blob: await freePort(), metadata: await freePort() };
-    const participants = ['--participant', `blob=127.0.0.1:${port.blob}`, '--participant', `metadata=127.0.0.1:${port.metadata}`];
-    const coordinators = `c1=127.0.0.1:${port.c1},c2=127.0.0.1:${port.c2}`;
-    const coordinator = (id: 'c1' | 'c2', env: Record<string, string> = {}): CliProcess =>
-      start(['coordinator', '--listen', `127.0.0.1:${port[id]}`, '--data-dir', join(dir, id), '--decision-log', logUrl, '--coordinator-id', id, ...participants], env);
     const heldMs = 20_000;
-    const c1 = coordinator('c1', { TWOPHASE_FAILPOINTS: `coordinator.log.commit.before-append=delay(${heldMs})@1` });
-    const c2 = coordinator('c2');
-    const blobDir = join(dir, 'blob');
-    const blob = start(['participant', 'blob', '--admin', '--listen', `127.0.0.1:${port.blob}`, '--data-dir', blobDir, '--coordinator', coordinators]);
-    const metadata = start(['participant', 'metadata', '--admin', '--listen', `127.0.0.1:${port.metadata}`, '--database-url', metadataUrl, '--coordinator', coordinators]);
-    await Promise.all([c1.grpcPort(), c2.grpcPort(), blob.grpcPort(), metadata.grpcPort()]);
+    const { logUrl, port, blobDir, c1 } = await startSharedLogPair(group, () => postgres.freshDatabase(), { TWOPHASE_FAILPOINTS: `coordinator.log.commit.before-append=delay(${heldMs})@1` });
     // c1's own client, patient enough to hear c1's answer once it is resumed
     const viaC1 = new TwoPhaseClient({ coordinator: `127.0.0.1:${port.c1}`, participants: { blob: `127.0.0.1:${port.blob}`, metadata: `127.0.0.1:${port.metadata}` }, callTimeoutMs: 120_000 });
     group.client(viaC1);
