@@ -1,4 +1,4 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
 import type { Logger } from '../../lib/logger/logger.js';
 import type { FileRevision } from '../../proto/gen/twophase/v1/FileRevision.js';
@@ -112,6 +112,8 @@ export function metadataService(store: MetadataStore, work: BranchWork, logger: 
       void (async () => {
         const namespace = metadataInput.namespace(call.request.namespace);
         let after = metadataInput.count('after_cursor', call.request.afterCursor);
+        // the request is valid: the response headers go at once, so a reader knows its watch stands before any change comes
+        call.sendMetadata(new grpc.Metadata());
         while (!ended.signal.aborted) {
           const changes = await store.readChanges(namespace, after, limits.feedReadBatchMax);
           for (const change of changes) {

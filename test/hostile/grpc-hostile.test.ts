@@ -46,6 +46,8 @@ function send(client: grpc.Client, method: grpc.MethodDefinition<unknown, unknow
     }
     if (!method.requestStream) {
       const call = client.makeServerStreamRequest(method.path, identity, identity, first, { deadline: deadline() });
+      // a watch the server accepted stays open until its reader goes: its response headers say it stands; the reader then goes
+      call.on('metadata', () => setTimeout(() => call.cancel(), 200));
       call.on('data', () => undefined);
       call.on('error', () => undefined);
       call.on('status', resolve);
@@ -134,6 +136,26 @@ describe('hostile gRPC input (property-based, fast-check)', () => {
     } finally {
       raw.close();
       sdk.close();
+    }
+  });
+
+  it('a valid WatchChanges on a namespace with no change is not silence: its response headers come at once, and it stays open until cancelled', async () => {
+    const client = new grpc.Client(sys.metadata, grpc.credentials.createInsecure());
+    const watch = v1().Metadata.service.WatchChanges as unknown as grpc.MethodDefinition<Record<string, unknown>, unknown>;
+    try {
+      const call = client.makeServerStreamRequest(watch.path, watch.requestSerialize, identity, { namespace: 'hostile-quiet', afterCursor: '0' }, { deadline: deadline() });
+      let changes = 0;
+      call.on('data', () => (changes += 1));
+      call.on('error', () => undefined);
+      const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+      await new Promise<void>((resolve) => call.on('metadata', () => resolve()));
+      const early = await Promise.race([status.then(() => 'ended'), new Promise((r) => setTimeout(() => r('open'), 1_000))]);
+      expect(early, 'the watch is still open a second after its headers').toBe('open');
+      call.cancel();
+      expect((await status).code).toBe(grpc.status.CANCELLED);
+      expect(changes).toBe(0);
+    } finally {
+      client.close();
     }
   });
 
