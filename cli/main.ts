@@ -10,6 +10,7 @@ import { chaosCommand } from './chaos-command.js';
 import { adminCommand } from './admin-command.js';
 import { certsCommand } from './certs-command.js';
 import { tokenCommand } from './token-command.js';
+import { syncCommand } from './sync-command.js';
 import { stopWithSupervisor } from '../lib/supervisor/supervised-child.js';
 import { quietIpServerNameWarning } from './quiet-ip-servername-warning.js';
 
@@ -30,6 +31,7 @@ const program = new Command('twophase')
   .addCommand(adminCommand())
   .addCommand(certsCommand())
   .addCommand(tokenCommand())
+  .addCommand(syncCommand())
   .showHelpAfterError();
 
 program.parseAsync(process.argv).catch((err: unknown) => {

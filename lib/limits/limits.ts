@@ -518,6 +518,31 @@ export const limits = {
    * past them the run keeps counting none (a run that prepares does so on every tx).
    */
   chaosPreparedSeenMax: 100,
+  /** `twophase sync`: a changed file is uploaded once it has not changed for this long (editors write in steps). */
+  syncDebounceMs: 500,
+  /** `twophase sync`: paths synced at once. */
+  syncConcurrency: 4,
+  /** `twophase sync`: a whole rescan of the folder this often, for what a watcher may miss. */
+  syncRescanMs: 60_000,
+  /** `twophase sync`: the change feed's long poll, when nothing local waits (under the gateway's idle timeout). */
+  syncLongPollMs: 25_000,
+  /** `twophase sync`: the first wait before trying a gateway that does not answer again, doubled up to syncRetryMaxMs. */
+  syncRetryBaseMs: 500,
+  syncRetryMaxMs: 30_000,
+  /** `twophase sync`: how long a pass with paths to retry waits for the server's changes first. */
+  syncRetryWaitMs: 1_000,
+  /** `twophase sync`: changes asked for per page of the feed (at most pageSizeMax). */
+  syncFeedPage: 1_000,
+  /** `twophase sync`: during a long pass, the state is saved at least this often. */
+  syncStateSaveEveryMs: 2_000,
+  /** `twophase sync`: times one path is decided again after a condition did not hold, before it waits for the next pass. */
+  syncDecideRounds: 4,
+  /**
+   * `twophase sync`: a file modified less than this before it was recorded is read again
+   * on the next pass instead of trusted by its stat (an edit in the same clock tick keeps
+   * size and mtime).
+   */
+  syncRacyMs: 2_000,
 } as const;
 
 export type Limits = typeof limits;
