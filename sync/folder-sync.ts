@@ -311,6 +311,8 @@ export class FolderSync {
       local = hashed;
     }
     const action = decideSync(synced, local, remote);
+    // read again and unchanged (touched, or recorded racily): the state takes the new stat, so the next pass need not read it
+    if (action.kind === 'none' && synced !== undefined && stat !== undefined && synced.mtimeMs !== stat.mtimeMs) this.record(rel, synced.revision, synced.sha256, synced.size, stat);
     return this.execute(rel, action, stat, local, queue);
   }
 

@@ -68,14 +68,18 @@ export function decideSync(synced: SyncedFile | undefined, local: LocalFile | un
   const newest: RemoteFile | undefined = remote ?? (synced === undefined ? undefined : { revision: synced.revision, sha256: synced.sha256, size: synced.size, deleted: false });
   const localChanged = synced === undefined ? local !== undefined : local === undefined || local.sha256 !== synced.sha256;
   const remoteLive = newest !== undefined && !newest.deleted;
-  // revisions only grow: a feed that is behind what this client wrote itself is no change
-  const remoteChanged = synced === undefined ? remoteLive : newest !== undefined && newest.revision > synced.revision;
+  // revisions only grow: a feed that is behind what this client wrote itself is no change;
+  // a newer revision of the same content (the same bytes written again) is no change of content
+  const remoteMoved = synced !== undefined && newest !== undefined && newest.revision > synced.revision;
+  const remoteChanged = synced === undefined ? remoteLive : remoteMoved && (newest.deleted || newest.sha256 !== synced.sha256);
 
-  if (!localChanged && !remoteChanged) return { kind: 'none' };
+  if (!localChanged && !remoteChanged) return remoteMoved ? { kind: 'record', remote: newest } : { kind: 'none' };
   if (localChanged && !remoteChanged) {
-    if (local !== undefined) return { kind: 'upload', ifMatch: synced?.revision };
-    // localChanged with no local file means there was a synced one
-    return { kind: 'delete-remote', ifMatch: (synced as SyncedFile).revision };
+    // conditional on the newest revision: the one whose content this client last synced
+    const ifMatch = remoteLive ? newest.revision : undefined;
+    if (local !== undefined) return { kind: 'upload', ifMatch };
+    // localChanged with no local file means there was a synced one, so the server has it
+    return ifMatch === undefined ? { kind: 'forget' } : { kind: 'delete-remote', ifMatch };
   }
   const theirs = newest as RemoteFile;
   if (!localChanged) {

@@ -52,8 +52,11 @@ export class SyncState {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new SyncState(file, owner, new Map(), 0);
-      throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // a new state is saved even with nothing in it: it records whom the folder syncs with
+      const fresh = new SyncState(file, owner, new Map(), 0);
+      fresh.dirty = true;
+      return fresh;
     }
     let parsed: StateFileV1;
     try {
