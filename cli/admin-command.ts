@@ -3,13 +3,10 @@ import { withTlsOptions } from './tls-options.js';
 import type { TlsFiles, TlsMaterial } from '../lib/tls/tls-material.js';
 import { isPostgresUrl } from '../lib/config/postgres-url.js';
 import { ConfigError } from '../lib/config/config-error.js';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import { collectRepeated } from '../lib/config/collect-repeated.js';
 
 const coordinatorOption = (): Option => new Option('--coordinator <host:port>', 'gRPC address of the coordinator').env('TWOPHASE_COORDINATOR').default('127.0.0.1:7070');
-const participantOption = (what: string): Option => new Option('--participant <id=host:port>', what).argParser(collect);
+const participantOption = (what: string): Option => new Option('--participant <id=host:port>', what).argParser(collectRepeated);
 const jsonOption = (): Option => new Option('--json', 'print JSON instead of a table').default(false);
 
 const age = (ms: number): string => (ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1_000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`);

@@ -8,10 +8,7 @@ import { withAdmin } from './with-admin.js';
 import { withTlsOptions } from './tls-options.js';
 import { loadTransportSecurity } from '../lib/tls/transport-security.js';
 import { untilLoaded } from './until-loaded.js';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import { collectRepeated } from '../lib/config/collect-repeated.js';
 
 export function coordinatorCommand(): Command {
   return withTlsOptions(new Command('coordinator'), { server: true })
@@ -34,7 +31,7 @@ export function coordinatorCommand(): Command {
     .addOption(
       new Option('--participant <id=host:port>', 'a participant and its gRPC address; repeat for each (env: comma-separated)')
         .env('TWOPHASE_PARTICIPANTS')
-        .argParser(collect),
+        .argParser(collectRepeated),
     )
     .addOption(
       new Option(

@@ -1,7 +1,22 @@
 import { createLogger } from '../lib/logger/logger.js';
 import { FolderSync, type SyncProgress } from '../sync/folder-sync.js';
 import { IgnoreRules } from '../sync/ignore-rules.js';
-import type { SyncSettings } from './sync-command.js';
+import type { LogLevel } from '../lib/logger/logger.js';
+
+/** `twophase sync`'s settings, checked (cli/sync-command.ts). */
+export interface SyncSettings {
+  readonly folder: string;
+  readonly namespace: string;
+  readonly gateway: string;
+  readonly token: string | undefined;
+  readonly once: boolean;
+  readonly ignore: readonly string[];
+  readonly defaultIgnores: boolean;
+  readonly debounceMs: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  readonly progress: boolean;
+}
 
 /** Runs `twophase sync` with checked settings; resolves with the exit status. */
 export async function runSync(settings: SyncSettings): Promise<number> {

@@ -2,9 +2,11 @@ import { Command, Option } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { ConfigError } from '../lib/config/config-error.js';
+import { collectRepeated } from '../lib/config/collect-repeated.js';
 import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
 import { logLevels, type LogLevel } from '../lib/logger/logger.js';
 import { limits } from '../lib/limits/limits.js';
+import type { SyncSettings } from './run-sync.js';
 
 interface SyncOptions {
   namespace?: string;
@@ -20,10 +22,6 @@ interface SyncOptions {
   progress?: boolean;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** `twophase sync DIR`: two-way sync of a folder with a namespace, through the HTTP gateway. */
 export function syncCommand(): Command {
   return new Command('sync')
@@ -36,7 +34,7 @@ export function syncCommand(): Command {
     .addOption(new Option('--token <jwt>', 'a bearer token that may read and write the namespace (with a gateway run with --auth jwt)').env('TWOPHASE_TOKEN'))
     .addOption(new Option('--token-file <file>', 'read the bearer token from this file instead').conflicts('token'))
     .option('--once', 'one pass (every change on either side since the last sync), then exit: 0 when every path synced, 1 when some did not')
-    .addOption(new Option('--ignore <glob>', 'also leave alone paths matching this glob (repeat; a pattern without / matches a name anywhere, e.g. "*.log" or "build/**")').argParser(collect))
+    .addOption(new Option('--ignore <glob>', 'also leave alone paths matching this glob (repeat; a pattern without / matches a name anywhere, e.g. "*.log" or "build/**")').argParser(collectRepeated))
     .option('--no-default-ignores', "sync editors' swap, lock and temporary files too (*.swp, *~, .#*, ~$*, *.tmp, *.part, .DS_Store, …)")
     .addOption(new Option('--debounce-ms <ms>', 'a changed file is uploaded once it has not changed for this long').default(String(limits.syncDebounceMs)))
     .addOption(new Option('--host <name>', 'the name conflicted copies carry').default(os.hostname()))
@@ -47,20 +45,6 @@ export function syncCommand(): Command {
       const { runSync } = await import('./run-sync.js');
       process.exitCode = await runSync(settings);
     });
-}
-
-export interface SyncSettings {
-  readonly folder: string;
-  readonly namespace: string;
-  readonly gateway: string;
-  readonly token: string | undefined;
-  readonly once: boolean;
-  readonly ignore: readonly string[];
-  readonly defaultIgnores: boolean;
-  readonly debounceMs: number;
-  readonly host: string;
-  readonly logLevel: LogLevel;
-  readonly progress: boolean;
 }
 
 async function checkSettings(dir: string, opts: SyncOptions): Promise<SyncSettings> {

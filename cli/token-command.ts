@@ -1,10 +1,7 @@
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../lib/config/config-error.js';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import { collectRepeated } from '../lib/config/collect-repeated.js';
 
 /** `twophase token`: an HS256 bearer token the gateway's --jwt-secret-file verifies, for tests and operators. */
 export function tokenCommand(): Command {
@@ -13,8 +10,8 @@ export function tokenCommand(): Command {
       'Print an HS256 JWT that a gateway run with --auth jwt --jwt-secret-file <file> accepts: its "namespaces" claim grants --read and --write (each repeatable; * for every namespace), and it expires after --expires-in. For operators and tests; end users get theirs from your identity provider.',
     )
     .requiredOption('--secret-file <file>', "the gateway's --jwt-secret-file")
-    .addOption(new Option('--read <namespace>', 'a namespace the bearer may read (repeat)').argParser(collect))
-    .addOption(new Option('--write <namespace>', 'a namespace the bearer may write (repeat)').argParser(collect))
+    .addOption(new Option('--read <namespace>', 'a namespace the bearer may read (repeat)').argParser(collectRepeated))
+    .addOption(new Option('--write <namespace>', 'a namespace the bearer may write (repeat)').argParser(collectRepeated))
     .addOption(new Option('--subject <sub>', 'the "sub" claim').default('operator'))
     .addOption(new Option('--expires-in <span>', 'lifetime, e.g. 15m, 1h, 7d').default('1h'))
     .addOption(new Option('--issuer <iss>', 'the "iss" claim (when the gateway checks --jwt-issuer)'))
