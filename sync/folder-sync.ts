@@ -306,7 +306,7 @@ export class FolderSync {
     if (stat === undefined) local = undefined;
     else if (synced !== undefined && synced.mtimeMs >= 0 && stat.size === synced.size && stat.mtimeMs === synced.mtimeMs) local = { sha256: synced.sha256, size: stat.size, mtimeMs: stat.mtimeMs };
     else {
-      const hashed = await this.local.hash(rel);
+      const hashed = await this.local.hash(rel, stat);
       if (hashed === 'changing') throw new TryLater(`${rel} is being written`);
       local = hashed;
     }

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, opendir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { fsyncPath } from '../lib/fs/fsync-path.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { LocalFile } from './sync-decision.js';
 import { syncDirName } from './sync-state.js';
@@ -93,11 +94,10 @@ export class LocalFolder {
 
   /**
    * The file's content digest with the stat it belongs to, or 'changing' when the file
-   * changed while it was read (still being written: try again later).
+   * changed since `before` (its stat, taken by the caller) or while it was read (still
+   * being written: try again later).
    */
-  async hash(relativePath: string): Promise<(LocalFile & { readonly ino: number }) | undefined | 'changing'> {
-    const before = await this.stat(relativePath);
-    if (before === undefined) return undefined;
+  async hash(relativePath: string, before: LocalStat): Promise<(LocalFile & { readonly ino: number }) | 'changing'> {
     const digest = createHash('sha256');
     let size = 0;
     try {
@@ -143,7 +143,7 @@ export class LocalFolder {
       const now = await this.stat(relativePath).catch((err: unknown) => (err instanceof NotAFileError ? ('other' as const) : Promise.reject(err)));
       if (now === 'other' || !sameOrBothAbsent(now, expected)) return 'changed';
       await rename(temp, target);
-      await syncDir(path.dirname(target));
+      await fsyncPath(path.dirname(target));
       const placed = await this.stat(relativePath);
       if (placed === undefined) return 'changed';
       return placed;
@@ -158,7 +158,7 @@ export class LocalFolder {
     if (now === undefined) return true;
     if (!sameStat(now, expected)) return false;
     await unlink(this.absolute(relativePath));
-    await syncDir(path.dirname(this.absolute(relativePath)));
+    await fsyncPath(path.dirname(this.absolute(relativePath)));
     await this.removeEmptyParents(relativePath);
     return true;
   }
@@ -172,7 +172,7 @@ export class LocalFolder {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
-    await syncDir(path.dirname(this.absolute(to)));
+    await fsyncPath(path.dirname(this.absolute(to)));
     return true;
   }
 
@@ -195,13 +195,4 @@ export function sameStat(a: LocalStat, b: LocalStat): boolean {
 
 function sameOrBothAbsent(a: LocalStat | undefined, b: LocalStat | undefined): boolean {
   return a === undefined || b === undefined ? a === b : sameStat(a, b);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../lib/config/config-error.js';
+import { fsyncPath } from '../lib/fs/fsync-path.js';
 import type { SyncedFile } from './sync-decision.js';
 
 /** The directory inside a synced folder that belongs to `twophase sync` (never synced itself). */
@@ -119,12 +120,7 @@ export class SyncState {
         await handle.close();
       }
       await rename(temp, this.file);
-      const dir = await open(path.dirname(this.file), 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
+      await fsyncPath(path.dirname(this.file));
     } catch (err) {
       this.dirty = true;
       throw err;

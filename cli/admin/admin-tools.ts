@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, open } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '../../proto/load-proto.js';
@@ -14,6 +14,7 @@ import { ConfigError } from '../../lib/config/config-error.js';
 import { limits } from '../../lib/limits/limits.js';
 import { channelCredentials } from '../../lib/tls/transport-credentials.js';
 import type { TlsMaterial } from '../../lib/tls/tls-material.js';
+import { fsyncPath } from '../../lib/fs/fsync-path.js';
 
 const callTimeoutMs = limits.adminCallTimeoutMs;
 
@@ -289,10 +290,5 @@ async function abortInDoubt(txId: string, reason: string, participants: readonly
 async function audit(dataDir: string, entry: { txId: string; decision: string; reason: string; participants: readonly string[] }): Promise<void> {
   const file = auditFile(dataDir);
   await appendFile(file, `${JSON.stringify({ atUnixMs: Date.now(), ...entry, user: process.env.USER ?? process.env.LOGNAME ?? '' })}\n`);
-  const handle = await open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await fsyncPath(file);
 }
