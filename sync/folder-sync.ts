@@ -125,8 +125,13 @@ export class FolderSync {
       this.rouse();
     };
     this.watcher.on('add', touched).on('change', touched).on('unlink', touched);
-    // a directory moved in or away: its files are found by a rescan
-    this.watcher.on('addDir', () => this.rescanSoon()).on('unlinkDir', () => this.rescanSoon());
+    // a directory moved in or away: its files are found by a rescan, now and once the watcher
+    // surely watches it (see limits.syncDirSettleMs)
+    const directoryChanged = (): void => {
+      this.rescanSoon();
+      setTimeout(() => this.rescanSoon(), limits.syncDirSettleMs).unref();
+    };
+    this.watcher.on('addDir', directoryChanged).on('unlinkDir', directoryChanged);
     this.watcher.on('error', (err: unknown) => {
       this.logger.warn({ err }, 'the folder watcher failed; rescanning');
       this.rescanSoon();

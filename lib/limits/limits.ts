@@ -205,6 +205,22 @@ export const limits = {
   statementTimeoutMsSettingMax: 60 * 60_000,
   queryTimeoutMsSettingMin: 2,
   queryTimeoutMsSettingMax: 60 * 60_000,
+  /**
+   * A resumable upload (tus, `/v1/uploads`) untouched for this long is deleted with its
+   * bytes; its `Upload-Expires` says when. A finished one is kept as long, so that a
+   * retried last PATCH or HEAD still learns its revision.
+   */
+  uploadSessionIdleMs: 24 * 60 * 60 * 1000,
+  /** How often expired resumable uploads are looked for. */
+  uploadSessionSweepMs: 10 * 60 * 1000,
+  /** Resumable uploads open at once at one blob participant (each is a few small files and an open slot). */
+  uploadSessionsMax: 10_000,
+  /** While a PATCH streams, its bytes are fdatasynced and the offset recorded at least this often. */
+  uploadSyncEveryBytes: 64 * 1024 * 1024,
+  /** A HEAD or PATCH meeting a PATCH still being received waits this long for it to end. */
+  uploadBusyWaitMs: 5_000,
+  /** Length of `Upload-Metadata` accepted. */
+  uploadMetadataLengthMax: 4096,
   /** Default `--max-upload-bytes` of the gateway: an upload is one blob object, so the blob store's own limit (5 GiB). */
   gatewayUploadBytesDefault: 5 * 1024 ** 3,
   /** Largest `--max-upload-bytes`: the gateway streams bodies, so this bounds disk, not memory. */
@@ -524,6 +540,13 @@ export const limits = {
   syncConcurrency: 4,
   /** `twophase sync`: a whole rescan of the folder this often, for what a watcher may miss. */
   syncRescanMs: 60_000,
+  /**
+   * `twophase sync`: a directory that appeared or went away is rescanned at once and again
+   * this much later. The watcher reports a new directory before it watches it (and reads a
+   * busy directory at most once a second), so a file placed in it and removed in between
+   * gives no event; the second rescan finds it.
+   */
+  syncDirSettleMs: 2_000,
   /** `twophase sync`: the change feed's long poll, when nothing local waits (under the gateway's idle timeout). */
   syncLongPollMs: 25_000,
   /** `twophase sync`: the first wait before trying a gateway that does not answer again, doubled up to syncRetryMaxMs. */
