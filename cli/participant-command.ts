@@ -38,7 +38,7 @@ function blobCommand(): Command {
     new Command('blob').description('Run the blob participant: stages uploaded bytes per tx, publishes them content-addressed on commit.'),
     { listen: '127.0.0.1:7071', participantId: 'blob' },
   )
-    .addOption(new Option('--data-dir <dir>', 'directory of staging/, objects/ and committed/').env('TWOPHASE_DATA_DIR').default('.twophase/blob'))
+    .addOption(new Option('--data-dir <dir>', 'directory of staging/, objects/ and committed/, and of uploads/ (resumable uploads being received, also with --s3-bucket)').env('TWOPHASE_DATA_DIR').default('.twophase/blob'))
     .addOption(
       new Option('--put-stall-ms <ms>', 'end a Put that receives nothing for this long (DEADLINE_EXCEEDED), dropping its staged bytes')
         .env('TWOPHASE_PUT_STALL_MS')
@@ -62,13 +62,14 @@ function blobCommand(): Command {
       // loaded here so that other subcommands start without the resource managers' dependencies
       const { LocalBlobStore } = await import('../participant/blob/local/local-blob-store.js');
       const { blobStoreService } = await import('../participant/blob/blob-store-service.js');
+      const { blobUploadsService } = await import('../participant/blob/blob-uploads-service.js');
+      const { UploadSessions } = await import('../participant/blob/upload-sessions.js');
       const { runParticipant } = await import('../participant/run-participant.js');
       const s3 = settings.s3Bucket === undefined ? undefined : await import('../participant/blob/s3/s3-blob-store.js');
       await untilLoaded();
       const security = await loadTransportSecurity(opts, { server: true });
       startFailpoints();
       const logger = createLogger('blob', settings.logLevel);
-      let lock: { release(): Promise<void> } = { release: async () => undefined };
       let store: import('../participant/blob/blob-store.js').BlobStore;
       if (settings.s3Bucket !== undefined && s3 !== undefined) {
         const { S3BlobStore } = s3;
@@ -84,13 +85,17 @@ function blobCommand(): Command {
           participantId: settings.participantId,
         });
       } else {
-        await mkdir(settings.dataDir, { recursive: true });
-        lock = await lockDir(settings.dataDir);
         store = new LocalBlobStore({ dataDir: settings.dataDir, logger, participantId: settings.participantId });
       }
+      // resumable uploads are received into --data-dir whatever keeps the committed bytes
+      await mkdir(settings.dataDir, { recursive: true });
+      const lock = await lockDir(settings.dataDir);
+      const uploads = new UploadSessions(settings.dataDir, logger);
+      const open = await uploads.recover();
+      if (open > 0) logger.info({ uploads: open }, 'resumable uploads recovered');
       const running = await runParticipant({
         rm: store,
-        services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs })],
+        services: (work) => [blobStoreService(store, work, logger, { putStallMs: settings.putStallMs }), blobUploadsService(uploads, store, work, logger, { appendStallMs: settings.putStallMs })],
         listen: settings.listen,
         coordinators: settings.coordinator,
         security,
@@ -101,6 +106,7 @@ function blobCommand(): Command {
       });
       runUntilSignal('blob participant', async () => {
         await running.stop();
+        uploads.close();
         await lock.release();
       });
     });

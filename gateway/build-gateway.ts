@@ -15,6 +15,7 @@ import { limits } from '../lib/limits/limits.js';
 import { ForbiddenNamespaceError, mayAccess, UnauthenticatedRequestError, type UserAuth } from './user-auth.js';
 import { limitConnectionsPerClient } from './connections-per-client.js';
 import { writeWithBackpressure } from '../lib/stream/write-with-backpressure.js';
+import { registerTusRoutes, tusErrorHeaders, tusStatusOf } from './tus-routes.js';
 
 export interface GatewayOptions {
   readonly client: TwoPhaseClient;
@@ -298,6 +299,8 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
       throw err;
     });
 
+  registerTusRoutes(app, { client, maxUploadBytes, authorize, writeCondition });
+
   // liveness: the process answers; readiness: the coordinator and both participants answer SERVING
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -467,6 +470,11 @@ function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): 
     return reply.code(401).header('www-authenticate', challenge).send({ error: { code: err.code, message: err.message } });
   }
   if (err instanceof ForbiddenNamespaceError) return reply.code(403).send({ error: { code: err.code, message: err.message } });
+  const tusStatus = tusStatusOf(err);
+  if (tusStatus !== undefined) {
+    tusErrorHeaders(err, reply);
+    return reply.code(tusStatus).send({ error: { code: (err as Error).name, message: (err as Error).message } });
+  }
   const fastifyStatus = (err as { statusCode?: number }).statusCode;
   const { status, retryable } =
     fastifyStatus !== undefined && fastifyStatus >= 400 && fastifyStatus < 500 ? { status: fastifyStatus, retryable: false } : httpStatusOf(err);

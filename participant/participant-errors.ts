@@ -129,6 +129,46 @@ export class ChecksumMismatchError extends ParticipantError {
   }
 }
 
+/**
+ * A resumable upload's bytes were sent for an offset other than the one it has reached
+ * (or while another request is writing it). → ABORTED, with `upload-offset` in the
+ * trailing metadata: the offset to resume from.
+ */
+export class UploadOffsetMismatchError extends ParticipantError {
+  override readonly name = 'UploadOffsetMismatchError';
+  override readonly status = 'ABORTED';
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+
+  override trailers(): Readonly<Record<string, string>> {
+    return { 'upload-offset': String(this.offset) };
+  }
+}
+
+/**
+ * A resumable upload is being finished by another tx, or was committed already: it can
+ * be adopted by one tx at a time. → FAILED_PRECONDITION, with `upload-tx-id` in the
+ * trailing metadata: the tx that holds it.
+ */
+export class UploadHeldError extends ParticipantError {
+  override readonly name = 'UploadHeldError';
+  override readonly status = 'FAILED_PRECONDITION';
+  constructor(
+    message: string,
+    readonly txId: string,
+  ) {
+    super(message);
+  }
+
+  override trailers(): Readonly<Record<string, string>> {
+    return { 'upload-tx-id': this.txId };
+  }
+}
+
 /** Something does not exist (object, file, revision). → NOT_FOUND */
 export class NotFoundError extends ParticipantError {
   override readonly name = 'NotFoundError';

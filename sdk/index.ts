@@ -2,6 +2,7 @@
 export { TwoPhaseClient, type TwoPhaseClientOptions, type UploadFileRequest, type UploadFileResult, type MoveFileRequest, type MoveFileResult, type Outcome } from './two-phase-client.js';
 export { Transaction, type CommitResult, type Content } from './transaction.js';
 export type { FileRevision } from './file-revision.js';
+export { ResumableUploads, type ResumableUpload, type CreateUploadRequest, type AppendChecksum, type FinishedUpload } from './resumable-uploads.js';
 export type { AbortCause } from '../lib/abort-cause/abort-cause.js';
 export {
   TwoPhaseError,
@@ -17,6 +18,8 @@ export {
   OutcomeUnknownError,
   UnauthenticatedError,
   PermissionDeniedError,
+  UploadOffsetError,
+  UploadHeldError,
 } from './sdk-errors.js';
 /**
  * Makes the SDK create spans (an upload's, and a client span per call, whose W3C trace

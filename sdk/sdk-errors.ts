@@ -27,7 +27,7 @@ export class PreconditionFailedError extends TwoPhaseError {
 
 /** Another tx holds the file; retry. */
 export class ConflictError extends TwoPhaseError {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'ABORTED', options);
   }
@@ -128,6 +128,30 @@ export class PermissionDeniedError extends TwoPhaseError {
   }
 }
 
+/** A resumable upload's bytes were sent for another offset than the one it is at (or while another append is received): resume from `offset`. */
+export class UploadOffsetError extends ConflictError {
+  override readonly name = 'UploadOffsetError';
+  constructor(
+    message: string,
+    readonly offset: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A resumable upload is held by another tx finishing it (`txId`), or was committed already. */
+export class UploadHeldError extends TwoPhaseError {
+  override readonly name = 'UploadHeldError';
+  constructor(
+    message: string,
+    readonly txId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'FAILED_PRECONDITION', options);
+  }
+}
+
 /** Turns a gRPC failure into the SDK's typed error; anything else passes through. */
 export function fromGrpcError(err: unknown, context: string): Error {
   if (!(err instanceof Error) || typeof (err as grpc.ServiceError).code !== 'number') return err instanceof Error ? err : new Error(String(err));
@@ -137,10 +161,15 @@ export function fromGrpcError(err: unknown, context: string): Error {
     case grpc.status.FAILED_PRECONDITION: {
       const current = e.metadata?.get('current-revision')[0];
       if (current !== undefined) return new PreconditionFailedError(message, Number(current), { cause: e });
+      const holder = e.metadata?.get('upload-tx-id')[0];
+      if (holder !== undefined) return new UploadHeldError(message, String(holder), { cause: e });
       return new TwoPhaseError(message, 'FAILED_PRECONDITION', { cause: e });
     }
-    case grpc.status.ABORTED:
+    case grpc.status.ABORTED: {
+      const offset = e.metadata?.get('upload-offset')[0];
+      if (offset !== undefined) return new UploadOffsetError(message, Number(offset), { cause: e });
       return new ConflictError(message, { cause: e });
+    }
     case grpc.status.UNAVAILABLE:
       return new UnavailableError(message, { cause: e });
     case grpc.status.NOT_FOUND:

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type * as grpc from '@grpc/grpc-js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
 import type { PutResponse__Output } from '../proto/gen/twophase/v1/PutResponse.js';
@@ -16,9 +15,9 @@ import { limits } from '../lib/limits/limits.js';
 import { linkMethod, unaryCall, type CallPolicy } from './unary-call.js';
 import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
 import { traceMetadata } from '../lib/grpc/trace-metadata.js';
+import { streamCall, type Content } from './stream-call.js';
 
-/** Bytes to upload: a whole buffer, or a stream read in constant memory. */
-export type Content = Uint8Array | Readable | AsyncIterable<Uint8Array>;
+export type { Content } from './stream-call.js';
 
 /** The ways a Transaction reaches the services and how patient it is. */
 export interface TransactionContext {
@@ -94,47 +93,16 @@ export class Transaction {
   /** The bytes over a streamed BlobStore.Put: a header, then chunks, with backpressure. */
   private async putStreamed(content: Content, expected: { sha256?: string; size?: number }): Promise<{ sha256: string; size: number }> {
     const client = this.ctx.blob();
-    let call!: grpc.ClientWritableStream<unknown>;
-    const response = new Promise<PutResponse__Output>((resolve, reject) => {
-      // the trace context in metadata: a streamed Put is not on a Link, where each call carries its own
-      call = client.Put(traceMetadata(), { deadline: new Date(Date.now() + this.ctx.uploadTimeoutMs) }, (err, res) =>
-        err !== null || res === undefined ? reject(err ?? new Error('empty response')) : resolve(res),
-      ) as grpc.ClientWritableStream<unknown>;
-    });
-    // if the server fails the call early, stop writing: the error is in `response`; one
-    // reaction wakes a wait for drain, rather than one more reaction per wait
-    let failed = false;
-    let wake: (() => void) | undefined;
-    response.catch(() => {
-      failed = true;
-      wake?.();
-    });
     try {
-      call.write({ header: { txId: this.txId, expectedSha256: expected.sha256 ?? '', expectedSize: String(expected.size ?? -1) } });
-      for await (const chunk of chunksOf(content)) {
-        if (failed) break;
-        for (let offset = 0; offset < chunk.length; offset += limits.sdkPutChunkBytes) {
-          if (!call.write({ chunk: chunk.subarray(offset, offset + limits.sdkPutChunkBytes) })) {
-            if (failed) break;
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              call.once('drain', resolve);
-            });
-            wake = undefined;
-            if (failed) break;
-          }
-        }
-      }
-      call.end();
-      const res = await response;
+      const res = await streamCall<PutResponse__Output>(
+        // the trace context in metadata: a streamed Put is not on a Link, where each call carries its own
+        (callback) => client.Put(traceMetadata(), { deadline: new Date(Date.now() + this.ctx.uploadTimeoutMs) }, callback) as grpc.ClientWritableStream<unknown>,
+        { header: { txId: this.txId, expectedSha256: expected.sha256 ?? '', expectedSize: String(expected.size ?? -1) } },
+        content,
+      );
       return { sha256: res.sha256, size: Number(res.size) };
     } catch (err) {
-      call.cancel();
-      const serverErr = await response.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      throw fromGrpcError(serverErr ?? err, `put bytes in transaction ${this.txId}`);
+      throw fromGrpcError(err, `put bytes in transaction ${this.txId}`);
     }
   }
 
@@ -305,14 +273,3 @@ export class Transaction {
     return { timeoutMs: this.ctx.callTimeoutMs, attempts };
   }
 }
-
-async function* chunksOf(content: Content): AsyncIterable<Uint8Array> {
-  if (content instanceof Uint8Array) {
-    yield content;
-    return;
-  }
-  for await (const chunk of content as AsyncIterable<Uint8Array | string>) {
-    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-  }
-}
-

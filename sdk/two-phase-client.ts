@@ -6,6 +6,8 @@ import type { Span } from '@opentelemetry/api';
 import { inSpan, SpanKind, tracingOn } from '../lib/tracing/tracing.js';
 import { traceMetadata } from '../lib/grpc/trace-metadata.js';
 import type { BlobStoreClient } from '../proto/gen/twophase/v1/BlobStore.js';
+import type { BlobUploadsClient } from '../proto/gen/twophase/v1/BlobUploads.js';
+import { ResumableUploads } from './resumable-uploads.js';
 import type { MetadataClient } from '../proto/gen/twophase/v1/Metadata.js';
 import { clientOptions } from '../lib/grpc/client-options.js';
 import { limits } from '../lib/limits/limits.js';
@@ -133,6 +135,9 @@ export class TwoPhaseClient {
   private readonly coordinators: CoordinatorSet;
   private blobClient: BlobStoreClient | undefined;
   private blobLink: LinkClient | undefined;
+  private uploadsClient: BlobUploadsClient | undefined;
+  /** Resumable uploads: bytes sent over many calls, across restarts, then committed in one tx. */
+  readonly uploads: ResumableUploads;
   /** Each metadata shard by participant id, and their order (a namespace's shard is shardOf over it). */
   private shards = new Map<string, { readonly client: MetadataClient; readonly link: LinkClient }>();
   private shardIds: readonly string[] = [];
@@ -147,6 +152,18 @@ export class TwoPhaseClient {
     this.coordinators = new CoordinatorSet(coordinatorsOf(options), this.credentials);
     this.callTimeoutMs = options.callTimeoutMs ?? limits.sdkCallTimeoutMsDefault;
     this.streamTimeoutMs = options.streamTimeoutMs ?? limits.sdkStreamTimeoutMsDefault;
+    this.uploads = new ResumableUploads({
+      uploads: async () => {
+        await this.connect();
+        return this.uploadsClient as BlobUploadsClient;
+      },
+      begin: () => this.begin(),
+      getOutcome: (txId) => this.getOutcome(txId),
+      transactionRevision: (txId) => this.transactionRevision(txId),
+      stat: (req) => this.stat(req),
+      callTimeoutMs: this.callTimeoutMs,
+      streamTimeoutMs: this.streamTimeoutMs,
+    });
   }
 
   /** Finds the participants (from options or the coordinator). Called on demand; call it early to fail fast. */
@@ -494,6 +511,7 @@ export class TwoPhaseClient {
   close(): void {
     this.coordinators.close();
     this.blobLink?.close();
+    this.uploadsClient?.close();
     this.blobClient?.close();
     for (const shard of this.shards.values()) {
       shard.link.close();
@@ -571,9 +589,11 @@ export class TwoPhaseClient {
     if (blob === undefined || missing.length > 0) {
       throw new UnavailableError(`the coordinator at ${this.coordinators.entries.map((e) => e.address).join(', ')} lists no ${blob === undefined ? 'blob' : missing.join(', ')} participant`);
     }
-    const { BlobStore, Metadata } = loadProto().twophase.v1;
+    const { BlobStore, BlobUploads, Metadata } = loadProto().twophase.v1;
     const blobClient = new BlobStore(blob, this.credentials, clientOptions);
     this.blobClient = blobClient;
+    // same address: grpc-js shares one channel between clients of equal target and options
+    this.uploadsClient = new BlobUploads(blob, this.credentials, clientOptions);
     // small puts and the metadata writes ride Link streams (unary calls when a server has none)
     this.blobLink = new LinkClient(() => blobClient.Link() as unknown as LinkStream, blobUnaryFallback(blobClient));
     this.shards = new Map(

@@ -221,6 +221,8 @@ export const limits = {
   uploadBusyWaitMs: 5_000,
   /** Length of `Upload-Metadata` accepted. */
   uploadMetadataLengthMax: 4096,
+  /** How many times `uploads.finish` looks at an upload again after another finish took it or its tx aborted. */
+  uploadFinishAttemptsMax: 3,
   /** Default `--max-upload-bytes` of the gateway: an upload is one blob object, so the blob store's own limit (5 GiB). */
   gatewayUploadBytesDefault: 5 * 1024 ** 3,
   /** Largest `--max-upload-bytes`: the gateway streams bodies, so this bounds disk, not memory. */

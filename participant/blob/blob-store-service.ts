@@ -18,6 +18,7 @@ import { LimitExceededError } from '../participant-errors.js';
 import type { BranchWork } from '../resource-manager.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import { isSha256Hex } from './is-sha256-hex.js';
+import { InFlight, limitQueuedMessages, stallGuarded } from './stream-guards.js';
 import { inSpan, SpanKind, tracingOn } from '../../lib/tracing/tracing.js';
 import { traceparentOf } from '../../lib/grpc/trace-metadata.js';
 import type { BlobStore, ByteRange, PutExpectation, PutResult } from './blob-store.js';
@@ -192,31 +193,6 @@ async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Outp
   }
 }
 
-/**
- * `messages`, failing with DEADLINE_EXCEEDED when the next one takes longer than
- * `stallMs`. A client that is alive but silent (its connection keeps answering HTTP/2
- * pings, it never ends or cancels the call) would otherwise hold one of the Put slots,
- * and the tx's lock, for ever: the branch never becomes idle while its Put is in flight.
- * The throw reaches the store through the chunk iterator, which drops the staged object.
- */
-function stallGuarded<T>(messages: AsyncIterator<T>, stallMs: number): AsyncIterator<T> {
-  return {
-    next: async () => {
-      let timer: NodeJS.Timeout | undefined;
-      const stalled = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(
-          () => reject(serviceError('DEADLINE_EXCEEDED', `no Put message for ${stallMs} ms: the upload stalled (the staged bytes are dropped)`)),
-          stallMs,
-        );
-      });
-      try {
-        return await Promise.race([messages.next(), stalled]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
-}
 
 async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
@@ -289,38 +265,4 @@ function drained(call: GetCall): Promise<void> {
     call.on('close', onClose);
     call.on('error', onClose);
   });
-}
-
-/** Counts the calls of one method being served and refuses those past the limit. */
-class InFlight {
-  private count = 0;
-
-  constructor(
-    private readonly method: string,
-    private readonly countMax: number,
-  ) {}
-
-  async run<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.count >= this.countMax) {
-      throw serviceError('RESOURCE_EXHAUSTED', `${this.count} ${this.method} calls are in flight; the limit is ${this.countMax}; retry later`);
-    }
-    this.count++;
-    try {
-      return await operation();
-    } finally {
-      this.count--;
-    }
-  }
-}
-
-/**
- * A Put's stream is a Readable in object mode, which reads ahead up to its high-water
- * mark, 16 messages: 16 MiB of chunks queued in the participant while the disk catches
- * up, on top of what the HTTP/2 windows hold. Two are enough to keep the disk busy. grpc-js
- * has no option for it, so the stream's own state is set; a version that moves it leaves
- * the default (more memory, same result).
- */
-function limitQueuedMessages(call: PutCall): void {
-  const state = (call as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
-  if (state !== undefined && typeof state.highWaterMark === 'number') state.highWaterMark = limits.blobPutQueuedMessagesMax;
 }

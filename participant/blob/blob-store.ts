@@ -22,6 +22,12 @@ export interface BlobStore extends ResourceManager {
    * calls of one tx.
    */
   put(txId: string, source: AsyncIterable<Uint8Array>, expected?: PutExpectation): Promise<PutResult>;
+  /**
+   * Optional: stages `file` — complete, durable, never to change again, on the store's
+   * own disk — as a new object of the branch of `txId` without copying its bytes. A
+   * store without it is given the file's bytes through `put`.
+   */
+  adopt?(txId: string, file: string, expected: { readonly sha256: string; readonly size: number }): Promise<PutResult>;
   /** Size of a published object. `NotFoundError` if it is not published. */
   stat(sha256: string): Promise<{ readonly size: number }>;
   /**

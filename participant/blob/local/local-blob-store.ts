@@ -173,12 +173,35 @@ export class LocalBlobStore implements BlobStore {
       throw err;
     }
     blobBytesStaged.inc(received.size);
-    const object: StagedObjectName = { file, ...received };
-    const staged = this.layout.stagedObject(txId, object);
     // not fsynced here: prepare's fsync of the staging directory makes the name durable.
     // This and the other name changes below are run synchronously: they wait for no
     // device, and a round trip through the thread pool costs more than the syscall.
-    this.fs.renameSync(receiving, staged);
+    await this.addStaged(txId, { file, ...received }, (staged) => this.fs.renameSync(receiving, staged));
+    return received;
+  }
+
+  /**
+   * Stages `file`, whose bytes are durable and will not change again (a complete
+   * resumable upload under the same data directory), as a new object of the branch of
+   * `txId`, by a second name rather than a copy: the prepare's fsync of the staging
+   * directory makes that name durable, as for a Put. The file's own name stays; an abort
+   * removes only the staged one.
+   */
+  async adopt(txId: string, file: string, expected: { readonly sha256: string; readonly size: number }): Promise<PutResult> {
+    this.assertRecovered();
+    checkTxId(txId);
+    if (!isSha256Hex(expected.sha256)) throw new InvalidInputError('sha256', `${JSON.stringify(expected.sha256.slice(0, 80))} is not 64 lower-case hex digits`);
+    if (expected.size > this.objectBytesMax) throw new LimitExceededError(`an object of ${expected.size} bytes is over the limit of ${this.objectBytesMax}`, { scope: 'request' });
+    await this.openBranch(txId);
+    await this.addStaged(txId, { file: `${this.newObjectId()}.data`, ...expected }, (staged) => this.fs.linkSync(file, staged));
+    blobBytesStaged.inc(expected.size);
+    return { sha256: expected.sha256, size: expected.size };
+  }
+
+  /** Gives `object` its staged name (`name`) and adds it to the branch, unless the branch changed meanwhile. */
+  private async addStaged(txId: string, object: StagedObjectName, name: (staged: string) => void): Promise<void> {
+    const staged = this.layout.stagedObject(txId, object);
+    name(staged);
     const branch = this.branches.get(txId);
     if (branch?.kind !== 'working' || branch.objects.length >= limits.blobObjectsPerTxMax) {
       // aborted, poisoned or filled by another call while these bytes were arriving
@@ -186,7 +209,6 @@ export class LocalBlobStore implements BlobStore {
       throw new TxNotActiveError(txId, 'the branch changed while the object was being received');
     }
     branch.objects.push(object);
-    return received;
   }
 
   /**

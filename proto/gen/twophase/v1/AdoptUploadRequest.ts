@@ -1,0 +1,12 @@
+// Original file: proto/twophase/v1/blob.proto
+
+
+export interface AdoptUploadRequest {
+  'uploadId'?: (string);
+  'txId'?: (string);
+}
+
+export interface AdoptUploadRequest__Output {
+  'uploadId': (string);
+  'txId': (string);
+}
