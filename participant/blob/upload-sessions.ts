@@ -370,7 +370,12 @@ export class UploadSessions {
     const buf = Buffer.alloc(offsetRecordBytes);
     buf.writeBigUInt64BE(BigInt(offset), 0);
     buf.writeUInt32BE(crc32c(buf.subarray(0, 8)), 8);
-    const handle = await open(this.file(id, 'offset'), 'a+');
+    // overwritten in place (a+ would append whatever the position): 16 bytes in one sector;
+    // a torn one fails its CRC and counts as 0, which loses progress, never bytes
+    const handle = await open(this.file(id, 'offset'), 'r+').catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return open(this.file(id, 'offset'), 'w');
+      throw err;
+    });
     try {
       await handle.write(buf, 0, buf.length, 0);
       await handle.datasync();
