@@ -13,6 +13,7 @@ export interface SyncSettings {
   readonly ignore: readonly string[];
   readonly defaultIgnores: boolean;
   readonly debounceMs: number;
+  readonly resumableBytesMin: number;
   readonly host: string;
   readonly logLevel: LogLevel;
   readonly progress: boolean;
@@ -30,6 +31,7 @@ export async function runSync(settings: SyncSettings): Promise<number> {
     host: settings.host,
     logger,
     debounceMs: settings.debounceMs,
+    resumableBytesMin: settings.resumableBytesMin,
   });
   if (settings.once) {
     const clean = await sync.once();

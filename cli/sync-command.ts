@@ -17,6 +17,7 @@ interface SyncOptions {
   ignore?: string[];
   defaultIgnores: boolean;
   debounceMs: string;
+  resumableMinBytes: string;
   host: string;
   logLevel?: string;
   progress?: boolean;
@@ -37,6 +38,11 @@ export function syncCommand(): Command {
     .addOption(new Option('--ignore <glob>', 'also leave alone paths matching this glob (repeat; a pattern without / matches a name anywhere, e.g. "*.log" or "build/**")').argParser(collectRepeated))
     .option('--no-default-ignores', "sync editors' swap, lock and temporary files too (*.swp, *~, .#*, ~$*, *.tmp, *.part, .DS_Store, …)")
     .addOption(new Option('--debounce-ms <ms>', 'a changed file is uploaded once it has not changed for this long').default(String(limits.syncDebounceMs)))
+    .addOption(
+      new Option('--resumable-min-bytes <n>', 'files of at least this size are uploaded resumably (tus, /v1/uploads): an upload cut off, even by a restart of sync, goes on from where it stopped').default(
+        String(limits.syncResumableBytesMin),
+      ),
+    )
     .addOption(new Option('--host <name>', 'the name conflicted copies carry').default(os.hostname()))
     .addOption(new Option('--log-level <level>', `JSON log lines on stdout: ${logLevels.join('|')} (default: info, or warn when the progress line is shown)`).env('TWOPHASE_LOG_LEVEL'))
     .addOption(new Option('--no-progress', 'no progress line on stderr (it is shown when stderr is a terminal)'))
@@ -70,6 +76,8 @@ async function checkSettings(dir: string, opts: SyncOptions): Promise<SyncSettin
   }
   const debounceMs = Number(opts.debounceMs);
   if (!Number.isInteger(debounceMs) || debounceMs < 0 || debounceMs > 60_000) throw new ConfigError(`invalid setting --debounce-ms: a whole number of ms from 0 to 60000 (given ${JSON.stringify(opts.debounceMs)})`, 'debounceMs');
+  const resumableBytesMin = Number(opts.resumableMinBytes);
+  if (!Number.isSafeInteger(resumableBytesMin) || resumableBytesMin < 0) throw new ConfigError(`invalid setting --resumable-min-bytes: a whole number of bytes (given ${JSON.stringify(opts.resumableMinBytes)})`, 'resumableMinBytes');
   const progress = opts.progress !== false && process.stderr.isTTY === true && opts.once !== true;
   const level = opts.logLevel ?? (progress ? 'warn' : 'info');
   if (!(logLevels as readonly string[]).includes(level)) throw new ConfigError(`invalid setting --log-level: expected one of ${logLevels.join(', ')} (given ${JSON.stringify(level)})`, 'logLevel');
@@ -83,6 +91,7 @@ async function checkSettings(dir: string, opts: SyncOptions): Promise<SyncSettin
     ignore: opts.ignore ?? [],
     defaultIgnores: opts.defaultIgnores,
     debounceMs,
+    resumableBytesMin,
     host: opts.host,
     logLevel: level as LogLevel,
     progress,

@@ -9,7 +9,7 @@ import { GatewayError, GatewayRemote, type RemoteChange } from './gateway-remote
 import type { IgnoreRules } from './ignore-rules.js';
 import { DownloadMismatchError, LocalFolder, NotAFileError, type LocalStat } from './local-folder.js';
 import { decideSync, type LocalFile, type RemoteFile, type SyncAction } from './sync-decision.js';
-import { SyncState } from './sync-state.js';
+import { SyncState, syncDirName } from './sync-state.js';
 
 export interface FolderSyncOptions {
   readonly folder: string;
@@ -25,6 +25,8 @@ export interface FolderSyncOptions {
   readonly debounceMs?: number;
   /** Paths synced at once. Default limits.syncConcurrency. */
   readonly concurrency?: number;
+  /** Files of at least this size are uploaded resumably (tus). Default limits.syncResumableBytesMin. */
+  readonly resumableBytesMin?: number;
 }
 
 /** What a sync has done since it started, for the progress line and the summary. */
@@ -81,7 +83,10 @@ export class FolderSync {
     private readonly state: SyncState,
   ) {
     this.local = new LocalFolder(options.folder, options.ignore);
-    this.remote = new GatewayRemote(options.gateway, options.namespace, options.token);
+    this.remote = new GatewayRemote(options.gateway, options.namespace, options.token, {
+      resumableBytesMin: options.resumableBytesMin ?? limits.syncResumableBytesMin,
+      resumeFile: path.join(options.folder, syncDirName, 'uploads.json'),
+    });
     this.logger = options.logger;
     this.debounceMs = options.debounceMs ?? limits.syncDebounceMs;
     this.concurrency = options.concurrency ?? limits.syncConcurrency;

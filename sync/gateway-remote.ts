@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import * as tus from 'tus-js-client';
+import { limits } from '../lib/limits/limits.js';
 import type { RemoteFile } from './sync-decision.js';
 
 /** One entry of the change feed, as the gateway answers `GET /v1/changes/{ns}`. */
@@ -40,13 +42,24 @@ export class GatewayError extends Error {
  */
 export class GatewayRemote {
   private readonly base: string;
+  /** False once the gateway answered that it serves no /v1/uploads (an older one): every file is PUT. */
+  private resumable = true;
+  private readonly urlStorage: tus.UrlStorage | undefined;
 
   constructor(
     gateway: string,
     readonly namespace: string,
     private readonly token: string | undefined,
+    private readonly options: {
+      /** Files of at least this size go over tus; default limits.syncResumableBytesMin. */
+      readonly resumableBytesMin?: number;
+      /** Where the URLs of unfinished resumable uploads are kept, so that a restarted sync goes on with them. */
+      readonly resumeFile?: string;
+    } = {},
   ) {
     this.base = gateway.replace(/\/+$/, '');
+    // tus-js-client's own store of upload URLs by fingerprint, a JSON file (its Node build has it, its types do not)
+    this.urlStorage = options.resumeFile === undefined ? undefined : new (tus as unknown as { FileUrlStorage: new (file: string) => tus.UrlStorage }).FileUrlStorage(options.resumeFile);
   }
 
   /** The changes after `cursor` (at most `limit`), waiting up to `waitMs` for one when there are none. */
@@ -79,6 +92,10 @@ export class GatewayRemote {
    * the gateway refuses the bytes (400) and nothing is stored.
    */
   async upload(relativePath: string, localFile: string, size: number, sha256: string, ifMatch: number | undefined): Promise<WriteResult> {
+    if (this.resumable && size >= (this.options.resumableBytesMin ?? limits.syncResumableBytesMin)) {
+      const result = await this.uploadResumable(relativePath, localFile, size, sha256, ifMatch);
+      if (result !== undefined) return result;
+    }
     const body = Readable.toWeb(createReadStream(localFile)) as ReadableStream<Uint8Array>;
     const res = await this.fetch(this.filePath(relativePath), {
       method: 'PUT',
@@ -92,6 +109,55 @@ export class GatewayRemote {
       },
     } as RequestInit);
     return this.writeResult(res);
+  }
+
+  /**
+   * `upload` over tus (tus-js-client): the bytes go in requests that resume where the last
+   * one stopped, across a restart of the gateway or of this process (an unfinished upload
+   * of the same content, path and condition is taken up again: its URL is kept in
+   * `resumeFile`); the last one commits the file with the condition given at creation.
+   * Undefined when the gateway serves no /v1/uploads. An upload that cannot commit (412,
+   * or bytes that changed) is deleted at the gateway: its bytes are of no more use.
+   */
+  private async uploadResumable(relativePath: string, localFile: string, size: number, sha256: string, ifMatch: number | undefined): Promise<WriteResult | undefined> {
+    const condition: Record<string, string> = ifMatch === undefined ? { 'If-None-Match': '*' } : { 'If-Match': `"${ifMatch}"` };
+    let upload!: tus.Upload;
+    try {
+      const response = await new Promise<tus.HttpResponse>((resolve, reject) => {
+        upload = new tus.Upload(createReadStream(localFile), {
+          endpoint: `${this.base}/v1/uploads`,
+          uploadSize: size,
+          metadata: { namespace: this.namespace, path: relativePath, sha256, filetype: 'application/octet-stream' },
+          headers: { ...condition, ...(this.token === undefined ? {} : { Authorization: `Bearer ${this.token}` }) },
+          // the same content, path and condition: the same upload, whatever the file's name or mtime
+          fingerprint: () => Promise.resolve(`twophase-sync ${this.base} ${this.namespace} ${relativePath} ${sha256} ${ifMatch ?? 'new'}`),
+          ...(this.urlStorage === undefined ? { storeFingerprintForResuming: false } : { urlStorage: this.urlStorage, storeFingerprintForResuming: true, removeFingerprintOnSuccess: true }),
+          retryDelays: [...limits.syncResumableRetryDelaysMs],
+          onSuccess: ({ lastResponse }) => resolve(lastResponse),
+          onError: reject,
+        });
+        upload.findPreviousUploads().then((previous) => {
+          const last = previous.at(-1);
+          if (last !== undefined) upload.resumeFromPreviousUpload(last);
+          upload.start();
+        }, reject);
+      });
+      return { kind: 'written', revision: Number(response.getHeader('x-twophase-revision')), sha256: response.getHeader('x-content-sha256') ?? sha256, size };
+    } catch (err) {
+      const response = (err as tus.DetailedError).originalResponse ?? undefined;
+      const request = (err as tus.DetailedError).originalRequest ?? undefined;
+      if (response === undefined || response === null) throw new GatewayError(0, 'UNREACHABLE', `the gateway at ${this.base} did not answer: ${(err as Error).message}`);
+      const status = response.getStatus();
+      if (request?.getMethod() === 'POST' && (status === 404 || status === 405)) {
+        this.resumable = false;
+        return undefined;
+      }
+      const failed = this.errorOf(status, response.getBody());
+      // nothing can commit this upload any more: free its bytes at the gateway
+      if (status === 412 || (status >= 400 && status < 500 && !failed.retryable)) await upload.abort(true).catch(() => undefined);
+      if (status === 412) return { kind: 'precondition-failed', currentRevision: Number((JSON.parse(response.getBody() || '{}') as { error?: { currentRevision?: number } }).error?.currentRevision ?? 0) };
+      throw failed;
+    }
   }
 
   /** Deletes `relativePath` If-Match on `ifMatch`. */
@@ -144,7 +210,12 @@ export class GatewayRemote {
   private async json(res: Response): Promise<unknown> {
     const text = await res.text();
     if (res.ok) return JSON.parse(text) as unknown;
-    let code = `HTTP_${res.status}`;
+    throw this.errorOf(res.status, text);
+  }
+
+  /** The GatewayError of an answer that is not 2xx, from its JSON error body when it has one. */
+  private errorOf(status: number, text: string): GatewayError {
+    let code = `HTTP_${status}`;
     let message = text.slice(0, 300);
     try {
       const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
@@ -153,6 +224,6 @@ export class GatewayRemote {
     } catch {
       // not JSON: the text as it came
     }
-    throw new GatewayError(res.status, code, `${res.status} ${code}: ${message}`);
+    return new GatewayError(status, code, `${status} ${code}: ${message}`);
   }
 }

@@ -554,6 +554,10 @@ export const limits = {
   /** `twophase sync`: the first wait before trying a gateway that does not answer again, doubled up to syncRetryMaxMs. */
   syncRetryBaseMs: 500,
   syncRetryMaxMs: 30_000,
+  /** Files of at least this many bytes are uploaded by `twophase sync` over tus (resumable), smaller ones by one PUT. */
+  syncResumableBytesMin: 8 * 1024 * 1024,
+  /** tus-js-client's waits before it retries a failed request of a resumable upload (then the file is retried as any failed path). */
+  syncResumableRetryDelaysMs: [500, 1_000, 2_000, 4_000] as readonly number[],
   /** `twophase sync`: how long a pass with paths to retry waits for the server's changes first. */
   syncRetryWaitMs: 1_000,
   /** `twophase sync`: changes asked for per page of the feed (at most pageSizeMax). */

@@ -35,8 +35,8 @@ async function newFolder(): Promise<string> {
 const syncArgs = (dir: string, namespace: string, ...more: string[]): string[] => ['sync', dir, '--namespace', namespace, '--gateway', sys.http, '--host', 'testhost', ...more];
 
 /** One `--once` pass; its log lines and exit code. */
-async function once(dir: string, namespace: string): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
-  const { code, stdout, stderr } = await runCli(syncArgs(dir, namespace, '--once'), 120_000, { TWOPHASE_LOG_LEVEL: 'info' });
+async function once(dir: string, namespace: string, ...more: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
+  const { code, stdout, stderr } = await runCli(syncArgs(dir, namespace, '--once', ...more), 120_000, { TWOPHASE_LOG_LEVEL: 'info' });
   return { code, lines: stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
 }
 
@@ -142,6 +142,38 @@ describe('twophase sync', () => {
     expect(await tree(a)).toEqual(expected);
     expect(await tree(b)).toEqual(expected);
     expect(await server('sync-conflict')).toEqual(expected);
+  });
+
+  it('files of at least --resumable-min-bytes go up over tus, each committed by its last request with its condition; a conflict on one keeps both', async () => {
+    const [a, b] = [await newFolder(), await newFolder()];
+    const big = (tag: string): string => `${tag}\n`.repeat(400_000);
+    await writeFile(path.join(a, 'big.txt'), big('v1'));
+    await writeFile(path.join(a, 'small.txt'), 'small');
+    const resumable = ['--resumable-min-bytes', String(1024 * 1024)];
+    const first = await once(a, 'sync-tus', ...resumable);
+    expect(first.code, first.stderr).toBe(0);
+    expect(paths(first.lines, 'uploaded')).toEqual(['big.txt', 'small.txt']);
+    // the upload sessions the gateway kept at the blob participant: one, for the big file, committed as revision 1
+    const sessions = async (): Promise<{ path: string; revision: number; committed: boolean }[]> => {
+      const dir = path.join(sys.dir, 'blob', 'uploads');
+      const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+      const all = await Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), 'utf8')) as { namespace: string; path: string; revision: number; committed: boolean }));
+      return all.filter((r) => r.namespace === 'sync-tus').map((r) => ({ path: r.path, revision: r.revision, committed: r.committed }));
+    };
+    expect(await sessions()).toEqual([{ path: 'big.txt', revision: 1, committed: true }]);
+    expect((await once(b, 'sync-tus', ...resumable)).code).toBe(0);
+    // both sides edit the big file: the server's edit (b's, first) stays the file, a's becomes its conflicted copy, also over tus
+    await writeFile(path.join(b, 'big.txt'), big('from b'));
+    await writeFile(path.join(a, 'big.txt'), big('from a'));
+    expect((await once(b, 'sync-tus', ...resumable)).code).toBe(0);
+    const conflicted = await once(a, 'sync-tus', ...resumable);
+    expect(conflicted.code, conflicted.stderr).toBe(0);
+    const copyName = String(conflicted.lines.find((l) => l.msg?.toString().startsWith('conflict'))?.conflictedCopy);
+    expect(copyName).toMatch(/^big \(conflicted copy testhost .*\)\.txt$/);
+    const onServer = await server('sync-tus');
+    expect(onServer['big.txt']).toBe(big('from b'));
+    expect(onServer[copyName]).toBe(big('from a'));
+    expect((await sessions()).map((r) => r.path).sort()).toEqual(['big.txt', 'big.txt', copyName].sort());
   });
 
   it('a delete against an edit loses: a local delete brings the server edit back, a server delete keeps the local edit as a conflicted copy', async () => {

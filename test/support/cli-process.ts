@@ -14,7 +14,7 @@ export function runCli(args: readonly string[], timeoutMs = 180_000, env: Record
   });
 }
 
-/** A real `twophase` process started from source, with its JSON log lines collected. */
+/** A real `twophase` process started from source (or, with `built`, as `npm install` builds it: bin/twophase.js), with its JSON log lines collected. */
 export class CliProcess {
   readonly lines: Record<string, unknown>[] = [];
   readonly stderr: string[] = [];
@@ -22,8 +22,9 @@ export class CliProcess {
   private readonly child: ChildProcess;
   private waiters: { match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
 
-  constructor(args: readonly string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...args], {
+  constructor(args: readonly string[], env: Record<string, string> = {}, options: { readonly built?: boolean } = {}) {
+    const cli = options.built === true ? [join(root, 'bin', 'twophase.js')] : ['--import', 'tsx', join(root, 'cli', 'main.ts')];
+    this.child = spawn(process.execPath, [...cli, ...args], {
       cwd: root,
       env: { ...process.env, TWOPHASE_LOG_LEVEL: 'debug', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

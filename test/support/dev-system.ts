@@ -28,7 +28,7 @@ export class DevSystem {
   }
 
   /** `env`: added to ours for dev and, through it, every child (e.g. OTEL_* settings). */
-  static async start(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<DevSystem> {
+  static async start(extraArgs: string[] = [], env: Record<string, string> = {}, options: { readonly built?: boolean } = {}): Promise<DevSystem> {
     const dir = await mkdtemp(join(tmpdir(), 'twophase-dev-'));
     // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
     await chmod(dir, 0o755);
@@ -52,7 +52,7 @@ export class DevSystem {
       metricsPorts.join(','),
       ...extraArgs,
     ];
-    const proc = new CliProcess(args, env);
+    const proc = new CliProcess(args, env, options);
     await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
     const tls = extraArgs.includes('--tls');
     const system = new DevSystem(dir, proc, args, `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
