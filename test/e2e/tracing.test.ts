@@ -36,6 +36,27 @@ interface OtlpExport {
 
 const attributesOf = (list: OtlpAttribute[] | undefined): Record<string, unknown> => Object.fromEntries((list ?? []).map((a) => [a.key, a.value.stringValue ?? a.value.intValue]));
 
+/** Long enough for every process's batch span processor to export (each within OTEL_BSP_SCHEDULE_DELAY, 100 ms, of a span's end) on a loaded CI machine. */
+const spansArrivalWaitMsMax = 20_000;
+
+/**
+ * The received spans of `traceId` once, for each `<service>:<name>` in `expected`, at least that many have arrived; or
+ * those that have when spansArrivalWaitMsMax has passed, for the assertions to say which is missing. No one span's
+ * arrival says the others are in: each process exports its own batches on its own schedule, and the gateway's server
+ * span of the request ends only once the response is sent, after phase 2's spans may have been exported.
+ */
+async function spansOf(traceId: string, expected: Readonly<Record<string, number>>): Promise<ReceivedSpan[]> {
+  const mine = (): ReceivedSpan[] => received.filter((s) => s.traceId === traceId);
+  const arrived = (): boolean => {
+    const counts = new Map<string, number>();
+    for (const key of mine().map((s) => `${s.service}:${s.name}`)) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return Object.entries(expected).every(([key, count]) => (counts.get(key) ?? 0) >= count);
+  };
+  const giveUpAt = Date.now() + spansArrivalWaitMsMax;
+  while (Date.now() < giveUpAt && !arrived()) await new Promise((r) => setTimeout(r, 100));
+  return mine();
+}
+
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     let body = '';
@@ -71,14 +92,29 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(res.status).toBe(201);
     const { txId } = (await res.json()) as { txId: string };
 
-    const expected = ['twophase-gateway', 'twophase-coordinator', 'twophase-blob', 'twophase-metadata'];
-    const giveUpAt = Date.now() + 20_000;
-    const mine = (): ReceivedSpan[] => received.filter((s) => s.traceId === traceId);
-    // the last spans to end are phase 2's; each process exports within 100 ms of a span's end
-    while (Date.now() < giveUpAt && (mine().filter((s) => s.name === 'serve commit').length < 3 || !expected.every((svc) => mine().some((s) => s.service === svc)))) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const spans = mine();
+    // every span looked at below: the gateway's last batch (call commit, twophase upload, the server span) may come after phase 2's
+    const spans = await spansOf(traceId, {
+      'twophase-gateway:PUT /v1/files/:namespace/*': 1,
+      'twophase-gateway:twophase upload': 1,
+      'twophase-gateway:call begin': 1,
+      'twophase-gateway:call put': 1,
+      'twophase-gateway:call stageRevision': 1,
+      'twophase-gateway:call commit': 1,
+      'twophase-coordinator:serve begin': 1,
+      'twophase-coordinator:serve enlist': 2,
+      'twophase-coordinator:serve commit': 1,
+      'twophase-coordinator:call prepare': 2,
+      'twophase-coordinator:decide: commit record made durable': 1,
+      'twophase-coordinator:call commit': 2,
+      'twophase-blob:call enlist': 1,
+      'twophase-blob:serve put': 1,
+      'twophase-blob:serve prepare': 1,
+      'twophase-blob:serve commit': 1,
+      'twophase-metadata:call enlist': 1,
+      'twophase-metadata:serve stageRevision': 1,
+      'twophase-metadata:serve prepare': 1,
+      'twophase-metadata:serve commit': 1,
+    });
     const one = (service: string, name: string, parent?: ReceivedSpan): ReceivedSpan => {
       const found = spans.filter((s) => s.service === service && s.name === name && (parent === undefined || s.parentSpanId === parent.spanId));
       expect(found.map((s) => `${s.service} ${s.name}`), `${service} "${name}" under ${parent === undefined ? 'anything' : `"${parent.name}"`}; spans: ${spans.map((s) => `${s.service}:${s.name}`).join(', ')}`).toHaveLength(1);
@@ -119,12 +155,8 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const got = await fetch(`${sys.http}/v1/files/traced/large.bin`, { headers: { traceparent } });
     expect(Buffer.from(await got.arrayBuffer()).equals(content)).toBe(true);
 
-    const mine = (): ReceivedSpan[] => received.filter((s) => s.traceId === traceId);
-    const giveUpAt = Date.now() + 20_000;
-    // every process exports on its own schedule: wait for the four spans looked at, not only the blob participant's
-    const arrived = (): boolean => ['serve Put', 'serve Get', 'call Put', 'call Get'].every((name) => mine().some((s) => s.name === name));
-    while (Date.now() < giveUpAt && !arrived()) await new Promise((r) => setTimeout(r, 100));
-    const spans = mine();
+    // the four spans looked at, the gateway's as well as the blob participant's
+    const spans = await spansOf(traceId, { 'twophase-gateway:call Put': 1, 'twophase-gateway:call Get': 1, 'twophase-blob:serve Put': 1, 'twophase-blob:serve Get': 1 });
     for (const kind of ['Put', 'Get']) {
       const calls = spans.filter((s) => s.service === 'twophase-gateway' && s.name === `call ${kind}`);
       const served = spans.filter((s) => s.service === 'twophase-blob' && s.name === `serve ${kind}`);
