@@ -188,6 +188,30 @@ describe('bearer tokens at the gateway', () => {
     expect((await sys.fetch('/v1/files/alice/t.txt', { token: readOnly })).status).toBe(200);
   });
 
+  it('a resumable upload (tus) is its namespace\'s: another token may not create one there, nor look at, append to or delete one', async () => {
+    const alice = await token({ namespaces: { read: ['alice'], write: ['alice'] } });
+    const bob = await token({ namespaces: { read: ['bob'], write: ['bob'] } });
+    used.push(alice, bob);
+    const tus = { 'tus-resumable': '1.0.0' };
+    const metadata = `namespace ${Buffer.from('alice').toString('base64')},path ${Buffer.from('tus.txt').toString('base64')}`;
+    const create = (bearer: string | null) => sys.fetch('/v1/uploads', { method: 'POST', headers: { ...tus, 'upload-length': '4', 'upload-metadata': metadata }, token: bearer });
+    expect((await create(null)).status).toBe(401);
+    expect((await create(bob)).status).toBe(403);
+    const created = await create(alice);
+    expect(created.status).toBe(201);
+    const url = created.headers.get('location')!;
+    const patch = (bearer: string | null) =>
+      sys.fetch(url, { method: 'PATCH', body: 'abcd', headers: { ...tus, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, token: bearer });
+    expect((await sys.fetch(url, { method: 'HEAD', headers: tus, token: bob })).status).toBe(403);
+    expect((await patch(bob)).status).toBe(403);
+    expect((await patch(null)).status).toBe(401);
+    expect((await sys.fetch(url, { method: 'DELETE', headers: tus, token: bob })).status).toBe(403);
+    const done = await patch(alice);
+    expect(done.status).toBe(204);
+    expect(done.headers.get('etag')).toBe('"1"');
+    expect(await (await sys.fetch('/v1/files/alice/tus.txt', { token: alice })).text()).toBe('abcd');
+  });
+
   it("/v1/transactions/{txId} answers only a token that may read the namespace the tx wrote", async () => {
     const alice = await token({ namespaces: { read: ['alice'], write: ['alice'] } });
     const bob = await token({ namespaces: { read: ['bob'], write: ['bob'] } });

@@ -154,6 +154,24 @@ describe('resumable uploads (tus 1.0)', () => {
     expect((await download('tus/sum.txt')).status).toBe(404);
   });
 
+  it('an upload resumes from its durable offset after the blob participant is SIGKILLed midway', async () => {
+    const bytes = randomBytes(48 * 1024 * 1024);
+    let killing: Promise<void> | undefined;
+    const done = await tusUpload(bytes, {
+      chunkSize: 8 * 1024 * 1024,
+      metadata: { namespace: 'tus', path: 'killed/blob.bin' },
+      onChunkComplete: (_size, accepted, total) => {
+        if (killing === undefined && accepted >= total / 2) killing = sys.killAndAwaitRestart('blob');
+      },
+    });
+    await killing;
+    expect(done.error).toBeUndefined();
+    const file = await download('tus/killed/blob.bin');
+    expect(sha256(file.bytes)).toBe(sha256(bytes));
+    // no PATCH went back to 0: the chunks acknowledged before the kill were kept
+    expect(done.patchOffsets.filter((o) => o === 0)).toEqual([0]);
+  }, 180_000);
+
   it('an upload resumes from its offset after the gateway is SIGKILLed midway, and the committed file has the sent SHA-256', async () => {
     const bytes = randomBytes(96 * 1024 * 1024);
     let killing: Promise<void> | undefined;
