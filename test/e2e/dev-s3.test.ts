@@ -54,4 +54,26 @@ describe('the blob participant on S3 (dev --s3-bucket, moto_server)', () => {
     expect(res.status).toBe(400);
     expect((await keys('')).filter((k) => !before.includes(k))).toEqual([]);
   });
+
+  it('a resumable upload (tus) is received in the local data directory and committed into the bucket; the session keeps no bytes after', async () => {
+    const content = randomBytes(5 * 1024 * 1024 + 3);
+    const sha = createHash('sha256').update(content).digest('hex');
+    const tus = { 'tus-resumable': '1.0.0' };
+    const created = await sys.fetch('/v1/uploads', {
+      method: 'POST',
+      headers: { ...tus, 'upload-length': String(content.length), 'upload-metadata': `namespace ${Buffer.from('alice').toString('base64')},path ${Buffer.from('s3-tus.bin').toString('base64')}` },
+    });
+    expect(created.status).toBe(201);
+    const url = created.headers.get('location')!;
+    const half = 2 * 1024 * 1024;
+    for (const [offset, part] of [[0, content.subarray(0, half)], [half, content.subarray(half)]] as const) {
+      const res = await sys.fetch(url, { method: 'PATCH', body: new Uint8Array(part), headers: { ...tus, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) } });
+      expect(res.status).toBe(204);
+    }
+    expect(await keys(`objects/${sha}`)).toEqual([`objects/${sha}`]);
+    expect(Buffer.from(await (await sys.fetch('/v1/files/alice/s3-tus.bin')).arrayBuffer()).equals(content)).toBe(true);
+    const uploads = await readdir(join(sys.dir, 'blob', 'uploads'));
+    expect(uploads.filter((n) => n.endsWith('.data'))).toEqual([]);
+    expect(uploads.filter((n) => n.endsWith('.json')).length).toBe(1);
+  });
 });
