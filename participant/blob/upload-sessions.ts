@@ -2,7 +2,9 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Counter, Gauge } from 'prom-client';
 import { crc32c } from '../../lib/crc32c/crc32c.js';
+import { metricsRegistry } from '../../lib/metrics/metrics.js';
 import { fsyncPath } from '../../lib/fs/fsync-path.js';
 import { limits } from '../../lib/limits/limits.js';
 import type { Logger } from '../../lib/logger/logger.js';
@@ -73,6 +75,17 @@ interface Session {
   lastActivityMs: number;
 }
 
+const uploadSessionsOpen = new Gauge({
+  name: 'twophase_blob_upload_sessions',
+  help: 'resumable uploads the blob participant keeps (receiving, complete, being finished, or committed and kept until they expire)',
+  registers: [metricsRegistry],
+});
+const uploadBytesReceived = new Counter({
+  name: 'twophase_blob_upload_received_bytes_total',
+  help: 'bytes received into resumable uploads and made durable (an append refused by its checksum or length not counted)',
+  registers: [metricsRegistry],
+});
+
 const idPattern = /^[A-Za-z0-9_-]{22}$/;
 const offsetRecordBytes = 16;
 
@@ -94,7 +107,7 @@ const offsetRecordBytes = 16;
  */
 export class UploadSessions {
   readonly root: string;
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new SessionMap();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
@@ -213,6 +226,7 @@ export class UploadSessions {
         else await handle.datasync();
         if (position !== syncedAt) await this.writeOffset(id, position);
         session.offset = position;
+        uploadBytesReceived.inc(position - start);
         throw err;
       }
       if (check !== undefined && checksum !== undefined && !check.digest().equals(checksum.digest)) {
@@ -223,6 +237,7 @@ export class UploadSessions {
       await handle.datasync();
       if (position !== syncedAt) await this.writeOffset(id, position);
       session.offset = position;
+      uploadBytesReceived.inc(position - start);
     } finally {
       await handle.close();
     }
@@ -399,6 +414,20 @@ export class UploadSessions {
 
   private file(id: string, kind: 'json' | 'data' | 'offset'): string {
     return path.join(this.root, `${id}.${kind}`);
+  }
+}
+
+/** The sessions by id, kept in the gauge of open uploads. */
+class SessionMap extends Map<string, Session> {
+  override set(id: string, session: Session): this {
+    if (!this.has(id)) uploadSessionsOpen.inc();
+    return super.set(id, session);
+  }
+
+  override delete(id: string): boolean {
+    const had = super.delete(id);
+    if (had) uploadSessionsOpen.dec();
+    return had;
   }
 }
 

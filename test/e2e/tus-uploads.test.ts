@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevSystem } from '../support/dev-system.js';
+import { Scrape } from '../support/prometheus-text.js';
 
 /**
  * Resumable uploads over tus 1.0 at `/v1/uploads`, against `twophase dev`, with
@@ -76,8 +77,12 @@ describe('resumable uploads (tus 1.0)', () => {
 
   it('tus-js-client uploads in chunks; the last PATCH commits the file and answers its ETag; an empty file commits at creation', async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const before = await Scrape.of(sys.metricsUrls.blob);
     const done = await tusUpload(bytes, { chunkSize: 1024 * 1024, metadata: { namespace: 'tus', path: 'docs/a.bin', filetype: 'application/x-test' } });
     expect(done.error).toBeUndefined();
+    const after = await Scrape.of(sys.metricsUrls.blob);
+    expect((after.value('twophase_blob_upload_received_bytes_total') ?? 0) - (before.value('twophase_blob_upload_received_bytes_total') ?? 0)).toBe(bytes.length);
+    expect(after.value('twophase_blob_upload_sessions')).toBe((before.value('twophase_blob_upload_sessions') ?? 0) + 1);
     expect(done.patchOffsets).toEqual([0, 1, 2, 3].map((i) => i * 1024 * 1024));
     expect(done.response?.getHeader('etag')).toBe('"1"');
     expect(done.response?.getHeader('x-content-sha256')).toBe(sha256(bytes));
