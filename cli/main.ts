@@ -1,43 +1,9 @@
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../lib/config/config-error.js';
-import { coordinatorCommand } from './coordinator-command.js';
-import { failpointsCommand } from './failpoints-command.js';
-import { participantCommand } from './participant-command.js';
-import { gatewayCommand } from './gateway-command.js';
-import { devCommand } from './dev-command.js';
-import { postgresCommand } from './postgres-command.js';
-import { chaosCommand } from './chaos-command.js';
-import { adminCommand } from './admin-command.js';
-import { certsCommand } from './certs-command.js';
-import { tokenCommand } from './token-command.js';
-import { syncCommand } from './sync-command.js';
 import { stopWithSupervisor } from '../lib/supervisor/supervised-child.js';
-import { quietIpServerNameWarning } from './quiet-ip-servername-warning.js';
 
-// a child of `twophase dev` stops when dev is gone, however dev died
+// a child of `twophase dev` stops when dev is gone, however dev died: watched from here, before
+// the rest of the CLI is imported, which takes seconds from source on a busy machine (a
+// standby dev just started among them), and which nothing below this line could shorten
 stopWithSupervisor(`twophase ${process.argv[2] ?? ''}`.trim());
-quietIpServerNameWarning();
 
-const program = new Command('twophase')
-  .description('Two-phase commit for file uploads: the bytes and the metadata change commit atomically, or neither does.')
-  .version('0.1.0')
-  .addCommand(coordinatorCommand())
-  .addCommand(participantCommand())
-  .addCommand(gatewayCommand())
-  .addCommand(devCommand())
-  .addCommand(postgresCommand())
-  .addCommand(chaosCommand())
-  .addCommand(failpointsCommand())
-  .addCommand(adminCommand())
-  .addCommand(certsCommand())
-  .addCommand(tokenCommand())
-  .addCommand(syncCommand())
-  .showHelpAfterError();
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  // configuration and start-up failures: one clear line, exit 2 (usage), no stack trace
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`twophase: ${message}\n`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-});
+const { runTwophase } = await import('./run-twophase.js');
+runTwophase(process.argv);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createLogger, lifecycleLogger } from '../lib/logger/logger.js';
 import { isProcessAlive } from '../lib/process-alive/is-process-alive.js';
 import { runUntilSignal } from './run-until-signal.js';
+import { supervisorGone } from '../lib/supervisor/supervised-child.js';
 import { limits } from '../lib/limits/limits.js';
 
 /**
@@ -41,7 +42,9 @@ export function postgresCommand(): Command {
       }, limits.postmasterPollIntervalMs);
       runUntilSignal('postgres', async () => {
         clearInterval(watch);
-        await server.stop();
+        // with dev gone this process exits within limits.supervisorGoneExitMs, and the
+        // postmaster, which does not watch its parent, must not outlive it
+        await server.stop(supervisorGone() ? limits.embeddedPostgresOrphanStopTimeoutMs : undefined);
       });
     });
 }

@@ -157,8 +157,11 @@ export class EmbeddedPostgresServer {
     });
   }
 
-  /** Fast shutdown (open transactions roll back, prepared ones stay); kills the cluster past the stop timeout. */
-  async stop(): Promise<void> {
+  /**
+   * Fast shutdown (open transactions roll back, prepared ones stay); kills the cluster (every
+   * process of it) past `timeoutMs`, the stop timeout unless given.
+   */
+  async stop(timeoutMs: number = this.stopTimeoutMs): Promise<void> {
     if (this.state.kind === 'stopped') return;
     const { instance, postmasterPid } = this.state;
     this.state = { kind: 'stopped' };
@@ -170,7 +173,7 @@ export class EmbeddedPostgresServer {
       return;
     }
     try {
-      await withTimeout(instance.stop(), this.stopTimeoutMs, 'stop');
+      await withTimeout(instance.stop(), timeoutMs, 'stop');
     } catch (err) {
       this.logger.warn({ err, postmasterPid }, 'embedded PostgreSQL did not stop in time; killing it');
       await this.killClusterProcesses(await clusterProcesses.list(this.dataDir));

@@ -462,6 +462,13 @@ export const limits = {
   supervisorRestartDelaysMs: [50, 500, 1_000, 2_000, 5_000, 10_000],
   /** How long a supervised child has between SIGTERM and SIGKILL when `dev` stops. */
   supervisorStopGraceMs: 10_000,
+  /**
+   * How long a supervised child that saw `dev` gone (its stdin pipe closed: dev died, SIGKILL
+   * included) has for its graceful stop before it exits anyway: nobody waits for it, and a
+   * dev started again wants its ports. Nothing of a killed dev runs 5 s after it (README,
+   * test/e2e/dev), which leaves room for a busy machine to schedule and reap the exiting.
+   */
+  supervisorGoneExitMs: 2_000,
   /** Characters of a child's latest output kept to find its ready line in. */
   supervisorOutputTailLengthMax: 65_536,
   /**
@@ -472,6 +479,13 @@ export const limits = {
   /** How long an embedded PostgreSQL may take to start, and to stop before it is killed. */
   embeddedPostgresStartTimeoutMs: 60_000,
   embeddedPostgresStopTimeoutMs: 30_000,
+  /**
+   * The same, when `twophase postgres` stops because dev is gone: within supervisorGoneExitMs,
+   * by which the postmaster must have been ended (it does not watch its parent, and would
+   * outlive the process). Past it the cluster is SIGKILLed, and the next start recovers
+   * from the WAL (fsync is on).
+   */
+  embeddedPostgresOrphanStopTimeoutMs: 1_000,
   /** How often the processes of an embedded PostgreSQL cluster are looked at while waiting for them to start or end. */
   embeddedPostgresPollIntervalMs: 20,
   /** How often `twophase postgres` checks that its postmaster still lives (a killed one does not tell). */
@@ -540,6 +554,10 @@ export const limits = {
   syncDebounceMs: 500,
   /** `twophase sync`: paths synced at once. */
   syncConcurrency: 4,
+  /** Files of at least this many bytes are uploaded by `twophase sync` over tus (resumable), smaller ones by one PUT. */
+  syncResumableBytesMin: 8 * 1024 * 1024,
+  /** tus-js-client's waits before it retries a failed request of a resumable upload (then the file is retried as any failed path). */
+  syncResumableRetryDelaysMs: [500, 1_000, 2_000, 4_000] as readonly number[],
   /** `twophase sync`: a whole rescan of the folder this often, for what a watcher may miss. */
   syncRescanMs: 60_000,
   /**
@@ -554,10 +572,6 @@ export const limits = {
   /** `twophase sync`: the first wait before trying a gateway that does not answer again, doubled up to syncRetryMaxMs. */
   syncRetryBaseMs: 500,
   syncRetryMaxMs: 30_000,
-  /** Files of at least this many bytes are uploaded by `twophase sync` over tus (resumable), smaller ones by one PUT. */
-  syncResumableBytesMin: 8 * 1024 * 1024,
-  /** tus-js-client's waits before it retries a failed request of a resumable upload (then the file is retried as any failed path). */
-  syncResumableRetryDelaysMs: [500, 1_000, 2_000, 4_000] as readonly number[],
   /** `twophase sync`: how long a pass with paths to retry waits for the server's changes first. */
   syncRetryWaitMs: 1_000,
   /** `twophase sync`: changes asked for per page of the feed (at most pageSizeMax). */
