@@ -87,6 +87,7 @@ const uploadBytesReceived = new Counter({
 });
 
 const idPattern = /^[A-Za-z0-9_-]{22}$/;
+/** An offset record: the offset (8 bytes, big-endian), its CRC32C (4), 4 bytes of padding. */
 const offsetRecordBytes = 16;
 
 /**
