@@ -14,14 +14,18 @@ export type DevFetchInit = RequestInit & { token?: string | null };
 export class DevSystem {
   private constructor(
     readonly dir: string,
-    public proc: CliProcess,
-    private readonly args: readonly string[],
-    readonly http: string,
-    readonly coordinator: string,
-    readonly postgresPort: number,
-    readonly blob: string,
-    readonly metadata: string,
+    private readonly extraArgs: readonly string[],
+    private readonly env: Record<string, string>,
+    private readonly options: { readonly built?: boolean },
   ) {}
+
+  /** The running `dev`, and where it listens: set by each start (startAgain takes new ports). */
+  proc!: CliProcess;
+  http = '';
+  coordinator = '';
+  postgresPort = 0;
+  blob = '';
+  metadata = '';
 
   get databaseUrl(): string {
     return `postgres://postgres:postgres@127.0.0.1:${this.postgresPort}/twophase`;
@@ -32,32 +36,9 @@ export class DevSystem {
     const dir = await mkdtemp(join(tmpdir(), 'twophase-dev-'));
     // the embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its directory
     await chmod(dir, 0o755);
-    const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const metricsPorts = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    const args = [
-      'dev',
-      '--data-dir',
-      dir,
-      '--http-listen',
-      `127.0.0.1:${httpPort}`,
-      '--coordinator-port',
-      String(coordinatorPort),
-      '--blob-port',
-      String(blobPort),
-      '--metadata-port',
-      String(metadataPort),
-      '--postgres-port',
-      String(postgresPort),
-      '--metrics-ports',
-      metricsPorts.join(','),
-      ...extraArgs,
-    ];
-    const proc = new CliProcess(args, env, options);
-    await proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
+    const system = new DevSystem(dir, extraArgs, env, options);
+    await system.launch();
     const tls = extraArgs.includes('--tls');
-    const system = new DevSystem(dir, proc, args, `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`, `127.0.0.1:${coordinatorPort}`, postgresPort, `127.0.0.1:${blobPort}`, `127.0.0.1:${metadataPort}`);
-    const [coordinator, blob, metadata, gateway] = metricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`) as [string, string, string, string];
-    system.metricsUrls = { coordinator, blob, metadata, gateway };
     if (tls) system.gateway = gatewayFetch(await readFile(join(dir, 'tls', 'ca.crt')));
     if (extraArgs.includes('jwt')) system.token = (await readFile(join(dir, 'token'), 'utf8')).trim();
     return system;
@@ -94,10 +75,46 @@ export class DevSystem {
     await this.proc.exited;
   }
 
-  /** Starts `dev` again on the same directory and ports, after it exited. */
+  /**
+   * Starts `dev` again on the same directory, after it exited, on new free ports: the old
+   * ones were free while it was down, and another test running at the same time may hold
+   * one of them by now.
+   */
   async startAgain(): Promise<void> {
-    this.proc = new CliProcess(this.args);
+    await this.launch();
+  }
+
+  /** Starts dev on free ports and waits until it runs. */
+  private async launch(): Promise<void> {
+    const [httpPort, coordinatorPort, blobPort, metadataPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const metricsPorts = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const args = [
+      'dev',
+      '--data-dir',
+      this.dir,
+      '--http-listen',
+      `127.0.0.1:${httpPort}`,
+      '--coordinator-port',
+      String(coordinatorPort),
+      '--blob-port',
+      String(blobPort),
+      '--metadata-port',
+      String(metadataPort),
+      '--postgres-port',
+      String(postgresPort),
+      '--metrics-ports',
+      metricsPorts.join(','),
+      ...this.extraArgs,
+    ];
+    this.proc = new CliProcess(args, this.env, this.options);
     await this.proc.waitForLine((l) => l.msg === 'twophase is running', 90_000);
+    this.http = `${this.extraArgs.includes('--tls') ? 'https' : 'http'}://127.0.0.1:${httpPort}`;
+    this.coordinator = `127.0.0.1:${coordinatorPort}`;
+    this.postgresPort = postgresPort;
+    this.blob = `127.0.0.1:${blobPort}`;
+    this.metadata = `127.0.0.1:${metadataPort}`;
+    const [coordinator, blob, metadata, gateway] = metricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`) as [string, string, string, string];
+    this.metricsUrls = { coordinator, blob, metadata, gateway };
   }
 
   /** The postmaster's pid, from its pid file. */
