@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -210,6 +211,37 @@ describe('bearer tokens at the gateway', () => {
     expect(done.status).toBe(204);
     expect(done.headers.get('etag')).toBe('"1"');
     expect(await (await sys.fetch('/v1/files/alice/tus.txt', { token: alice })).text()).toBe('abcd');
+  });
+
+  it('twophase sync with --token-file goes through HTTPS and the token, over tus for a large file; without a token it stops with one line', async () => {
+    const alice = await token({ namespaces: { read: ['alice'], write: ['alice'] } });
+    used.push(alice);
+    const folder = await mkdtemp(join(tmpdir(), 'twophase-sync-jwt-'));
+    try {
+      const tokenFile = join(folder, '..', `${folder.split('/').pop()}.token`);
+      await writeFile(tokenFile, alice);
+      // under the gateway's --max-upload-bytes of 1 MiB here, over the resumable threshold given below
+      const big = randomBytes(900 * 1024);
+      await writeFile(join(folder, 'big.bin'), big);
+      await writeFile(join(folder, 'note.txt'), 'synced');
+      const env = { NODE_EXTRA_CA_CERTS: join(sys.dir, 'tls', 'ca.crt'), TWOPHASE_LOG_LEVEL: 'info' };
+      const args = ['sync', folder, '--namespace', 'alice', '--gateway', sys.http, '--once', '--no-progress', '--resumable-min-bytes', String(512 * 1024)];
+      const synced = await runCli([...args, '--token-file', tokenFile], 120_000, env);
+      expect(synced.code, `${synced.stderr}${synced.stdout.split("\n").filter((l) => /"level":[45]0/.test(l)).join("\n")}`).toBe(0);
+      const got = await sys.fetch('/v1/files/alice/big.bin', { token: alice });
+      expect(createHash('sha256').update(Buffer.from(await got.arrayBuffer())).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+      expect(await (await sys.fetch('/v1/files/alice/note.txt', { token: alice })).text()).toBe('synced');
+      // it went over tus: its session, committed, is kept at the blob participant
+      const uploads = join(sys.dir, 'blob', 'uploads');
+      const records = await Promise.all((await readdir(uploads)).filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(uploads, n), 'utf8')) as { path: string; committed: boolean }));
+      expect(records.filter((r) => r.path === 'big.bin').map((r) => r.committed)).toEqual([true]);
+      await rm(tokenFile, { force: true });
+      const refused = await runCli(args, 120_000, env);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/401 UNAUTHENTICATED/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("/v1/transactions/{txId} answers only a token that may read the namespace the tx wrote", async () => {
