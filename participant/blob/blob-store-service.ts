@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import type * as grpc from '@grpc/grpc-js';
 import { assert } from '../../lib/assert/assert.js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
@@ -18,7 +17,7 @@ import { LimitExceededError } from '../participant-errors.js';
 import type { BranchWork } from '../resource-manager.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import { isSha256Hex } from './is-sha256-hex.js';
-import { InFlight, limitQueuedMessages, stallGuarded } from './stream-guards.js';
+import { chunksAfterHeader, InFlight, limitQueuedMessages, stallGuarded } from './stream-guards.js';
 import { inSpan, SpanKind, tracingOn } from '../../lib/tracing/tracing.js';
 import { traceparentOf } from '../../lib/grpc/trace-metadata.js';
 import type { BlobStore, ByteRange, PutExpectation, PutResult } from './blob-store.js';
@@ -163,34 +162,15 @@ async function receivePut(
 }
 
 /**
- * The chunks after the header, pulled one message at a time: the stream's own backpressure.
- * It ends only for a real end of the upload, so that the store never keeps a cut-short
- * object (see the end of the loop).
+ * The chunks after the header (chunksAfterHeader), failing as soon as they pass the object
+ * size limit: the store then drops the object.
  */
-async function* chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Output>, objectBytesMax: number): AsyncGenerator<Uint8Array> {
+function chunksOf(call: PutCall, messages: AsyncIterator<PutRequest__Output>, objectBytesMax: number): AsyncGenerator<Uint8Array> {
   let received = 0;
-  for (;;) {
-    const next = await messages.next();
-    if (next.done === true) {
-      // A client's cancel (or deadline) ends the request stream just like its end() does:
-      // Node's http2 pushes the end of a reset stream first, and grpc-js flags the call
-      // cancelled a few ticks later. Those ticks all run before the next turn of the event
-      // loop, so look again after it; a throw here makes the store drop the object.
-      await setImmediate();
-      if (call.cancelled) throw serviceError('CANCELLED', 'Put was cancelled before its last chunk');
-      return;
-    }
-    const chunk = next.value.chunk;
-    if (next.value.part !== 'chunk' || chunk === undefined) {
-      throw serviceError('INVALID_ARGUMENT', 'only the first message of Put carries a header; every later one carries a chunk');
-    }
-    if (chunk.length > limits.blobPutChunkBytesMax) {
-      throw serviceError('INVALID_ARGUMENT', `a Put chunk of ${chunk.length} bytes is over the limit of ${limits.blobPutChunkBytesMax}`);
-    }
+  return chunksAfterHeader(call, messages, 'Put', (chunk) => {
     received += chunk.length;
     if (received > objectBytesMax) throw objectTooLarge(received, objectBytesMax);
-    yield chunk;
-  }
+  });
 }
 
 

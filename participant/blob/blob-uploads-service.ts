@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { setImmediate } from 'node:timers/promises';
 import type * as grpc from '@grpc/grpc-js';
 import type { GrpcServiceBinding } from '../../lib/grpc/grpc-server.js';
 import { serviceError } from '../../lib/grpc/service-error.js';
@@ -16,7 +15,7 @@ import type { BranchWork } from '../resource-manager.js';
 import { isExpectedFailure, toServiceError } from '../to-service-error.js';
 import type { BlobStore } from './blob-store.js';
 import { isSha256Hex } from './is-sha256-hex.js';
-import { InFlight, limitQueuedMessages, stallGuarded } from './stream-guards.js';
+import { chunksAfterHeader, InFlight, limitQueuedMessages, stallGuarded } from './stream-guards.js';
 import type { AppendChecksum, UploadInfo, UploadSessions } from './upload-sessions.js';
 
 type AppendCall = grpc.ServerReadableStream<AppendUploadRequest__Output, UploadInfoMessage>;
@@ -128,25 +127,9 @@ async function receiveAppend(call: AppendCall, uploads: UploadSessions, stallMs:
     if (header.checksumDigest.length !== bytes) throw new InvalidInputError('checksum digest', `a ${header.checksumAlgorithm} digest has ${bytes} bytes, not ${header.checksumDigest.length}`);
     checksum = { algorithm: header.checksumAlgorithm, digest: Buffer.from(header.checksumDigest) };
   }
-  return message(await uploads.append(header.uploadId, offset, chunksOf(call, messages), checksum));
+  return message(await uploads.append(header.uploadId, offset, chunksAfterHeader(call, messages, 'AppendUpload'), checksum));
 }
 
-/** The chunks after the header; a cancelled call ends with an error, so that a checksummed append keeps none of it. */
-async function* chunksOf(call: AppendCall, messages: AsyncIterator<AppendUploadRequest__Output>): AsyncGenerator<Uint8Array> {
-  for (;;) {
-    const next = await messages.next();
-    if (next.done === true) {
-      // see blob-store-service: a cancel ends the stream before the call is flagged cancelled
-      await setImmediate();
-      if (call.cancelled) throw serviceError('CANCELLED', 'AppendUpload was cancelled');
-      return;
-    }
-    const chunk = next.value.chunk;
-    if (next.value.part !== 'chunk' || chunk === undefined) throw serviceError('INVALID_ARGUMENT', 'only the first message of AppendUpload carries a header');
-    if (chunk.length > limits.blobPutChunkBytesMax) throw serviceError('INVALID_ARGUMENT', `a chunk of ${chunk.length} bytes is over the limit of ${limits.blobPutChunkBytesMax}`);
-    yield chunk;
-  }
-}
 
 function targetOf(req: CreateUploadRequest__Output): Parameters<UploadSessions['create']>[0] {
   const sha256 = req.sha256.toLowerCase();

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type * as grpc from '@grpc/grpc-js';
 import { serviceError } from '../../lib/grpc/service-error.js';
 import { limits } from '../../lib/limits/limits.js';
@@ -61,4 +62,38 @@ export class InFlight {
 export function limitQueuedMessages(call: grpc.ServerReadableStream<unknown, unknown>): void {
   const state = (call as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
   if (state !== undefined && typeof state.highWaterMark === 'number') state.highWaterMark = limits.blobPutQueuedMessagesMax;
+}
+
+/**
+ * The chunks after the header of a client stream (Put, AppendUpload), pulled one message
+ * at a time: the stream's own backpressure. `onChunk` sees each before it is yielded (and
+ * may throw). It ends only for a real end of the stream: a client's cancel (or deadline)
+ * ends the request stream just like its end() does (Node's http2 pushes the end of a reset
+ * stream first, and grpc-js flags the call cancelled a few ticks later, all before the next
+ * turn of the event loop), so it looks again after that turn and throws CANCELLED, so that
+ * whoever consumes the chunks never takes a cut-short stream for a whole one.
+ */
+export async function* chunksAfterHeader(
+  call: grpc.ServerReadableStream<unknown, unknown>,
+  messages: AsyncIterator<{ readonly part?: string; readonly chunk?: Buffer }>,
+  method: string,
+  onChunk?: (chunk: Buffer) => void,
+): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const next = await messages.next();
+    if (next.done === true) {
+      await setImmediate();
+      if (call.cancelled) throw serviceError('CANCELLED', `${method} was cancelled before its last chunk`);
+      return;
+    }
+    const chunk = next.value.chunk;
+    if (next.value.part !== 'chunk' || chunk === undefined) {
+      throw serviceError('INVALID_ARGUMENT', `only the first message of ${method} carries a header; every later one carries a chunk`);
+    }
+    if (chunk.length > limits.blobPutChunkBytesMax) {
+      throw serviceError('INVALID_ARGUMENT', `a ${method} chunk of ${chunk.length} bytes is over the limit of ${limits.blobPutChunkBytesMax}`);
+    }
+    onChunk?.(chunk);
+    yield chunk;
+  }
 }
