@@ -4,8 +4,6 @@ import { httpRequestDuration, httpRequests } from './gateway-metrics.js';
 import type { Span } from '@opentelemetry/api';
 import { startServerSpan, withContext } from '../lib/tracing/tracing.js';
 import type { Logger } from '../lib/logger/logger.js';
-import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
-import { normalizePath } from '../lib/file-path/normalize-path.js';
 import { InvalidArgumentError, NotFoundError, PreconditionFailedError, TransactionAbortedError, OutcomeUnknownError, type FileRevision, type TwoPhaseClient } from '../sdk/index.js';
 import { httpStatusOf } from './http-status-of.js';
 import { evaluateRead, evaluateWrite, needsCurrentRevision, parseConditions, rangeApplies, revisionOf, singleRevision, type Conditions, type Validators } from './parse-conditions.js';
@@ -16,6 +14,7 @@ import { ForbiddenNamespaceError, mayAccess, UnauthenticatedRequestError, type U
 import { limitConnectionsPerClient } from './connections-per-client.js';
 import { writeWithBackpressure } from '../lib/stream/write-with-backpressure.js';
 import { registerTusRoutes, tusErrorHeaders, tusStatusOf } from './tus-routes.js';
+import { fileTarget, header, validNamespace } from './request-target.js';
 
 export interface GatewayOptions {
   readonly client: TwoPhaseClient;
@@ -311,12 +310,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance<RawServer
 }
 
 function target(params: FileParams): { namespace: string; path: string } {
-  const namespace = validNamespace(params.namespace);
-  try {
-    return { namespace, path: normalizePath(params['*']) };
-  } catch (err) {
-    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-  }
+  return fileTarget(params.namespace, params['*']);
 }
 
 /** The JSON body of :move / :copy: a destination and its optional conditions. */
@@ -392,12 +386,6 @@ function waitOf(text: string | undefined): number {
   return Math.round(ms);
 }
 
-function validNamespace(namespace: string): string {
-  const problem = namespaceProblem(namespace);
-  if (problem !== undefined) throw new InvalidArgumentError(problem);
-  return namespace;
-}
-
 /** The request body, failing with UploadTooLargeError as soon as it passes `max` bytes. */
 async function* limited(body: IncomingMessage, max: number): AsyncIterable<Uint8Array> {
   let total = 0;
@@ -436,11 +424,6 @@ function fileHeaders(reply: FastifyReply, file: FileRevision): void {
     .header('last-modified', file.createdAt.toUTCString())
     .header('accept-ranges', 'bytes')
     .header('x-content-sha256', file.sha256);
-}
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function pageSizeOf(text: string | undefined): number {

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Logger } from '../lib/logger/logger.js';
-import { normalizePath } from '../lib/file-path/normalize-path.js';
-import { namespaceProblem } from '../lib/file-path/namespace-problem.js';
 import { ChecksumMismatchError, InvalidArgumentError, type AppendChecksum, type FinishedUpload, type ResumableUpload, type TwoPhaseClient } from '../sdk/index.js';
 import { parseConditions, type Conditions } from './parse-conditions.js';
 import { UploadTooLargeError } from './upload-too-large-error.js';
+import { fileTarget, header } from './request-target.js';
 
 /** The tus protocol version served, and the extensions (https://tus.io/protocols/resumable-upload). */
 export const tusVersion = '1.0.0';
@@ -76,12 +75,10 @@ export function registerTusRoutes(app: App, options: TusRouteOptions): void {
     if (length > maxUploadBytes) throw new UploadTooLargeError(maxUploadBytes);
     const rawMetadata = header(request, 'upload-metadata') ?? '';
     const metadata = parseUploadMetadata(rawMetadata);
-    const namespace = metadata.get('namespace');
+    const rawNamespace = metadata.get('namespace');
     const rawPath = metadata.get('path') ?? metadata.get('filename');
-    if (namespace === undefined || rawPath === undefined) throw new InvalidArgumentError('Upload-Metadata names the file: namespace and path (or filename), each base64');
-    const namespaceError = namespaceProblem(namespace);
-    if (namespaceError !== undefined) throw new InvalidArgumentError(namespaceError);
-    const path = pathOf(rawPath);
+    if (rawNamespace === undefined || rawPath === undefined) throw new InvalidArgumentError('Upload-Metadata names the file: namespace and path (or filename), each base64');
+    const { namespace, path } = fileTarget(rawNamespace, rawPath);
     await authorize(request, 'write', namespace);
     const conditions = await options.writeCondition(namespace, path, parseConditions(request.headers));
     const sha256 = metadata.get('sha256') ?? header(request, 'x-content-sha256');
@@ -208,17 +205,4 @@ function byteCount(text: string | undefined, name: string): number {
   const n = Number(text);
   if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number of bytes`);
   return n;
-}
-
-function pathOf(raw: string): string {
-  try {
-    return normalizePath(raw);
-  } catch (err) {
-    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
