@@ -155,7 +155,7 @@ export class GatewayRemote {
       const failed = this.errorOf(status, response.getBody());
       // nothing can commit this upload any more: free its bytes at the gateway
       if (status === 412 || (status >= 400 && status < 500 && !failed.retryable)) await upload.abort(true).catch(() => undefined);
-      if (status === 412) return { kind: 'precondition-failed', currentRevision: Number((JSON.parse(response.getBody() || '{}') as { error?: { currentRevision?: number } }).error?.currentRevision ?? 0) };
+      if (status === 412) return preconditionFailed(response.getBody());
       throw failed;
     }
   }
@@ -198,10 +198,7 @@ export class GatewayRemote {
   }
 
   private async writeResult(res: Response): Promise<WriteResult> {
-    if (res.status === 412) {
-      const body = (await res.json().catch(() => ({}))) as { error?: { currentRevision?: number } };
-      return { kind: 'precondition-failed', currentRevision: Number(body.error?.currentRevision ?? 0) };
-    }
+    if (res.status === 412) return preconditionFailed(await res.text().catch(() => ''));
     const body = (await this.json(res)) as { revision: number; sha256?: string; size?: number | string };
     return { kind: 'written', revision: body.revision, sha256: body.sha256 ?? '', size: Number(body.size ?? 0) };
   }
@@ -226,4 +223,15 @@ export class GatewayRemote {
     }
     return new GatewayError(status, code, `${status} ${code}: ${message}`);
   }
+}
+
+/** A 412 answer: the revision the server is at, from its JSON error body (0 when it says none). */
+function preconditionFailed(body: string): WriteResult {
+  let currentRevision = 0;
+  try {
+    currentRevision = Number((JSON.parse(body) as { error?: { currentRevision?: number } }).error?.currentRevision ?? 0);
+  } catch {
+    // not JSON: no revision said
+  }
+  return { kind: 'precondition-failed', currentRevision };
 }

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { randomFillSync } from 'node:crypto';
 import { Command, Option } from 'commander';
 import * as tus from 'tus-js-client';
@@ -110,7 +111,6 @@ const program = new Command('npm run tus:large --')
 
 /** One streamed PUT of the file, answered as tus-js-client's responses are. */
 async function putWhole(url: string, file: string, size: number, sha256: string): Promise<tus.HttpResponse> {
-  const { Readable } = await import('node:stream');
   const res = await fetch(url, { method: 'PUT', body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half', headers: { 'content-length': String(size), 'x-content-sha256': sha256 } } as RequestInit);
   const body = await res.text();
   if (!res.ok) throw new Error(`PUT answered ${res.status}: ${body.slice(0, 300)}`);
